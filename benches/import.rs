@@ -1,0 +1,94 @@
+//! Import throughput: a generated 50 MB plain-text corpus with speaker turns (50 files of 1 MB),
+//! imported into a fresh project. Criterion prints the figure as MiB/s (target: 200 MB/s).
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use fieldcode::Project;
+use fieldcode::import::{ImportOptions, import_paths};
+
+const FILES: usize = 50;
+const FILE_BYTES: usize = 1 << 20;
+
+const WORDS: &[&str] = &[
+    "referral",
+    "surgery",
+    "client",
+    "questionnaire",
+    "phone",
+    "visit",
+    "the",
+    "and",
+    "we",
+    "she",
+    "really",
+    "community",
+    "walking",
+    "group",
+    "practice",
+    "manager",
+    "caseload",
+    "café",
+    "outcome",
+    "payment",
+    "know",
+];
+
+fn transcript(seed: usize) -> String {
+    let speakers = ["Facilitator", "LW01", "LW02", "LW03", "TL1"];
+    let mut out = String::from("---\nsite: staff meeting\nprovider: Northfield Wellbeing\n---\n");
+    let mut state = seed as u64 * 2_654_435_761 + 1;
+    let mut turn = 0usize;
+    while out.len() < FILE_BYTES {
+        let secs = turn * 7;
+        out.push_str(&format!("[{:02}:{:02}:{:02}] {}: ", secs / 3600, secs / 60 % 60, secs % 60, speakers[turn % 5]));
+        for _ in 0..(20 + turn % 30) {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            out.push_str(WORDS[(state >> 33) as usize % WORDS.len()]);
+            out.push(' ');
+        }
+        out.push('\n');
+        turn += 1;
+    }
+    out
+}
+
+fn corpus(dir: &std::path::Path) -> (Vec<PathBuf>, u64) {
+    let mut total = 0u64;
+    let paths = (0..FILES)
+        .map(|i| {
+            let path = dir.join(format!("transcript-{i:03}.txt"));
+            let text = transcript(i);
+            total += text.len() as u64;
+            std::fs::write(&path, text).expect("write corpus");
+            path
+        })
+        .collect();
+    (paths, total)
+}
+
+fn bench_import(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (paths, bytes) = corpus(dir.path());
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes));
+    let mut run = 0;
+    group.bench_function("50MB_transcripts", |b| {
+        b.iter(|| {
+            run += 1;
+            let path = dir.path().join(format!("bench-{run}.fieldcode"));
+            let mut project = Project::create(&path).expect("create project");
+            let outcomes =
+                import_paths(&mut project, &paths, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false));
+            assert!(outcomes.iter().all(|o| !o.is_failure()));
+            drop(project);
+            let _ = std::fs::remove_file(&path);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_import);
+criterion_main!(benches);

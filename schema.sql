@@ -1,0 +1,166 @@
+-- Fieldcode project file schema. This file is the single source of truth for a new project file;
+-- it describes the newest version (see SCHEMA_VERSION in src/store/migrate.rs). Older files are
+-- upgraded by the forward migrations in src/store/migrate.rs, each run in one transaction.
+-- Offsets (`start`, `end`) are Unicode code point positions into document.text, end exclusive.
+
+-- Key/value facts about the project itself: name, guid, created_at.
+CREATE TABLE project (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One imported text. `text` is immutable after import: newline-normalised to \n, no BOM,
+-- front matter removed. `sha256` is the hash of that text, used to skip re-imports and to
+-- match documents when merging projects.
+CREATE TABLE document (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('field-note', 'interview', 'focus-group', 'other')),
+    text        TEXT NOT NULL,
+    char_count  INTEGER NOT NULL,
+    -- Paragraph spans as little-endian u32 pairs (start, end): a maximal run of non-blank lines;
+    -- a line that starts a speaker turn starts a new paragraph at its utterance. Computed once
+    -- at import (src/import/paragraphs.rs) so autocode, analysis and the viewer agree.
+    paragraphs  BLOB NOT NULL,
+    source_path TEXT,
+    sha256      TEXT NOT NULL UNIQUE,
+    imported_at TEXT NOT NULL
+);
+
+-- Word search over documents. Import does not index (it would cost more than the import
+-- itself); word search brings the index up to date first, indexing documents not yet in it.
+CREATE VIRTUAL TABLE document_fts USING fts5(text, content = 'document', content_rowid = 'id');
+
+-- A speaker, shared across documents by label ("LW3" in two focus groups is one participant).
+CREATE TABLE participant (
+    id    INTEGER PRIMARY KEY,
+    guid  TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL UNIQUE
+);
+
+-- A speaker turn: the utterance after the speaker label, up to the end of its last line.
+CREATE TABLE turn (
+    id             INTEGER PRIMARY KEY,
+    document_id    INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    participant_id INTEGER REFERENCES participant (id),
+    start          INTEGER NOT NULL,
+    "end"          INTEGER NOT NULL,
+    time_ms        INTEGER,
+    CHECK (start <= "end")
+);
+CREATE INDEX turn_by_document ON turn (document_id, start);
+CREATE INDEX turn_by_participant ON turn (participant_id);
+
+-- Attribute names; `scope` says whether values belong to documents or participants.
+CREATE TABLE attribute (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('document', 'participant')),
+    UNIQUE (name, scope)
+);
+
+CREATE TABLE document_attribute (
+    document_id  INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    attribute_id INTEGER NOT NULL REFERENCES attribute (id) ON DELETE CASCADE,
+    value        TEXT NOT NULL,
+    PRIMARY KEY (document_id, attribute_id)
+);
+
+CREATE TABLE participant_attribute (
+    participant_id INTEGER NOT NULL REFERENCES participant (id) ON DELETE CASCADE,
+    attribute_id   INTEGER NOT NULL REFERENCES attribute (id) ON DELETE CASCADE,
+    value          TEXT NOT NULL,
+    PRIMARY KEY (participant_id, attribute_id)
+);
+
+-- The codebook: a tree of themes, codes and sub-codes. Names are unique among siblings.
+CREATE TABLE code (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    parent_id   INTEGER REFERENCES code (id),
+    name        TEXT NOT NULL CHECK (length(name) > 0),
+    color       TEXT NOT NULL DEFAULT '#808080',
+    description TEXT NOT NULL DEFAULT '',
+    inclusion   TEXT NOT NULL DEFAULT '',
+    exclusion   TEXT NOT NULL DEFAULT '',
+    example     TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'reviewed', 'agreed')),
+    position    INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX code_sibling_name ON code (coalesce(parent_id, 0), name);
+
+CREATE TABLE coder (
+    id   INTEGER PRIMARY KEY,
+    guid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE
+);
+
+-- A coded span. The same code on the same span by the same coder is stored once.
+CREATE TABLE coding (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    document_id INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    code_id     INTEGER NOT NULL REFERENCES code (id),
+    coder_id    INTEGER NOT NULL REFERENCES coder (id),
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    CHECK (0 <= start AND start < "end"),
+    UNIQUE (document_id, code_id, coder_id, start, "end")
+);
+CREATE INDEX coding_by_code ON coding (code_id);
+CREATE INDEX coding_by_document ON coding (document_id, start);
+
+-- Markdown memos on the project, a document, a participant, a code or a coding.
+CREATE TABLE memo (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('project', 'document', 'participant', 'code', 'coding')),
+    target_id   INTEGER,
+    title       TEXT NOT NULL DEFAULT '',
+    body        TEXT NOT NULL DEFAULT '',
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX memo_by_target ON memo (target_kind, target_id);
+
+-- Append-only log of every change made through the command layer. `payload` is JSON holding
+-- the command and what is needed to invert it; `undone` marks entries reverted by undo.
+CREATE TABLE history (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    undone  INTEGER NOT NULL DEFAULT 0
+);
+
+-- A named version of the codebook ("after team meeting 3"), stored as JSON.
+CREATE TABLE snapshot (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    history_id INTEGER,
+    codebook   TEXT NOT NULL
+);
+
+-- Team discussion of a code during review.
+CREATE TABLE code_comment (
+    id         INTEGER PRIMARY KEY,
+    code_id    INTEGER NOT NULL REFERENCES code (id) ON DELETE CASCADE,
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    body       TEXT NOT NULL
+);
+
+-- Projects merged into this one (by project guid), so a merge is never applied twice.
+CREATE TABLE merge_source (
+    id           INTEGER PRIMARY KEY,
+    project_guid TEXT NOT NULL,
+    merged_at    TEXT NOT NULL,
+    summary      TEXT NOT NULL
+);

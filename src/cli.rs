@@ -1,0 +1,67 @@
+//! The command-line interface: a thin layer over the library.
+//!
+//! Each area of commands lives in its own file under `src/cli/` as a clap `Subcommand` enum,
+//! flattened into [`Command`]. Errors are printed once, here, as one or two plain sentences on
+//! stderr, and the process exits 1.
+
+mod output;
+mod project_cmds;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Fieldcode: a workbench for qualitative research.
+#[derive(Debug, Parser)]
+#[command(name = "fieldcode", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// A project file to open in the desktop workbench.
+    pub project: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(flatten)]
+    Project(project_cmds::ProjectCommand),
+}
+
+/// What a command asks the process to do once it has finished.
+pub enum Outcome {
+    /// Exit with this status.
+    Exit(ExitCode),
+    /// Open the GUI on this project.
+    OpenGui(Option<PathBuf>),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        None => Ok(Outcome::OpenGui(cli.project)),
+        Some(Command::Project(cmd)) => cmd.run(),
+    };
+    match outcome {
+        Ok(Outcome::Exit(code)) => code,
+        Ok(Outcome::OpenGui(project)) => open_gui(project),
+        Err(err) => {
+            eprintln!("fieldcode: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_gui(project: Option<PathBuf>) -> ExitCode {
+    crate::gui::run(project)
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_gui(_project: Option<PathBuf>) -> ExitCode {
+    eprintln!(
+        "fieldcode: this build has no desktop workbench (built without the `gui` feature); run `fieldcode --help` for the commands."
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,69 @@
+//! The one error type of the library. Every variant carries enough context (a file path, a name,
+//! a line) for the message to tell the user what went wrong and what to do about it.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: no such file. Check the path, or create a project with `fieldcode new`.")]
+    Missing { path: PathBuf },
+
+    #[error("{path}: already exists. Choose another name, or open it instead.")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("{path}: not a Fieldcode project ({reason}). It was left unchanged.")]
+    NotAProject { path: PathBuf, reason: String },
+
+    #[error(
+        "{path}: made by a newer Fieldcode (project version {found}, this build reads up to {supported}). \
+         Update Fieldcode to open it; the file was left unchanged."
+    )]
+    NewerVersion { path: PathBuf, found: i64, supported: i64 },
+
+    #[error("{path}: the project file is damaged ({reason}). It was left unchanged; restore it from a backup.")]
+    Corrupt { path: PathBuf, reason: String },
+
+    #[error("{path}: the project is in use by another program (it is locked). Close it there and try again.")]
+    Locked { path: PathBuf },
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("{path}: {reason}")]
+    Import { path: PathBuf, reason: String },
+
+    #[error("{path}:{line}: {reason}")]
+    Parse { path: PathBuf, line: usize, reason: String },
+
+    #[error("no {what} named {name:?}{hint}")]
+    NotFound { what: &'static str, name: String, hint: String },
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("the operation was cancelled; nothing was changed")]
+    Cancelled,
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+
+    pub fn import(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::Import { path: path.into(), reason: reason.into() }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid(message.into())
+    }
+
+    pub fn not_found(what: &'static str, name: impl Into<String>) -> Self {
+        Error::NotFound { what, name: name.into(), hint: String::new() }
+    }
+}

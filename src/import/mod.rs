@@ -1,0 +1,178 @@
+//! Import of field notes and transcripts.
+//!
+//! Parsing (bytes → [`ParsedDocument`]) is pure and lives in the submodules, one per concern;
+//! [`run`] commits parsed files into a project, each file in its own transaction, so one bad file
+//! never leaves half a document behind and never stops the others.
+
+pub mod decode;
+pub mod front_matter;
+pub mod office;
+pub mod paragraphs;
+pub mod run;
+pub mod speakers;
+pub mod subtitles;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::{DocumentKind, Span};
+
+pub use run::{ImportOptions, ImportOutcome, ImportProgress, import_paths};
+
+/// Largest file Fieldcode imports.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// A speaker turn found by a parser (code point offsets into the parsed text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedTurn {
+    pub speaker: String,
+    pub start: usize,
+    pub end: usize,
+    pub time_ms: Option<i64>,
+}
+
+/// A file turned into what a document is made of, before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedDocument {
+    pub name: String,
+    pub text: String,
+    pub turns: Vec<ParsedTurn>,
+    pub paragraphs: Vec<Span>,
+    pub attributes: Vec<(String, String)>,
+}
+
+impl ParsedDocument {
+    /// Distinct speakers in order of first appearance.
+    pub fn speakers(&self) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for turn in &self.turns {
+            if !seen.contains(&turn.speaker.as_str()) {
+                seen.push(&turn.speaker);
+            }
+        }
+        seen
+    }
+
+    /// The kind inferred from the number of speakers.
+    pub fn inferred_kind(&self) -> DocumentKind {
+        DocumentKind::infer(self.speakers().len())
+    }
+}
+
+/// File formats Fieldcode reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Docx,
+    Odt,
+    Vtt,
+    Srt,
+}
+
+impl Format {
+    /// The format for a path's extension, if it is one Fieldcode imports.
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" => Format::Text,
+            "md" | "markdown" => Format::Markdown,
+            "docx" => Format::Docx,
+            "odt" => Format::Odt,
+            "vtt" => Format::Vtt,
+            "srt" => Format::Srt,
+            _ => return None,
+        })
+    }
+
+    pub const EXTENSIONS: &'static [&'static str] = &["txt", "md", "docx", "odt", "vtt", "srt"];
+}
+
+/// Reads and parses one file.
+pub fn parse_file(path: &Path) -> Result<ParsedDocument> {
+    let format = Format::of(path).ok_or_else(|| {
+        Error::import(path, format!("unsupported file type; Fieldcode imports .{}", Format::EXTENSIONS.join(", .")))
+    })?;
+    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Error::import(
+            path,
+            format!("the file is {} MB; the limit is {} MB", size >> 20, MAX_FILE_BYTES >> 20),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
+    parse_bytes(&name, format, &bytes).map_err(|err| match err {
+        ParseError::Whole(reason) => Error::import(path, reason),
+        ParseError::Line(line, reason) => Error::Parse { path: path.to_path_buf(), line, reason },
+    })
+}
+
+/// Why bytes could not be parsed: about the whole file, or about one line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    Whole(String),
+    Line(usize, String),
+}
+
+/// Parses a file's bytes in a known format. `name` becomes the document name.
+pub fn parse_bytes(name: &str, format: Format, bytes: &[u8]) -> Result<ParsedDocument, ParseError> {
+    let (raw_text, front_attrs) = match format {
+        Format::Docx => (office::docx_text(bytes).map_err(ParseError::Whole)?, Vec::new()),
+        Format::Odt => (office::odt_text(bytes).map_err(ParseError::Whole)?, Vec::new()),
+        Format::Text | Format::Markdown | Format::Vtt | Format::Srt => {
+            let decoded = decode::decode_text(bytes).map_err(ParseError::Whole)?;
+            let normalised = crate::text::normalise_newlines(&decoded);
+            if matches!(format, Format::Vtt | Format::Srt) {
+                let (text, turns) = subtitles::parse_captions(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
+                return Ok(finish(name, text, turns, Vec::new()));
+            }
+            let (attrs, body) =
+                front_matter::split_front_matter(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
+            (body.to_owned(), attrs)
+        }
+    };
+    let text = crate::text::normalise_newlines(&raw_text);
+    if text.trim().is_empty() {
+        return Err(ParseError::Whole("the file has no text after its front matter".into()));
+    }
+    let turns = speakers::find_turns(&text);
+    Ok(finish(name, text, turns, front_attrs))
+}
+
+fn finish(name: &str, text: String, turns: Vec<ParsedTurn>, attributes: Vec<(String, String)>) -> ParsedDocument {
+    let paragraphs = paragraphs::find_paragraphs(&text, &turns);
+    ParsedDocument { name: name.to_owned(), text, turns, paragraphs, attributes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_front_matter_and_turns() {
+        let bytes =
+            "---\nsite: GP surgery\n---\n[00:00:01] Interviewer: Hello\n[00:00:05] LW1: Hi\n[00:00:09] LW2: Hey\n"
+                .as_bytes();
+        let doc = parse_bytes("fg", Format::Text, bytes).unwrap();
+        assert_eq!(doc.attributes, vec![("site".to_string(), "GP surgery".to_string())]);
+        assert!(doc.text.starts_with("[00:00:01] Interviewer"));
+        assert_eq!(doc.speakers(), ["Interviewer", "LW1", "LW2"]);
+        assert_eq!(doc.inferred_kind(), DocumentKind::FocusGroup);
+        assert_eq!(doc.paragraphs.len(), 3);
+    }
+
+    #[test]
+    fn crlf_is_normalised_before_offsets_are_taken() {
+        let doc = parse_bytes("n", Format::Markdown, b"First para\r\n\r\nSecond\r\n").unwrap();
+        assert_eq!(doc.text, "First para\n\nSecond\n");
+        assert_eq!(doc.paragraphs, vec![Span { start: 0, end: 10 }, Span { start: 12, end: 18 }]);
+        assert_eq!(doc.inferred_kind(), DocumentKind::FieldNote);
+    }
+
+    #[test]
+    fn front_matter_errors_carry_the_line() {
+        let err = parse_bytes("n", Format::Text, b"---\nsite GP\n---\ntext").unwrap_err();
+        assert!(matches!(err, ParseError::Line(2, _)), "{err:?}");
+    }
+}

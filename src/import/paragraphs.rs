@@ -1,0 +1,71 @@
+//! Paragraph boundaries, computed once at import so that autocode, analysis and the viewer agree.
+//!
+//! A paragraph is a maximal run of non-blank lines; a line that starts a speaker turn starts a new
+//! paragraph, which then begins at the utterance (after the speaker label).
+
+use crate::model::Span;
+
+use super::ParsedTurn;
+
+/// Paragraph spans of `text` (code points), given its turns sorted by start.
+pub fn find_paragraphs(text: &str, turns: &[ParsedTurn]) -> Vec<Span> {
+    let mut paragraphs = Vec::new();
+    let mut current: Option<Span> = None;
+    let mut turn_iter = turns.iter().peekable();
+    let mut line_start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let body_chars = body.chars().count();
+        let line_end = line_start + body_chars;
+        let mut turn_here = None;
+        while let Some(t) = turn_iter.peek() {
+            if t.start > line_end {
+                break;
+            }
+            if t.start >= line_start {
+                turn_here = Some(t.start);
+            }
+            turn_iter.next();
+        }
+        if body.trim().is_empty() {
+            paragraphs.extend(current.take());
+        } else {
+            let content_end = line_start + body.trim_end().chars().count();
+            if let Some(turn_start) = turn_here {
+                paragraphs.extend(current.take());
+                current = Some(Span { start: turn_start, end: content_end.max(turn_start) });
+            } else if let Some(span) = current.as_mut() {
+                span.end = content_end;
+            } else {
+                let lead = body.chars().take_while(|c| c.is_whitespace()).count();
+                current = Some(Span { start: line_start + lead, end: content_end });
+            }
+        }
+        line_start = line_end + usize::from(line.ends_with('\n'));
+    }
+    paragraphs.extend(current);
+    paragraphs.retain(|p| p.start < p.end);
+    paragraphs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::speakers::find_turns;
+
+    fn texts(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        find_paragraphs(text, &find_turns(text)).into_iter().map(|p| chars[p.start..p.end].iter().collect()).collect()
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        assert_eq!(texts("One\nstill one\n\n\n  Two  \n"), ["One\nstill one", "Two"]);
+    }
+
+    #[test]
+    fn each_turn_starts_a_paragraph_at_its_utterance() {
+        let text = "[00:00:01] A: hi\nmore\n[00:00:02] B: yes\n\nafter blank";
+        assert_eq!(texts(text), ["hi\nmore", "yes", "after blank"]);
+    }
+}

@@ -1,0 +1,149 @@
+//! Committing files into a project: folder expansion, duplicate skipping, one transaction per
+//! file, progress reports and cancellation between files.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
+use crate::model::DocumentKind;
+use crate::store::Project;
+use crate::store::documents::{self, NewDocument};
+
+use super::{Format, ParsedDocument, parse_file};
+
+/// Choices that apply to every file of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Overrides the inferred kind.
+    pub kind: Option<DocumentKind>,
+    /// Attributes set on every imported document (after front matter, so they win).
+    pub attributes: Vec<(String, String)>,
+}
+
+/// What happened to one file.
+#[derive(Debug)]
+pub enum ImportOutcome {
+    Imported { path: PathBuf, name: String, kind: DocumentKind, chars: usize, turns: usize, speakers: usize },
+    Skipped { path: PathBuf, reason: String },
+    Failed { path: PathBuf, error: Error },
+}
+
+impl ImportOutcome {
+    pub fn is_failure(&self) -> bool {
+        matches!(self, ImportOutcome::Failed { .. })
+    }
+}
+
+/// Progress of a running import, reported before each file.
+#[derive(Debug, Clone)]
+pub struct ImportProgress {
+    pub done: usize,
+    pub total: usize,
+    pub current: PathBuf,
+}
+
+/// Imports files and folders (recursively, supported extensions only), each file in its own
+/// transaction. A failing file is reported and the others still import. Cancelling stops
+/// before the next file; files already imported stay.
+pub fn import_paths(
+    project: &mut Project,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(&ImportProgress),
+    cancel: &AtomicBool,
+) -> Vec<ImportOutcome> {
+    let (files, mut outcomes) = expand(paths);
+    for (done, path) in files.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        progress(&ImportProgress { done, total: files.len(), current: path.clone() });
+        outcomes.push(import_one(project, path, options));
+    }
+    outcomes
+}
+
+fn import_one(project: &mut Project, path: &Path, options: &ImportOptions) -> ImportOutcome {
+    let parsed = match parse_file(path) {
+        Ok(parsed) => parsed,
+        Err(error) => return ImportOutcome::Failed { path: path.to_path_buf(), error },
+    };
+    let source = path.to_string_lossy();
+    match store_parsed(project, &parsed, Some(&source), options) {
+        Ok(Some((name, kind))) => ImportOutcome::Imported {
+            path: path.to_path_buf(),
+            name,
+            kind,
+            chars: parsed.text.chars().count(),
+            turns: parsed.turns.len(),
+            speakers: parsed.speakers().len(),
+        },
+        Ok(None) => {
+            let existing = documents::name_with_sha(project.conn(), &documents::text_sha256(&parsed.text))
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            ImportOutcome::Skipped {
+                path: path.to_path_buf(),
+                reason: format!("the same text is already in the project as {existing:?}"),
+            }
+        }
+        Err(error) => ImportOutcome::Failed { path: path.to_path_buf(), error },
+    }
+}
+
+/// Stores one parsed document in its own transaction. Returns its name and kind, or `None` when
+/// a document with the same text is already in the project.
+pub fn store_parsed(
+    project: &mut Project,
+    parsed: &ParsedDocument,
+    source_path: Option<&str>,
+    options: &ImportOptions,
+) -> Result<Option<(String, DocumentKind)>> {
+    let tx = project.conn_mut().transaction()?;
+    if documents::name_with_sha(&tx, &documents::text_sha256(&parsed.text))?.is_some() {
+        return Ok(None);
+    }
+    let kind = options.kind.unwrap_or_else(|| parsed.inferred_kind());
+    let new = NewDocument { parsed, kind, guid: None, source_path, extra_attributes: &options.attributes };
+    let id = documents::insert(&tx, &new)?;
+    let name: String = tx.query_row("SELECT name FROM document WHERE id = ?1", [id], |r| r.get(0))?;
+    tx.commit()?;
+    Ok(Some((name, kind)))
+}
+
+/// Expands folders into their supported files (sorted, hidden entries skipped). Paths that do not
+/// exist become failures straight away.
+fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportOutcome>) {
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            if let Err(error) = walk(path, &mut files) {
+                failures.push(ImportOutcome::Failed { path: path.clone(), error });
+            }
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            failures.push(ImportOutcome::Failed { path: path.clone(), error: Error::Missing { path: path.clone() } });
+        }
+    }
+    (files, failures)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            walk(&entry, files)?;
+        } else if Format::of(&entry).is_some() {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! Speaker turns in plain-text transcripts.
+//!
+//! A line that starts with a speaker label (`Name:`), optionally after a timestamp such as
+//! `[00:01:02]`, `00:01:02` or `(01:02)`, starts a turn; following lines without a label continue
+//! it. Bracketed annotations such as `[laughter]` are never speakers, and common header words
+//! (`Note:`, `Date:`, …) are not taken for speakers either. The text itself is kept verbatim; a
+//! turn's span covers the utterance after the label, up to the end of its last non-blank line.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ParsedTurn;
+
+static TURN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^[\ \t]*
+        (?: (?P<ts> \[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]
+                  | \(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)
+                  | \d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})? ) [\ \t]* )?
+        (?P<label> [\p{Lu}\p{Lt}][\p{L}\p{N}.'’\-]*(?:[\ ][\p{L}\p{N}.'’\-]+){0,3} )
+        [\ \t]*:(?:[\ \t]+|$)",
+    )
+    .expect("speaker regex is valid")
+});
+
+/// Header words that look like labels but are not speakers.
+const NOT_SPEAKERS: &[&str] = &[
+    "note",
+    "notes",
+    "nb",
+    "date",
+    "time",
+    "location",
+    "place",
+    "site",
+    "setting",
+    "present",
+    "attendees",
+    "observer",
+    "summary",
+    "subject",
+    "re",
+    "ps",
+    "update",
+    "example",
+    "source",
+    "title",
+    "duration",
+    "transcript",
+    "transcriber",
+    "recording",
+    "topic",
+    "agenda",
+    "action",
+    "actions",
+    "reflection",
+    "context",
+    "http",
+    "https",
+];
+
+/// A label and timestamp found at the start of a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnStart {
+    pub speaker: String,
+    pub time_ms: Option<i64>,
+    /// Byte offset within the line where the utterance starts.
+    pub content_byte: usize,
+}
+
+/// Recognises a turn-starting line.
+pub fn turn_start(line: &str) -> Option<TurnStart> {
+    let caps = TURN_LINE.captures(line)?;
+    let label = caps.name("label")?.as_str().trim();
+    let lower = label.to_lowercase();
+    if NOT_SPEAKERS.contains(&lower.as_str()) || label.len() > 40 {
+        return None;
+    }
+    let time_ms = caps.name("ts").and_then(|m| parse_timestamp(m.as_str()));
+    Some(TurnStart { speaker: label.to_owned(), time_ms, content_byte: caps.get(0)?.end() })
+}
+
+/// Parses `[hh:mm:ss.fff]`, `(mm:ss)`, `hh:mm:ss,fff` and similar into milliseconds.
+pub fn parse_timestamp(raw: &str) -> Option<i64> {
+    let raw = raw.trim().trim_start_matches(['[', '(']).trim_end_matches([']', ')']);
+    let (clock, fraction) = match raw.split_once(['.', ',']) {
+        Some((c, f)) => (c, Some(f)),
+        None => (raw, None),
+    };
+    let parts: Vec<i64> = clock.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let seconds = match parts.as_slice() {
+        [m, s] => m * 60 + s,
+        [h, m, s] => h * 3600 + m * 60 + s,
+        _ => return None,
+    };
+    let millis = match fraction {
+        Some(f) if !f.is_empty() => {
+            let digits = &f[..f.len().min(3)];
+            digits.parse::<i64>().ok()? * 10_i64.pow(3 - digits.len() as u32)
+        }
+        _ => 0,
+    };
+    Some(seconds * 1000 + millis)
+}
+
+/// Finds the speaker turns of a whole text (offsets in code points).
+pub fn find_turns(text: &str) -> Vec<ParsedTurn> {
+    let mut turns: Vec<ParsedTurn> = Vec::new();
+    let mut open = false;
+    let mut line_start_char = 0usize;
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let body_chars = body.chars().count();
+        let line_end_char = line_start_char + body_chars;
+        if let Some(start) = turn_start(body) {
+            let content_char = line_start_char + body[..start.content_byte].chars().count();
+            let has_content = !body[start.content_byte..].trim().is_empty();
+            turns.push(ParsedTurn {
+                speaker: start.speaker,
+                start: content_char,
+                end: if has_content { trimmed_end(body, line_start_char) } else { content_char },
+                time_ms: start.time_ms,
+            });
+            open = true;
+        } else if open && !body.trim().is_empty() {
+            let turn = turns.last_mut().expect("an open turn exists");
+            if turn.start == turn.end {
+                turn.start = line_start_char + leading_ws_chars(body);
+            }
+            turn.end = trimmed_end(body, line_start_char);
+        }
+        line_start_char = line_end_char + usize::from(line.ends_with('\n'));
+    }
+    turns
+}
+
+fn leading_ws_chars(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).count()
+}
+
+fn trimmed_end(line: &str, line_start_char: usize) -> usize {
+    line_start_char + line.trim_end().chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speakers(text: &str) -> Vec<String> {
+        find_turns(text).into_iter().map(|t| t.speaker).collect()
+    }
+
+    #[test]
+    fn labels_with_and_without_timestamps() {
+        for (line, speaker, ms) in [
+            ("LW3: hello", "LW3", None),
+            ("[00:01:02] Interviewer: so", "Interviewer", Some(62_000)),
+            ("00:01:02 Dr Shah: yes", "Dr Shah", Some(62_000)),
+            ("(01:02) P1: ok", "P1", Some(62_000)),
+            ("[1:02:03.5] TL1: right", "TL1", Some(3_723_500)),
+        ] {
+            let start = turn_start(line).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(start.speaker, speaker);
+            assert_eq!(start.time_ms, ms);
+        }
+    }
+
+    #[test]
+    fn annotations_headers_and_prose_are_not_speakers() {
+        for line in [
+            "[laughter]",
+            "[inaudible] something: else",
+            "Note: the GP was late",
+            "she said: come back tomorrow",
+            "http://example.org",
+            "10:30 we met in the café",
+            "A very long sentence that happens to have five words: no",
+        ] {
+            assert_eq!(turn_start(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn continuation_lines_extend_the_turn_and_offsets_are_code_points() {
+        let text = "Header line\n[00:00:01] Zoë: première ligne\nsuite ici  \n\n[00:00:09] LW1: ok\n[pause]\n";
+        let turns = find_turns(text);
+        assert_eq!(speakers(text), ["Zoë", "LW1"]);
+        let chars: Vec<char> = text.chars().collect();
+        let slice = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+        assert_eq!(slice(turns[0].start, turns[0].end), "première ligne\nsuite ici");
+        assert_eq!(slice(turns[1].start, turns[1].end), "ok\n[pause]");
+        assert_eq!(turns[1].time_ms, Some(9000));
+    }
+
+    #[test]
+    fn label_alone_on_its_line_takes_the_next_lines() {
+        let text = "Interviewer:\n  How did it start?\nLW2: Well.";
+        let turns = find_turns(text);
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[turns[0].start..turns[0].end].iter().collect::<String>(), "How did it start?");
+    }
+}

@@ -1,0 +1,158 @@
+//! WebVTT (`.vtt`) and SubRip (`.srt`) captions to transcript text.
+//!
+//! Each cue's speaker comes from a `<v Name>` voice tag or a `Name:` prefix; a cue without one
+//! continues the previous speaker. Consecutive cues of the same speaker merge into one turn, which
+//! keeps the first cue's start time. The document text is written as `[hh:mm:ss] Name: words`
+//! lines, the same shape as a plain-text transcript.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ParsedTurn;
+use super::speakers::{parse_timestamp, turn_start};
+
+static TIMING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+        .expect("timing regex is valid")
+});
+static VOICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^<v(?:\.[^ >]*)?\s+([^>]+)>").expect("voice regex is valid"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("tag regex is valid"));
+
+struct Cue {
+    time_ms: Option<i64>,
+    speaker: Option<String>,
+    text: String,
+}
+
+/// Converts caption text (already decoded and newline-normalised) to transcript text and turns.
+pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, String)> {
+    let cues = read_cues(text)?;
+    if cues.is_empty() {
+        return Err((1, "no caption cues with a `00:00:00.000 --> 00:00:00.000` timing line were found".into()));
+    }
+    Ok(render(merge(cues)))
+}
+
+fn read_cues(text: &str) -> Result<Vec<Cue>, (usize, String)> {
+    let mut cues = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(caps) = TIMING.captures(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        let time_ms = parse_timestamp(&caps[1]);
+        if time_ms.is_none() {
+            return Err((i + 1, format!("cannot read the cue time {:?}", &caps[1])));
+        }
+        i += 1;
+        let mut payload = Vec::new();
+        while i < lines.len() && !lines[i].trim().is_empty() {
+            payload.push(lines[i].trim());
+            i += 1;
+        }
+        cues.push(cue_from_payload(time_ms, &payload.join(" ")));
+    }
+    Ok(cues)
+}
+
+fn cue_from_payload(time_ms: Option<i64>, payload: &str) -> Cue {
+    let mut speaker = VOICE.captures(payload).map(|c| c[1].trim().to_owned());
+    let plain = TAG.replace_all(payload, "");
+    let mut words = decode_entities(plain.trim());
+    if speaker.is_none()
+        && let Some(start) = turn_start(&words)
+    {
+        speaker = Some(start.speaker);
+        words = words[start.content_byte..].trim().to_owned();
+    }
+    let words = words.trim_start_matches("- ").to_owned();
+    Cue { time_ms, speaker, text: words }
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&")
+}
+
+fn merge(cues: Vec<Cue>) -> Vec<Cue> {
+    let mut merged: Vec<Cue> = Vec::new();
+    for cue in cues {
+        if cue.text.is_empty() {
+            continue;
+        }
+        match merged.last_mut() {
+            Some(last) if cue.speaker.is_none() || cue.speaker == last.speaker => {
+                last.text.push(' ');
+                last.text.push_str(&cue.text);
+            }
+            _ => merged.push(cue),
+        }
+    }
+    merged
+}
+
+fn render(cues: Vec<Cue>) -> (String, Vec<ParsedTurn>) {
+    let mut text = String::new();
+    let mut chars = 0usize;
+    let mut turns = Vec::new();
+    for cue in cues {
+        let prefix = match (&cue.speaker, cue.time_ms) {
+            (Some(name), Some(ms)) => format!("[{}] {name}: ", format_clock(ms)),
+            (Some(name), None) => format!("{name}: "),
+            (None, _) => String::new(),
+        };
+        chars += prefix.chars().count();
+        text.push_str(&prefix);
+        let start = chars;
+        chars += cue.text.chars().count();
+        text.push_str(&cue.text);
+        if let Some(speaker) = cue.speaker {
+            turns.push(ParsedTurn { speaker, start, end: chars, time_ms: cue.time_ms });
+        }
+        text.push('\n');
+        chars += 1;
+    }
+    (text, turns)
+}
+
+/// `hh:mm:ss` for a time in milliseconds.
+pub fn format_clock(ms: i64) -> String {
+    let s = ms / 1000;
+    format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vtt_voice_tags_merge_consecutive_cues() {
+        let vtt = "WEBVTT\n\nNOTE a comment\n\n1\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>How did you start?</v>\n\n00:00:03.500 --> 00:00:05.000\n<v LW2>In housing,\n\n00:00:05.000 --> 00:00:07.000\n<v LW2>then this job.\n\n00:01:05.000 --> 00:01:07.000 align:start\n<v.loud Interviewer><i>Right</i> &amp; then?\n";
+        let (text, turns) = parse_captions(vtt).unwrap();
+        assert_eq!(
+            text,
+            "[00:00:01] Interviewer: How did you start?\n[00:00:03] LW2: In housing, then this job.\n[00:01:05] Interviewer: Right & then?\n"
+        );
+        assert_eq!(turns.len(), 3);
+        assert_eq!(turns[1].speaker, "LW2");
+        assert_eq!(turns[1].time_ms, Some(3500));
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[turns[1].start..turns[1].end].iter().collect::<String>(), "In housing, then this job.");
+    }
+
+    #[test]
+    fn srt_name_prefixes_and_unlabelled_continuations() {
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nTL1: Morning all.\n\n2\n00:00:02,500 --> 00:00:04,000\nShall we start?\n\n3\n00:00:04,000 --> 00:00:06,000\nLW7: Yes.\n";
+        let (text, turns) = parse_captions(srt).unwrap();
+        assert_eq!(text, "[00:00:01] TL1: Morning all. Shall we start?\n[00:00:04] LW7: Yes.\n");
+        assert_eq!(turns.iter().map(|t| t.speaker.as_str()).collect::<Vec<_>>(), ["TL1", "LW7"]);
+    }
+
+    #[test]
+    fn captions_without_cues_are_refused() {
+        assert!(parse_captions("WEBVTT\n\njust words\n").is_err());
+    }
+}

@@ -1,0 +1,206 @@
+//! The project file: one SQLite database per project (`.fieldcode`).
+//!
+//! This module owns opening, creating and checking project files; the submodules hold the
+//! queries for each part of the model. Nothing here knows about the GUI or the CLI.
+//! `schema.sql` is the only schema source; [`migrate`] upgrades older files.
+
+pub mod attributes;
+pub mod coders;
+pub mod codes;
+pub mod codings;
+pub mod documents;
+pub mod migrate;
+pub mod participants;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of every Fieldcode project: "FCOD" in ASCII.
+pub const APPLICATION_ID: i32 = 0x4643_4F44;
+
+/// The schema of a new project, embedded from the top-level `schema.sql`.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// An open project file.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project").field("path", &self.path).finish()
+    }
+}
+
+impl Project {
+    /// Creates a new, empty project file at `path`; refuses to overwrite anything.
+    pub fn create(path: impl AsRef<Path>) -> Result<Project> {
+        let path = path.as_ref().to_path_buf();
+        if path.exists() {
+            return Err(Error::AlreadyExists { path });
+        }
+        let mut conn =
+            Connection::open(&path).map_err(|e| Error::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        let created = initialise(&mut conn, &path);
+        if let Err(err) = created {
+            drop(conn);
+            let _ = std::fs::remove_file(&path);
+            return Err(err);
+        }
+        configure(&conn, &path)?;
+        Ok(Project { conn, path })
+    }
+
+    /// Opens an existing project, upgrading an older schema in one transaction.
+    ///
+    /// A file that is not a project, comes from a newer Fieldcode, or is damaged is refused with
+    /// an error naming it, and is not modified.
+    pub fn open(path: impl AsRef<Path>) -> Result<Project> {
+        let path = path.as_ref().to_path_buf();
+        check_header(&path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
+        conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+        let app_id: i32 = pragma(&conn, &path, "application_id")?;
+        if app_id != APPLICATION_ID {
+            return Err(Error::NotAProject { path, reason: "it is an SQLite database made by another program".into() });
+        }
+        let version: i64 = pragma(&conn, &path, "user_version")?;
+        if version > migrate::SCHEMA_VERSION {
+            return Err(Error::NewerVersion { path, found: version, supported: migrate::SCHEMA_VERSION });
+        }
+        check_not_locked(&conn, &path)?;
+        migrate::upgrade(&mut conn, &path, version)?;
+        configure(&conn, &path)?;
+        Ok(Project { conn, path })
+    }
+
+    /// An in-memory project, for tests and previews.
+    pub fn in_memory() -> Result<Project> {
+        let mut conn = Connection::open_in_memory()?;
+        let path = PathBuf::from(":memory:");
+        initialise(&mut conn, &path)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        Ok(Project { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// A fact from the `project` table (`name`, `guid`, `created_at`).
+    pub fn info(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM project WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}
+
+fn initialise(conn: &mut Connection, path: &Path) -> Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(SCHEMA_SQL)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", migrate::SCHEMA_VERSION)?;
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let now = now_utc();
+    let guid = new_guid();
+    for (key, value) in [("name", name.as_str()), ("guid", guid.as_str()), ("created_at", now.as_str())] {
+        tx.execute("INSERT INTO project (key, value) VALUES (?1, ?2)", [key, value])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn configure(conn: &Connection, path: &Path) -> Result<()> {
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").map_err(|e| classify(path, e))?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
+    Ok(())
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Missing { path: path.to_path_buf() });
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(Error::NotAProject { path: path.to_path_buf(), reason: "it is a folder".into() });
+    }
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    if read == 0 {
+        return Err(Error::NotAProject { path: path.to_path_buf(), reason: "the file is empty".into() });
+    }
+    if read < header.len() || header != SQLITE_HEADER {
+        return Err(Error::NotAProject { path: path.to_path_buf(), reason: "it is not an SQLite database".into() });
+    }
+    Ok(())
+}
+
+fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, path: &Path, name: &str) -> Result<T> {
+    conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).map_err(|e| classify(path, e))
+}
+
+/// Tries to take the write lock for a moment, so a project held by another program is reported
+/// as locked instead of failing at the first edit.
+fn check_not_locked(conn: &Connection, path: &Path) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(|e| classify(path, e))
+}
+
+/// Turns an SQLite error met while opening into the error a user can act on.
+pub(crate) fn classify(path: &Path, err: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    let path = path.to_path_buf();
+    match err.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Locked { path },
+        Some(ErrorCode::NotADatabase) => Error::NotAProject { path, reason: "it is not an SQLite database".into() },
+        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { path, reason: err.to_string() },
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) | Some(ErrorCode::CannotOpen) => {
+            Error::Corrupt { path, reason: format!("it cannot be opened for writing: {err}") }
+        }
+        _ => Error::Corrupt { path, reason: err.to_string() },
+    }
+}
+
+/// The current time as an RFC 3339 UTC string, the one timestamp format in project files.
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A new random GUID, hyphenated lower case.
+pub fn new_guid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The name recorded as coder and author: `FIELDCODE_CODER`, else the OS user name.
+pub fn default_actor() -> String {
+    ["FIELDCODE_CODER", "USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .map(|v| v.trim().to_owned())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}

@@ -1,0 +1,121 @@
+//! Text helpers for the one offset convention of Fieldcode: Unicode code points into a document's
+//! immutable, newline-normalised text, end exclusive.
+
+/// Normalise line endings to `\n` (CRLF and lone CR) and drop a leading BOM.
+pub fn normalise_newlines(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Maps code point offsets to byte offsets and back for one text, in O(log n) a lookup.
+///
+/// Only every 64th code point's byte offset is kept, so the index is small even for long texts.
+#[derive(Debug, Clone)]
+pub struct CharIndex {
+    /// byte offset of code point `i * STRIDE`.
+    checkpoints: Vec<usize>,
+    char_len: usize,
+    byte_len: usize,
+}
+
+const STRIDE: usize = 64;
+
+impl CharIndex {
+    pub fn new(text: &str) -> CharIndex {
+        let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
+        let mut chars = 0;
+        for (byte, _) in text.char_indices() {
+            if chars % STRIDE == 0 {
+                checkpoints.push(byte);
+            }
+            chars += 1;
+        }
+        CharIndex { checkpoints, char_len: chars, byte_len: text.len() }
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// Byte offset of code point `char_pos` (clamped to the end of the text).
+    pub fn byte_of(&self, text: &str, char_pos: usize) -> usize {
+        if char_pos >= self.char_len {
+            return self.byte_len;
+        }
+        let base = self.checkpoints[char_pos / STRIDE];
+        let skip = char_pos % STRIDE;
+        match text[base..].char_indices().nth(skip) {
+            Some((b, _)) => base + b,
+            None => self.byte_len,
+        }
+    }
+
+    /// Code point offset of byte `byte_pos`, which must be a char boundary (else rounded down).
+    pub fn char_of(&self, text: &str, byte_pos: usize) -> usize {
+        let byte_pos = byte_pos.min(self.byte_len);
+        let block = match self.checkpoints.binary_search(&byte_pos) {
+            Ok(i) => return i * STRIDE,
+            Err(i) => i.saturating_sub(1),
+        };
+        let base = self.checkpoints.get(block).copied().unwrap_or(0);
+        block * STRIDE + text[base..].char_indices().take_while(|(b, _)| base + b < byte_pos).count()
+    }
+
+    /// The text between two code point offsets.
+    pub fn slice<'t>(&self, text: &'t str, start: usize, end: usize) -> &'t str {
+        let a = self.byte_of(text, start);
+        let b = self.byte_of(text, end.max(start));
+        &text[a..b]
+    }
+}
+
+/// The text between two code point offsets, for one-off lookups (linear in `end`).
+pub fn char_slice(text: &str, start: usize, end: usize) -> &str {
+    let mut iter = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let a = iter.nth(start).unwrap_or(text.len());
+    let b = if end > start { iter.nth(end - start - 1).unwrap_or(text.len()) } else { a };
+    &text[a..b]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newlines_are_normalised_and_bom_dropped() {
+        assert_eq!(normalise_newlines("\u{feff}a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn char_index_round_trips_on_mixed_text() {
+        let text: String = (0..500)
+            .map(|i| {
+                if i % 7 == 0 {
+                    'é'
+                } else if i % 11 == 0 {
+                    '😀'
+                } else {
+                    'a'
+                }
+            })
+            .collect();
+        let index = CharIndex::new(&text);
+        assert_eq!(index.char_len(), 500);
+        for (i, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(index.byte_of(&text, i), byte);
+            assert_eq!(index.char_of(&text, byte), i);
+        }
+        assert_eq!(index.byte_of(&text, 500), text.len());
+        assert_eq!(index.slice(&text, 6, 9), char_slice(&text, 6, 9));
+    }
+
+    #[test]
+    fn char_slice_handles_edges() {
+        assert_eq!(char_slice("héllo", 1, 3), "él");
+        assert_eq!(char_slice("héllo", 3, 99), "lo");
+        assert_eq!(char_slice("héllo", 2, 2), "");
+    }
+}

@@ -1,0 +1,49 @@
+//! Opening project files: locking, migrations from the first version.
+
+use fieldcode::Error;
+use fieldcode::store::{Project, migrate};
+
+#[test]
+fn a_project_locked_by_another_writer_is_reported_as_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.fieldcode");
+    drop(Project::create(&path).unwrap());
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE;").unwrap();
+    let err = Project::open(&path).unwrap_err();
+    assert!(matches!(err, Error::Locked { .. }), "{err:?}");
+    assert!(err.to_string().contains("in use by another program"));
+    holder.execute_batch("ROLLBACK;").unwrap();
+    Project::open(&path).unwrap();
+}
+
+#[test]
+fn new_projects_carry_the_application_id_and_current_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.fieldcode");
+    let project = Project::create(&path).unwrap();
+    let conn = project.conn();
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(app, fieldcode::store::APPLICATION_ID);
+    assert_eq!(version, migrate::SCHEMA_VERSION);
+    assert_eq!((fk, journal.as_str()), (1, "wal"));
+    assert_eq!(project.info("name").unwrap().as_deref(), Some("p"));
+}
+
+#[test]
+fn version_one_fixture_opens_and_is_upgraded() {
+    // tests/fixtures/v1.fieldcode was written by the first shipped schema; every later schema must
+    // open it, upgrading it in place, and keep its documents.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.fieldcode");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.fieldcode"), &path).unwrap();
+    let project = Project::open(&path).unwrap();
+    let version: i64 = project.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, migrate::SCHEMA_VERSION);
+    let docs = fieldcode::store::documents::list(project.conn()).unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].speakers, ["Facilitator", "LW3", "TL1", "LW4"]);
+}
