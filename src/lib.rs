@@ -5,6 +5,7 @@
 //! the desktop GUI (`gui`, behind the default `gui` feature) are thin layers over it.
 
 pub mod cli;
+pub mod coding;
 pub mod demo;
 pub mod error;
 #[cfg(feature = "gui")]
