@@ -119,11 +119,17 @@ pub(crate) fn set_status(rec: &mut Recorder<'_>, code: CodeId, status: ReviewSta
 }
 
 /// Refuses `target` if it lies in the subtree of `code` (the code itself included).
-fn refuse_inside(rec: &Recorder<'_>, code: CodeId, target: CodeId, doing: &str) -> Result<()> {
+fn refuse_inside(rec: &Recorder<'_>, code: CodeId, target: CodeId, doing: &str, prep: &str) -> Result<()> {
     if validate::subtree(rec.conn, code)?.contains(&target) {
         let (from, to) = (validate::path_of(rec.conn, code)?, validate::path_of(rec.conn, target)?);
-        let relation = if code == target { "itself" } else { "one of its own sub-codes" };
-        return Err(Error::invalid(format!("cannot {doing} {from:?} {relation} ({to:?}); choose a code outside it")));
+        let reason = if code == target {
+            "that is the code itself".to_owned()
+        } else {
+            format!("{to:?} is one of its own sub-codes")
+        };
+        return Err(Error::invalid(format!(
+            "cannot {doing} {from:?} {prep} {to:?}: {reason}; choose a code outside {from:?}"
+        )));
     }
     Ok(())
 }
@@ -132,7 +138,7 @@ pub(crate) fn move_code(rec: &mut Recorder<'_>, code: CodeId, parent: Option<Cod
     let before = validate::code(rec.conn, code)?;
     if let Some(p) = parent {
         validate::code(rec.conn, p)?;
-        refuse_inside(rec, code, p, "move code under")?;
+        refuse_inside(rec, code, p, "move", "under")?;
     }
     let old_path = validate::path_of(rec.conn, code)?;
     if before.parent_id == parent {
@@ -155,10 +161,9 @@ fn reassign_coding(rec: &mut Recorder<'_>, coding: CodingRec, into: CodeId) -> R
                 "SELECT id FROM coding WHERE document_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND start = ?4
                  AND \"end\" = ?5",
             )?
-            .query_row(
-                rusqlite::params![coding.document_id, into, coding.coder_id, coding.start, coding.end],
-                |r| r.get(0),
-            )
+            .query_row(rusqlite::params![coding.document_id, into, coding.coder_id, coding.start, coding.end], |r| {
+                r.get(0)
+            })
             .optional()?
     };
     match existing {
@@ -194,10 +199,9 @@ fn retarget_notes(rec: &mut Recorder<'_>, from: CodeId, into: CodeId) -> Result<
 pub(crate) fn merge(rec: &mut Recorder<'_>, from: CodeId, into: CodeId) -> Result<String> {
     let source = validate::code(rec.conn, from)?;
     validate::code(rec.conn, into)?;
-    refuse_inside(rec, from, into, "merge code into")?;
+    refuse_inside(rec, from, into, "merge", "into")?;
     let (from_path, into_path) = (validate::path_of(rec.conn, from)?, validate::path_of(rec.conn, into)?);
-    let children: Vec<CodeRec> =
-        rows::all_codes(rec.conn)?.into_iter().filter(|c| c.parent_id == Some(from)).collect();
+    let children: Vec<CodeRec> = rows::all_codes(rec.conn)?.into_iter().filter(|c| c.parent_id == Some(from)).collect();
     for child in &children {
         validate::unique_sibling(rec.conn, Some(into), &child.name, None).map_err(|_| {
             Error::invalid(format!(
@@ -218,9 +222,7 @@ pub(crate) fn merge(rec: &mut Recorder<'_>, from: CodeId, into: CodeId) -> Resul
     }
     retarget_notes(rec, from, into)?;
     rec.delete(Row::Code(source))?;
-    Ok(format!(
-        "merged code {from_path} into {into_path} ({moved} codings moved, {dropped} duplicates dropped)"
-    ))
+    Ok(format!("merged code {from_path} into {into_path} ({moved} codings moved, {dropped} duplicates dropped)"))
 }
 
 pub(crate) fn split(rec: &mut Recorder<'_>, code: CodeId, name: &str, codings: &[CodingId]) -> Result<String> {
@@ -269,7 +271,7 @@ pub(crate) fn delete(rec: &mut Recorder<'_>, code: CodeId, reassign_to: Option<C
     let path = validate::path_of(rec.conn, code)?;
     if let Some(target) = reassign_to {
         validate::code(rec.conn, target)?;
-        refuse_inside(rec, code, target, "reassign the codings of")?;
+        refuse_inside(rec, code, target, "delete", "reassigning its codings to")?;
     }
     let doomed = validate::subtree(rec.conn, code)?;
     let mut affected = 0;

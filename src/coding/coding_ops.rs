@@ -32,7 +32,12 @@ fn check_spans(rec: &Recorder<'_>, coder: CoderId, spans: &[SpanRef]) -> Result<
 }
 
 /// Inserts the spans not coded yet; returns (added, already there).
-fn insert_spans(rec: &mut Recorder<'_>, coder: CoderId, spans: &[SpanRef], memo: Option<&str>) -> Result<(usize, usize)> {
+fn insert_spans(
+    rec: &mut Recorder<'_>,
+    coder: CoderId,
+    spans: &[SpanRef],
+    memo: Option<&str>,
+) -> Result<(usize, usize)> {
     let mut next = rec.next_id("coding")?;
     let mut next_memo = rec.next_id("memo")?;
     let author = validate::coder(rec.conn, coder)?;
@@ -44,10 +49,9 @@ fn insert_spans(rec: &mut Recorder<'_>, coder: CoderId, spans: &[SpanRef], memo:
                 "SELECT 1 FROM coding WHERE document_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND start = ?4
                  AND \"end\" = ?5",
             )?
-            .query_row(
-                rusqlite::params![span.document, span.code, coder, span.start as i64, span.end as i64],
-                |_| Ok(()),
-            )
+            .query_row(rusqlite::params![span.document, span.code, coder, span.start as i64, span.end as i64], |_| {
+                Ok(())
+            })
             .optional()?
             .is_some();
         if exists {

@@ -48,10 +48,9 @@ impl MemoTarget {
     pub fn id(self) -> Option<i64> {
         match self {
             MemoTarget::Project => None,
-            MemoTarget::Document(id)
-            | MemoTarget::Participant(id)
-            | MemoTarget::Code(id)
-            | MemoTarget::Coding(id) => Some(id),
+            MemoTarget::Document(id) | MemoTarget::Participant(id) | MemoTarget::Code(id) | MemoTarget::Coding(id) => {
+                Some(id)
+            }
         }
     }
 

@@ -7,6 +7,7 @@
 //! message and change nothing. Commands refer to things by id; front ends resolve paths first.
 
 mod apply;
+pub mod autocode;
 mod code_ops;
 mod coding_ops;
 pub mod command;
@@ -14,7 +15,12 @@ pub mod history;
 pub mod memos;
 mod recorder;
 pub mod rows;
+pub mod search;
+pub mod snapshot;
+pub mod units;
 mod validate;
+
+pub use validate::path_of;
 
 pub use apply::{Applied, apply};
 pub use command::{Command, MemoId, MemoTarget, SpanRef};

@@ -209,7 +209,9 @@ impl Row {
                     r.updated_at
                 ])?,
             Row::Comment(r) => conn
-                .prepare_cached("UPDATE code_comment SET code_id = ?2, author = ?3, created_at = ?4, body = ?5 WHERE id = ?1")?
+                .prepare_cached(
+                    "UPDATE code_comment SET code_id = ?2, author = ?3, created_at = ?4, body = ?5 WHERE id = ?1",
+                )?
                 .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
         };
         Ok(())
