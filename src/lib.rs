@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod coding;
 pub mod demo;
+pub mod demo_codebook;
 pub mod error;
 #[cfg(feature = "gui")]
 pub mod gui;

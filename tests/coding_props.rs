@@ -31,8 +31,12 @@ fn project() -> Project {
     for coder in ["rosa", "sam"] {
         fieldcode::store::coders::id_for_name(p.conn(), coder).unwrap();
     }
-    coding::apply(&mut p, "rosa", Command::CreateCode { parent: None, path: "Theme/Code".into(), color: None, description: None })
-        .unwrap();
+    coding::apply(
+        &mut p,
+        "rosa",
+        Command::CreateCode { parent: None, path: "Theme/Code".into(), color: None, description: None },
+    )
+    .unwrap();
     p
 }
 
@@ -103,7 +107,10 @@ fn command(p: &Project, op: &Op) -> Option<Command> {
             description: None,
         },
         Op::Rename(c, n) => Command::RenameCode { code: pick(&code_ids, c)?, name: name(n) },
-        Op::Recolor(c, n) => Command::RecolorCode { code: pick(&code_ids, c)?, color: if n % 4 == 0 { "red".into() } else { format!("#{n:02X}{n:02X}00") } },
+        Op::Recolor(c, n) => Command::RecolorCode {
+            code: pick(&code_ids, c)?,
+            color: if n % 4 == 0 { "red".into() } else { format!("#{n:02X}{n:02X}00") },
+        },
         Op::Describe(c, n) => Command::DescribeCode {
             code: pick(&code_ids, c)?,
             description: Some(format!("d{n}")),
@@ -115,7 +122,9 @@ fn command(p: &Project, op: &Op) -> Option<Command> {
             code: pick(&code_ids, c)?,
             status: [ReviewStatus::Proposed, ReviewStatus::Reviewed, ReviewStatus::Agreed][n as usize % 3],
         },
-        Op::Move(c, parent) => Command::MoveCode { code: pick(&code_ids, c)?, parent: parent.and_then(|x| pick(&code_ids, x)) },
+        Op::Move(c, parent) => {
+            Command::MoveCode { code: pick(&code_ids, c)?, parent: parent.and_then(|x| pick(&code_ids, x)) }
+        }
         Op::Merge(a, b) => Command::MergeCodes { from: pick(&code_ids, a)?, into: pick(&code_ids, b)? },
         Op::Split(c, n, k) => {
             let code = pick(&code_ids, c)?;
@@ -123,7 +132,9 @@ fn command(p: &Project, op: &Op) -> Option<Command> {
             let take = (k as usize % 3).min(mine.len().max(1));
             Command::SplitCode { code, name: name(n), codings: mine.into_iter().take(take).collect() }
         }
-        Op::Delete(c, to) => Command::DeleteCode { code: pick(&code_ids, c)?, reassign_to: to.and_then(|x| pick(&code_ids, x)) },
+        Op::Delete(c, to) => {
+            Command::DeleteCode { code: pick(&code_ids, c)?, reassign_to: to.and_then(|x| pick(&code_ids, x)) }
+        }
         Op::Add(d, c, s, len, second, memo) => {
             let (document, chars) = pick(&docs, d)?;
             let start = s as usize % (chars as usize + 2);
