@@ -44,6 +44,7 @@ pub fn populate(project: &mut Project) -> Result<()> {
         let shown = PathBuf::from("assets/demo").join(sheet.path());
         attributes::apply_sheet_bytes(project, &shown, sheet.contents())?;
     }
+    crate::demo_codebook::populate(project)?;
     Ok(())
 }
 
