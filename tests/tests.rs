@@ -3,5 +3,7 @@
 
 mod util;
 
+mod coding_cli;
+mod coding_props;
 mod import_cli;
 mod store_open;
