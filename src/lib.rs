@@ -7,10 +7,12 @@
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod import;
 pub mod model;
+pub mod refi;
 pub mod store;
 pub mod text;
 
