@@ -1,13 +1,10 @@
 //! Excerpt and codebook exports through the real binary: provenance columns, filters, every
 //! format, and codebook import from CSV and .qdc.
 
-mod export_support;
-mod util;
-
 use std::io::Read;
 
-use export_support::{assert_valid, fixture, seed_demo};
-use util::{Scratch, fieldcode, s};
+use crate::export_support::{assert_valid, fixture, seed_demo};
+use crate::util::{Scratch, fieldcode, s};
 
 fn seeded(scratch: &Scratch) -> std::path::PathBuf {
     let project = scratch.path("demo.fieldcode");
@@ -34,7 +31,18 @@ fn csv_carries_full_provenance_per_coding() {
     let scratch = Scratch::new();
     let project = seeded(&scratch);
     let out = scratch.path("x.csv");
-    let run = fieldcode(&["excerpts", s(&project), "--code", "Relationships/Trust", "--format", "csv", "--out", s(&out), "--bom"]).ok();
+    let run = fieldcode(&[
+        "excerpts",
+        s(&project),
+        "--code",
+        "Relationships/Trust",
+        "--format",
+        "csv",
+        "--out",
+        s(&out),
+        "--bom",
+    ])
+    .ok();
     assert!(run.stdout.starts_with("Wrote "));
     assert_eq!(&std::fs::read(&out).unwrap()[..3], b"\xEF\xBB\xBF");
     let rows = csv_rows(&out);
@@ -67,12 +75,28 @@ fn filters_combine_codes_attributes_and_coder() {
     fieldcode(&["excerpts", s(&project), "--format", "csv", "--out", s(&all)]).ok();
     let all = csv_rows(&all);
     let out = scratch.path("f.csv");
-    fieldcode(&["excerpts", s(&project), "--code", "Access", "--coder", "alice", "--where", "role=link worker", "--format", "csv", "--out", s(&out)]).ok();
+    fieldcode(&[
+        "excerpts",
+        s(&project),
+        "--code",
+        "Access",
+        "--coder",
+        "alice",
+        "--where",
+        "role=link worker",
+        "--format",
+        "csv",
+        "--out",
+        s(&out),
+    ])
+    .ok();
     let rows = csv_rows(&out);
-    let expected = all.iter().filter(|r| r["theme"] == "Access" && r["coder"] == "alice" && r["role"] == "link worker").count();
+    let expected =
+        all.iter().filter(|r| r["theme"] == "Access" && r["coder"] == "alice" && r["role"] == "link worker").count();
     assert_eq!(rows.len(), expected);
     assert!(!rows.is_empty());
-    let run = fieldcode(&["excerpts", s(&project), "--where", "colour=red", "--format", "csv", "--out", s(&out)]).fails();
+    let run =
+        fieldcode(&["excerpts", s(&project), "--where", "colour=red", "--format", "csv", "--out", s(&out)]).fails();
     assert!(run.stderr.contains("no attribute named \"colour\""), "{}", run.stderr);
     let run = fieldcode(&["excerpts", s(&project), "--code", "Nope", "--format", "csv", "--out", s(&out)]).fails();
     assert!(run.stderr.contains("no code named \"Nope\""), "{}", run.stderr);
@@ -143,12 +167,21 @@ fn codebook_exports_and_imports() {
     let a = fieldcode::store::codes::list(fieldcode::Project::open(&project).unwrap().conn()).unwrap();
     let b = fieldcode::store::codes::list(fieldcode::Project::open(&fresh).unwrap().conn()).unwrap();
     let key = |c: &fieldcode::model::CodeNode| {
-        (c.path.clone(), c.guid.clone(), c.color.clone(), c.description.clone(), c.inclusion.clone(), c.example.clone(), c.status)
+        (
+            c.path.clone(),
+            c.guid.clone(),
+            c.color.clone(),
+            c.description.clone(),
+            c.inclusion.clone(),
+            c.example.clone(),
+            c.status,
+        )
     };
     assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
 
     // CSV edits update existing codes and add new ones, creating parents.
-    let edit = scratch.write("edit.csv", "path,color,description\nAccess/Waiting,#000000,Long waits\nNew theme/New code,,Fresh\n");
+    let edit = scratch
+        .write("edit.csv", "path,color,description\nAccess/Waiting,#000000,Long waits\nNew theme/New code,,Fresh\n");
     let run = fieldcode(&["import-codebook", s(&project), s(&edit), "--json"]).ok();
     assert_eq!(run.json(), serde_json::json!({"added": 2, "updated": 1}));
 

@@ -1,14 +1,11 @@
 //! Importing REFI-QDA projects as real tools write them (every sample in tests/fixtures/refi),
 //! NVivo's UTF-16/CRLF positions, and bad archives that must create nothing.
 
-mod export_support;
-mod util;
-
 use std::io::Write;
 
-use export_support::fixture;
+use crate::export_support::fixture;
+use crate::util::{Scratch, fieldcode, s};
 use fieldcode::Project;
-use util::{Scratch, fieldcode, s};
 
 fn import(scratch: &Scratch, sample: &str, extra: &[&str]) -> (std::path::PathBuf, serde_json::Value) {
     let project = scratch.path(&format!("{sample}.fieldcode"));
@@ -68,7 +65,8 @@ fn maxqda_sample_keeps_text_descriptions_and_colours_and_reports_sets() {
     let theme = codes.iter().find(|c| c.name == "Additional Themes and Ideas").unwrap();
     assert_eq!(theme.color, "#ef8256");
     assert!(theme.description.starts_with("This category encompasses"));
-    let doc = fieldcode::store::documents::list(p.conn()).unwrap().into_iter().find(|d| d.name == "ICLS 2024 3-10").unwrap();
+    let doc =
+        fieldcode::store::documents::list(p.conn()).unwrap().into_iter().find(|d| d.name == "ICLS 2024 3-10").unwrap();
     assert_eq!(doc.guid, "c5e4c960-5296-4fde-8c63-deaba4e17f92", "GUIDs kept, lower-cased");
     let text = fieldcode::store::documents::text(p.conn(), doc.id).unwrap();
     assert!(text.chars().count() > 30_000 && !text.contains('\r'));
@@ -146,24 +144,42 @@ fn nvivo_utf16_positions_with_bom_and_crlf_land_on_the_same_characters() {
 #[test]
 fn bad_archives_give_clear_errors_and_create_nothing() {
     let scratch = Scratch::new();
-    let good_source = r#"<TextSource guid="BBBBBBBB-0000-0000-0000-000000000001" name="a" plainTextPath="internal://x.txt"/>"#;
+    let good_source =
+        r#"<TextSource guid="BBBBBBBB-0000-0000-0000-000000000001" name="a" plainTextPath="internal://x.txt"/>"#;
     let zeros = vec![0u8; 5 << 20];
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("malformed", zip_of(&[("project.qde", b"<Project name=\"x\"><Users></Project>")], zip::CompressionMethod::Deflated), "malformed XML"),
-        ("missing", zip_of(&[("project.qde", qde(good_source, "t").as_bytes())], zip::CompressionMethod::Deflated), "missing"),
+        (
+            "malformed",
+            zip_of(&[("project.qde", b"<Project name=\"x\"><Users></Project>")], zip::CompressionMethod::Deflated),
+            "malformed XML",
+        ),
+        (
+            "missing",
+            zip_of(&[("project.qde", qde(good_source, "t").as_bytes())], zip::CompressionMethod::Deflated),
+            "missing",
+        ),
         (
             "dotdot",
-            zip_of(&[("project.qde", qde("", "t").as_bytes()), ("sources/../../evil.txt", b"x")], zip::CompressionMethod::Stored),
+            zip_of(
+                &[("project.qde", qde("", "t").as_bytes()), ("sources/../../evil.txt", b"x")],
+                zip::CompressionMethod::Stored,
+            ),
             "outside the archive",
         ),
         (
             "absolute",
-            zip_of(&[("project.qde", qde("", "t").as_bytes()), ("/etc/evil.txt", b"x")], zip::CompressionMethod::Stored),
+            zip_of(
+                &[("project.qde", qde("", "t").as_bytes()), ("/etc/evil.txt", b"x")],
+                zip::CompressionMethod::Stored,
+            ),
             "outside the archive",
         ),
         (
             "bomb",
-            zip_of(&[("project.qde", qde("", "t").as_bytes()), ("sources/x.txt", &zeros)], zip::CompressionMethod::Deflated),
+            zip_of(
+                &[("project.qde", qde("", "t").as_bytes()), ("sources/x.txt", &zeros)],
+                zip::CompressionMethod::Deflated,
+            ),
             "compressed size",
         ),
         ("no-qde", zip_of(&[("sources/x.txt", b"hello")], zip::CompressionMethod::Deflated), "no .qde"),
@@ -183,8 +199,8 @@ fn an_existing_project_is_never_overwritten() {
     let scratch = Scratch::new();
     let project = scratch.path("p.fieldcode");
     fieldcode(&["new", s(&project)]).ok();
-    let before = util::bytes(&project);
+    let before = crate::util::bytes(&project);
     let run = fieldcode(&["import-qdpx", &fixture("demo.qdpx"), s(&project)]).fails();
     assert!(run.stderr.contains("already exists"));
-    assert_eq!(util::bytes(&project), before);
+    assert_eq!(crate::util::bytes(&project), before);
 }

@@ -1,13 +1,10 @@
 //! REFI-QDA export of the demo study: schema-valid, stable GUIDs, and an import that reproduces
 //! documents, text, turns, codes, codings at the same offsets, coders, attributes and memos.
 
-mod export_support;
-mod util;
-
 use std::io::Read;
 
-use export_support::{assert_valid, dump, seed_demo};
-use util::{Scratch, fieldcode, s};
+use crate::export_support::{assert_valid, dump, seed_demo};
+use crate::util::{Scratch, fieldcode, s};
 
 fn qde_of(qdpx: &std::path::Path) -> Vec<u8> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(qdpx).unwrap()).unwrap();
@@ -70,9 +67,9 @@ fn exported_selections_count_code_points_in_lf_text() {
     fieldcode(&["import", s(&project), s(&note)]).ok();
     {
         let p = fieldcode::Project::open(&project).unwrap();
-        let code = export_support::insert_code(&p, None, "Transport", "#123456", "");
-        let me = export_support::coder(&p, "me");
-        export_support::code_text(&p, "note", "bus 🚌 never", code, me, "2024-01-01T00:00:00Z");
+        let code = crate::export_support::insert_code(&p, None, "Transport", "#123456", "");
+        let me = crate::export_support::coder(&p, "me");
+        crate::export_support::code_text(&p, "note", "bus 🚌 never", code, me, "2024-01-01T00:00:00Z");
     }
     let qdpx = scratch.path("p.qdpx");
     fieldcode(&["export-qdpx", s(&project), "--out", s(&qdpx)]).ok();
@@ -80,7 +77,8 @@ fn exported_selections_count_code_points_in_lf_text() {
     // "Ünïcödé 😀 line one\n" is 19 code points, "the " 4 more; "bus 🚌 never" is 11.
     assert!(xml.contains("startPosition=\"23\" endPosition=\"34\""), "{xml}");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
-    let name = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().to_owned()).find(|n| n.ends_with(".txt")).unwrap();
+    let name =
+        (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().to_owned()).find(|n| n.ends_with(".txt")).unwrap();
     assert!(name.starts_with("sources/"));
     let mut text = String::new();
     zip.by_name(&name).unwrap().read_to_string(&mut text).unwrap();

@@ -5,3 +5,8 @@ mod util;
 
 mod import_cli;
 mod store_open;
+
+mod export_excerpts;
+mod export_support;
+mod refi_import;
+mod refi_roundtrip;

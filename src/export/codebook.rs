@@ -168,7 +168,9 @@ fn from_csv(bytes: &[u8], path: &Path) -> Result<Vec<Incoming>> {
         let parts = codes::split_path(raw_path).map_err(|e| parse_err(line, e.to_string()))?;
         let color = match get("color") {
             c if c.is_empty() => None,
-            c => Some(normalise_color(&c).ok_or_else(|| parse_err(line, format!("{c:?} is not a colour like #1f77b4")))?),
+            c => Some(
+                normalise_color(&c).ok_or_else(|| parse_err(line, format!("{c:?} is not a colour like #1f77b4")))?,
+            ),
         };
         let status = match get("status") {
             s if s.is_empty() => None,
@@ -214,7 +216,10 @@ fn apply(tx: &Connection, code: &Incoming, report: &mut CodebookImport) -> Resul
     let mut changed = 0;
     for (column, value) in fields {
         if !value.is_empty() {
-            changed += tx.execute(&format!("UPDATE code SET {column} = ?1 WHERE id = ?2 AND {column} <> ?1"), params![value, id])?;
+            changed += tx.execute(
+                &format!("UPDATE code SET {column} = ?1 WHERE id = ?2 AND {column} <> ?1"),
+                params![value, id],
+            )?;
         }
     }
     if let Some(color) = &code.color {

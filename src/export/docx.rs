@@ -88,8 +88,7 @@ impl DocxBuilder {
         ];
         let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
         let mut zip = zip::ZipWriter::new(file);
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for (name, content) in parts {
             zip.start_file(name, options).map_err(|e| Error::import(path, format!("cannot write: {e}")))?;
             zip.write_all(content.as_bytes()).map_err(|e| Error::io(path, e))?;
@@ -129,10 +128,7 @@ pub fn codebook(project: &str, codes: &[CodeNode], path: &Path) -> Result<()> {
     doc.heading(0, &format!("Codebook — {project}"));
     for code in codes {
         doc.heading((code.depth + 1).min(3), &code.path);
-        doc.paragraph(
-            None,
-            &format!("Colour {} · {} · {} codings", code.color, code.status.as_str(), code.codings),
-        );
+        doc.paragraph(None, &format!("Colour {} · {} · {} codings", code.color, code.status.as_str(), code.codings));
         for (label, text) in definition(code) {
             doc.paragraph(None, &format!("{label}: {}", text.trim()));
         }

@@ -70,7 +70,13 @@ pub struct ExcerptSet {
 }
 
 /// Gathers, filters and exports excerpts; returns how many were written.
-pub fn export(project: &Project, filter: &ExcerptFilter, format: ExcerptFormat, out: &Path, bom: bool) -> Result<usize> {
+pub fn export(
+    project: &Project,
+    filter: &ExcerptFilter,
+    format: ExcerptFormat,
+    out: &Path,
+    bom: bool,
+) -> Result<usize> {
     let set = gather(project, filter)?;
     match format {
         ExcerptFormat::Csv => super::csv::write_table(&table(&set, &set.excerpts), out, bom)?,
@@ -122,10 +128,10 @@ pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
     let mut excerpts = Vec::new();
     for row in codings::list(conn, &coding_filter)? {
         let (Some(doc), Some(code)) = (docs.get(&row.document_id), code_by_id.get(&row.code_id)) else { continue };
-        if !cache.contains_key(&doc.id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(doc.id) {
             let text = documents::text(conn, doc.id)?;
             let index = crate::text::CharIndex::new(&text);
-            cache.insert(doc.id, (text, index, documents::turns(conn, doc.id)?));
+            slot.insert((text, index, documents::turns(conn, doc.id)?));
         }
         let (text, index, turns) = &cache[&doc.id];
         let turn = turn_at(turns, row.start, row.end);
@@ -166,7 +172,10 @@ pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
         excerpts,
         codes: code_list,
         document_attributes: of_scope(crate::model::AttributeScope::Document),
-        speaker_attributes: of_scope(crate::model::AttributeScope::Participant).into_iter().filter(|n| n != "role").collect(),
+        speaker_attributes: of_scope(crate::model::AttributeScope::Participant)
+            .into_iter()
+            .filter(|n| n != "role")
+            .collect(),
     })
 }
 
@@ -212,7 +221,10 @@ fn matches_wheres(e: &Excerpt, wheres: &BTreeMap<String, HashSet<String>>) -> bo
             "kind" => vec![Some(e.kind.as_str())],
             "document" => vec![Some(e.document.as_str())],
             "speaker" => vec![e.speaker.as_deref()],
-            _ => vec![e.document_attributes.get(key).map(String::as_str), e.speaker_attributes.get(key).map(String::as_str)],
+            _ => vec![
+                e.document_attributes.get(key).map(String::as_str),
+                e.speaker_attributes.get(key).map(String::as_str),
+            ],
         };
         candidates.into_iter().flatten().any(|v| values.contains(v))
     })
@@ -242,8 +254,16 @@ pub fn table(set: &ExcerptSet, excerpts: &[Excerpt]) -> Table {
                 e.speaker.clone().unwrap_or_default().into(),
                 e.role.clone().unwrap_or_default().into(),
             ];
-            row.extend(set.document_attributes.iter().map(|a| Cell::from(e.document_attributes.get(a).cloned().unwrap_or_default())));
-            row.extend(set.speaker_attributes.iter().map(|a| Cell::from(e.speaker_attributes.get(a).cloned().unwrap_or_default())));
+            row.extend(
+                set.document_attributes
+                    .iter()
+                    .map(|a| Cell::from(e.document_attributes.get(a).cloned().unwrap_or_default())),
+            );
+            row.extend(
+                set.speaker_attributes
+                    .iter()
+                    .map(|a| Cell::from(e.speaker_attributes.get(a).cloned().unwrap_or_default())),
+            );
             row.extend([
                 e.coder.as_str().into(),
                 e.start.into(),
@@ -289,13 +309,18 @@ fn sheets(set: &ExcerptSet) -> Vec<(String, Table)> {
     sheets
 }
 
+/// The excerpts of one code.
+pub type CodeGroup<'a> = (&'a CodeNode, Vec<&'a Excerpt>);
+/// The codes of one theme.
+pub type ThemeGroup<'a> = (&'a str, Vec<CodeGroup<'a>>);
+
 /// Excerpts grouped by theme, then code (codebook order), skipping codes without excerpts.
-pub fn grouped(set: &ExcerptSet) -> Vec<(&str, Vec<(&CodeNode, Vec<&Excerpt>)>)> {
+pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
     let mut by_code: HashMap<CodeId, Vec<&Excerpt>> = HashMap::new();
     for e in &set.excerpts {
         by_code.entry(e.code_id).or_default().push(e);
     }
-    let mut groups: Vec<(&str, Vec<(&CodeNode, Vec<&Excerpt>)>)> = Vec::new();
+    let mut groups: Vec<ThemeGroup<'_>> = Vec::new();
     for code in &set.codes {
         let Some(excerpts) = by_code.remove(&code.id) else { continue };
         let theme = excerpts[0].theme.as_str();

@@ -50,4 +50,3 @@ pub fn codebook(project: &str, codes: &[CodeNode]) -> String {
     }
     md
 }
-

@@ -2,7 +2,6 @@
 //! HTML, Markdown, DOCX), the codebook (REFI `.qdc`, Markdown, CSV, DOCX) and its import, and
 //! generic tables (matrices, crosstabs) as CSV or XLSX.
 
-pub mod memos;
 pub mod codebook;
 pub mod csv;
 pub mod docx;
@@ -10,4 +9,5 @@ pub mod excerpts;
 pub mod html;
 pub mod markdown;
 pub mod matrix;
+pub mod memos;
 pub mod xlsx;

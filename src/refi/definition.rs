@@ -42,11 +42,7 @@ pub fn parse(text: &str) -> Definition {
     let mut rest = text.trim_end().to_owned();
     let mut found: [String; 4] = Default::default();
     for (slot, label) in [(3, STATUS), (2, EXAMPLE), (1, EXCLUDE), (0, INCLUDE)] {
-        let at = if rest.starts_with(label) {
-            Some(0)
-        } else {
-            rest.rfind(&format!("\n\n{label}")).map(|i| i + 2)
-        };
+        let at = if rest.starts_with(label) { Some(0) } else { rest.rfind(&format!("\n\n{label}")).map(|i| i + 2) };
         if let Some(at) = at {
             found[slot] = rest[at + label.len()..].to_owned();
             rest.truncate(at.saturating_sub(2));
@@ -56,7 +52,13 @@ pub fn parse(text: &str) -> Definition {
     if !found[3].is_empty() && status.is_none() {
         // Not ours after all: keep the paragraph as description text.
         rest = text.trim_end().to_owned();
-        return Definition { description: rest, inclusion: String::new(), exclusion: String::new(), example: String::new(), status: None };
+        return Definition {
+            description: rest,
+            inclusion: String::new(),
+            exclusion: String::new(),
+            example: String::new(),
+            status: None,
+        };
     }
     let [inclusion, exclusion, example, _] = found;
     Definition { description: rest, inclusion, exclusion, example, status }

@@ -52,8 +52,11 @@ fn count_codes(codes: &[Code]) -> usize {
     codes.iter().map(|c| 1 + count_codes(&c.children)).sum()
 }
 
-/// The project as a REFI model plus the source files (`GUID.txt`, bytes).
-pub fn build(project: &Project) -> Result<(RefiProject, Vec<(String, Vec<u8>)>)> {
+/// Files to put in `sources/`: (file name, bytes).
+pub type SourceFiles = Vec<(String, Vec<u8>)>;
+
+/// The project as a REFI model plus the source files (`GUID.txt`).
+pub fn build(project: &Project) -> Result<(RefiProject, SourceFiles)> {
     let conn = project.conn();
     let project_guid = project.info("guid")?.unwrap_or_default();
     let memos = memos::all(conn)?;
@@ -166,7 +169,11 @@ fn variables(conn: &rusqlite::Connection, project_guid: &str) -> Result<Vec<Vari
         .collect())
 }
 
-pub(crate) fn code_tree(list: &[CodeNode], parent: Option<i64>, notes: &HashMap<(String, Option<i64>), Vec<String>>) -> Vec<Code> {
+pub(crate) fn code_tree(
+    list: &[CodeNode],
+    parent: Option<i64>,
+    notes: &HashMap<(String, Option<i64>), Vec<String>>,
+) -> Vec<Code> {
     list.iter()
         .filter(|c| c.parent_id == parent)
         .map(|c| Code {

@@ -14,8 +14,8 @@ use super::definition;
 use super::export::{KIND_PREFIX, SNAPSHOTS_HEADING};
 use super::model::*;
 use super::positions::{self, Convention, Placement};
-use super::qdpx::Archive;
 use super::qde_read;
+use super::qdpx::Archive;
 use crate::error::{Error, Result};
 use crate::import::{ParsedDocument, paragraphs, speakers};
 use crate::model::{DocumentKind, ReviewStatus};
@@ -143,12 +143,13 @@ fn load_text(archive: &mut Archive, qdpx: &Path, source: &Source) -> Result<Foun
     if let Some(text) = decoded {
         return Ok(Found::Text(text));
     }
-    if let Some(rich) = source.rich_text_path.as_deref().filter(|p| p.to_lowercase().ends_with(".docx")) {
-        if let Some(bytes) = read_referenced(archive, qdpx, rich)? {
-            if let Ok(text) = crate::import::office::docx_text(&bytes) {
-                return Ok(Found::Text(text));
-            }
-        }
+    let rich = source.rich_text_path.as_deref().filter(|p| p.to_lowercase().ends_with(".docx"));
+    let rich_bytes = match rich {
+        Some(rich) => read_referenced(archive, qdpx, rich)?,
+        None => None,
+    };
+    if let Some(text) = rich_bytes.and_then(|b| crate::import::office::docx_text(&b).ok()) {
+        return Ok(Found::Text(text));
     }
     match (plain, &source.plain_text_path) {
         (Some(_), _) => Ok(Found::Blank),
@@ -198,7 +199,8 @@ fn load_notes(archive: &mut Archive, refi: &RefiProject, skipped: &mut Vec<Strin
                 match archive.source_file(rest)?.and_then(|b| crate::import::decode::decode_text(&b).ok()) {
                     Some(text) => crate::text::normalise_newlines(&text),
                     None => {
-                        skipped.push(format!("note \"{}\": its text file {path} is missing; imported empty", note.name));
+                        skipped
+                            .push(format!("note \"{}\": its text file {path} is missing; imported empty", note.name));
                         String::new()
                     }
                 }
@@ -390,10 +392,12 @@ impl Filler<'_> {
     fn insert_source(&mut self, source: &Source, loaded: &Loaded) -> Result<()> {
         let name = source_label(source);
         let sha = documents::text_sha256(&loaded.text);
-        let doc_id = match self.tx.query_row("SELECT id, name FROM document WHERE sha256 = ?1", [&sha], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })
-        .optional()?
+        let doc_id = match self
+            .tx
+            .query_row("SELECT id, name FROM document WHERE sha256 = ?1", [&sha], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?
         {
             Some((id, existing)) => {
                 self.report.skipped.push(format!(
@@ -498,7 +502,9 @@ impl Filler<'_> {
         doc_name: &str,
     ) -> Result<Option<i64>> {
         let Some(&code_id) = self.codes.get(&coding.code) else {
-            self.report.skipped.push(format!("a coding in \"{doc_name}\": it refers to a code that is not in the codebook"));
+            self.report
+                .skipped
+                .push(format!("a coding in \"{doc_name}\": it refers to a code that is not in the codebook"));
             return Ok(None);
         };
         let user = coding.creating_user.as_deref().or(fallback_user).or(self.refi.creating_user.as_deref());
@@ -590,13 +596,25 @@ impl Filler<'_> {
     fn description_memo(&self, key: &str) -> Option<(String, String)> {
         let (kind, guid) = key.split_once(':')?;
         match kind {
-            "case" => self.refi.cases.iter().find(|c| c.guid == guid).map(|c| ("Case description".into(), c.description.trim().to_owned())),
-            "source" => self.refi.sources.iter().find(|s| s.guid == guid).map(|s| {
-                ("Source description".into(), kind_and_description(&s.description).1)
-            }),
-            "selection" => self.refi.sources.iter().flat_map(|s| &s.selections).find(|s| s.guid == guid).map(|s| {
-                (s.name.clone().unwrap_or_else(|| "Selection".into()), s.description.trim().to_owned())
-            }),
+            "case" => self
+                .refi
+                .cases
+                .iter()
+                .find(|c| c.guid == guid)
+                .map(|c| ("Case description".into(), c.description.trim().to_owned())),
+            "source" => self
+                .refi
+                .sources
+                .iter()
+                .find(|s| s.guid == guid)
+                .map(|s| ("Source description".into(), kind_and_description(&s.description).1)),
+            "selection" => self
+                .refi
+                .sources
+                .iter()
+                .flat_map(|s| &s.selections)
+                .find(|s| s.guid == guid)
+                .map(|s| (s.name.clone().unwrap_or_else(|| "Selection".into()), s.description.trim().to_owned())),
             _ => None,
         }
     }

@@ -13,8 +13,8 @@ pub mod guid;
 pub mod import;
 pub mod model;
 pub mod positions;
-pub mod qdpx;
 pub mod qde_read;
+pub mod qdpx;
 pub mod xml_write;
 
 pub use export::export_qdpx;

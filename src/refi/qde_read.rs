@@ -74,7 +74,8 @@ fn decode(bytes: &[u8], path: &Path) -> Result<String> {
 pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
     let text = decode(bytes, path)?;
     let mut reader = Reader::from_str(&text);
-    let line_of = |pos: u64| text.as_bytes()[..(pos as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_of =
+        |pos: u64| text.as_bytes()[..(pos as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1;
     let bad = |pos: u64, reason: String| Error::Parse {
         path: path.to_path_buf(),
         line: line_of(pos),
@@ -122,7 +123,10 @@ pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
         }
     }
     if stack.len() != 1 {
-        return Err(bad(text.len() as u64, format!("the element <{}> is never closed", stack.last().map(|n| n.name.as_str()).unwrap_or(""))));
+        return Err(bad(
+            text.len() as u64,
+            format!("the element <{}> is never closed", stack.last().map(|n| n.name.as_str()).unwrap_or("")),
+        ));
     }
     let root = stack.pop().unwrap_or_default();
     root.children.into_iter().next().ok_or_else(|| bad(0, "there is no root element".into()))

@@ -114,14 +114,19 @@ fn check_entry<R: Read>(path: &Path, entry: &zip::read::ZipFile<'_, R>) -> Resul
     if unsafe_name {
         return Err(Error::import(
             path,
-            format!("the archive entry {name:?} points outside the archive (absolute path or `..`); it is unsafe and nothing was created"),
+            format!(
+                "the archive entry {name:?} points outside the archive (absolute path or `..`); it is unsafe and nothing was created"
+            ),
         ));
     }
     let size = entry.size();
     if size > MAX_ENTRY_BYTES {
         return Err(Error::import(
             path,
-            format!("the archive entry {name:?} inflates to {} MB, beyond the 1 GB limit; nothing was created", size >> 20),
+            format!(
+                "the archive entry {name:?} inflates to {} MB, beyond the 1 GB limit; nothing was created",
+                size >> 20
+            ),
         ));
     }
     if size > RATIO_FLOOR && size > entry.compressed_size().max(1).saturating_mul(MAX_RATIO) {

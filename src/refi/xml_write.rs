@@ -293,7 +293,12 @@ mod tests {
     fn empty_wrappers_are_left_out_and_text_is_literal() {
         let p = RefiProject {
             name: "Étude".into(),
-            codes: vec![Code { guid: "a".into(), name: "x & y".into(), color: Some("#12345678".into()), ..Code::default() }],
+            codes: vec![Code {
+                guid: "a".into(),
+                name: "x & y".into(),
+                color: Some("#12345678".into()),
+                ..Code::default()
+            }],
             ..RefiProject::default()
         };
         let xml = String::from_utf8(write_project(&p)).unwrap();

@@ -1,7 +1,6 @@
 //! Test helpers for export and REFI-QDA tests: seeding codes, codings, memos and a snapshot with
 //! plain SQL (the command layer is not used here), dumping a project for comparison, and
 //! validating XML against the REFI schemas with xmllint.
-#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;
@@ -20,7 +19,9 @@ pub fn assert_valid(xml: &Path, schema: &str) {
     let output = Command::new("xmllint").args(["--noout", "--schema", &fixture(schema)]).arg(xml).output();
     let output = match output {
         Ok(o) => o,
-        Err(e) => panic!("xmllint is needed to validate REFI-QDA output ({e}); install it with `apt-get install libxml2-utils`"),
+        Err(e) => panic!(
+            "xmllint is needed to validate REFI-QDA output ({e}); install it with `apt-get install libxml2-utils`"
+        ),
     };
     assert!(
         output.status.success(),
@@ -95,7 +96,14 @@ pub fn seed_demo(path: &Path) {
     p.conn()
         .execute("INSERT INTO snapshot (name, created_at, codebook) VALUES ('after meeting 1', '2024-05-01T12:00:00.000Z', '{}')", [])
         .unwrap();
-    let c1 = code_text(&p, "FG1-northfield", "Link worker, four years, give or take.", trust, alice, "2024-05-01T11:00:00.000Z");
+    let c1 = code_text(
+        &p,
+        "FG1-northfield",
+        "Link worker, four years, give or take.",
+        trust,
+        alice,
+        "2024-05-01T11:00:00.000Z",
+    );
     code_text(&p, "FG1-northfield", "Link worker, four years, give or take.", waiting, bob, "2024-05-02T11:00:00.000Z");
     code_text(&p, "FG1-northfield", "I’m the baby. [laughs]", routes, alice, "2024-05-02T11:05:00.000Z");
     let fg1 = documents::id_by_name(p.conn(), "FG1-northfield").unwrap();
@@ -103,7 +111,14 @@ pub fn seed_demo(path: &Path) {
     for (i, doc) in docs.iter().enumerate().take(12) {
         let text = documents::text(p.conn(), doc.id).unwrap();
         let words: String = text.chars().skip(10 + i).take(40).collect();
-        code_text(&p, &doc.name, &words, if i % 2 == 0 { waiting } else { trust }, if i % 3 == 0 { bob } else { alice }, "2024-05-03T08:00:00.000Z");
+        code_text(
+            &p,
+            &doc.name,
+            &words,
+            if i % 2 == 0 { waiting } else { trust },
+            if i % 3 == 0 { bob } else { alice },
+            "2024-05-03T08:00:00.000Z",
+        );
     }
     let lw01 = fieldcode::store::participants::find(p.conn(), "LW01").unwrap().unwrap();
     memo(&p, "coding", Some(c1), "Why trust?", "She *frames* experience as credibility.", "alice");
@@ -139,7 +154,9 @@ pub fn dump(path: &Path) -> Value {
     let codes: Vec<Value> = fieldcode::store::codes::list(c)
         .unwrap()
         .into_iter()
-        .map(|k| json!([k.path, k.guid, k.color, k.description, k.inclusion, k.exclusion, k.example, k.status, k.codings]))
+        .map(|k| {
+            json!([k.path, k.guid, k.color, k.description, k.inclusion, k.exclusion, k.example, k.status, k.codings])
+        })
         .collect();
     json!({
         "documents": q("SELECT guid, name, kind, text, sha256 FROM document ORDER BY name"),
