@@ -7,3 +7,8 @@ mod coding_cli;
 mod coding_props;
 mod import_cli;
 mod store_open;
+
+mod export_excerpts;
+mod export_support;
+mod refi_import;
+mod refi_roundtrip;
