@@ -481,10 +481,10 @@ fn list_codings(
     let mut texts: HashMap<i64, (String, crate::text::CharIndex)> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        if !texts.contains_key(&row.document_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(row.document_id) {
             let text = documents::text(conn, row.document_id)?;
             let index = crate::text::CharIndex::new(&text);
-            texts.insert(row.document_id, (text, index));
+            slot.insert((text, index));
         }
         let (text, index) = &texts[&row.document_id];
         out.push(CodingOut {
@@ -677,7 +677,7 @@ fn list_memos(project: &Project, json: bool) -> Result<Outcome> {
                 on,
                 m.author.clone(),
                 m.updated_at.clone(),
-                shorten(&format!("{} {}", m.title, m.body).trim().to_owned(), 60),
+                shorten(format!("{} {}", m.title, m.body).trim(), 60),
             ]
         })
         .collect();

@@ -1,7 +1,8 @@
 //! The coding commands: add codings (one span, a whole turn, or an autocode run's thousands in
 //! one transaction) and remove them.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::OptionalExtension;
 
@@ -16,14 +17,13 @@ use crate::model::{CoderId, CodingId};
 fn check_spans(rec: &Recorder<'_>, coder: CoderId, spans: &[SpanRef]) -> Result<()> {
     validate::coder(rec.conn, coder)?;
     let mut docs: HashMap<i64, (String, usize)> = HashMap::new();
-    let mut codes: HashMap<i64, ()> = HashMap::new();
+    let mut codes: HashSet<i64> = HashSet::new();
     for span in spans {
-        if !docs.contains_key(&span.document) {
-            docs.insert(span.document, validate::document(rec.conn, span.document)?);
+        if let Entry::Vacant(slot) = docs.entry(span.document) {
+            slot.insert(validate::document(rec.conn, span.document)?);
         }
-        if !codes.contains_key(&span.code) {
+        if codes.insert(span.code) {
             validate::code(rec.conn, span.code)?;
-            codes.insert(span.code, ());
         }
         let (name, chars) = &docs[&span.document];
         validate::span(name, *chars, span.start, span.end)?;
