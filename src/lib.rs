@@ -12,6 +12,7 @@ pub mod gui;
 pub mod import;
 pub mod model;
 pub mod store;
+pub mod team;
 pub mod text;
 
 pub use error::{Error, Result};
