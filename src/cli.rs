@@ -6,6 +6,7 @@
 
 mod output;
 mod project_cmds;
+mod team_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     #[command(flatten)]
     Project(project_cmds::ProjectCommand),
+    #[command(flatten)]
+    Team(team_cmds::TeamCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         None => Ok(Outcome::OpenGui(cli.project)),
         Some(Command::Project(cmd)) => cmd.run(),
+        Some(Command::Team(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

@@ -141,14 +141,25 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
             tally.absorb(&part);
         }
         pooled.absorb(&tally);
-        rows.push(CodeAgreement { code_id: code.id, code: code.path.clone(), coefficients: Coefficients::of(&tally, n) });
+        rows.push(CodeAgreement {
+            code_id: code.id,
+            code: code.path.clone(),
+            coefficients: Coefficients::of(&tally, n),
+        });
     }
     Ok(report(request.unit, coders, shared.len(), rows, &pooled))
 }
 
 fn report(unit: Unit, coders: Coders, documents: usize, codes: Vec<CodeAgreement>, pooled: &Tally) -> AgreementReport {
     let n = coders.ids.len();
-    AgreementReport { unit, coders: coders.names, pairwise: n > 2, documents, codes, pooled: Coefficients::of(pooled, n) }
+    AgreementReport {
+        unit,
+        coders: coders.names,
+        pairwise: n > 2,
+        documents,
+        codes,
+        pooled: Coefficients::of(pooled, n),
+    }
 }
 
 /// Turn or paragraph spans per document (empty map for character units).
@@ -157,7 +168,9 @@ fn segments(conn: &Connection, unit: Unit, docs: &[(DocumentId, usize)]) -> Resu
     for &(doc, _) in docs {
         let spans = match unit {
             Unit::Char => continue,
-            Unit::Turn => documents::turns(conn, doc)?.into_iter().map(|t| Span { start: t.start, end: t.end }).collect(),
+            Unit::Turn => {
+                documents::turns(conn, doc)?.into_iter().map(|t| Span { start: t.start, end: t.end }).collect()
+            }
             Unit::Paragraph => documents::paragraphs(conn, doc)?,
         };
         out.insert(doc, spans);
@@ -168,7 +181,8 @@ fn segments(conn: &Connection, unit: Unit, docs: &[(DocumentId, usize)]) -> Resu
 /// Character units of one document of length `len`: for each coder, `None` when missing, else the
 /// spans of their codings of one code (any order, may overlap).
 pub fn char_tally(len: usize, coders: &[Option<Vec<Span>>]) -> Tally {
-    let unions: Vec<Option<Vec<Span>>> = coders.iter().map(|c| c.as_ref().map(|s| union(s.iter().copied(), len))).collect();
+    let unions: Vec<Option<Vec<Span>>> =
+        coders.iter().map(|c| c.as_ref().map(|s| union(s.iter().copied(), len))).collect();
     let present: Vec<&[Span]> = unions.iter().flatten().map(Vec::as_slice).collect();
     let mut tally = Tally::new();
     for run in sweep(&present, len) {
@@ -184,7 +198,8 @@ pub fn char_tally(len: usize, coders: &[Option<Vec<Span>>]) -> Tally {
 /// the segment. Empty segments are not units.
 pub fn segment_tally(segments: &[Span], coders: &[Option<Vec<Span>>]) -> Tally {
     let end = segments.iter().map(|s| s.end).max().unwrap_or(0);
-    let unions: Vec<Option<Vec<Span>>> = coders.iter().map(|c| c.as_ref().map(|s| union(s.iter().copied(), end))).collect();
+    let unions: Vec<Option<Vec<Span>>> =
+        coders.iter().map(|c| c.as_ref().map(|s| union(s.iter().copied(), end))).collect();
     let mut tally = Tally::new();
     for seg in segments.iter().filter(|s| s.start < s.end) {
         let pattern: Pattern =

@@ -88,7 +88,11 @@ pub fn disagreements(conn: &Connection, request: &DisagreementRequest) -> Result
 
 /// The maximal runs where the present coders (`Some` layers) do not all agree, with the names of
 /// those who coded the run and of those who did not. Empty when fewer than two are present.
-pub fn differing_runs(len: usize, layers: &[Option<Vec<Span>>], names: &[String]) -> Vec<(Span, Vec<String>, Vec<String>)> {
+pub fn differing_runs(
+    len: usize,
+    layers: &[Option<Vec<Span>>],
+    names: &[String],
+) -> Vec<(Span, Vec<String>, Vec<String>)> {
     let present: Vec<(usize, Vec<Span>)> =
         layers.iter().enumerate().filter_map(|(i, l)| l.as_ref().map(|s| (i, union(s.iter().copied(), len)))).collect();
     if present.len() < 2 {

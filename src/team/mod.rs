@@ -9,7 +9,9 @@
 pub mod agreement;
 pub mod compare;
 pub mod intervals;
+pub mod merge;
 pub mod reliability;
+pub mod review;
 pub mod scope;
 
 pub use agreement::{AgreementReport, AgreementRequest, Unit, agreement};

@@ -102,8 +102,7 @@ pub fn cohen_kappa(tally: &Tally, a: usize, b: usize) -> Option<f64> {
         return None;
     }
     let observed = agree / total;
-    let expected: f64 =
-        margin_a.iter().map(|(v, n)| n / total * margin_b.get(v).copied().unwrap_or(0.0) / total).sum();
+    let expected: f64 = margin_a.iter().map(|(v, n)| n / total * margin_b.get(v).copied().unwrap_or(0.0) / total).sum();
     if (1.0 - expected).abs() < 1e-12 {
         return None;
     }

@@ -67,10 +67,8 @@ pub type Grouped = BTreeMap<CodeId, BTreeMap<DocumentId, Vec<Vec<Span>>>>;
 
 /// Reads and groups the chosen coders' codings of `scope`.
 pub fn grouped_codings(conn: &Connection, coders: &Coders, scope: &[CodeNode]) -> Result<Grouped> {
-    let filter = codings::CodingFilter {
-        codes: Some(scope.iter().map(|c| c.id).collect()),
-        ..codings::CodingFilter::default()
-    };
+    let filter =
+        codings::CodingFilter { codes: Some(scope.iter().map(|c| c.id).collect()), ..codings::CodingFilter::default() };
     let index: HashMap<CoderId, usize> = coders.ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let mut grouped = Grouped::new();
     for row in codings::list(conn, &filter)? {
@@ -96,8 +94,6 @@ pub fn layers(
         .ids
         .iter()
         .enumerate()
-        .map(|(i, &coder)| {
-            coded.contains(&(document, coder)).then(|| spans.map(|s| s[i].clone()).unwrap_or_default())
-        })
+        .map(|(i, &coder)| coded.contains(&(document, coder)).then(|| spans.map(|s| s[i].clone()).unwrap_or_default()))
         .collect()
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use fieldcode::Project;
 use fieldcode::import::{self, Format, ImportOptions};
-use fieldcode::store::{codes, coders, documents, new_guid, now_utc};
+use fieldcode::store::{coders, codes, documents, new_guid, now_utc};
 
 /// A project file at `path` (or in memory) holding the given (name, text) documents.
 pub fn project_with(path: Option<&Path>, docs: &[(&str, &str)]) -> Project {
