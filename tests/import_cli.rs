@@ -1,12 +1,10 @@
 //! The foundation through the real binary: new, import, attributes, docs, speakers, demo, and
 //! every kind of bad input (clear message naming the file, exit 1, project unchanged).
 
-mod util;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use util::{Scratch, bytes, fieldcode, s};
+use crate::util::{Scratch, bytes, fieldcode, s};
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))

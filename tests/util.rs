@@ -1,5 +1,4 @@
 //! Helpers for integration tests that run the real `fieldcode` binary.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,6 +6,12 @@ use std::process::{Command, Output};
 /// A scratch folder that lives as long as the test.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch::new()
+    }
 }
 
 impl Scratch {

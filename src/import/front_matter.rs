@@ -2,9 +2,12 @@
 //! attributes and is removed from the text. Only the flat `key: value` subset is read (with
 //! `- item` lists joined by ", "), which is what classification headers use in practice.
 
+/// Attribute `(key, value)` pairs in file order.
+pub type Attributes = Vec<(String, String)>;
+
 /// Splits `text` into its front-matter attributes and the body that follows.
-/// Text without front matter is returned whole with no attributes.
-pub fn split_front_matter(text: &str) -> Result<(Vec<(String, String)>, &str), (usize, String)> {
+/// Text without front matter is returned whole with no attributes. Errors carry the line number.
+pub fn split_front_matter(text: &str) -> Result<(Attributes, &str), (usize, String)> {
     let Some(rest) = text.strip_prefix("---\n") else {
         return Ok((Vec::new(), text));
     };
