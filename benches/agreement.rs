@@ -45,8 +45,8 @@ fn project() -> Project {
     for d in 0..100 {
         let name = format!("doc{d:03}");
         let body = format!("{name} {text}");
-        let parsed = fieldcode::import::parse_bytes(&name, fieldcode::import::Format::Text, body.as_bytes())
-            .expect("parse");
+        let parsed =
+            fieldcode::import::parse_bytes(&name, fieldcode::import::Format::Text, body.as_bytes()).expect("parse");
         fieldcode::import::run::store_parsed(&mut project, &parsed, None, &Default::default()).expect("store");
     }
     let tx = project.conn_mut().transaction().expect("tx");

@@ -1,13 +1,11 @@
 //! Agreement: the interval implementation against a per-character reference implementation
 //! (proptest), and `team::agreement` on real projects: missing coders, segment units, pooling.
 
-mod team_support;
-
+use crate::team_support::{coding, project_with};
 use fieldcode::model::Span;
 use fieldcode::team::agreement::{AgreementRequest, Unit, agreement, char_tally, segment_tally};
 use fieldcode::team::reliability::{Pattern, Tally, cohen_kappa, krippendorff_alpha_nominal, percent_agreement};
 use proptest::prelude::*;
-use team_support::{coding, project_with};
 
 /// Reference: one unit per character, built from per-character arrays.
 fn reference_chars(len: usize, coders: &[Option<Vec<Span>>]) -> Tally {

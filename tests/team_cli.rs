@@ -1,14 +1,10 @@
 //! Team review through the real binary: agreement (table, CSV, JSON), disagreements, comments and
 //! the review queue. Projects are seeded with codes and codings by `team_support`.
 
-mod team_support;
-
 use std::path::PathBuf;
 
-use team_support::{code, coding, project_with};
-use util::{Scratch, fieldcode, s};
-
-mod util;
+use crate::team_support::{code, coding, project_with};
+use crate::util::{Scratch, fieldcode, s};
 
 const NOTE: &str = "The link worker phoned the surgery twice before anyone picked up the referral.";
 const VISIT: &str = "Home visit: Mrs K showed me the leaflet from the walking group and said she was nervous.";

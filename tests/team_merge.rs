@@ -2,14 +2,11 @@
 //! then path, codings under their coder, conflicts reported, nothing merged twice, dry runs and
 //! bad input changing nothing.
 
-mod team_support;
-mod util;
-
 use std::path::{Path, PathBuf};
 
+use crate::team_support::{code, coding, project_with};
+use crate::util::{Scratch, fieldcode, s};
 use fieldcode::Project;
-use team_support::{code, coding, project_with};
-use util::{Scratch, fieldcode, s};
 
 const NOTE: &str = "The link worker phoned the surgery twice before anyone picked up the referral.";
 const VISIT: &str = "Home visit: Mrs K showed me the leaflet from the walking group and said she was nervous.";

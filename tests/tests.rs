@@ -5,3 +5,7 @@ mod util;
 
 mod import_cli;
 mod store_open;
+mod team_agreement;
+mod team_cli;
+mod team_merge;
+mod team_support;

@@ -1,7 +1,6 @@
 //! Builds projects with codes and codings for the team-review tests. The coding commands are
 //! another part of Fieldcode, so these helpers write codes and codings with plain SQL, exactly
 //! as the schema stores them.
-#![allow(dead_code)]
 
 use std::path::Path;
 
