@@ -5,6 +5,7 @@
 //! A code's status itself is a codebook change and is set through the command layer
 //! (`fieldcode::coding`), so it can be undone; this module only reads it.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rusqlite::Connection;
@@ -157,12 +158,14 @@ struct Texts {
 
 impl Texts {
     fn excerpt(&mut self, conn: &Connection, row: &CodingRow) -> Result<String> {
-        if !self.loaded.contains_key(&row.document_id) {
-            let text = documents::text(conn, row.document_id)?;
-            let index = CharIndex::new(&text);
-            self.loaded.insert(row.document_id, (text, index));
-        }
-        let Some((text, index)) = self.loaded.get(&row.document_id) else { return Ok(String::new()) };
+        let (text, index) = match self.loaded.entry(row.document_id) {
+            Entry::Occupied(loaded) => loaded.into_mut(),
+            Entry::Vacant(slot) => {
+                let text = documents::text(conn, row.document_id)?;
+                let index = CharIndex::new(&text);
+                slot.insert((text, index))
+            }
+        };
         let end = row.end.min(row.start + EXCERPT_CHARS);
         let cut = index.slice(text, row.start, end);
         Ok(if end < row.end { format!("{cut}…") } else { cut.to_owned() })
