@@ -4,6 +4,8 @@
 //! flattened into [`Command`]. Errors are printed once, here, as one or two plain sentences on
 //! stderr, and the process exits 1.
 
+mod coding_cmds;
+mod export_cmds;
 mod output;
 mod project_cmds;
 mod team_cmds;
@@ -29,6 +31,10 @@ pub enum Command {
     #[command(flatten)]
     Project(project_cmds::ProjectCommand),
     #[command(flatten)]
+    Coding(coding_cmds::CodingCommand),
+    #[command(flatten)]
+    Export(export_cmds::ExportCommand),
+    #[command(flatten)]
     Team(team_cmds::TeamCommand),
 }
 
@@ -45,6 +51,8 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         None => Ok(Outcome::OpenGui(cli.project)),
         Some(Command::Project(cmd)) => cmd.run(),
+        Some(Command::Coding(cmd)) => cmd.run(),
+        Some(Command::Export(cmd)) => cmd.run(),
         Some(Command::Team(cmd)) => cmd.run(),
     };
     match outcome {

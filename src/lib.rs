@@ -5,12 +5,16 @@
 //! the desktop GUI (`gui`, behind the default `gui` feature) are thin layers over it.
 
 pub mod cli;
+pub mod coding;
 pub mod demo;
+pub mod demo_codebook;
 pub mod error;
+pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod import;
 pub mod model;
+pub mod refi;
 pub mod store;
 pub mod team;
 pub mod text;
