@@ -171,9 +171,9 @@ fn review_queue_lists_codes_not_agreed_with_examples() {
         let project = fieldcode::Project::open(&path).unwrap();
         coding(&project, "visit", "Access/Phone", "Ben", 20, 40);
         coding(&project, "note", "Access/Phone", "Cy", 0, 3);
-        project.conn().execute("UPDATE code SET status = 'agreed' WHERE name = 'Referral'", []).unwrap();
-        project.conn().execute("UPDATE code SET status = 'reviewed' WHERE name = 'Access'", []).unwrap();
     }
+    fieldcode(&["set-status", s(&path), "Access/Referral", "agreed"]).ok();
+    fieldcode(&["set-status", s(&path), "Access", "reviewed"]).ok();
     fieldcode(&["comment", s(&path), "Access/Phone", "Merge with Referral?"]).ok();
     let queue = fieldcode(&["review-queue", s(&path), "--json"]).ok().json();
     let codes: Vec<&str> = queue.as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();

@@ -161,3 +161,45 @@ fn bad_sources_are_refused_and_change_nothing() {
     assert_eq!(count(&lead, "SELECT count(*) FROM code"), before);
     assert_eq!(count(&lead, "SELECT count(*) FROM merge_source"), 0);
 }
+
+#[test]
+fn a_merge_undoes_and_redoes_as_one_step() {
+    let scratch = Scratch::new();
+    let (lead, ana, _) = team(&scratch);
+    {
+        let p = Project::open(&ana).unwrap();
+        coding(&p, "note", "Access/Phone", "Ana", 0, 12);
+        coding(&p, "visit", "Support/Walking group", "Ana", 37, 50);
+        let phone = code(&p, "Access/Phone");
+        p.conn()
+            .execute(
+                "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
+                 VALUES ('memo-a', 'code', ?1, '', 'Calls only.', 'Ana', 'now', 'now')",
+                [phone],
+            )
+            .unwrap();
+    }
+    fieldcode(&["comment", s(&ana), "Support", "New theme from the visits."]).ok();
+    let json = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
+    assert!(json["history_id"].is_i64(), "{json}");
+    let all = "SELECT (SELECT count(*) FROM coding) + (SELECT count(*) FROM code) + (SELECT count(*) FROM memo) \
+               + (SELECT count(*) FROM code_comment)";
+    assert_eq!(count(&lead, all), 2 + 4 + 1 + 1);
+    let history = fieldcode(&["history", s(&lead), "--json"]).ok().json();
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "merge-project");
+
+    let undo = fieldcode(&["undo", s(&lead)]).ok().stdout;
+    assert!(undo.contains("merged") && undo.contains("2 codings"), "{undo}");
+    assert_eq!(count(&lead, all), 2, "only the lead's own Access and Access/Phone remain");
+    fieldcode(&["redo", s(&lead)]).ok();
+    assert_eq!(count(&lead, all), 8);
+    let memo_target = count(&lead, "SELECT target_id FROM memo WHERE guid = 'memo-a'");
+    assert_eq!(memo_target, count(&lead, "SELECT id FROM code WHERE name = 'Phone'"), "redo restores the same ids");
+
+    fieldcode(&["undo", s(&lead)]).ok();
+    let again = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
+    assert_eq!(again["codings_added"], 2, "after undo the merge can be made again");
+    let nothing = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
+    assert!(nothing["history_id"].is_null(), "a merge that adds nothing is not a history entry");
+}

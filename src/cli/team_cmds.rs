@@ -99,7 +99,8 @@ impl TeamCommand {
             }
             TeamCommand::Merge { project, other, dry_run, json } => {
                 let mut project = Project::open(&project)?;
-                let report = merge::merge(&mut project, &other, &merge::MergeOptions { dry_run })?;
+                let options = merge::MergeOptions { dry_run, actor: default_actor() };
+                let report = merge::merge(&mut project, &other, &options)?;
                 print_merge(&report, json)?;
             }
             TeamCommand::Comment { project, code, text, author } => {
@@ -248,7 +249,7 @@ fn print_queue(queue: &[review::QueueEntry], json: bool) -> Result<()> {
             }
         }
         for ex in &entry.examples {
-            println!("  > {} ({}, {}): {}", ex.text.replace('\n', " "), ex.document, ex.coder, ex.start);
+            println!("  > {} ({} at {}, {})", ex.text.replace('\n', " "), ex.document, ex.start, ex.coder);
         }
     }
     println!("{} codes waiting for agreement", queue.len());

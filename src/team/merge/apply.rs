@@ -1,6 +1,10 @@
 //! Writing a read [`Source`] into this project, inside the caller's transaction: codes by GUID
 //! then by path, coders by name, documents by text hash, codings and memos by GUID, comments by
 //! their exact content. Whatever is already here is skipped, so a second run adds nothing.
+//!
+//! Rows of the tables the coding engine owns (code, coding, memo, code_comment) are written as
+//! row images ([`crate::coding::rows`]) and returned as changes, so the merge is recorded as one
+//! history entry and undoes and redoes like any other command.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,11 +13,13 @@ use serde::Serialize;
 
 use super::report::{BadSpan, CodeConflict, MergeReport, MissingDocument};
 use super::source::{Source, SourceMemo};
+use crate::coding::rows::{Change, CodeRec, CodingRec, CommentRec, MemoRec, Row};
 use crate::error::Result;
 use crate::model::{CodeId, CodeNode, CodingId, CodingRow, DocumentId};
 use crate::store::{coders, codes, now_utc, participants};
 
-/// What the merge created, by stable identity, recorded with the merge so it can be inverted.
+/// What the merge created, by stable identity (recorded in `merge_source`), and the row
+/// changes and new ids the history entry needs.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Created {
     pub codes: Vec<String>,
@@ -21,6 +27,26 @@ pub struct Created {
     pub memos: Vec<String>,
     pub comments: Vec<i64>,
     pub coders: Vec<String>,
+    #[serde(skip)]
+    pub changes: Vec<Change>,
+    /// Ids of new codes, codings and memos, in creation order.
+    #[serde(skip)]
+    pub ids: Vec<i64>,
+}
+
+impl Created {
+    /// Inserts a row image with the next free id of its table and records the change.
+    fn insert(&mut self, conn: &Connection, table: &str, make: impl FnOnce(i64) -> Row) -> Result<i64> {
+        let sql = format!("SELECT coalesce(max(id), 0) + 1 FROM {table}");
+        let id: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+        let row = make(id);
+        row.insert(conn)?;
+        if !matches!(row, Row::Comment(_)) {
+            self.ids.push(id);
+        }
+        self.changes.push(Change { before: None, after: Some(row) });
+        Ok(id)
+    }
 }
 
 /// Other project's ids → ids here.
@@ -101,7 +127,7 @@ fn merge_codes(
             report.codes_matched += 1;
             continue;
         }
-        let ours = insert_code(conn, code, parent)?;
+        let ours = insert_code(conn, code, parent, created)?;
         maps.codes.insert(code.id, ours);
         path_to_id.insert(path.clone(), ours);
         id_to_path.insert(ours, path.clone());
@@ -111,25 +137,23 @@ fn merge_codes(
     Ok(())
 }
 
-fn insert_code(conn: &Connection, code: &CodeNode, parent: Option<CodeId>) -> Result<CodeId> {
-    conn.execute(
-        "INSERT INTO code (guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            code.guid,
-            parent,
-            code.name,
-            code.color,
-            code.description,
-            code.inclusion,
-            code.exclusion,
-            code.example,
-            code.status.as_str(),
-            code.position,
-            now_utc()
-        ],
-    )?;
-    Ok(conn.last_insert_rowid())
+fn insert_code(conn: &Connection, code: &CodeNode, parent: Option<CodeId>, created: &mut Created) -> Result<CodeId> {
+    created.insert(conn, "code", |id| {
+        Row::Code(CodeRec {
+            id,
+            guid: code.guid.clone(),
+            parent_id: parent,
+            name: code.name.clone(),
+            color: code.color.clone(),
+            description: code.description.clone(),
+            inclusion: code.inclusion.clone(),
+            exclusion: code.exclusion.clone(),
+            example: code.example.clone(),
+            status: code.status.as_str().to_owned(),
+            position: code.position,
+            created_at: now_utc(),
+        })
+    })
 }
 
 fn merge_codings(
@@ -164,12 +188,19 @@ fn merge_codings(
             report.codings_already_present += 1;
             continue;
         }
-        conn.execute(
-            "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![row.guid, doc, code, coder, row.start as i64, row.end as i64, row.created_at],
-        )?;
-        maps.codings.insert(row.id, conn.last_insert_rowid());
+        let ours = created.insert(conn, "coding", |id| {
+            Row::Coding(CodingRec {
+                id,
+                guid: row.guid.clone(),
+                document_id: doc,
+                code_id: code,
+                coder_id: coder,
+                start: row.start as i64,
+                end: row.end as i64,
+                created_at: row.created_at.clone(),
+            })
+        })?;
+        maps.codings.insert(row.id, ours);
         created.codings.push(row.guid.clone());
         report.codings_added += 1;
     }
@@ -228,20 +259,19 @@ fn merge_memo(
         report.memos_without_target += 1;
         return Ok(());
     };
-    conn.execute(
-        "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            memo.guid,
-            memo.target_kind,
+    created.insert(conn, "memo", |id| {
+        Row::Memo(MemoRec {
+            id,
+            guid: memo.guid.clone(),
+            target_kind: memo.target_kind.clone(),
             target_id,
-            memo.title,
-            memo.body,
-            memo.author,
-            memo.created_at,
-            memo.updated_at
-        ],
-    )?;
+            title: memo.title.clone(),
+            body: memo.body.clone(),
+            author: memo.author.clone(),
+            created_at: memo.created_at.clone(),
+            updated_at: memo.updated_at.clone(),
+        })
+    })?;
     created.memos.push(memo.guid.clone());
     report.memos_added += 1;
     Ok(())
@@ -261,11 +291,16 @@ fn merge_comments(
         if exists.exists(params![code, comment.author, comment.created_at, comment.body])? {
             continue;
         }
-        conn.execute(
-            "INSERT INTO code_comment (code_id, author, created_at, body) VALUES (?1, ?2, ?3, ?4)",
-            params![code, comment.author, comment.created_at, comment.body],
-        )?;
-        created.comments.push(conn.last_insert_rowid());
+        let id = created.insert(conn, "code_comment", |id| {
+            Row::Comment(CommentRec {
+                id,
+                code_id: code,
+                author: comment.author.clone(),
+                created_at: comment.created_at.clone(),
+                body: comment.body.clone(),
+            })
+        })?;
+        created.comments.push(id);
         report.comments_added += 1;
     }
     Ok(())

@@ -5,8 +5,9 @@
 //! codings and memos by GUID, comments by their exact content. A team member's codings keep their
 //! coder, so agreement can compare them afterwards. Conflicts (a code renamed differently, a
 //! document this project lacks, a span that does not fit) are reported, never guessed at.
-//! Everything happens in one transaction recorded in `merge_source`; running the same merge
-//! again adds nothing.
+//! Everything happens in one transaction recorded in `merge_source` and, as one
+//! `merge-project` entry, in the command history, so `fieldcode undo` takes the whole merge back
+//! (and `redo` brings it back). Running the same merge again adds nothing.
 
 pub mod apply;
 pub mod report;
@@ -16,16 +17,19 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::coding::{Command, history};
 use crate::error::{Error, Result};
 use crate::store::{Project, now_utc};
 
 pub use report::{BadSpan, CodeConflict, MergeReport, MissingDocument};
 
 /// How to merge.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MergeOptions {
     /// Work everything out, report it, and roll back.
     pub dry_run: bool,
+    /// Who merges, recorded in the history.
+    pub actor: String,
 }
 
 /// Merges the project at `other` into `project` in one transaction.
@@ -48,6 +52,12 @@ pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Res
             r.get::<_, i64>(0)
         })? as usize;
     let created = apply::apply(&tx, &source, &mut report)?;
+    if !created.changes.is_empty() && !options.dry_run {
+        let command = Command::MergeProject { source: report.source.clone(), source_guid: source.guid.clone() };
+        let line = summary_line(&report);
+        report.history_id =
+            Some(history::append(&tx, &now_utc(), &options.actor, &command, &line, &created.changes, &created.ids)?);
+    }
     let summary = json!({ "source": report.source, "report": report, "created": created });
     tx.execute(
         "INSERT INTO merge_source (project_guid, merged_at, summary) VALUES (?1, ?2, ?3)",
@@ -57,6 +67,18 @@ pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Res
         tx.commit()?;
     }
     Ok(report)
+}
+
+/// The one line the history shows for a merge.
+fn summary_line(report: &MergeReport) -> String {
+    format!(
+        "merged {}: {} codings, {} new codes, {} memos, {} comments",
+        report.source,
+        report.codings_added,
+        report.codes_created.len(),
+        report.memos_added,
+        report.comments_added
+    )
 }
 
 /// Merging a file into itself would only confuse; copies of a project (same GUID) are fine and

@@ -36,6 +36,8 @@ pub struct MergeReport {
     pub source: String,
     pub source_guid: String,
     pub dry_run: bool,
+    /// The history entry that undoes the merge; `None` when nothing was added (or a dry run).
+    pub history_id: Option<i64>,
     /// How many times a project with this GUID was merged in before.
     pub previous_merges: usize,
     pub documents_matched: usize,
@@ -70,6 +72,9 @@ impl MergeReport {
             self.memos_added,
             self.comments_added
         )];
+        if self.history_id.is_some() && !self.dry_run {
+            out.push("`fieldcode undo` takes the whole merge back.".to_owned());
+        }
         if self.previous_merges > 0 {
             out.push(format!(
                 "This project was merged in {} time(s) before; nothing is added twice.",
