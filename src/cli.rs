@@ -8,6 +8,7 @@ mod coding_cmds;
 mod export_cmds;
 mod output;
 mod project_cmds;
+mod team_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ pub enum Command {
     Coding(coding_cmds::CodingCommand),
     #[command(flatten)]
     Export(export_cmds::ExportCommand),
+    #[command(flatten)]
+    Team(team_cmds::TeamCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -50,6 +53,7 @@ pub fn main() -> ExitCode {
         Some(Command::Project(cmd)) => cmd.run(),
         Some(Command::Coding(cmd)) => cmd.run(),
         Some(Command::Export(cmd)) => cmd.run(),
+        Some(Command::Team(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

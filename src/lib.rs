@@ -16,6 +16,7 @@ pub mod import;
 pub mod model;
 pub mod refi;
 pub mod store;
+pub mod team;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -12,3 +12,7 @@ mod export_excerpts;
 mod export_support;
 mod refi_import;
 mod refi_roundtrip;
+mod team_agreement;
+mod team_cli;
+mod team_merge;
+mod team_support;

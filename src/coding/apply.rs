@@ -62,5 +62,8 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
         Command::Autocode { coder, rule, spans } => coding_ops::autocode(rec, *coder, rule, spans),
         Command::SetMemo { memo, target, title, body } => memos::set(rec, actor, *memo, *target, title, body),
         Command::DeleteMemo { memo } => memos::delete(rec, *memo),
+        Command::MergeProject { source, .. } => Err(crate::Error::invalid(format!(
+            "a project merge is applied with `fieldcode merge PROJECT {source}`, not as a command"
+        ))),
     }
 }

@@ -149,6 +149,13 @@ pub enum Command {
     DeleteMemo {
         memo: MemoId,
     },
+    /// A team member's project merged in by `fieldcode merge` (`crate::team::merge`), which
+    /// records the rows it inserted so the merge undoes and redoes as one step. It is applied by
+    /// the merge itself, never through [`crate::coding::apply`].
+    MergeProject {
+        source: String,
+        source_guid: String,
+    },
 }
 
 impl Command {
@@ -169,6 +176,7 @@ impl Command {
             Command::Autocode { .. } => "autocode",
             Command::SetMemo { .. } => "set-memo",
             Command::DeleteMemo { .. } => "delete-memo",
+            Command::MergeProject { .. } => "merge-project",
         }
     }
 }

@@ -1,0 +1,195 @@
+//! Team review through the real binary: agreement (table, CSV, JSON), disagreements, comments and
+//! the review queue. Projects are seeded with codes and codings by `team_support`.
+
+use std::path::PathBuf;
+
+use crate::team_support::{code, coding, project_with};
+use crate::util::{Scratch, fieldcode, s};
+
+const NOTE: &str = "The link worker phoned the surgery twice before anyone picked up the referral.";
+const VISIT: &str = "Home visit: Mrs K showed me the leaflet from the walking group and said she was nervous.";
+
+/// A project where Ana and Ben coded the note (Access/Phone) and only Ana coded the visit.
+fn seeded(scratch: &Scratch) -> PathBuf {
+    let path = scratch.path("study.fieldcode");
+    let project = project_with(Some(&path), &[("note", NOTE), ("visit", VISIT)]);
+    coding(&project, "note", "Access/Phone", "Ana", 4, 30);
+    coding(&project, "note", "Access/Phone", "Ben", 16, 30);
+    coding(&project, "note", "Access/Referral", "Ana", 60, 78);
+    coding(&project, "note", "Access/Referral", "Ben", 60, 78);
+    coding(&project, "visit", "Access/Phone", "Ana", 0, 10);
+    code(&project, "Unused");
+    path
+}
+
+#[test]
+fn agreement_prints_table_csv_and_json() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let json = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--format", "json"]).ok().json();
+    assert_eq!(json["unit"], "char");
+    assert_eq!(json["coders"], serde_json::json!(["Ana", "Ben"]));
+    assert_eq!(json["documents"], 1, "visit was coded by Ana only");
+    let codes: Vec<&str> = json["codes"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["Access/Phone", "Access/Referral"], "codes nobody applied are left out");
+    let len = NOTE.chars().count() as f64;
+    let phone = &json["codes"][0];
+    assert_eq!(phone["units"], NOTE.chars().count());
+    assert_eq!(phone["coded_units"], serde_json::json!([26, 14]));
+    assert!((phone["percent_agreement"].as_f64().unwrap() - 100.0 * (len - 12.0) / len).abs() < 1e-9);
+    let referral = &json["codes"][1];
+    assert_eq!(referral["krippendorff_alpha"], 1.0);
+    assert_eq!(referral["cohen_kappa"], 1.0);
+    assert!(json["pooled"]["krippendorff_alpha"].as_f64().unwrap() < 1.0);
+
+    let csv = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--format", "csv"]).ok().stdout;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben");
+    assert!(lines[1].starts_with("Access/Phone,78,"), "{csv}");
+    assert!(lines[3].starts_with("(pooled),156,"), "{csv}");
+
+    let table = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
+    assert!(table.contains("(pooled)") && table.contains("Access/Referral") && table.contains("1.000"), "{table}");
+}
+
+#[test]
+fn agreement_reports_undefined_coefficients_as_null_and_na() {
+    let scratch = Scratch::new();
+    let path = scratch.path("study.fieldcode");
+    let project = project_with(Some(&path), &[("note", NOTE)]);
+    coding(&project, "note", "Access", "Ana", 0, NOTE.chars().count());
+    coding(&project, "note", "Access", "Ben", 0, NOTE.chars().count());
+    drop(project);
+    let json = fieldcode(&["agreement", s(&path), "--coders", "Ana,Ben", "--format", "json"]).ok().json();
+    assert!(json["codes"][0]["krippendorff_alpha"].is_null(), "no variation: alpha undefined");
+    assert!(json["codes"][0]["cohen_kappa"].is_null());
+    assert_eq!(json["codes"][0]["percent_agreement"], 100.0);
+    let table = fieldcode(&["agreement", s(&path), "--coders", "Ana,Ben"]).ok().stdout;
+    assert!(table.contains("n/a"), "{table}");
+}
+
+#[test]
+fn agreement_by_paragraph_and_code_subtree() {
+    let scratch = Scratch::new();
+    let path = scratch.path("study.fieldcode");
+    let text = "First paragraph about phones.\n\nSecond paragraph about walking.\n\nThird one.";
+    let project = project_with(Some(&path), &[("note", text)]);
+    coding(&project, "note", "Access/Phone", "Ana", 0, 5);
+    coding(&project, "note", "Access/Phone", "Ben", 10, 20);
+    coding(&project, "note", "Activity", "Ana", 31, 40);
+    coding(&project, "note", "Activity", "Ben", 70, 72);
+    drop(project);
+    let json = fieldcode(&[
+        "agreement",
+        s(&path),
+        "--coders",
+        "Ana,Ben",
+        "--unit",
+        "paragraph",
+        "--code",
+        "Access",
+        "--format",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(json["unit"], "paragraph");
+    assert_eq!(json["codes"].as_array().unwrap().len(), 1, "only the Access subtree");
+    assert_eq!(json["codes"][0]["units"], 3);
+    assert_eq!(json["codes"][0]["percent_agreement"], 100.0, "both coded inside paragraph 1");
+    let all = fieldcode(&["agreement", s(&path), "--coders", "Ana,Ben", "--unit", "paragraph", "--format", "json"])
+        .ok()
+        .json();
+    let activity = all["codes"].as_array().unwrap().iter().find(|c| c["code"] == "Activity").unwrap();
+    assert!((activity["percent_agreement"].as_f64().unwrap() - 100.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn agreement_refuses_bad_requests_clearly() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Zed"]).fails();
+    assert!(run.stderr.contains("Zed") && run.stderr.contains("\"Ben\""), "{}", run.stderr);
+    let run = fieldcode(&["agreement", s(&project), "--coders", "Ana"]).fails();
+    assert!(run.stderr.contains("at least two"), "{}", run.stderr);
+    let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--code", "Nope"]).fails();
+    assert!(run.stderr.contains("Nope"), "{}", run.stderr);
+    let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--unit", "word"]);
+    assert_ne!(run.status, 0);
+    assert!(run.stderr.contains("char, turn or paragraph"), "{}", run.stderr);
+}
+
+#[test]
+fn disagreements_list_spans_with_who_coded_them() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let json = fieldcode(&["disagreements", s(&project), "--coders", "Ana,Ben", "--json"]).ok().json();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{json}");
+    let d = &list[0];
+    assert_eq!((d["document"].as_str(), d["code"].as_str()), (Some("note"), Some("Access/Phone")));
+    assert_eq!((d["start"].as_u64(), d["end"].as_u64()), (Some(4), Some(16)));
+    assert_eq!(d["coded_by"], serde_json::json!(["Ana"]));
+    assert_eq!(d["not_coded_by"], serde_json::json!(["Ben"]));
+    assert_eq!(d["excerpt"], NOTE.chars().skip(4).take(12).collect::<String>());
+    let none =
+        fieldcode(&["disagreements", s(&project), "--coders", "Ana,Ben", "--doc", "visit", "--json"]).ok().json();
+    assert_eq!(none, serde_json::json!([]), "Ben never coded the visit");
+    let run = fieldcode(&["disagreements", s(&project), "--coders", "Ana,Ben", "--doc", "notes"]).fails();
+    assert!(run.stderr.contains("did you mean \"note\""), "{}", run.stderr);
+    let table = fieldcode(&["disagreements", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
+    assert!(table.contains("4-16") && table.contains("1 disagreements"), "{table}");
+}
+
+#[test]
+fn comments_form_a_thread_per_code() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    fieldcode(&["comment", s(&project), "Access/Phone", "Does voicemail count?", "--author", "Ana"]).ok();
+    fieldcode(&["comment", s(&project), "Access/Phone", "Yes, if the client rang back."]).ok();
+    let thread = fieldcode(&["comments", s(&project), "Access/Phone", "--json"]).ok().json();
+    let thread = thread.as_array().unwrap();
+    assert_eq!(thread.len(), 2);
+    assert_eq!(
+        (thread[0]["author"].as_str(), thread[0]["body"].as_str()),
+        (Some("Ana"), Some("Does voicemail count?"))
+    );
+    assert_eq!(thread[1]["author"], "tester", "the default author is the coder");
+    let empty = fieldcode(&["comments", s(&project), "Access/Referral"]).ok().stdout;
+    assert!(empty.contains("No comments"), "{empty}");
+    let run = fieldcode(&["comment", s(&project), "Access/Nope", "text"]).fails();
+    assert!(run.stderr.contains("Access/Nope"), "{}", run.stderr);
+    let run = fieldcode(&["comment", s(&project), "Access/Phone", "   "]).fails();
+    assert!(run.stderr.contains("empty"), "{}", run.stderr);
+}
+
+#[test]
+fn review_queue_lists_codes_not_agreed_with_examples() {
+    let scratch = Scratch::new();
+    let path = seeded(&scratch);
+    {
+        let project = fieldcode::Project::open(&path).unwrap();
+        coding(&project, "visit", "Access/Phone", "Ben", 20, 40);
+        coding(&project, "note", "Access/Phone", "Cy", 0, 3);
+    }
+    fieldcode(&["set-status", s(&path), "Access/Referral", "agreed"]).ok();
+    fieldcode(&["set-status", s(&path), "Access", "reviewed"]).ok();
+    fieldcode(&["comment", s(&path), "Access/Phone", "Merge with Referral?"]).ok();
+    let queue = fieldcode(&["review-queue", s(&path), "--json"]).ok().json();
+    let codes: Vec<&str> = queue.as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["Access/Phone", "Unused", "Access"], "proposed first, agreed left out");
+    let phone = &queue[0];
+    assert_eq!(phone["status"], "proposed");
+    assert_eq!(phone["description"], "About Phone.");
+    assert_eq!(phone["codings"], 5);
+    assert_eq!(phone["documents"], 2);
+    assert_eq!(phone["coders"], serde_json::json!(["Ana", "Ben", "Cy"]));
+    assert_eq!(phone["comments"], 1);
+    let examples = phone["examples"].as_array().unwrap();
+    assert_eq!(examples.len(), 3);
+    let docs: Vec<&str> = examples.iter().map(|e| e["document"].as_str().unwrap()).collect();
+    assert_eq!(&docs[..2], &["note", "visit"], "one example per document before a second from any");
+    assert_eq!(examples[0]["text"], NOTE.chars().take(3).collect::<String>());
+    let text = fieldcode(&["review-queue", s(&path)]).ok().stdout;
+    assert!(text.contains("3 codes waiting for agreement") && text.contains("definition: About Phone."), "{text}");
+}
