@@ -4,6 +4,7 @@
 //! importers ([`import`]) and the demo study ([`demo`]). The command-line interface ([`cli`]) and
 //! the desktop GUI (`gui`, behind the default `gui` feature) are thin layers over it.
 
+pub mod analysis;
 pub mod cli;
 pub mod demo;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod gui;
 pub mod import;
 pub mod model;
 pub mod store;
+pub mod synth;
 pub mod text;
 
 pub use error::{Error, Result};
