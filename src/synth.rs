@@ -169,7 +169,7 @@ fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -
                 text.push('\n');
             }
             text.push_str(WORDS[rng.random_range(0..WORDS.len())]);
-            text.push(if rng.random_range(0..12) == 0 { '.' } else { ' ' });
+            text.push_str(if rng.random_range(0..12) == 0 { ". " } else { " " });
         }
         text.push_str(if rng.random_range(0..3) == 0 { "\n\n" } else { "\n" });
         seconds += rng.random_range(3..40);
