@@ -57,13 +57,50 @@ const THEMES: [&str; 10] = [
     "Funding",
 ];
 const WORDS: [&str; 40] = [
-    "referral", "surgery", "client", "questionnaire", "phone", "visit", "the", "and", "we", "she", "really",
-    "community", "walking", "group", "practice", "manager", "caseload", "café", "outcome", "payment", "know",
-    "housing", "benefits", "lonely", "GP", "receptionist", "form", "weeks", "support", "team", "leader", "time",
-    "trust", "home", "list", "waiting", "funding", "target", "listen", "called",
+    "referral",
+    "surgery",
+    "client",
+    "questionnaire",
+    "phone",
+    "visit",
+    "the",
+    "and",
+    "we",
+    "she",
+    "really",
+    "community",
+    "walking",
+    "group",
+    "practice",
+    "manager",
+    "caseload",
+    "café",
+    "outcome",
+    "payment",
+    "know",
+    "housing",
+    "benefits",
+    "lonely",
+    "GP",
+    "receptionist",
+    "form",
+    "weeks",
+    "support",
+    "team",
+    "leader",
+    "time",
+    "trust",
+    "home",
+    "list",
+    "waiting",
+    "funding",
+    "target",
+    "listen",
+    "called",
 ];
 /// (label prefix, how many, role)
-const PEOPLE: [(&str, usize, &str); 3] = [("LW", 40, "link worker"), ("TL", 8, "team leader"), ("FAC", 4, "facilitator")];
+const PEOPLE: [(&str, usize, &str); 3] =
+    [("LW", 40, "link worker"), ("TL", 8, "team leader"), ("FAC", 4, "facilitator")];
 
 /// Writes a new synthetic project at `path` (which must not exist).
 pub fn generate(path: &Path, options: &SynthOptions) -> Result<SynthReport> {
@@ -161,11 +198,11 @@ fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -
     let mut seconds = 0;
     let mut turn = 0usize;
     while text.len() - body_start < chars {
-        let who = if turn % 4 == 0 { facilitator } else { speakers[rng.random_range(0..speakers.len())] };
+        let who = if turn.is_multiple_of(4) { facilitator } else { speakers[rng.random_range(0..speakers.len())] };
         text.push_str(&format!("[{:02}:{:02}:{:02}] {who}: ", seconds / 3600, seconds / 60 % 60, seconds % 60));
-        let words = rng.random_range(8..90);
+        let words: usize = rng.random_range(8..90);
         for w in 0..words {
-            if w > 0 && w % 30 == 0 {
+            if w > 0 && w.is_multiple_of(30) {
                 text.push('\n');
             }
             text.push_str(WORDS[rng.random_range(0..WORDS.len())]);

@@ -21,7 +21,11 @@ fn code(conn: &Connection, path: &str) -> i64 {
     let mut parent: Option<i64> = None;
     for name in path.split('/') {
         let found: Option<i64> = conn
-            .query_row("SELECT id FROM code WHERE coalesce(parent_id, 0) = ?1 AND name = ?2", params![parent.unwrap_or(0), name], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM code WHERE coalesce(parent_id, 0) = ?1 AND name = ?2",
+                params![parent.unwrap_or(0), name],
+                |r| r.get(0),
+            )
             .optional()
             .unwrap();
         parent = Some(found.unwrap_or_else(|| {
@@ -38,8 +42,9 @@ fn code(conn: &Connection, path: &str) -> i64 {
 
 /// Codes the first occurrence of `quote` in `document` with `path`, as `coder`.
 fn code_quote(conn: &Connection, document: &str, path: &str, coder: &str, quote: &str) {
-    let (doc, text): (i64, String) =
-        conn.query_row("SELECT id, text FROM document WHERE name = ?1", [document], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (doc, text): (i64, String) = conn
+        .query_row("SELECT id, text FROM document WHERE name = ?1", [document], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
     let byte = text.find(quote).unwrap_or_else(|| panic!("{quote:?} not in {document}"));
     let start = text[..byte].chars().count() as i64;
     let end = start + quote.chars().count() as i64;
@@ -105,7 +110,8 @@ fn grouping_by_role_uses_the_speaker_and_by_site_the_document() {
         run(&project, &["cooccur", "--by", "role"]),
         ["group,code_a,code_b,value", "link worker,Referral,Workload,1", "link worker,Referral/Forms,Workload,1"]
     );
-    let by_site: BTreeSet<String> = run(&project, &["cooccur", "--by", "site", "--unit", "document"]).into_iter().collect();
+    let by_site: BTreeSet<String> =
+        run(&project, &["cooccur", "--by", "site", "--unit", "document"]).into_iter().collect();
     let expected: BTreeSet<String> = [
         "group,code_a,code_b,value",
         "GP surgery,Referral,Trust,1",
@@ -133,7 +139,10 @@ fn units_and_filters_change_what_counts() {
     assert!(near.contains(&",Referral/Forms,Trust,2".to_owned()), "{near:?}");
     // Only bob's codings: nothing overlaps.
     assert_eq!(run(&project, &["cooccur", "--coder", "bob"]), ["group,code_a,code_b,value"]);
-    assert_eq!(run(&project, &["cooccur", "--where", "site=client home", "--unit", "document", "--no-rollup"]).len(), 2);
+    assert_eq!(
+        run(&project, &["cooccur", "--where", "site=client home", "--unit", "document", "--no-rollup"]).len(),
+        2
+    );
 }
 
 #[test]
@@ -175,7 +184,12 @@ fn crosstab_counts_codings_documents_and_participants() {
     let project = study(&scratch);
     let table = run(&project, &["crosstab", "--by", "site"]);
     assert_eq!(table[0], "code,value,codings,documents,participants");
-    for row in ["Referral,GP surgery,1,1,1", "Referral/Forms,client home,1,1,0", "Trust,GP surgery,1,1,1", "Workload,client home,0,0,0"] {
+    for row in [
+        "Referral,GP surgery,1,1,1",
+        "Referral/Forms,client home,1,1,0",
+        "Trust,GP surgery,1,1,1",
+        "Workload,client home,0,0,0",
+    ] {
         assert!(table.contains(&row.to_owned()), "{row} missing from {table:?}");
     }
     let json = fieldcode(&["crosstab", s(&project), "--by", "role", "--format", "json"]).ok().json();
@@ -191,7 +205,10 @@ fn frequencies_by_code_and_coder() {
     let by_code = run(&project, &["frequencies"]);
     assert_eq!(by_code[0], "code,codings,documents,characters");
     assert!(by_code.contains(&"Referral,2,2,53".to_owned()), "{by_code:?}");
-    assert_eq!(run(&project, &["frequencies", "--by", "coder"]), ["coder,codings,documents,characters", "ann,3,2,74", "bob,2,2,46"]);
+    assert_eq!(
+        run(&project, &["frequencies", "--by", "coder"]),
+        ["coder,codings,documents,characters", "ann,3,2,74", "bob,2,2,46"]
+    );
     let people = run(&project, &["frequencies", "--by", "participant"]);
     assert_eq!(people, ["participant,codings,documents,characters", "LW1,2,1,45", "TL1,1,1,29", "(none),2,1,46"]);
 }
@@ -210,7 +227,20 @@ fn bad_input_is_refused_with_a_clear_message() {
     assert!(err.contains("zoe") && err.contains("ann, bob"), "{err}");
     let err = fieldcode(&["cooccur-excerpts", s(&project), "--code-a", "Nope", "--code-b", "Trust"]).fails().stderr;
     assert!(err.contains("Nope"), "{err}");
-    let err = fieldcode(&["cooccur-excerpts", s(&project), "--code-a", "Trust", "--code-b", "Workload", "--by", "site", "--value", "moon"]).fails().stderr;
+    let err = fieldcode(&[
+        "cooccur-excerpts",
+        s(&project),
+        "--code-a",
+        "Trust",
+        "--code-b",
+        "Workload",
+        "--by",
+        "site",
+        "--value",
+        "moon",
+    ])
+    .fails()
+    .stderr;
     assert!(err.contains("GP surgery"), "{err}");
     assert_eq!(fieldcode(&["crosstab", s(&project)]).status, 2, "--by is required");
     fieldcode(&["cooccur", s(&scratch.path("missing.fieldcode"))]).fails();

@@ -68,13 +68,14 @@ fn doc_strategy() -> impl Strategy<Value = Doc> {
 }
 
 fn world_strategy() -> impl Strategy<Value = World> {
-    let coding = (0..3usize, 0..CODES.len(), 0..2usize, 0..TEXT_LEN - 1, 1..50u32).prop_map(
-        |(doc, code, coder, start, len)| Coding { doc, code, coder, start, end: (start + len).min(TEXT_LEN) },
-    );
+    let coding =
+        (0..3usize, 0..CODES.len(), 0..2usize, 0..TEXT_LEN - 1, 1..50u32).prop_map(|(doc, code, coder, start, len)| {
+            Coding { doc, code, coder, start, end: (start + len).min(TEXT_LEN) }
+        });
     (prop::collection::vec(doc_strategy(), 3), prop::collection::vec(coding, 0..45)).prop_map(|(docs, raw)| {
         let mut codings: Vec<Coding> = Vec::new();
         for c in raw {
-            if !codings.iter().any(|d| *d == c) {
+            if !codings.contains(&c) {
                 codings.push(c);
             }
         }
@@ -144,7 +145,14 @@ fn build(world: &World) -> Project {
         tx.execute(
             "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
              VALUES (?1, ?2, ?3, (SELECT id FROM coder WHERE name = ?4), ?5, ?6, 'now')",
-            rusqlite::params![format!("g{i}"), doc_ids[c.doc], code_ids[c.code], ["ann", "bob"][c.coder], c.start, c.end],
+            rusqlite::params![
+                format!("g{i}"),
+                doc_ids[c.doc],
+                code_ids[c.code],
+                ["ann", "bob"][c.coder],
+                c.start,
+                c.end
+            ],
         )
         .unwrap();
     }

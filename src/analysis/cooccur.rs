@@ -51,9 +51,9 @@ impl FromStr for Unit {
             "document" => Ok(Unit::Document),
             _ => match s.strip_prefix("near:").map(|n| n.trim().parse::<u32>()) {
                 Some(Ok(n)) => Ok(Unit::Near(n)),
-                _ => Err(format!(
-                    "unknown unit {s:?}; use overlap, turn, paragraph, document or near:N (N characters)"
-                )),
+                _ => {
+                    Err(format!("unknown unit {s:?}; use overlap, turn, paragraph, document or near:N (N characters)"))
+                }
             },
         }
     }
@@ -154,7 +154,13 @@ impl GroupMatrix {
         self.count
             .nonzero()
             .into_iter()
-            .map(|(a, b, count)| PairValue { a, b, count, jaccard: self.jaccard(a, b), documents: self.documents.get(a, b) })
+            .map(|(a, b, count)| PairValue {
+                a,
+                b,
+                count,
+                jaccard: self.jaccard(a, b),
+                documents: self.documents.get(a, b),
+            })
             .collect()
     }
 }
@@ -232,7 +238,13 @@ pub(crate) fn slack(unit: Unit) -> u64 {
 
 /// Calls `pair(y, x)` for every two selected codings of one document, `y` starting no later than
 /// `x`, where `x` starts before `end(y) + slack`: the sweep keeps the codings still open at `x`.
-pub(crate) fn sweep_pairs(corpus: &Corpus, part: &[u32], slack: u64, active: &mut Vec<u32>, mut pair: impl FnMut(u32, u32)) {
+pub(crate) fn sweep_pairs(
+    corpus: &Corpus,
+    part: &[u32],
+    slack: u64,
+    active: &mut Vec<u32>,
+    mut pair: impl FnMut(u32, u32),
+) {
     let c = &corpus.codings;
     active.clear();
     for &x in part {
@@ -354,4 +366,3 @@ impl Accumulator<'_> {
         scratch.occurrences = occ;
     }
 }
-

@@ -59,7 +59,9 @@ pub fn frequencies(corpus: &Corpus, selection: &[u32], by: FrequencyBy, rollup: 
     let keys: Vec<String> = match by {
         FrequencyBy::Code => corpus.codes.iter().map(|k| k.path.clone()).collect(),
         FrequencyBy::Document => corpus.documents.iter().map(|d| d.name.clone()).collect(),
-        FrequencyBy::Participant => corpus.participants.iter().map(|p| p.1.clone()).chain([NONE_LABEL.into()]).collect(),
+        FrequencyBy::Participant => {
+            corpus.participants.iter().map(|p| p.1.clone()).chain([NONE_LABEL.into()]).collect()
+        }
         FrequencyBy::Coder => corpus.coders.iter().map(|k| k.1.clone()).collect(),
     };
     let none = keys.len() as u32 - u32::from(by == FrequencyBy::Participant);

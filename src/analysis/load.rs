@@ -251,9 +251,8 @@ fn load_codings(
     let total: i64 = conn.query_row("SELECT count(*) FROM coding", [], |r| r.get(0))?;
     let mut out = Codings::default();
     reserve(&mut out, total.max(0) as usize);
-    let mut stmt = conn.prepare(
-        "SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding ORDER BY document_id, start",
-    )?;
+    let mut stmt = conn
+        .prepare("SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding ORDER BY document_id, start")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (doc, code) = (doc_index.get(r.get(0)?), code_index.get(r.get(1)?));

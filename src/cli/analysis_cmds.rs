@@ -174,7 +174,10 @@ impl AnalysisCommand {
                         for row in &table.rows {
                             for cell in &row.cells {
                                 let numbers = [cell.codings, cell.documents, cell.participants].map(|n| n.to_string());
-                                write_record(&mut out, [&row.code, &cell.value, &numbers[0], &numbers[1], &numbers[2]])?;
+                                write_record(
+                                    &mut out,
+                                    [&row.code, &cell.value, &numbers[0], &numbers[1], &numbers[2]],
+                                )?;
                             }
                         }
                         flush(out)?;
@@ -346,17 +349,22 @@ fn write_cooccur(
     }))
 }
 
-fn write_excerpts(project: &Project, corpus: &Corpus, pairs: &[crate::analysis::DrillPair], format: ExcerptFormat) -> Result<()> {
+fn write_excerpts(
+    project: &Project,
+    corpus: &Corpus,
+    pairs: &[crate::analysis::DrillPair],
+    format: ExcerptFormat,
+) -> Result<()> {
     let wanted: std::collections::HashSet<i64> = pairs.iter().flat_map(|p| [p.coding_a, p.coding_b]).collect();
     let index: HashMap<i64, usize> =
         corpus.codings.id.iter().enumerate().filter(|(_, id)| wanted.contains(id)).map(|(i, id)| (*id, i)).collect();
     let mut texts: HashMap<i64, (String, CharIndex)> = HashMap::new();
     let mut out = Vec::new();
     for pair in pairs {
-        if !texts.contains_key(&pair.document) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(pair.document) {
             let text = documents::text(project.conn(), pair.document)?;
             let chars = CharIndex::new(&text);
-            texts.insert(pair.document, (text, chars));
+            slot.insert((text, chars));
         }
         let (text, chars) = &texts[&pair.document];
         let side = |id: i64| {
@@ -412,7 +420,10 @@ fn csv_writer(header: &[&str]) -> Result<csv::Writer<std::io::Stdout>> {
     Ok(out)
 }
 
-fn write_record<'a>(out: &mut csv::Writer<std::io::Stdout>, record: impl IntoIterator<Item = &'a String>) -> Result<()> {
+fn write_record<'a>(
+    out: &mut csv::Writer<std::io::Stdout>,
+    record: impl IntoIterator<Item = &'a String>,
+) -> Result<()> {
     out.write_record(record).map_err(csv_error)
 }
 
