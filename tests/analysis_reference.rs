@@ -409,7 +409,7 @@ proptest! {
                     let distinct: BTreeSet<_> = if unit.pairs_codings() {
                         pairs.iter().map(|d| (d.coding_a, d.coding_b)).collect()
                     } else {
-                        pairs.iter().map(|d| (d.document, d.unit, 0, 0)).map(|(d, u, _, _)| (d, u.map_or(0, |u| u.0 as i64))).collect()
+                        pairs.iter().map(|d| (d.document, d.unit.map_or(0, |u| i64::from(u.0)))).collect()
                     };
                     prop_assert_eq!(distinct.len() as u32, p.count, "{} {:?}", unit, (p.a, p.b));
                     let docs: BTreeSet<i64> = pairs.iter().map(|d| d.document).collect();

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
-use crate::error::Result;
-use crate::model::{CodeId, CoderId, CodingId, DocumentId, DocumentKind, ParticipantId};
+use crate::error::{Error, Result};
+use crate::model::{CodeId, CodeNode, CoderId, CodingId, DocumentId, DocumentKind, ParticipantId, ReviewStatus};
 use crate::store::{Project, attributes, coders, codes, documents};
 
 /// "No index": a coding outside every turn, a document without the attribute, a root code.
@@ -102,23 +102,30 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Loads everything analysis needs from a project.
+    /// Loads everything analysis needs from a project. Codings are read on this thread while a
+    /// second, read-only connection reads documents, turns, attributes and the codebook.
     pub fn load(project: &Project) -> Result<Corpus> {
-        Corpus::load_conn(project.conn())
+        let path = project.path();
+        if !path.is_file() {
+            return Corpus::load_conn(project.conn());
+        }
+        std::thread::scope(|scope| {
+            let context = scope.spawn(|| {
+                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let conn = Connection::open_with_flags(path, flags)?;
+                conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+                load_context(&conn)
+            });
+            let raw = load_raw_codings(project.conn());
+            let context = context.join().map_err(|_| Error::invalid("the analysis loader stopped unexpectedly"))??;
+            Ok(assemble(context, raw?))
+        })
     }
 
-    /// [`Corpus::load`] on a bare connection.
+    /// [`Corpus::load`] on a bare connection, on one thread.
     pub fn load_conn(conn: &Connection) -> Result<Corpus> {
-        let codes = load_codes(conn)?;
-        let coders = coders::list(conn)?;
-        let participants = load_participants(conn)?;
-        let mut documents = load_documents(conn)?;
-        let participant_index = IdIndex::new(participants.iter().map(|p| p.0));
-        load_turns(conn, &mut documents, &participant_index)?;
-        let codings = load_codings(conn, &mut documents, &codes, &coders)?;
-        let attributes = load_attributes(conn, &documents, &participant_index, participants.len())?;
-        let (chain_at, chains) = ancestor_chains(&codes);
-        Ok(Corpus { codes, coders, participants, documents, codings, attributes, chain_at, chains })
+        let context = load_context(conn)?;
+        Ok(assemble(context, load_raw_codings(conn)?))
     }
 
     /// Code `c` followed by its ancestors when `rollup`, else just `c`.
@@ -184,8 +191,28 @@ impl IdIndex {
     }
 }
 
+/// The code tree in codebook order, without the per-code coding counts [`codes::list`] adds.
 fn load_codes(conn: &Connection) -> Result<Vec<CodeInfo>> {
-    let nodes = codes::list(conn)?;
+    let mut stmt = conn.prepare("SELECT id, parent_id, name, position FROM code")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CodeNode {
+            id: r.get(0)?,
+            guid: String::new(),
+            parent_id: r.get(1)?,
+            name: r.get(2)?,
+            path: String::new(),
+            depth: 0,
+            color: String::new(),
+            description: String::new(),
+            inclusion: String::new(),
+            exclusion: String::new(),
+            example: String::new(),
+            status: ReviewStatus::Proposed,
+            position: r.get(3)?,
+            codings: 0,
+        })
+    })?;
+    let nodes = codes::tree_order(rows.collect::<rusqlite::Result<_>>()?);
     let index: HashMap<CodeId, u32> = nodes.iter().enumerate().map(|(i, c)| (c.id, i as u32)).collect();
     Ok(nodes
         .into_iter()
@@ -239,36 +266,89 @@ fn load_turns(conn: &Connection, docs: &mut [DocInfo], participants: &IdIndex) -
     Ok(())
 }
 
-fn load_codings(
-    conn: &Connection,
-    docs: &mut [DocInfo],
-    codes: &[CodeInfo],
-    coders: &[(CoderId, String)],
-) -> Result<Codings> {
-    let doc_index = IdIndex::new(docs.iter().map(|d| d.id));
-    let code_index = IdIndex::new(codes.iter().map(|c| c.id));
-    let coder_index = IdIndex::new(coders.iter().map(|c| c.0));
+/// Everything but the codings.
+struct Context {
+    codes: Vec<CodeInfo>,
+    coders: Vec<(CoderId, String)>,
+    participants: Vec<(ParticipantId, String)>,
+    documents: Vec<DocInfo>,
+    attributes: Vec<Attribute>,
+}
+
+fn load_context(conn: &Connection) -> Result<Context> {
+    let codes = load_codes(conn)?;
+    let coders = coders::list(conn)?;
+    let participants = load_participants(conn)?;
+    let mut documents = load_documents(conn)?;
+    let participant_index = IdIndex::new(participants.iter().map(|p| p.0));
+    load_turns(conn, &mut documents, &participant_index)?;
+    let attributes = load_attributes(conn, &documents, &participant_index, participants.len())?;
+    Ok(Context { codes, coders, participants, documents, attributes })
+}
+
+/// Codings as read, with row ids still to be turned into indexes.
+struct RawCodings {
+    doc: Vec<i64>,
+    code: Vec<i64>,
+    coder: Vec<i64>,
+    start: Vec<u32>,
+    end: Vec<u32>,
+    id: Vec<i64>,
+}
+
+fn load_raw_codings(conn: &Connection) -> Result<RawCodings> {
     let total: i64 = conn.query_row("SELECT count(*) FROM coding", [], |r| r.get(0))?;
-    let mut out = Codings::default();
-    reserve(&mut out, total.max(0) as usize);
+    let n = total.max(0) as usize;
+    let mut raw = RawCodings {
+        doc: Vec::with_capacity(n),
+        code: Vec::with_capacity(n),
+        coder: Vec::with_capacity(n),
+        start: Vec::with_capacity(n),
+        end: Vec::with_capacity(n),
+        id: Vec::with_capacity(n),
+    };
     let mut stmt = conn
         .prepare("SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding ORDER BY document_id, start")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let (doc, code) = (doc_index.get(r.get(0)?), code_index.get(r.get(1)?));
+        raw.doc.push(r.get(0)?);
+        raw.code.push(r.get(1)?);
+        raw.coder.push(r.get(2)?);
+        raw.start.push(r.get(3)?);
+        raw.end.push(r.get(4)?);
+        raw.id.push(r.get(5)?);
+    }
+    Ok(raw)
+}
+
+fn assemble(context: Context, raw: RawCodings) -> Corpus {
+    let Context { codes, coders, participants, mut documents, attributes } = context;
+    let codings = index_codings(raw, &mut documents, &codes, &coders);
+    let (chain_at, chains) = ancestor_chains(&codes);
+    Corpus { codes, coders, participants, documents, codings, attributes, chain_at, chains }
+}
+
+fn index_codings(raw: RawCodings, docs: &mut [DocInfo], codes: &[CodeInfo], coders: &[(CoderId, String)]) -> Codings {
+    let doc_index = IdIndex::new(docs.iter().map(|d| d.id));
+    let code_index = IdIndex::new(codes.iter().map(|c| c.id));
+    let coder_index = IdIndex::new(coders.iter().map(|c| c.0));
+    let mut out = Codings::default();
+    reserve(&mut out, raw.id.len());
+    for i in 0..raw.id.len() {
+        let (doc, code) = (doc_index.get(raw.doc[i]), code_index.get(raw.code[i]));
         if doc == NONE || code == NONE {
             continue;
         }
         out.doc.push(doc);
         out.code.push(code);
-        out.coder.push(coder_index.get(r.get(2)?));
-        out.start.push(r.get(3)?);
-        out.end.push(r.get(4)?);
-        out.id.push(r.get(5)?);
+        out.coder.push(coder_index.get(raw.coder[i]));
+        out.start.push(raw.start[i]);
+        out.end.push(raw.end[i]);
+        out.id.push(raw.id[i]);
     }
     sort_if_needed(&mut out);
     assign_documents_and_speakers(&mut out, docs);
-    Ok(out)
+    out
 }
 
 fn reserve(c: &mut Codings, n: usize) {
