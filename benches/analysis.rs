@@ -91,9 +91,19 @@ fn bench_200k(c: &mut Criterion) {
     let mut group = c.benchmark_group("analysis_200k");
     group.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
     group.bench_function("load_and_overlap_matrix", |b| b.iter(|| end_to_end(&path)));
+    group.bench_function("load_only", |b| {
+        b.iter(|| Corpus::load(&Project::open(&path).expect("open")).expect("load").codings.len())
+    });
     let project = Project::open(&path).expect("open");
     let corpus = Corpus::load(&project).expect("load");
     let all = Filter::all(&corpus);
+    group.bench_function("overlap_matrix_from_memory", |b| {
+        b.iter(|| cooccur(&corpus, &all, &Grouping::overall(), Options::default()).groups.len())
+    });
+    group.bench_function("overlap_matrix_with_jaccard_from_memory", |b| {
+        let options = Options { jaccard: true, ..Options::default() };
+        b.iter(|| cooccur(&corpus, &all, &Grouping::overall(), options).groups.len())
+    });
     for attribute in ["site", "role"] {
         group.bench_function(format!("regroup_by_{attribute}"), |b| {
             b.iter(|| {

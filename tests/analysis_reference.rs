@@ -296,7 +296,11 @@ fn engine(corpus: &Corpus, selection: &[u32], by: Option<&str>, unit: Unit, roll
         Some(name) => Grouping::by_attribute(corpus, name).unwrap(),
         None => Grouping::overall(),
     };
-    let result = cooccur(corpus, selection, &grouping, Options { unit, rollup });
+    let result = cooccur(corpus, selection, &grouping, Options { unit, rollup, jaccard: true });
+    let counts_only = cooccur(corpus, selection, &grouping, Options { unit, rollup, jaccard: false });
+    for (g, h) in result.groups.iter().zip(&counts_only.groups) {
+        assert_eq!(g.count.nonzero(), h.count.nonzero(), "counts do not depend on the jaccard option");
+    }
     let mut out = Expected::default();
     for g in &result.groups {
         for (c, &n) in g.totals.iter().enumerate() {
@@ -307,8 +311,9 @@ fn engine(corpus: &Corpus, selection: &[u32], by: Option<&str>, unit: Unit, roll
         for p in g.pairs() {
             let (a, b) = (&corpus.codes[p.a as usize].path, &corpus.codes[p.b as usize].path);
             let key = (g.label.clone(), a.min(b).clone(), a.max(b).clone());
-            assert!((0.0..=1.0).contains(&p.jaccard), "jaccard out of range: {p:?}");
-            out.pairs.insert(key, (p.count, p.documents, p.jaccard));
+            let jaccard = p.jaccard.expect("computed");
+            assert!((0.0..=1.0).contains(&jaccard), "jaccard out of range: {p:?}");
+            out.pairs.insert(key, (p.count, p.documents, jaccard));
         }
     }
     out
@@ -400,7 +405,7 @@ proptest! {
         let grouping = Grouping::by_attribute(&corpus, "site").unwrap();
         let c = &corpus.codings;
         for unit in [Unit::Overlap, Unit::Near(3), Unit::Turn, Unit::Document] {
-            let options = Options { unit, rollup: true };
+            let options = Options { unit, rollup: true, jaccard: false };
             let result = cooccur(&corpus, &all, &grouping, options);
             for g in &result.groups {
                 let group = grouping.label_index(&g.label).unwrap();

@@ -84,11 +84,14 @@ pub struct Options {
     pub unit: Unit,
     /// A coding also counts for every ancestor of its code.
     pub rollup: bool,
+    /// Also keep what the Jaccard index needs for `overlap`/`near` (which codings of a touch
+    /// some coding of b). Without it [`GroupMatrix::jaccard`] is `None` for those units.
+    pub jaccard: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { unit: Unit::Overlap, rollup: true }
+        Options { unit: Unit::Overlap, rollup: true, jaccard: false }
     }
 }
 
@@ -104,11 +107,12 @@ pub struct GroupMatrix {
     pub count: SymMatrix,
     /// Distinct documents per pair.
     pub documents: SymMatrix,
-    /// For overlap/near: for a < b, codings of a that touch some coding of b (`linked_low`) and
-    /// codings of b that touch some coding of a (`linked_high`).
+    /// For overlap/near with [`Options::jaccard`]: for a < b, codings of a that touch some coding
+    /// of b (`linked_low`) and codings of b that touch some coding of a (`linked_high`).
     linked_low: SymMatrix,
     linked_high: SymMatrix,
     unit: Unit,
+    linked: bool,
 }
 
 /// One non-zero pair of a group's matrix.
@@ -117,27 +121,35 @@ pub struct PairValue {
     pub a: u32,
     pub b: u32,
     pub count: u32,
-    pub jaccard: f64,
+    /// `None` for overlap/near computed without [`Options::jaccard`].
+    pub jaccard: Option<f64>,
     pub documents: u32,
 }
 
 impl GroupMatrix {
-    fn new(label: String, n: usize, unit: Unit) -> GroupMatrix {
-        let linked = if unit.pairs_codings() { n } else { 0 };
+    fn new(label: String, n: usize, options: Options) -> GroupMatrix {
+        let unit = options.unit;
+        let linked = unit.pairs_codings() && options.jaccard;
+        let size = if linked { n } else { 0 };
         GroupMatrix {
             label,
             codings: 0,
             totals: vec![0; n],
             count: SymMatrix::new(n),
             documents: SymMatrix::new(n),
-            linked_low: SymMatrix::new(linked),
-            linked_high: SymMatrix::new(linked),
+            linked_low: SymMatrix::new(size),
+            linked_high: SymMatrix::new(size),
             unit,
+            linked,
         }
     }
 
-    /// The Jaccard index of a pair, in [0, 1].
-    pub fn jaccard(&self, a: u32, b: u32) -> f64 {
+    /// The Jaccard index of a pair, in [0, 1]; `None` for overlap/near computed without
+    /// [`Options::jaccard`].
+    pub fn jaccard(&self, a: u32, b: u32) -> Option<f64> {
+        if self.unit.pairs_codings() && !self.linked {
+            return None;
+        }
         let n12 = if self.unit.pairs_codings() {
             let (lo, hi) = (a.min(b), a.max(b));
             self.linked_low.get(lo, hi).min(self.linked_high.get(lo, hi))
@@ -146,7 +158,7 @@ impl GroupMatrix {
         };
         let (n1, n2) = (self.totals[a as usize], self.totals[b as usize]);
         let union = (n1 + n2).saturating_sub(n12);
-        if union == 0 { 0.0 } else { f64::from(n12) / f64::from(union) }
+        Some(if union == 0 { 0.0 } else { f64::from(n12) / f64::from(union) })
     }
 
     /// Every pair with a non-zero count, `a < b` by code index.
@@ -180,7 +192,8 @@ pub fn cooccur(corpus: &Corpus, selection: &[u32], grouping: &Grouping, options:
         corpus,
         grouping,
         rollup: options.rollup,
-        groups: grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, options.unit)).collect(),
+        links: options.jaccard,
+        groups: grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, options)).collect(),
         stamp: (0..grouping.labels.len()).map(|_| SymMatrix::new(n)).collect(),
         doc_stamp: 0,
     };
@@ -269,6 +282,7 @@ struct Accumulator<'a> {
     corpus: &'a Corpus,
     grouping: &'a Grouping,
     rollup: bool,
+    links: bool,
     groups: Vec<GroupMatrix>,
     /// Per group: the last document (index + 1) each pair was counted in.
     stamp: Vec<SymMatrix>,
@@ -308,8 +322,10 @@ impl Accumulator<'_> {
                 for &b in corpus.chain(cy, self.rollup) {
                     if a != b && !corpus.related(a, b) {
                         self.count_pair(g, a, b);
-                        scratch.links.push((x, b));
-                        scratch.links.push((y, a));
+                        if self.links {
+                            scratch.links.push((x, b));
+                            scratch.links.push((y, a));
+                        }
                     }
                 }
             }

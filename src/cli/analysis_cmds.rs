@@ -149,7 +149,9 @@ impl AnalysisCommand {
             AnalysisCommand::Cooccur { project, by, unit, measure, format, select } => {
                 let (corpus, selection) = load(&project, &select)?;
                 let grouping = grouping(&corpus, by.as_deref())?;
-                let result = cooccur(&corpus, &selection, &grouping, Options { unit, rollup: !select.no_rollup });
+                let jaccard = measure == Measure::Jaccard || format == TableFormat::Json;
+                let options = Options { unit, rollup: !select.no_rollup, jaccard };
+                let result = cooccur(&corpus, &selection, &grouping, options);
                 write_cooccur(&corpus, &result, by.as_deref(), measure, format)?;
             }
             AnalysisCommand::CooccurExcerpts { project, code_a, code_b, by, value, unit, format, select } => {
@@ -159,7 +161,7 @@ impl AnalysisCommand {
                 let grouping = grouping(&corpus, by.as_deref())?;
                 let group = value.as_deref().map(|v| group_index(&grouping, v)).transpose()?;
                 let (a, b) = (code_index(&corpus, &code_a)?, code_index(&corpus, &code_b)?);
-                let options = Options { unit, rollup: !select.no_rollup };
+                let options = Options { unit, rollup: !select.no_rollup, jaccard: false };
                 let pairs = drill(&corpus, &selection, &grouping, group, options, a, b);
                 write_excerpts(&opened, &corpus, &pairs, format)?;
             }
@@ -287,13 +289,13 @@ fn cooccur_rows(corpus: &Corpus, result: &Cooccurrence, measure: Measure) -> Vec
         let mut pairs: Vec<(String, String, Value)> = group
             .pairs()
             .into_iter()
-            .filter(|p| measure == Measure::Count || p.jaccard > 0.0)
+            .filter(|p| measure == Measure::Count || p.jaccard.unwrap_or(0.0) > 0.0)
             .map(|p| {
                 let (x, y) = (&corpus.codes[p.a as usize].path, &corpus.codes[p.b as usize].path);
                 let (a, b) = if x < y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) };
                 let value = match measure {
                     Measure::Count => json!(p.count),
-                    Measure::Jaccard => json!((p.jaccard * 10_000.0).round() / 10_000.0),
+                    Measure::Jaccard => json!((p.jaccard.unwrap_or(0.0) * 10_000.0).round() / 10_000.0),
                 };
                 let detail = json!({"count": p.count, "jaccard": p.jaccard, "documents": p.documents, "value": value});
                 (a, b, detail)
