@@ -4,6 +4,7 @@
 //! flattened into [`Command`]. Errors are printed once, here, as one or two plain sentences on
 //! stderr, and the process exits 1.
 
+mod analysis_cmds;
 mod coding_cmds;
 mod export_cmds;
 mod output;
@@ -36,6 +37,8 @@ pub enum Command {
     Export(export_cmds::ExportCommand),
     #[command(flatten)]
     Team(team_cmds::TeamCommand),
+    #[command(flatten)]
+    Analysis(analysis_cmds::AnalysisCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Some(Command::Coding(cmd)) => cmd.run(),
         Some(Command::Export(cmd)) => cmd.run(),
         Some(Command::Team(cmd)) => cmd.run(),
+        Some(Command::Analysis(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

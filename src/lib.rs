@@ -1,9 +1,13 @@
 //! Fieldcode: a workbench for qualitative research.
 //!
 //! The library is headless: the domain model ([`model`]), the SQLite project file ([`store`]),
-//! importers ([`import`]) and the demo study ([`demo`]). The command-line interface ([`cli`]) and
-//! the desktop GUI (`gui`, behind the default `gui` feature) are thin layers over it.
+//! importers ([`import`]), the command layer for every change with undo and history ([`coding`]),
+//! analysis ([`analysis`]), team review ([`team`]), exports ([`export`]) and REFI-QDA exchange
+//! ([`refi`]), the demo study ([`demo`]) and synthetic projects ([`synth`]). The command-line
+//! interface ([`cli`]) and the desktop GUI (`gui`, behind the default `gui` feature) are thin
+//! layers over it.
 
+pub mod analysis;
 pub mod cli;
 pub mod coding;
 pub mod demo;
@@ -16,6 +20,7 @@ pub mod import;
 pub mod model;
 pub mod refi;
 pub mod store;
+pub mod synth;
 pub mod team;
 pub mod text;
 

@@ -3,6 +3,8 @@
 
 mod util;
 
+mod analysis_cli;
+mod analysis_reference;
 mod coding_cli;
 mod coding_props;
 mod import_cli;

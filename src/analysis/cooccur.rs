@@ -1,0 +1,384 @@
+//! Co-occurrence matrices: a per-document sort-and-sweep over coding intervals for `overlap` and
+//! `near:N`, and a sort of (unit, group, code) occurrences for `turn`, `paragraph` and `document`.
+//! Definitions are in the module doc of [`crate::analysis`].
+
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::group::Grouping;
+use super::load::{Corpus, DocInfo, SpanU32};
+use super::matrix::SymMatrix;
+
+/// What "occur together" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Overlap,
+    Near(u32),
+    Turn,
+    Paragraph,
+    Document,
+}
+
+impl Unit {
+    /// Whether the unit pairs codings directly (`overlap`, `near:N`) rather than counting units.
+    pub fn pairs_codings(self) -> bool {
+        matches!(self, Unit::Overlap | Unit::Near(_))
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unit::Overlap => f.write_str("overlap"),
+            Unit::Near(n) => write!(f, "near:{n}"),
+            Unit::Turn => f.write_str("turn"),
+            Unit::Paragraph => f.write_str("paragraph"),
+            Unit::Document => f.write_str("document"),
+        }
+    }
+}
+
+impl FromStr for Unit {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Unit, String> {
+        let s = s.trim().to_ascii_lowercase();
+        match s.as_str() {
+            "overlap" => Ok(Unit::Overlap),
+            "turn" => Ok(Unit::Turn),
+            "paragraph" => Ok(Unit::Paragraph),
+            "document" => Ok(Unit::Document),
+            _ => match s.strip_prefix("near:").map(|n| n.trim().parse::<u32>()) {
+                Some(Ok(n)) => Ok(Unit::Near(n)),
+                _ => {
+                    Err(format!("unknown unit {s:?}; use overlap, turn, paragraph, document or near:N (N characters)"))
+                }
+            },
+        }
+    }
+}
+
+/// Which number a matrix cell shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Count,
+    Jaccard,
+}
+
+impl FromStr for Measure {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Measure, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "count" => Ok(Measure::Count),
+            "jaccard" => Ok(Measure::Jaccard),
+            other => Err(format!("unknown measure {other:?}; use count or jaccard")),
+        }
+    }
+}
+
+/// How to compute a co-occurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub unit: Unit,
+    /// A coding also counts for every ancestor of its code.
+    pub rollup: bool,
+    /// Also keep what the Jaccard index needs for `overlap`/`near` (which codings of a touch
+    /// some coding of b). Without it [`GroupMatrix::jaccard`] is `None` for those units.
+    pub jaccard: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { unit: Unit::Overlap, rollup: true, jaccard: false }
+    }
+}
+
+/// The matrix of one group.
+#[derive(Debug, Clone)]
+pub struct GroupMatrix {
+    pub label: String,
+    /// Selected codings in this group.
+    pub codings: u32,
+    /// n1 per code index (see the module doc).
+    pub totals: Vec<u32>,
+    /// n12 per pair.
+    pub count: SymMatrix,
+    /// Distinct documents per pair.
+    pub documents: SymMatrix,
+    /// For overlap/near with [`Options::jaccard`]: for a < b, codings of a that touch some coding
+    /// of b (`linked_low`) and codings of b that touch some coding of a (`linked_high`).
+    linked_low: SymMatrix,
+    linked_high: SymMatrix,
+    unit: Unit,
+    linked: bool,
+}
+
+/// One non-zero pair of a group's matrix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairValue {
+    pub a: u32,
+    pub b: u32,
+    pub count: u32,
+    /// `None` for overlap/near computed without [`Options::jaccard`].
+    pub jaccard: Option<f64>,
+    pub documents: u32,
+}
+
+impl GroupMatrix {
+    fn new(label: String, n: usize, options: Options) -> GroupMatrix {
+        let unit = options.unit;
+        let linked = unit.pairs_codings() && options.jaccard;
+        let size = if linked { n } else { 0 };
+        GroupMatrix {
+            label,
+            codings: 0,
+            totals: vec![0; n],
+            count: SymMatrix::new(n),
+            documents: SymMatrix::new(n),
+            linked_low: SymMatrix::new(size),
+            linked_high: SymMatrix::new(size),
+            unit,
+            linked,
+        }
+    }
+
+    /// The Jaccard index of a pair, in [0, 1]; `None` for overlap/near computed without
+    /// [`Options::jaccard`].
+    pub fn jaccard(&self, a: u32, b: u32) -> Option<f64> {
+        if self.unit.pairs_codings() && !self.linked {
+            return None;
+        }
+        let n12 = if self.unit.pairs_codings() {
+            let (lo, hi) = (a.min(b), a.max(b));
+            self.linked_low.get(lo, hi).min(self.linked_high.get(lo, hi))
+        } else {
+            self.count.get(a, b)
+        };
+        let (n1, n2) = (self.totals[a as usize], self.totals[b as usize]);
+        let union = (n1 + n2).saturating_sub(n12);
+        Some(if union == 0 { 0.0 } else { f64::from(n12) / f64::from(union) })
+    }
+
+    /// Every pair with a non-zero count, `a < b` by code index.
+    pub fn pairs(&self) -> Vec<PairValue> {
+        self.count
+            .nonzero()
+            .into_iter()
+            .map(|(a, b, count)| PairValue {
+                a,
+                b,
+                count,
+                jaccard: self.jaccard(a, b),
+                documents: self.documents.get(a, b),
+            })
+            .collect()
+    }
+}
+
+/// Co-occurrence matrices, one per group (empty groups left out).
+#[derive(Debug, Clone)]
+pub struct Cooccurrence {
+    pub options: Options,
+    pub groups: Vec<GroupMatrix>,
+}
+
+/// Computes one matrix per group of `grouping` over the selected codings (indexes into
+/// `corpus.codings` in corpus order, as [`super::Filter::select`] returns them).
+pub fn cooccur(corpus: &Corpus, selection: &[u32], grouping: &Grouping, options: Options) -> Cooccurrence {
+    let n = corpus.codes.len();
+    let mut acc = Accumulator {
+        corpus,
+        grouping,
+        rollup: options.rollup,
+        links: options.jaccard,
+        groups: grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, options)).collect(),
+        stamp: (0..grouping.labels.len()).map(|_| SymMatrix::new(n)).collect(),
+        doc_stamp: 0,
+    };
+    for &i in selection {
+        acc.groups[grouping.of(i) as usize].codings += 1;
+    }
+    let mut scratch = Scratch::default();
+    for (d, doc) in corpus.documents.iter().enumerate() {
+        let part = doc_slice(selection, corpus, d);
+        if part.is_empty() {
+            continue;
+        }
+        acc.doc_stamp = d as u32 + 1;
+        match options.unit {
+            Unit::Overlap | Unit::Near(_) => acc.sweep(part, slack(options.unit), &mut scratch),
+            Unit::Turn | Unit::Paragraph | Unit::Document => acc.units(doc, part, options.unit, &mut scratch),
+        }
+    }
+    let groups = acc.groups.into_iter().filter(|g| g.codings > 0).collect();
+    Cooccurrence { options, groups }
+}
+
+/// The part of a selection that lies in document `d` (the selection is in corpus order).
+pub(crate) fn doc_slice<'s>(selection: &'s [u32], corpus: &Corpus, d: usize) -> &'s [u32] {
+    let range = &corpus.documents[d].codings;
+    let lo = selection.partition_point(|&i| (i as usize) < range.start);
+    let hi = selection.partition_point(|&i| (i as usize) < range.end);
+    &selection[lo..hi]
+}
+
+/// The unit spans of a document for a unit-based measure.
+pub(crate) fn unit_spans(doc: &DocInfo, unit: Unit) -> Vec<SpanU32> {
+    match unit {
+        Unit::Turn => doc.turns.iter().map(|t| SpanU32 { start: t.start, end: t.end }).collect(),
+        Unit::Paragraph => doc.paragraphs.clone(),
+        _ => vec![SpanU32 { start: 0, end: u32::MAX }],
+    }
+}
+
+/// Indexes of the units a span `[start, end)` intersects (units sorted and disjoint).
+pub(crate) fn units_hit(units: &[SpanU32], start: u32, end: u32) -> std::ops::Range<usize> {
+    let first = units.partition_point(|u| u.end <= start);
+    let last = first + units[first..].partition_point(|u| u.start < end);
+    first..last
+}
+
+/// How far past its end a coding still pairs with one starting later: 0 for overlap (the later
+/// one must start before the end), N + 1 for near:N (a gap of at most N characters).
+pub(crate) fn slack(unit: Unit) -> u64 {
+    match unit {
+        Unit::Near(gap) => u64::from(gap) + 1,
+        _ => 0,
+    }
+}
+
+/// Calls `pair(y, x)` for every two selected codings of one document, `y` starting no later than
+/// `x`, where `x` starts before `end(y) + slack`: the sweep keeps the codings still open at `x`.
+pub(crate) fn sweep_pairs(
+    corpus: &Corpus,
+    part: &[u32],
+    slack: u64,
+    active: &mut Vec<u32>,
+    mut pair: impl FnMut(u32, u32),
+) {
+    let c = &corpus.codings;
+    active.clear();
+    for &x in part {
+        let start = u64::from(c.start[x as usize]);
+        active.retain(|&y| u64::from(c.end[y as usize]) + slack > start);
+        for &y in active.iter() {
+            pair(y, x);
+        }
+        active.push(x);
+    }
+}
+
+#[derive(Default)]
+struct Scratch {
+    active: Vec<u32>,
+    pairs: Vec<(u32, u32)>,
+    links: Vec<(u32, u32)>,
+    occurrences: Vec<(u32, u32, u32)>,
+}
+
+struct Accumulator<'a> {
+    corpus: &'a Corpus,
+    grouping: &'a Grouping,
+    rollup: bool,
+    links: bool,
+    groups: Vec<GroupMatrix>,
+    /// Per group: the last document (index + 1) each pair was counted in.
+    stamp: Vec<SymMatrix>,
+    doc_stamp: u32,
+}
+
+impl Accumulator<'_> {
+    fn count_pair(&mut self, g: usize, a: u32, b: u32) {
+        self.groups[g].count.add(a, b, 1);
+        if self.stamp[g].replace(a, b, self.doc_stamp) != self.doc_stamp {
+            self.groups[g].documents.add(a, b, 1);
+        }
+    }
+
+    fn sweep(&mut self, part: &[u32], slack: u64, scratch: &mut Scratch) {
+        let corpus = self.corpus;
+        let c = &corpus.codings;
+        for &x in part {
+            let g = self.grouping.of(x) as usize;
+            for &a in corpus.chain(c.code[x as usize], self.rollup) {
+                self.groups[g].totals[a as usize] += 1;
+            }
+        }
+        let mut found = std::mem::take(&mut scratch.pairs);
+        found.clear();
+        scratch.links.clear();
+        let grouping = self.grouping;
+        sweep_pairs(corpus, part, slack, &mut scratch.active, |y, x| {
+            if grouping.of(x) == grouping.of(y) {
+                found.push((y, x));
+            }
+        });
+        for &(y, x) in &found {
+            let g = self.grouping.of(x) as usize;
+            let (cx, cy) = (c.code[x as usize], c.code[y as usize]);
+            for &a in corpus.chain(cx, self.rollup) {
+                for &b in corpus.chain(cy, self.rollup) {
+                    if a != b && !corpus.related(a, b) {
+                        self.count_pair(g, a, b);
+                        if self.links {
+                            scratch.links.push((x, b));
+                            scratch.links.push((y, a));
+                        }
+                    }
+                }
+            }
+        }
+        scratch.pairs = found;
+        self.count_links(&mut scratch.links);
+    }
+
+    /// Turns (coding, partner code) links into "codings of a that touch some coding of b".
+    fn count_links(&mut self, links: &mut Vec<(u32, u32)>) {
+        links.sort_unstable();
+        links.dedup();
+        let c = &self.corpus.codings;
+        for &(x, b) in links.iter() {
+            let g = self.grouping.of(x) as usize;
+            for &a in self.corpus.chain(c.code[x as usize], self.rollup) {
+                if a == b || self.corpus.related(a, b) {
+                    continue;
+                }
+                let group = &mut self.groups[g];
+                if a < b { group.linked_low.add(a, b, 1) } else { group.linked_high.add(b, a, 1) }
+            }
+        }
+    }
+
+    fn units(&mut self, doc: &DocInfo, part: &[u32], unit: Unit, scratch: &mut Scratch) {
+        let corpus = self.corpus;
+        let c = &corpus.codings;
+        let spans = unit_spans(doc, unit);
+        let occ = &mut scratch.occurrences;
+        occ.clear();
+        for &x in part {
+            let g = self.grouping.of(x);
+            for u in units_hit(&spans, c.start[x as usize], c.end[x as usize]) {
+                for &a in corpus.chain(c.code[x as usize], self.rollup) {
+                    occ.push((u as u32, g, a));
+                }
+            }
+        }
+        occ.sort_unstable();
+        occ.dedup();
+        let occ = std::mem::take(occ);
+        for run in occ.chunk_by(|p, q| p.0 == q.0 && p.1 == q.1) {
+            let g = run[0].1 as usize;
+            for (k, &(_, _, a)) in run.iter().enumerate() {
+                self.groups[g].totals[a as usize] += 1;
+                for &(_, _, b) in &run[k + 1..] {
+                    if !corpus.related(a, b) {
+                        self.count_pair(g, a, b);
+                    }
+                }
+            }
+        }
+        scratch.occurrences = occ;
+    }
+}

@@ -1,0 +1,52 @@
+//! The analysis engine: which codes occur together, how that differs between sites and roles, and
+//! the codings behind every number.
+//!
+//! Everything here is a pure function over a [`Corpus`], a compact in-memory copy of a project's
+//! codings, turns, paragraphs, attributes and code tree loaded in one pass ([`Corpus::load`]). No
+//! query is run per code pair: co-occurrence is a per-document sort-and-sweep over coding intervals
+//! (O(n log n + pairs)).
+//!
+//! # Definitions
+//!
+//! * **Selection.** A [`Filter`] (documents, kinds, coders, attribute values, code subtree) picks
+//!   the codings that take part; everything else is computed over the selection only.
+//! * **Theme roll-up** (on by default in the CLI). A coding of `Theme/Code` also counts for
+//!   `Theme` (and every further ancestor). A code is never paired with itself, nor with its own
+//!   ancestor or descendant.
+//! * **Units** ([`Unit`]). `overlap`: two codings whose spans intersect (share at least one
+//!   character). `near:N`: the gap between the two spans is at most N characters (overlapping or
+//!   touching spans have gap 0). `turn` / `paragraph`: a coding occurs in every speaker turn /
+//!   paragraph its span intersects; codings outside every turn take no part in `turn`.
+//!   `document`: a coding occurs in its document.
+//! * **Count n12.** For `overlap` and `near:N`: the number of distinct (coding of a, coding of b)
+//!   pairs that overlap / are near. For `turn`, `paragraph`, `document`: the number of unit
+//!   instances in which both codes occur.
+//! * **Totals n1.** For `overlap`/`near`: the number of codings of the code. For the other units:
+//!   the number of unit instances in which the code occurs.
+//! * **Jaccard** = n12' / (n1 + n2 - n12'), always in [0, 1]. For the unit measures n12' = n12.
+//!   For `overlap`/`near`, where one coding may overlap several, n12' = min(codings of a that
+//!   overlap some coding of b, codings of b that overlap some coding of a), so n12' ≤ min(n1, n2).
+//! * **Documents.** The number of distinct documents in which the pair co-occurs at least once.
+//! * **Groups** ([`Grouping`]). Each coding gets one value of the grouping attribute: the value of
+//!   the participant whose turn contains the coding's start, else the document's value, else
+//!   `(none)`. A pair counts in a group when both codings fall in that group.
+//!
+//! Matrices are symmetric: one value per unordered pair, keyed by code index ([`SymMatrix`]).
+
+mod cooccur;
+mod crosstab;
+mod drill;
+mod filter;
+mod frequencies;
+mod group;
+mod load;
+mod matrix;
+
+pub use cooccur::{Cooccurrence, GroupMatrix, Measure, Options, PairValue, Unit, cooccur};
+pub use crosstab::{Crosstab, CrosstabCell, CrosstabRow, crosstab};
+pub use drill::{DrillPair, drill};
+pub use filter::{Filter, Selection};
+pub use frequencies::{Frequency, FrequencyBy, frequencies};
+pub use group::{Grouping, NONE_LABEL};
+pub use load::{Attribute, CodeInfo, Codings, Corpus, DocInfo, NONE, SpanU32, TurnSpan};
+pub use matrix::SymMatrix;
