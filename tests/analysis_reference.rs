@@ -440,7 +440,8 @@ proptest! {
         let all = Filter::all(&corpus);
         let grouping = Grouping::by_attribute(&corpus, "role").unwrap();
         let table = crosstab(&corpus, &all, &grouping, true);
-        let mut expected: BTreeMap<(String, String), (u32, BTreeSet<usize>, BTreeSet<usize>)> = BTreeMap::new();
+        type Cell = (u32, BTreeSet<usize>, BTreeSet<usize>);
+        let mut expected: BTreeMap<(String, String), Cell> = BTreeMap::new();
         for c in &world.codings {
             let speaker = world.docs[c.doc].turns.iter().find(|t| t.0 <= c.start && c.start < t.1).map(|t| t.2);
             for a in expand(c.code, true) {
