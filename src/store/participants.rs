@@ -31,8 +31,10 @@ pub fn find(conn: &Connection, label: &str) -> Result<Option<ParticipantId>> {
 /// Every participant with attributes, the documents they speak in and their turn count.
 pub fn list(conn: &Connection) -> Result<Vec<ParticipantSummary>> {
     let mut stmt = conn.prepare(
-        "SELECT p.id, p.guid, p.label, (SELECT count(*) FROM turn t WHERE t.participant_id = p.id)
-         FROM participant p ORDER BY p.label",
+        "SELECT p.id, p.guid, p.label, coalesce(c.turns, 0)
+         FROM participant p
+         LEFT JOIN (SELECT participant_id, count(*) AS turns FROM turn GROUP BY participant_id) c ON c.participant_id = p.id
+         ORDER BY p.label",
     )?;
     let mut people: Vec<ParticipantSummary> = stmt
         .query_map([], |r| {
