@@ -5,3 +5,5 @@ mod util;
 
 mod import_cli;
 mod store_open;
+#[cfg(feature = "gui")]
+mod gui_flows;

@@ -48,6 +48,9 @@ pub struct WorkbenchApp {
     pub start: StartView,
     /// A code awaiting confirmation of its deletion.
     pub confirm_delete: Option<i64>,
+    /// Where "Open the demo study" builds (or reopens) the demo: `./fieldcode-demo.fieldcode`,
+    /// as `fieldcode demo` does.
+    pub demo_path: PathBuf,
     pending: Vec<Action>,
     dialog: Option<Receiver<Option<DialogAnswer>>>,
     applied_theme: Option<bool>,
@@ -63,6 +66,7 @@ impl WorkbenchApp {
             windows: Windows::default(),
             start: StartView::default(),
             confirm_delete: None,
+            demo_path: PathBuf::from("fieldcode-demo.fieldcode"),
             pending: Vec::new(),
             dialog: None,
             applied_theme: None,
@@ -278,7 +282,7 @@ impl WorkbenchApp {
             Action::OpenProject(path) => self.start_job(ctx, format!("Opening {}", path.display()), jobs::open(path)),
             Action::CreateProject(path) => self.start_job(ctx, "Creating the project".into(), jobs::create(path)),
             Action::OpenDemo => {
-                let path = std::env::current_dir().unwrap_or_default().join("fieldcode-demo.fieldcode");
+                let path = std::path::absolute(&self.demo_path).unwrap_or_else(|_| self.demo_path.clone());
                 self.start_job(ctx, "Opening the demo study".into(), jobs::demo(path));
             }
             Action::CloseProject => self.workbench = None,
@@ -426,7 +430,7 @@ fn centre(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Act
 fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let color = if message.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-        if ui.button("✕").on_hover_text("Dismiss").clicked() {
+        if ui.button("Dismiss").clicked() {
             actions.push(Action::DismissMessage);
         }
         ui.add(egui::Label::new(egui::RichText::new(&message.text).color(color)).wrap());
