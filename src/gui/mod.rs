@@ -68,6 +68,10 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
         Box::new(move |cc| {
             let settings: Settings =
                 cc.storage.and_then(|s| eframe::get_value(s, settings::STORAGE_KEY)).unwrap_or_default();
+            let mut settings = settings;
+            if let Ok(theme) = std::env::var("FIELDCODE_THEME") {
+                settings.dark = theme.eq_ignore_ascii_case("dark");
+            }
             let mut app = WorkbenchApp::new(settings);
             app.start = start_view_from_env();
             if let Some(path) = project {
@@ -86,8 +90,8 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
 }
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
-/// (`shortcuts` or `palette`) pick what a freshly opened project shows; the screenshot script
-/// uses them.
+/// (`shortcuts` or `palette`) pick what a freshly opened project shows, and `FIELDCODE_THEME`
+/// (`dark`/`light`) overrides the theme; the screenshot script uses them.
 fn start_view_from_env() -> StartView {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     StartView {
