@@ -4,6 +4,7 @@
 //! flattened into [`Command`]. Errors are printed once, here, as one or two plain sentences on
 //! stderr, and the process exits 1.
 
+mod coding_cmds;
 mod output;
 mod project_cmds;
 
@@ -27,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     #[command(flatten)]
     Project(project_cmds::ProjectCommand),
+    #[command(flatten)]
+    Coding(coding_cmds::CodingCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         None => Ok(Outcome::OpenGui(cli.project)),
         Some(Command::Project(cmd)) => cmd.run(),
+        Some(Command::Coding(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

@@ -38,12 +38,13 @@ pub fn populate(project: &mut Project) -> Result<()> {
             import::ParseError::Whole(reason) => Error::import(&shown, reason),
             import::ParseError::Line(line, reason) => Error::Parse { path: shown.clone(), line, reason },
         })?;
-        import::run::store_parsed(project, &parsed, Some(&shown.to_string_lossy()), &ImportOptions::default())?;
+        import::store_parsed(project, &parsed, Some(&shown.to_string_lossy()), &ImportOptions::default())?;
     }
     for sheet in files.iter().filter(|f| f.path().extension().is_some_and(|e| e == "csv")) {
         let shown = PathBuf::from("assets/demo").join(sheet.path());
         attributes::apply_sheet_bytes(project, &shown, sheet.contents())?;
     }
+    crate::demo_codebook::populate(project)?;
     Ok(())
 }
 

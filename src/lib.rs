@@ -5,7 +5,9 @@
 //! the desktop GUI (`gui`, behind the default `gui` feature) are thin layers over it.
 
 pub mod cli;
+pub mod coding;
 pub mod demo;
+pub mod demo_codebook;
 pub mod error;
 #[cfg(feature = "gui")]
 pub mod gui;

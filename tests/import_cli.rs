@@ -170,6 +170,19 @@ fn bad_files_are_reported_by_name_and_the_rest_still_import() {
 }
 
 #[test]
+fn files_over_the_size_limit_are_refused_without_reading_them() {
+    let scratch = Scratch::new();
+    let project = new_project(&scratch);
+    let big = scratch.path("huge.txt");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(fieldcode::import::MAX_FILE_BYTES + 1).unwrap(); // sparse: costs no disk
+    let before = bytes(&project);
+    let run = fieldcode(&["import", s(&project), s(&big)]).fails();
+    assert!(run.stderr.contains("huge.txt") && run.stderr.contains("limit is 200 MB"), "{}", run.stderr);
+    assert_eq!(before, bytes(&project));
+}
+
+#[test]
 fn files_that_are_not_projects_are_refused_and_left_unchanged() {
     let scratch = Scratch::new();
     let text = scratch.write("notes.fieldcode", "just some text");

@@ -17,7 +17,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
 
-pub use run::{ImportOptions, ImportOutcome, ImportProgress, import_paths};
+pub use run::{ImportOptions, ImportOutcome, ImportProgress, Stored, import_paths, store_parsed};
 
 /// Largest file Fieldcode imports.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;

@@ -15,10 +15,10 @@ use super::ParsedTurn;
 static TURN_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^[\ \t]*
-        (?: (?P<ts> \[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]
+        (?: (?: \[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]
                   | \(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\)
                   | \d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})? ) [\ \t]* )?
-        (?P<label> [\p{Lu}\p{Lt}][\p{L}\p{N}.'’\-]*(?:[\ ][\p{L}\p{N}.'’\-]+){0,3} )
+        (?: [\p{Lu}\p{Lt}][\p{L}\p{N}.'’\-]*(?:[\ ][\p{L}\p{N}.'’\-]+){0,3} )
         [\ \t]*:(?:[\ \t]+|$)",
     )
     .expect("speaker regex is valid")
@@ -70,15 +70,37 @@ pub struct TurnStart {
 }
 
 /// Recognises a turn-starting line.
+///
+/// The regex has no capture groups so the lazy DFA answers (fast on long transcripts); the short
+/// matched prefix is then split into timestamp and label by hand.
 pub fn turn_start(line: &str) -> Option<TurnStart> {
-    let caps = TURN_LINE.captures(line)?;
-    let label = caps.name("label")?.as_str().trim();
-    let lower = label.to_lowercase();
-    if NOT_SPEAKERS.contains(&lower.as_str()) || label.len() > 40 {
+    let matched = TURN_LINE.find(line)?;
+    let prefix = &line[..matched.end()];
+    let head = prefix[..prefix.rfind(':')?].trim();
+    let (timestamp, label) = split_timestamp(head);
+    let label = label.trim();
+    if label.len() > 40 || NOT_SPEAKERS.contains(&label.to_lowercase().as_str()) {
         return None;
     }
-    let time_ms = caps.name("ts").and_then(|m| parse_timestamp(m.as_str()));
-    Some(TurnStart { speaker: label.to_owned(), time_ms, content_byte: caps.get(0)?.end() })
+    Some(TurnStart {
+        speaker: label.to_owned(),
+        time_ms: timestamp.and_then(parse_timestamp),
+        content_byte: matched.end(),
+    })
+}
+
+/// Splits `[00:01] Name` into the timestamp (if any) and the label.
+fn split_timestamp(head: &str) -> (Option<&str>, &str) {
+    let close = match head.as_bytes().first() {
+        Some(b'[') => head.find(']').map(|i| i + 1),
+        Some(b'(') => head.find(')').map(|i| i + 1),
+        Some(b) if b.is_ascii_digit() => head.find([' ', '\t']),
+        _ => None,
+    };
+    match close {
+        Some(end) => (Some(&head[..end]), &head[end..]),
+        None => (None, head),
+    }
 }
 
 /// Parses `[hh:mm:ss.fff]`, `(mm:ss)`, `hh:mm:ss,fff` and similar into milliseconds.

@@ -39,6 +39,8 @@ pub struct NewDocument<'a> {
     pub parsed: &'a ParsedDocument,
     pub kind: DocumentKind,
     pub guid: Option<&'a str>,
+    /// The text's sha256 when the caller already computed it.
+    pub sha256: Option<&'a str>,
     pub source_path: Option<&'a str>,
     pub extra_attributes: &'a [(String, String)],
 }
@@ -60,7 +62,7 @@ pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
         parsed.text.chars().count() as i64,
         encode_spans(&parsed.paragraphs),
         doc.source_path,
-        text_sha256(&parsed.text),
+        doc.sha256.map_or_else(|| text_sha256(&parsed.text), str::to_owned),
         super::now_utc(),
     ])?;
     let id = conn.last_insert_rowid();
@@ -71,21 +73,36 @@ pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
     Ok(id)
 }
 
+/// Turns per multi-row INSERT: fewer statement executions make long transcripts import faster.
+const TURN_BATCH: usize = 64;
+
 fn insert_turns(conn: &Connection, document_id: DocumentId, parsed: &ParsedDocument) -> Result<()> {
     let mut speaker_ids: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO turn (document_id, participant_id, start, \"end\", time_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
     for turn in &parsed.turns {
-        let participant = match speaker_ids.get(turn.speaker.as_str()) {
-            Some(&id) => id,
-            None => {
-                let id = participants::id_for_label(conn, &turn.speaker)?;
-                speaker_ids.insert(&turn.speaker, id);
-                id
-            }
-        };
-        stmt.execute(params![document_id, participant, turn.start as i64, turn.end as i64, turn.time_ms])?;
+        if !speaker_ids.contains_key(turn.speaker.as_str()) {
+            speaker_ids.insert(&turn.speaker, participants::id_for_label(conn, &turn.speaker)?);
+        }
+    }
+    let sql = |rows: usize| {
+        let values = vec!["(?, ?, ?, ?, ?)"; rows].join(", ");
+        format!("INSERT INTO turn (document_id, participant_id, start, \"end\", time_ms) VALUES {values}")
+    };
+    let mut full = conn.prepare_cached(&sql(TURN_BATCH))?;
+    for chunk in parsed.turns.chunks(TURN_BATCH) {
+        let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 5);
+        for turn in chunk {
+            values.push(document_id.into());
+            values.push(speaker_ids[turn.speaker.as_str()].into());
+            values.push((turn.start as i64).into());
+            values.push((turn.end as i64).into());
+            values.push(turn.time_ms.into());
+        }
+        let params = rusqlite::params_from_iter(values);
+        if chunk.len() == TURN_BATCH {
+            full.execute(params)?;
+        } else {
+            conn.prepare_cached(&sql(chunk.len()))?.execute(params)?;
+        }
     }
     Ok(())
 }

@@ -110,6 +110,8 @@ impl Project {
 }
 
 fn initialise(conn: &mut Connection, path: &Path) -> Result<()> {
+    // Larger pages suit long document texts (fewer overflow pages); set before any table exists.
+    conn.pragma_update(None, "page_size", 16384)?;
     let tx = conn.transaction()?;
     tx.execute_batch(SCHEMA_SQL)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;

@@ -1,0 +1,146 @@
+//! The coding commands: add codings (one span, a whole turn, or an autocode run's thousands in
+//! one transaction) and remove them.
+
+use std::collections::HashMap;
+
+use rusqlite::OptionalExtension;
+
+use super::command::SpanRef;
+use super::recorder::Recorder;
+use super::rows::{self, CodingRec, MemoRec, Row};
+use super::validate;
+use crate::error::{Error, Result};
+use crate::model::{CoderId, CodingId};
+
+/// Checks every span before anything is written: coder, documents, codes and offsets.
+fn check_spans(rec: &Recorder<'_>, coder: CoderId, spans: &[SpanRef]) -> Result<()> {
+    validate::coder(rec.conn, coder)?;
+    let mut docs: HashMap<i64, (String, usize)> = HashMap::new();
+    let mut codes: HashMap<i64, ()> = HashMap::new();
+    for span in spans {
+        if !docs.contains_key(&span.document) {
+            docs.insert(span.document, validate::document(rec.conn, span.document)?);
+        }
+        if !codes.contains_key(&span.code) {
+            validate::code(rec.conn, span.code)?;
+            codes.insert(span.code, ());
+        }
+        let (name, chars) = &docs[&span.document];
+        validate::span(name, *chars, span.start, span.end)?;
+    }
+    Ok(())
+}
+
+/// Inserts the spans not coded yet; returns (added, already there).
+fn insert_spans(
+    rec: &mut Recorder<'_>,
+    coder: CoderId,
+    spans: &[SpanRef],
+    memo: Option<&str>,
+) -> Result<(usize, usize)> {
+    let mut next = rec.next_id("coding")?;
+    let mut next_memo = rec.next_id("memo")?;
+    let author = validate::coder(rec.conn, coder)?;
+    let (mut added, mut present) = (0, 0);
+    for span in spans {
+        let exists = rec
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM coding WHERE document_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND start = ?4
+                 AND \"end\" = ?5",
+            )?
+            .query_row(rusqlite::params![span.document, span.code, coder, span.start as i64, span.end as i64], |_| {
+                Ok(())
+            })
+            .optional()?
+            .is_some();
+        if exists {
+            present += 1;
+            continue;
+        }
+        let coding = CodingRec {
+            id: next,
+            guid: crate::store::new_guid(),
+            document_id: span.document,
+            code_id: span.code,
+            coder_id: coder,
+            start: span.start as i64,
+            end: span.end as i64,
+            created_at: rec.now.clone(),
+        };
+        rec.insert(Row::Coding(coding))?;
+        if let Some(body) = memo.filter(|m| !m.trim().is_empty()) {
+            rec.insert(Row::Memo(MemoRec {
+                id: next_memo,
+                guid: crate::store::new_guid(),
+                target_kind: "coding".into(),
+                target_id: Some(next),
+                title: String::new(),
+                body: body.to_owned(),
+                author: author.clone(),
+                created_at: rec.now.clone(),
+                updated_at: rec.now.clone(),
+            }))?;
+            next_memo += 1;
+        }
+        next += 1;
+        added += 1;
+    }
+    Ok((added, present))
+}
+
+/// A short description of where spans go: one code's path, or "N codes".
+fn target_label(rec: &Recorder<'_>, spans: &[SpanRef]) -> Result<String> {
+    let mut codes: Vec<i64> = spans.iter().map(|s| s.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    match codes.as_slice() {
+        [one] => validate::path_of(rec.conn, *one),
+        many => Ok(format!("{} codes", many.len())),
+    }
+}
+
+pub(crate) fn add(rec: &mut Recorder<'_>, coder: CoderId, spans: &[SpanRef], memo: Option<&str>) -> Result<String> {
+    if spans.is_empty() {
+        return Err(Error::invalid("nothing to code: give at least one span"));
+    }
+    check_spans(rec, coder, spans)?;
+    let (added, present) = insert_spans(rec, coder, spans, memo)?;
+    let target = target_label(rec, spans)?;
+    if added == 0 {
+        return Ok(format!("nothing to do: {target} already has {present} of these codings by this coder"));
+    }
+    if let [one] = spans {
+        let (doc, _) = validate::document(rec.conn, one.document)?;
+        return Ok(format!("coded {doc} {}..{} as {target}", one.start, one.end));
+    }
+    Ok(format!("added {added} codings to {target} ({present} already there)"))
+}
+
+pub(crate) fn autocode(rec: &mut Recorder<'_>, coder: CoderId, rule: &str, spans: &[SpanRef]) -> Result<String> {
+    check_spans(rec, coder, spans)?;
+    let (added, present) = insert_spans(rec, coder, spans, None)?;
+    if spans.is_empty() {
+        return Ok(format!("autocode {rule}: no hits; nothing changed"));
+    }
+    let target = target_label(rec, spans)?;
+    Ok(format!("autocoded {added} spans as {target} by {rule} ({present} already coded)"))
+}
+
+pub(crate) fn remove(rec: &mut Recorder<'_>, codings: &[CodingId]) -> Result<String> {
+    if codings.is_empty() {
+        return Err(Error::invalid("nothing to remove: give at least one coding"));
+    }
+    let mut found = Vec::with_capacity(codings.len());
+    for &id in codings {
+        let coding = rows::read_coding(rec.conn, id)?.ok_or_else(|| Error::not_found("coding", format!("#{id}")))?;
+        if !found.iter().any(|c: &CodingRec| c.id == id) {
+            found.push(coding);
+        }
+    }
+    let count = found.len();
+    for coding in found {
+        super::code_ops::remove_coding(rec, coding)?;
+    }
+    Ok(format!("removed {count} codings"))
+}

@@ -1,0 +1,27 @@
+//! The coding engine: the codebook, codings and memos, changed only through [`Command`]s.
+//!
+//! Every change is applied by [`apply`] in one transaction and recorded in the append-only
+//! `history` table with the before and after image of each row it touched, so it can be undone
+//! and redone ([`undo`], [`redo`]) — also after the project is closed and reopened — and so the
+//! codebook's evolution can be shown ([`snapshot`]). Invalid commands are refused with a clear
+//! message and change nothing. Commands refer to things by id; front ends resolve paths first.
+
+mod apply;
+pub mod autocode;
+mod code_ops;
+mod coding_ops;
+pub mod command;
+pub mod history;
+pub mod memos;
+mod recorder;
+pub mod rows;
+pub mod search;
+pub mod snapshot;
+pub mod units;
+mod validate;
+
+pub use validate::path_of;
+
+pub use apply::{Applied, apply};
+pub use command::{Command, MemoId, MemoTarget, SpanRef};
+pub use history::{EntryState, HistoryEntry, history, redo, undo};

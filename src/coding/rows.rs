@@ -1,0 +1,337 @@
+//! Whole-row images of the tables the command layer changes (code, coding, memo, code_comment),
+//! and the four row operations undo and redo are built from: read, insert with its original id,
+//! update every column, delete.
+//!
+//! A command records the before and after image of every row it touches; undo writes the
+//! before images back and redo the after images, so ids and guids come back exactly.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRec {
+    pub id: i64,
+    pub guid: String,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub color: String,
+    pub description: String,
+    pub inclusion: String,
+    pub exclusion: String,
+    pub example: String,
+    pub status: String,
+    pub position: i64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodingRec {
+    pub id: i64,
+    pub guid: String,
+    pub document_id: i64,
+    pub code_id: i64,
+    pub coder_id: i64,
+    pub start: i64,
+    pub end: i64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoRec {
+    pub id: i64,
+    pub guid: String,
+    pub target_kind: String,
+    pub target_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub author: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentRec {
+    pub id: i64,
+    pub code_id: i64,
+    pub author: String,
+    pub created_at: String,
+    pub body: String,
+}
+
+/// A row of one of the tables the command layer changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "table", rename_all = "lowercase")]
+pub enum Row {
+    Code(CodeRec),
+    Coding(CodingRec),
+    Memo(MemoRec),
+    Comment(CommentRec),
+}
+
+/// One row changed by a command: `before` is `None` for an insert, `after` for a delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<Row>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Row>,
+}
+
+impl Row {
+    pub fn id(&self) -> i64 {
+        match self {
+            Row::Code(r) => r.id,
+            Row::Coding(r) => r.id,
+            Row::Memo(r) => r.id,
+            Row::Comment(r) => r.id,
+        }
+    }
+
+    fn table(&self) -> &'static str {
+        match self {
+            Row::Code(_) => "code",
+            Row::Coding(_) => "coding",
+            Row::Memo(_) => "memo",
+            Row::Comment(_) => "code_comment",
+        }
+    }
+
+    /// The row as it is now in the database (same table and id), if it exists.
+    pub fn current(&self, conn: &Connection) -> Result<Option<Row>> {
+        let id = self.id();
+        Ok(match self {
+            Row::Code(_) => read_code(conn, id)?.map(Row::Code),
+            Row::Coding(_) => read_coding(conn, id)?.map(Row::Coding),
+            Row::Memo(_) => read_memo(conn, id)?.map(Row::Memo),
+            Row::Comment(_) => read_comment(conn, id)?.map(Row::Comment),
+        })
+    }
+
+    /// Inserts the row with its own id.
+    pub fn insert(&self, conn: &Connection) -> Result<()> {
+        match self {
+            Row::Code(r) => conn
+                .prepare_cached(
+                    "INSERT INTO code (id, guid, parent_id, name, color, description, inclusion, exclusion, example,
+                                       status, position, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?
+                .execute(params![
+                    r.id,
+                    r.guid,
+                    r.parent_id,
+                    r.name,
+                    r.color,
+                    r.description,
+                    r.inclusion,
+                    r.exclusion,
+                    r.example,
+                    r.status,
+                    r.position,
+                    r.created_at
+                ])?,
+            Row::Coding(r) => conn
+                .prepare_cached(
+                    "INSERT INTO coding (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![r.id, r.guid, r.document_id, r.code_id, r.coder_id, r.start, r.end, r.created_at])?,
+            Row::Memo(r) => conn
+                .prepare_cached(
+                    "INSERT INTO memo (id, guid, target_kind, target_id, title, body, author, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?
+                .execute(params![
+                    r.id,
+                    r.guid,
+                    r.target_kind,
+                    r.target_id,
+                    r.title,
+                    r.body,
+                    r.author,
+                    r.created_at,
+                    r.updated_at
+                ])?,
+            Row::Comment(r) => conn
+                .prepare_cached(
+                    "INSERT INTO code_comment (id, code_id, author, created_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
+        };
+        Ok(())
+    }
+
+    /// Writes every column of the row over the stored row with the same id.
+    pub fn update(&self, conn: &Connection) -> Result<()> {
+        match self {
+            Row::Code(r) => conn
+                .prepare_cached(
+                    "UPDATE code SET guid = ?2, parent_id = ?3, name = ?4, color = ?5, description = ?6,
+                            inclusion = ?7, exclusion = ?8, example = ?9, status = ?10, position = ?11,
+                            created_at = ?12 WHERE id = ?1",
+                )?
+                .execute(params![
+                    r.id,
+                    r.guid,
+                    r.parent_id,
+                    r.name,
+                    r.color,
+                    r.description,
+                    r.inclusion,
+                    r.exclusion,
+                    r.example,
+                    r.status,
+                    r.position,
+                    r.created_at
+                ])?,
+            Row::Coding(r) => conn
+                .prepare_cached(
+                    "UPDATE coding SET guid = ?2, document_id = ?3, code_id = ?4, coder_id = ?5, start = ?6,
+                            \"end\" = ?7, created_at = ?8 WHERE id = ?1",
+                )?
+                .execute(params![r.id, r.guid, r.document_id, r.code_id, r.coder_id, r.start, r.end, r.created_at])?,
+            Row::Memo(r) => conn
+                .prepare_cached(
+                    "UPDATE memo SET guid = ?2, target_kind = ?3, target_id = ?4, title = ?5, body = ?6, author = ?7,
+                            created_at = ?8, updated_at = ?9 WHERE id = ?1",
+                )?
+                .execute(params![
+                    r.id,
+                    r.guid,
+                    r.target_kind,
+                    r.target_id,
+                    r.title,
+                    r.body,
+                    r.author,
+                    r.created_at,
+                    r.updated_at
+                ])?,
+            Row::Comment(r) => conn
+                .prepare_cached(
+                    "UPDATE code_comment SET code_id = ?2, author = ?3, created_at = ?4, body = ?5 WHERE id = ?1",
+                )?
+                .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
+        };
+        Ok(())
+    }
+
+    /// Deletes the stored row with this row's id.
+    pub fn delete(&self, conn: &Connection) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE id = ?1", self.table());
+        conn.prepare_cached(&sql)?.execute([self.id()])?;
+        Ok(())
+    }
+}
+
+const CODE_COLUMNS: &str =
+    "id, guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at";
+
+fn code_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CodeRec> {
+    Ok(CodeRec {
+        id: r.get(0)?,
+        guid: r.get(1)?,
+        parent_id: r.get(2)?,
+        name: r.get(3)?,
+        color: r.get(4)?,
+        description: r.get(5)?,
+        inclusion: r.get(6)?,
+        exclusion: r.get(7)?,
+        example: r.get(8)?,
+        status: r.get(9)?,
+        position: r.get(10)?,
+        created_at: r.get(11)?,
+    })
+}
+
+const CODING_COLUMNS: &str = "id, guid, document_id, code_id, coder_id, start, \"end\", created_at";
+
+fn coding_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CodingRec> {
+    Ok(CodingRec {
+        id: r.get(0)?,
+        guid: r.get(1)?,
+        document_id: r.get(2)?,
+        code_id: r.get(3)?,
+        coder_id: r.get(4)?,
+        start: r.get(5)?,
+        end: r.get(6)?,
+        created_at: r.get(7)?,
+    })
+}
+
+const MEMO_COLUMNS: &str = "id, guid, target_kind, target_id, title, body, author, created_at, updated_at";
+
+fn memo_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemoRec> {
+    Ok(MemoRec {
+        id: r.get(0)?,
+        guid: r.get(1)?,
+        target_kind: r.get(2)?,
+        target_id: r.get(3)?,
+        title: r.get(4)?,
+        body: r.get(5)?,
+        author: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+fn comment_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRec> {
+    Ok(CommentRec { id: r.get(0)?, code_id: r.get(1)?, author: r.get(2)?, created_at: r.get(3)?, body: r.get(4)? })
+}
+
+pub fn read_code(conn: &Connection, id: i64) -> Result<Option<CodeRec>> {
+    let sql = format!("SELECT {CODE_COLUMNS} FROM code WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], code_from).optional()?)
+}
+
+pub fn read_coding(conn: &Connection, id: i64) -> Result<Option<CodingRec>> {
+    let sql = format!("SELECT {CODING_COLUMNS} FROM coding WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], coding_from).optional()?)
+}
+
+pub fn read_memo(conn: &Connection, id: i64) -> Result<Option<MemoRec>> {
+    let sql = format!("SELECT {MEMO_COLUMNS} FROM memo WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], memo_from).optional()?)
+}
+
+pub fn read_comment(conn: &Connection, id: i64) -> Result<Option<CommentRec>> {
+    let sql = "SELECT id, code_id, author, created_at, body FROM code_comment WHERE id = ?1";
+    Ok(conn.prepare_cached(sql)?.query_row([id], comment_from).optional()?)
+}
+
+/// Every code, by id.
+pub fn all_codes(conn: &Connection) -> Result<Vec<CodeRec>> {
+    let sql = format!("SELECT {CODE_COLUMNS} FROM code ORDER BY id");
+    Ok(conn.prepare(&sql)?.query_map([], code_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The codings of the given codes, by id.
+pub fn codings_of_code(conn: &Connection, code: i64) -> Result<Vec<CodingRec>> {
+    let sql = format!("SELECT {CODING_COLUMNS} FROM coding WHERE code_id = ?1 ORDER BY id");
+    Ok(conn.prepare_cached(&sql)?.query_map([code], coding_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every coding, by id.
+pub fn all_codings(conn: &Connection) -> Result<Vec<CodingRec>> {
+    let sql = format!("SELECT {CODING_COLUMNS} FROM coding ORDER BY id");
+    Ok(conn.prepare(&sql)?.query_map([], coding_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Memos on one target, by id.
+pub fn memos_on(conn: &Connection, kind: &str, target: i64) -> Result<Vec<MemoRec>> {
+    let sql = format!("SELECT {MEMO_COLUMNS} FROM memo WHERE target_kind = ?1 AND target_id = ?2 ORDER BY id");
+    Ok(conn.prepare_cached(&sql)?.query_map(params![kind, target], memo_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every memo, by id.
+pub fn all_memos(conn: &Connection) -> Result<Vec<MemoRec>> {
+    let sql = format!("SELECT {MEMO_COLUMNS} FROM memo ORDER BY id");
+    Ok(conn.prepare(&sql)?.query_map([], memo_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Team comments on one code, by id.
+pub fn comments_on(conn: &Connection, code: i64) -> Result<Vec<CommentRec>> {
+    let sql = "SELECT id, code_id, author, created_at, body FROM code_comment WHERE code_id = ?1 ORDER BY id";
+    Ok(conn.prepare_cached(sql)?.query_map([code], comment_from)?.collect::<rusqlite::Result<_>>()?)
+}
