@@ -161,3 +161,109 @@ fn the_document_filter_narrows_the_list() {
     assert!(h.query_by_label("FN02-gp-surgery").is_some());
     assert!(h.query_by_label("FN01-provider-office").is_none());
 }
+
+/// Opens FN01 in the demo and drags over the start of its first paragraph.
+fn demo_with_selection(dir: &Path) -> Harness<'static, WorkbenchApp> {
+    let mut h = open_demo(dir);
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(3);
+    let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
+    let probe: String = first.chars().take(25).collect();
+    let rect = h.get_by_label_contains(&probe).rect();
+    drag(&mut h, rect.left_top() + egui::vec2(1.0, 4.0), rect.left_top() + egui::vec2(rect.width().min(250.0), 4.0));
+    assert!(h.state().workbench.as_ref().unwrap().selection.is_some());
+    h
+}
+
+fn code_count(h: &Harness<'static, WorkbenchApp>, code: i64) -> usize {
+    let wb = h.state().workbench.as_ref().unwrap();
+    let in_list = wb.code(code).map(|c| c.codings).unwrap_or(0);
+    let stored = fieldcode::store::codes::list(wb.project.conn()).unwrap().into_iter().find(|c| c.id == code).map(|c| c.codings);
+    assert_eq!(Some(in_list), stored, "the codebook panel shows what the project holds");
+    in_list
+}
+
+#[test]
+fn a_number_key_applies_a_quick_code_and_undo_redo_go_through_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_with_selection(dir.path());
+    let code = h.state().workbench.as_ref().unwrap().quick[0];
+    let span = h.state().workbench.as_ref().unwrap().selection.unwrap();
+    let before = code_count(&h, code);
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    assert_eq!(code_count(&h, code), before + 1);
+    let view = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap();
+    assert!(view.codings.iter().any(|c| c.code_id == code && c.start == span.start && c.end == span.end && c.coder == "tester"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(code_count(&h, code), before, "undone");
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(code_count(&h, code), before + 1, "redone");
+}
+
+#[test]
+fn clicking_a_code_applies_it_and_clicking_the_highlight_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_with_selection(dir.path());
+    let code = h.state().workbench.as_ref().unwrap().codes.iter().find(|c| c.name == "Doors and badges").unwrap().id;
+    let before = code_count(&h, code);
+    h.get_by_label("Doors and badges").click();
+    h.run_steps(2);
+    assert_eq!(code_count(&h, code), before + 1);
+    let span = h.state().workbench.as_ref().unwrap().selection.unwrap();
+    h.state_mut().queue(Action::InspectAt(span.start + 1));
+    h.run_steps(2);
+    let inspection = h.state().workbench.as_ref().unwrap().inspection.clone().expect("codings under the click");
+    assert!(inspection.codings.iter().any(|c| c.code_id == code));
+    assert!(h.query_by_label_contains("Working in liminal spaces/Doors and badges").is_some());
+    let coding = inspection.codings.iter().find(|c| c.code_id == code).unwrap().id;
+    h.state_mut().queue(Action::RemoveCoding(coding));
+    h.run_steps(2);
+    assert_eq!(code_count(&h, code), before, "removed from the highlight's window");
+}
+
+#[test]
+fn a_new_code_is_created_from_the_codebook_box_and_in_vivo_from_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_with_selection(dir.path());
+    let codes_before = h.state().workbench.as_ref().unwrap().codes.len();
+    let field = h.get_by_label("New code");
+    field.focus();
+    field.type_text("Fieldwork ethics/Consent");
+    h.run_steps(1);
+    h.get_by_label("Add").click();
+    h.run_steps(2);
+    let wb = h.state().workbench.as_ref().unwrap();
+    assert_eq!(wb.codes.len(), codes_before + 2, "theme and code created");
+    assert!(wb.codes.iter().any(|c| c.path == "Fieldwork ethics/Consent"));
+    let selected = wb.selected_text().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_steps(2);
+    let wb = h.state().workbench.as_ref().unwrap();
+    let in_vivo = wb.codes.iter().find(|c| selected.starts_with(c.name.as_str()) && c.parent_id.is_none()).expect("in-vivo code");
+    assert_eq!(in_vivo.codings, 1);
+}
+
+#[test]
+fn merging_two_codes_moves_the_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    let find = |h: &Harness<'static, WorkbenchApp>, name: &str| {
+        h.state().workbench.as_ref().unwrap().codes.iter().find(|c| c.name == name).map(|c| (c.id, c.codings))
+    };
+    let (from, from_n) = find(&h, "Doors and badges").unwrap();
+    let (into, into_n) = find(&h, "No room of one's own").unwrap();
+    h.get_by_label("Doors and badges").click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Merge into…").hover();
+    h.run_steps(2);
+    h.get_by_label("Working in liminal spaces/No room of one's own").click();
+    h.run_steps(2);
+    assert!(find(&h, "Doors and badges").is_none(), "merged code is gone");
+    let (_, merged) = find(&h, "No room of one's own").unwrap();
+    assert!(merged > into_n && merged <= into_n + from_n, "{merged} codings after merging {from_n} into {into_n}");
+    assert_eq!(code_count(&h, into), merged);
+    let _ = from;
+}

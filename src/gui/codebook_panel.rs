@@ -38,7 +38,9 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
 
 fn new_code(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
-        let edit = ui.add(egui::TextEdit::singleline(&mut wb.new_code).hint_text("New code (Theme/Code)").desired_width(ui.available_width() - 50.0));
+        let label = ui.label("New code");
+        let edit = egui::TextEdit::singleline(&mut wb.new_code).hint_text("Theme/Code").desired_width(ui.available_width() - 50.0);
+        let edit = ui.add(edit).labelled_by(label.id);
         let submit = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Add").clicked() || submit) && !wb.new_code.trim().is_empty() {
             actions.push(Action::CreateCode { name: wb.new_code.trim().to_owned(), parent: None });

@@ -11,7 +11,11 @@ use crate::model::DocumentKind;
 
 pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     ui.heading("Documents");
-    ui.add(egui::TextEdit::singleline(&mut wb.filter.text).hint_text("Filter by name, speaker or attribute"));
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter");
+        let edit = egui::TextEdit::singleline(&mut wb.filter.text).hint_text("name, speaker or attribute");
+        ui.add(edit).labelled_by(label.id);
+    });
     attribute_filter(ui, wb);
     ui.separator();
     egui::ScrollArea::vertical().id_salt("documents").auto_shrink([false, true]).max_height(ui.available_height() * 0.65).show(ui, |ui| {

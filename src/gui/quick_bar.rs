@@ -27,8 +27,9 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
 }
 
 fn finder(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
-    let edit = egui::TextEdit::singleline(&mut wb.finder).hint_text("Type a code (Ctrl+E)").desired_width(180.0);
-    let response = ui.add(edit);
+    let label = ui.label("Code");
+    let edit = egui::TextEdit::singleline(&mut wb.finder).hint_text("type to find (Ctrl+E)").desired_width(160.0);
+    let response = ui.add(edit).labelled_by(label.id);
     if std::mem::take(&mut wb.finder_focus) {
         response.request_focus();
     }

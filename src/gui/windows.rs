@@ -120,6 +120,10 @@ fn coding_row(ui: &mut Ui, wb: &Workbench, coding: &crate::model::CodingRow, act
         ui.strong(wb.code_path(coding.code_id));
     });
     ui.weak(format!("by {} on {}, characters {}–{}", coding.coder, coding.created_at.get(..10).unwrap_or(""), coding.start, coding.end));
+    let memos = wb.inspection.as_ref().and_then(|i| i.memos.get(&coding.id));
+    for memo in memos.into_iter().flatten() {
+        ui.label(egui::RichText::new(format!("Memo: {memo}")).italics());
+    }
     ui.horizontal(|ui| {
         if ui.button("Remove").clicked() {
             actions.push(Action::RemoveCoding(coding.id));

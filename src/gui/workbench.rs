@@ -43,6 +43,8 @@ pub struct Excerpt {
 pub struct Inspection {
     pub offset: usize,
     pub codings: Vec<CodingRow>,
+    /// Memo bodies on those codings, by coding.
+    pub memos: HashMap<CodingId, Vec<String>>,
 }
 
 pub struct Workbench {
@@ -101,7 +103,9 @@ impl Workbench {
         self.codes = codes::list(conn)?;
         self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();
         self.quick.retain(|id| self.colors.contains_key(id));
-        for code in &self.codes {
+        let is_parent = |id: CodeId| self.codes.iter().any(|c| c.parent_id == Some(id));
+        let leaves_first = self.codes.iter().filter(|c| !is_parent(c.id)).chain(self.codes.iter().filter(|c| is_parent(c.id)));
+        for code in leaves_first {
             if self.quick.len() >= QUICK_SLOTS {
                 break;
             }
@@ -164,7 +168,20 @@ impl Workbench {
     pub fn inspect(&mut self, offset: usize) {
         let Some(view) = &self.view else { return };
         let codings: Vec<CodingRow> = view.codings_at(offset).into_iter().cloned().collect();
-        self.inspection = (!codings.is_empty()).then_some(Inspection { offset, codings });
+        if codings.is_empty() {
+            self.inspection = None;
+            return;
+        }
+        let mut memos: HashMap<CodingId, Vec<String>> = HashMap::new();
+        let all = crate::coding::memos::list(self.project.conn(), None).unwrap_or_default();
+        for memo in all {
+            if let crate::coding::MemoTarget::Coding(id) = memo.target
+                && codings.iter().any(|c| c.id == id)
+            {
+                memos.entry(id).or_default().push(memo.body);
+            }
+        }
+        self.inspection = Some(Inspection { offset, codings, memos });
     }
 
     pub fn show_excerpts(&mut self, code: CodeId) -> Result<()> {
