@@ -43,6 +43,7 @@ pub enum Action {
     RenameCode { code: CodeId, name: String },
     RecolorCode { code: CodeId, color: String },
     MoveCode { code: CodeId, parent: Option<CodeId> },
+    SetStatus { code: CodeId, status: crate::model::ReviewStatus },
     /// Ask before deleting a code.
     AskDeleteCode(CodeId),
     DeleteCode(CodeId),

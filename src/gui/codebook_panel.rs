@@ -129,6 +129,15 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
             }
         }
     });
+    ui.menu_button(format!("Review status: {}", code.status.as_str()), |ui| {
+        use crate::model::ReviewStatus;
+        for status in [ReviewStatus::Proposed, ReviewStatus::Reviewed, ReviewStatus::Agreed] {
+            if ui.radio(code.status == status, status.as_str()).clicked() && code.status != status {
+                actions.push(Action::SetStatus { code: code.id, status });
+                ui.close();
+            }
+        }
+    });
     if code.parent_id.is_some() && ui.button("Move to the top level").clicked() {
         actions.push(Action::MoveCode { code: code.id, parent: None });
         ui.close();

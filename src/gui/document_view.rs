@@ -54,11 +54,12 @@ impl DocumentView {
         }
         let bytes = paragraphs.iter().map(|p| chars.byte_of(&text, p.start)..chars.byte_of(&text, p.end)).collect();
         let labels: HashMap<i64, &str> = people.iter().map(|p| (p.id, p.label.as_str())).collect();
-        let turns = documents::turns(conn, id)?;
+        let turns: HashMap<usize, crate::model::Turn> =
+            documents::turns(conn, id)?.into_iter().map(|t| (t.start, t)).collect();
         let headings = paragraphs
             .iter()
             .map(|p| {
-                turns.iter().find(|t| t.start == p.start).map(|t| Heading {
+                turns.get(&p.start).map(|t| Heading {
                     speaker: t.participant_id.and_then(|pid| labels.get(&pid).copied()).unwrap_or("?").to_owned(),
                     time: t.time_ms.map(crate::import::subtitles::format_clock),
                 })

@@ -45,6 +45,7 @@ fn command_for(action: &Action) -> Option<Command> {
         Action::RecolorCode { code, color } => Command::RecolorCode { code: *code, color: color.clone() },
         Action::MoveCode { code, parent } => Command::MoveCode { code: *code, parent: *parent },
         Action::DeleteCode(code) => Command::DeleteCode { code: *code, reassign_to: None },
+        Action::SetStatus { code, status } => Command::SetStatus { code: *code, status: *status },
         _ => return None,
     })
 }
