@@ -20,9 +20,41 @@ const CODES: usize = 40;
 const SCROLL_FRAMES: usize = 400;
 
 const WORDS: &[&str] = &[
-    "referral", "surgery", "client", "questionnaire", "phone", "visit", "the", "and", "we", "she", "really",
-    "community", "walking", "group", "practice", "manager", "room", "badge", "waiting", "list", "food", "bank",
-    "caseload", "supervision", "outcome", "payment", "a", "of", "to", "in", "it", "was", "that", "they", "for",
+    "referral",
+    "surgery",
+    "client",
+    "questionnaire",
+    "phone",
+    "visit",
+    "the",
+    "and",
+    "we",
+    "she",
+    "really",
+    "community",
+    "walking",
+    "group",
+    "practice",
+    "manager",
+    "room",
+    "badge",
+    "waiting",
+    "list",
+    "food",
+    "bank",
+    "caseload",
+    "supervision",
+    "outcome",
+    "payment",
+    "a",
+    "of",
+    "to",
+    "in",
+    "it",
+    "was",
+    "that",
+    "they",
+    "for",
 ];
 
 fn transcript(rng: &mut StdRng) -> String {
@@ -54,8 +86,12 @@ fn project() -> (Project, i64) {
     let mut codes = Vec::new();
     for i in 0..CODES {
         let path = format!("Theme {}/Code {i}", i / 8);
-        let applied = coding::apply(&mut project, "bench", Command::CreateCode { parent: None, path, color: None, description: None })
-            .expect("code");
+        let applied = coding::apply(
+            &mut project,
+            "bench",
+            Command::CreateCode { parent: None, path, color: None, description: None },
+        )
+        .expect("code");
         codes.push(*applied.created.last().expect("created"));
     }
     let coder = fieldcode::store::coders::id_for_name(project.conn(), "bench").expect("coder");

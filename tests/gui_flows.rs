@@ -14,9 +14,7 @@ fn app() -> WorkbenchApp {
 }
 
 fn harness(app: WorkbenchApp) -> Harness<'static, WorkbenchApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app)
+    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app)
 }
 
 /// Steps frames until no background job is running (at most 60 s).
@@ -95,14 +93,24 @@ fn dragging_over_text_selects_document_offsets() {
 
 fn drag(h: &mut Harness<'static, WorkbenchApp>, from: egui::Pos2, to: egui::Pos2) {
     h.event(egui::Event::PointerMoved(from));
-    h.event(egui::Event::PointerButton { pos: from, button: egui::PointerButton::Primary, pressed: true, modifiers: Default::default() });
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
     h.step();
     let steps = 5;
     for i in 1..=steps {
         h.event(egui::Event::PointerMoved(from + (to - from) * (i as f32 / steps as f32)));
         h.step();
     }
-    h.event(egui::Event::PointerButton { pos: to, button: egui::PointerButton::Primary, pressed: false, modifiers: Default::default() });
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
     h.run_steps(2);
 }
 
@@ -178,7 +186,8 @@ fn demo_with_selection(dir: &Path) -> Harness<'static, WorkbenchApp> {
 fn code_count(h: &Harness<'static, WorkbenchApp>, code: i64) -> usize {
     let wb = h.state().workbench.as_ref().unwrap();
     let in_list = wb.code(code).map(|c| c.codings).unwrap_or(0);
-    let stored = fieldcode::store::codes::list(wb.project.conn()).unwrap().into_iter().find(|c| c.id == code).map(|c| c.codings);
+    let stored =
+        fieldcode::store::codes::list(wb.project.conn()).unwrap().into_iter().find(|c| c.id == code).map(|c| c.codings);
     assert_eq!(Some(in_list), stored, "the codebook panel shows what the project holds");
     in_list
 }
@@ -194,7 +203,11 @@ fn a_number_key_applies_a_quick_code_and_undo_redo_go_through_the_history() {
     h.run_steps(2);
     assert_eq!(code_count(&h, code), before + 1);
     let view = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap();
-    assert!(view.codings.iter().any(|c| c.code_id == code && c.start == span.start && c.end == span.end && c.coder == "tester"));
+    assert!(
+        view.codings
+            .iter()
+            .any(|c| c.code_id == code && c.start == span.start && c.end == span.end && c.coder == "tester")
+    );
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
     assert_eq!(code_count(&h, code), before, "undone");
@@ -242,7 +255,8 @@ fn a_new_code_is_created_from_the_codebook_box_and_in_vivo_from_the_selection() 
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
     h.run_steps(2);
     let wb = h.state().workbench.as_ref().unwrap();
-    let in_vivo = wb.codes.iter().find(|c| selected.starts_with(c.name.as_str()) && c.parent_id.is_none()).expect("in-vivo code");
+    let in_vivo =
+        wb.codes.iter().find(|c| selected.starts_with(c.name.as_str()) && c.parent_id.is_none()).expect("in-vivo code");
     assert_eq!(in_vivo.codings, 1);
 }
 

@@ -24,10 +24,17 @@ pub enum Action {
     // Reading
     OpenDocument(DocumentId),
     /// Select a span of the open document (code points, end exclusive).
-    Select { start: usize, end: usize },
+    Select {
+        start: usize,
+        end: usize,
+    },
     ClearSelection,
     /// Open a document and select a span in it, scrolling it into view.
-    JumpTo { document: DocumentId, start: usize, end: usize },
+    JumpTo {
+        document: DocumentId,
+        start: usize,
+        end: usize,
+    },
     /// Show the codings that cover this offset of the open document.
     InspectAt(usize),
     // Coding
@@ -35,15 +42,36 @@ pub enum Action {
     /// Apply the n-th (0-based) code of the quick-code bar.
     QuickCode(usize),
     InVivo,
-    CreateCode { name: String, parent: Option<CodeId> },
+    CreateCode {
+        name: String,
+        parent: Option<CodeId>,
+    },
     CreateCodeAndApply(String),
     RemoveCoding(CodingId),
-    Recode { coding: CodingId, code: CodeId },
-    MergeCodes { from: CodeId, into: CodeId },
-    RenameCode { code: CodeId, name: String },
-    RecolorCode { code: CodeId, color: String },
-    MoveCode { code: CodeId, parent: Option<CodeId> },
-    SetStatus { code: CodeId, status: crate::model::ReviewStatus },
+    Recode {
+        coding: CodingId,
+        code: CodeId,
+    },
+    MergeCodes {
+        from: CodeId,
+        into: CodeId,
+    },
+    RenameCode {
+        code: CodeId,
+        name: String,
+    },
+    RecolorCode {
+        code: CodeId,
+        color: String,
+    },
+    MoveCode {
+        code: CodeId,
+        parent: Option<CodeId>,
+    },
+    SetStatus {
+        code: CodeId,
+        status: crate::model::ReviewStatus,
+    },
     /// Ask before deleting a code.
     AskDeleteCode(CodeId),
     DeleteCode(CodeId),
@@ -114,7 +142,11 @@ pub fn shortcuts() -> Vec<Shortcut> {
         Shortcut { keys: ctrl(Key::Plus), action: Action::FontBigger, what: "Larger document text" },
         Shortcut { keys: ctrl(Key::Equals), action: Action::FontBigger, what: "Larger document text" },
         Shortcut { keys: ctrl(Key::Minus), action: Action::FontSmaller, what: "Smaller document text" },
-        Shortcut { keys: KeyboardShortcut::new(Modifiers::NONE, Key::F1), action: Action::ShowShortcuts, what: "Keyboard shortcuts" },
+        Shortcut {
+            keys: KeyboardShortcut::new(Modifiers::NONE, Key::F1),
+            action: Action::ShowShortcuts,
+            what: "Keyboard shortcuts",
+        },
     ];
     list.sort_by_key(|s| std::cmp::Reverse(modifier_count(s.keys.modifiers)));
     list

@@ -125,8 +125,14 @@ impl WorkbenchApp {
             egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, &self.settings, busy, actions));
             return;
         };
-        egui::Panel::left("documents").resizable(true).default_size(250.0).show(ui, |ui| documents_panel::show(ui, wb, actions));
-        egui::Panel::right("codebook").resizable(true).default_size(300.0).show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        egui::Panel::left("documents")
+            .resizable(true)
+            .default_size(250.0)
+            .show(ui, |ui| documents_panel::show(ui, wb, actions));
+        egui::Panel::right("codebook")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| codebook_panel::show(ui, wb, actions));
         egui::CentralPanel::default().show(ui, |ui| centre(ui, wb, font_size, actions));
     }
 
@@ -240,7 +246,12 @@ impl WorkbenchApp {
         self.message = Some(Message { text: text.into(), error: false });
     }
 
-    fn start_job(&mut self, ctx: &Context, title: String, work: impl FnOnce(&std::sync::Mutex<jobs::Progress>, &std::sync::atomic::AtomicBool) -> JobResult + Send + 'static) {
+    fn start_job(
+        &mut self,
+        ctx: &Context,
+        title: String,
+        work: impl FnOnce(&std::sync::Mutex<jobs::Progress>, &std::sync::atomic::AtomicBool) -> JobResult + Send + 'static,
+    ) {
         if self.job.is_some() {
             self.error("Another task is still running; wait for it or cancel it first.");
             return;
@@ -266,7 +277,10 @@ impl WorkbenchApp {
     pub fn apply(&mut self, ctx: &Context, action: Action) {
         match action {
             Action::NewProjectDialog => self.dialog(ctx, || {
-                let file = rfd::FileDialog::new().add_filter("Fieldcode project", &["fieldcode"]).set_file_name("study.fieldcode").save_file()?;
+                let file = rfd::FileDialog::new()
+                    .add_filter("Fieldcode project", &["fieldcode"])
+                    .set_file_name("study.fieldcode")
+                    .save_file()?;
                 Some(DialogAnswer::New(file))
             }),
             Action::OpenProjectDialog => self.dialog(ctx, || {
@@ -415,7 +429,8 @@ fn centre(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Act
     }
     quick_bar::show(ui, wb, actions);
     ui.separator();
-    let colors: std::collections::HashMap<i64, egui::Color32> = wb.codes.iter().map(|c| (c.id, wb.code_color(c.id))).collect();
+    let colors: std::collections::HashMap<i64, egui::Color32> =
+        wb.codes.iter().map(|c| (c.id, wb.code_color(c.id))).collect();
     let code_color = |id: i64| colors.get(&id).copied().unwrap_or(egui::Color32::GRAY);
     let cx = ViewerContext { selection: wb.selection, font_size, code_color: &code_color };
     if let Some(view) = &mut wb.view {
@@ -440,7 +455,10 @@ fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
 fn confirm_delete(ctx: &Context, wb: &Workbench, code: i64, actions: &mut Vec<Action>) {
     let Some(node) = wb.code(code) else { return };
     egui::Window::new("Delete code").collapsible(false).resizable(false).show(ctx, |ui| {
-        ui.label(format!("Delete {} with its sub-codes and {} codings? Undo (Ctrl+Z) brings it back.", node.path, node.codings));
+        ui.label(format!(
+            "Delete {} with its sub-codes and {} codings? Undo (Ctrl+Z) brings it back.",
+            node.path, node.codings
+        ));
         ui.horizontal(|ui| {
             if ui.button("Delete").clicked() {
                 actions.push(Action::DeleteCode(code));

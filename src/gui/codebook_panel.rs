@@ -26,12 +26,16 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     } else if has_selection {
         ui.weak("Click a code to apply it to the selection.");
     }
-    egui::ScrollArea::vertical().id_salt("codebook").auto_shrink([false, true]).max_height(ui.available_height() * 0.55).show(ui, |ui| {
-        for code in &wb.codes {
-            code_row(ui, wb, code, has_selection, actions);
-        }
-        top_level_drop_zone(ui, actions);
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("codebook")
+        .auto_shrink([false, true])
+        .max_height(ui.available_height() * 0.55)
+        .show(ui, |ui| {
+            for code in &wb.codes {
+                code_row(ui, wb, code, has_selection, actions);
+            }
+            top_level_drop_zone(ui, actions);
+        });
     ui.separator();
     excerpts(ui, wb, actions);
 }
@@ -39,7 +43,9 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
 fn new_code(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let label = ui.label("New code");
-        let edit = egui::TextEdit::singleline(&mut wb.new_code).hint_text("Theme/Code").desired_width(ui.available_width() - 50.0);
+        let edit = egui::TextEdit::singleline(&mut wb.new_code)
+            .hint_text("Theme/Code")
+            .desired_width(ui.available_width() - 50.0);
         let edit = ui.add(edit).labelled_by(label.id);
         let submit = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Add").clicked() || submit) && !wb.new_code.trim().is_empty() {
@@ -98,10 +104,9 @@ fn top_level_drop_zone(ui: &mut Ui, actions: &mut Vec<Action>) {
 
 fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<Action>) {
     let key = egui::Id::unique(("code-menu", code.id));
-    let mut state: MenuState = ui.data_mut(|d| d.get_temp(key)).unwrap_or_else(|| MenuState {
-        rename: code.name.clone(),
-        color: super::highlight::parse_color(&code.color),
-    });
+    let mut state: MenuState = ui
+        .data_mut(|d| d.get_temp(key))
+        .unwrap_or_else(|| MenuState { rename: code.name.clone(), color: super::highlight::parse_color(&code.color) });
     if ui.button("Show coded excerpts").clicked() {
         actions.push(Action::ShowExcerpts(code.id));
         ui.close();

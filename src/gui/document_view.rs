@@ -170,7 +170,13 @@ pub struct Heights {
 
 impl Heights {
     fn new(count: usize) -> Heights {
-        Heights { heights: vec![0.0; count], measured: vec![false; count], tops: vec![0.0; count + 1], width: -1.0, dirty: true }
+        Heights {
+            heights: vec![0.0; count],
+            measured: vec![false; count],
+            tops: vec![0.0; count + 1],
+            width: -1.0,
+            dirty: true,
+        }
     }
 
     /// Re-estimates every height when the text width or row height changes.

@@ -18,9 +18,13 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     });
     attribute_filter(ui, wb);
     ui.separator();
-    egui::ScrollArea::vertical().id_salt("documents").auto_shrink([false, true]).max_height(ui.available_height() * 0.65).show(ui, |ui| {
-        document_groups(ui, wb, actions);
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("documents")
+        .auto_shrink([false, true])
+        .max_height(ui.available_height() * 0.65)
+        .show(ui, |ui| {
+            document_groups(ui, wb, actions);
+        });
     ui.separator();
     participants(ui, wb);
 }
@@ -33,16 +37,19 @@ fn attribute_filter(ui: &mut Ui, wb: &mut Workbench) {
     let current = wb.filter.attribute.clone();
     let shown = current.as_ref().map(|(n, v)| format!("{n} = {v}")).unwrap_or_else(|| "All documents".into());
     let mut chosen = current.clone();
-    egui::ComboBox::from_id_salt("attribute-filter").selected_text(shown).width(ui.available_width() - 8.0).show_ui(ui, |ui| {
-        ui.selectable_value(&mut chosen, None, "All documents");
-        for name in names {
-            let values: BTreeSet<&String> = wb.documents.iter().filter_map(|d| d.attributes.get(name)).collect();
-            ui.label(egui::RichText::new(name.as_str()).weak());
-            for value in values {
-                ui.selectable_value(&mut chosen, Some((name.clone(), value.clone())), format!("  {value}"));
+    egui::ComboBox::from_id_salt("attribute-filter").selected_text(shown).width(ui.available_width() - 8.0).show_ui(
+        ui,
+        |ui| {
+            ui.selectable_value(&mut chosen, None, "All documents");
+            for name in names {
+                let values: BTreeSet<&String> = wb.documents.iter().filter_map(|d| d.attributes.get(name)).collect();
+                ui.label(egui::RichText::new(name.as_str()).weak());
+                for value in values {
+                    ui.selectable_value(&mut chosen, Some((name.clone(), value.clone())), format!("  {value}"));
+                }
             }
-        }
-    });
+        },
+    );
     if chosen != current {
         wb.filter.attribute = chosen;
     }
@@ -86,17 +93,20 @@ fn document_groups(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
 }
 
 fn participants(ui: &mut Ui, wb: &Workbench) {
-    egui::CollapsingHeader::new(format!("Participants ({})", wb.participants.len())).id_salt("participants").show(ui, |ui| {
-        egui::ScrollArea::vertical().id_salt("participants-list").auto_shrink([false, true]).show(ui, |ui| {
-            for p in &wb.participants {
-                let role = p.attributes.get("role").map(String::as_str).unwrap_or("");
-                ui.horizontal(|ui| {
-                    ui.strong(&p.label);
-                    ui.weak(role);
-                })
-                .response
-                .on_hover_text(format!("{} turns in {}", p.turns, p.documents.join(", ")));
-            }
-        });
-    });
+    egui::CollapsingHeader::new(format!("Participants ({})", wb.participants.len())).id_salt("participants").show(
+        ui,
+        |ui| {
+            egui::ScrollArea::vertical().id_salt("participants-list").auto_shrink([false, true]).show(ui, |ui| {
+                for p in &wb.participants {
+                    let role = p.attributes.get("role").map(String::as_str).unwrap_or("");
+                    ui.horizontal(|ui| {
+                        ui.strong(&p.label);
+                        ui.weak(role);
+                    })
+                    .response
+                    .on_hover_text(format!("{} turns in {}", p.turns, p.documents.join(", ")));
+                }
+            });
+        },
+    );
 }

@@ -17,8 +17,12 @@ const IN_VIVO_MAX: usize = 60;
 pub fn perform(wb: &mut Workbench, coder: &str, action: &Action) -> Result<String> {
     let project = &mut wb.project;
     match action {
-        Action::Undo => Ok(coding::undo(project)?.map_or_else(|| "Nothing to undo.".to_owned(), |s| format!("Undone: {s}"))),
-        Action::Redo => Ok(coding::redo(project)?.map_or_else(|| "Nothing to redo.".to_owned(), |s| format!("Redone: {s}"))),
+        Action::Undo => {
+            Ok(coding::undo(project)?.map_or_else(|| "Nothing to undo.".to_owned(), |s| format!("Undone: {s}")))
+        }
+        Action::Redo => {
+            Ok(coding::redo(project)?.map_or_else(|| "Nothing to redo.".to_owned(), |s| format!("Redone: {s}")))
+        }
         Action::InVivo => {
             let name = in_vivo_name(wb.selected_text().unwrap_or(""))?;
             create_and_apply(wb, coder, &name)
@@ -27,7 +31,8 @@ pub fn perform(wb: &mut Workbench, coder: &str, action: &Action) -> Result<Strin
         Action::ApplyCode(code) => apply_code(wb, coder, *code),
         Action::Recode { coding, code } => recode(wb, coder, *coding, *code),
         other => {
-            let command = command_for(other).ok_or_else(|| Error::invalid(format!("{other:?} is not a coding change")))?;
+            let command =
+                command_for(other).ok_or_else(|| Error::invalid(format!("{other:?} is not a coding change")))?;
             Ok(coding::apply(project, coder, command)?.summary)
         }
     }
@@ -62,8 +67,13 @@ fn selection_span(wb: &Workbench, code: CodeId) -> Result<SpanRef> {
 fn apply_code(wb: &mut Workbench, coder: &str, code: CodeId) -> Result<String> {
     let span = selection_span(wb, code)?;
     let coder_id = coders::id_for_name(wb.project.conn(), coder)?;
-    let applied = coding::apply(&mut wb.project, coder, Command::AddCodings { coder: coder_id, spans: vec![span], memo: None })?;
-    Ok(if applied.history_id.is_none() { format!("{} is already coded there.", wb.code_path(code)) } else { applied.summary })
+    let applied =
+        coding::apply(&mut wb.project, coder, Command::AddCodings { coder: coder_id, spans: vec![span], memo: None })?;
+    Ok(if applied.history_id.is_none() {
+        format!("{} is already coded there.", wb.code_path(code))
+    } else {
+        applied.summary
+    })
 }
 
 fn create_and_apply(wb: &mut Workbench, coder: &str, name: &str) -> Result<String> {
@@ -73,7 +83,8 @@ fn create_and_apply(wb: &mut Workbench, coder: &str, name: &str) -> Result<Strin
         coder,
         Command::CreateCode { parent: None, path: name.to_owned(), color: None, description: None },
     )?;
-    let code = created.created.last().copied().ok_or_else(|| Error::invalid(format!("no code was created for {name:?}")))?;
+    let code =
+        created.created.last().copied().ok_or_else(|| Error::invalid(format!("no code was created for {name:?}")))?;
     apply_code(wb, coder, code)?;
     wb.used(code);
     Ok(format!("{}; applied to the selection", created.summary))

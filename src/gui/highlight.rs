@@ -139,7 +139,8 @@ mod tests {
     fn selection_wins_over_codes() {
         let red = |_| Color32::RED;
         let p = palette(&red);
-        let job = paragraph_job("hello", &[Layer { start: 0, end: 5, code: 1 }], Some(Span { start: 1, end: 3 }), 100.0, &p);
+        let job =
+            paragraph_job("hello", &[Layer { start: 0, end: 5, code: 1 }], Some(Span { start: 1, end: 3 }), 100.0, &p);
         assert_eq!(job.sections[1].format.background, Color32::BLUE);
     }
 

@@ -83,7 +83,9 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("fieldcode: the workbench window could not be opened ({err}); the commands in `fieldcode --help` still work.");
+            eprintln!(
+                "fieldcode: the workbench window could not be opened ({err}); the commands in `fieldcode --help` still work."
+            );
             ExitCode::FAILURE
         }
     }

@@ -20,7 +20,11 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
         }
         ui.separator();
         finder(ui, wb, actions);
-        if ui.add_enabled(enabled, egui::Button::new("In vivo")).on_hover_text("Create a code named after the selection and apply it (Ctrl+I)").clicked() {
+        if ui
+            .add_enabled(enabled, egui::Button::new("In vivo"))
+            .on_hover_text("Create a code named after the selection and apply it (Ctrl+I)")
+            .clicked()
+        {
             actions.push(Action::InVivo);
         }
     });

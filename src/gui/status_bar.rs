@@ -14,7 +14,12 @@ pub fn show(ui: &mut Ui, coder: &str, wb: Option<&Workbench>, job: Option<&Job>,
             ui.separator();
             ui.label(wb.project.path().display().to_string());
             ui.separator();
-            ui.label(format!("{} documents · {} codes · {} codings", wb.documents.len(), wb.codes.len(), wb.coding_count()));
+            ui.label(format!(
+                "{} documents · {} codes · {} codings",
+                wb.documents.len(),
+                wb.codes.len(),
+                wb.coding_count()
+            ));
             if let Some(span) = wb.selection {
                 ui.separator();
                 ui.label(format!("Selected {}–{} ({} characters)", span.start, span.end, span.end - span.start));

@@ -99,10 +99,9 @@ fn layout(ui: &Ui, view: &DocumentView, i: usize, selection: Option<Span>, width
             code: c.code_id,
         })
         .collect();
-    let selection = selection.filter(|s| s.start < para.end && s.end > para.start).map(|s| Span {
-        start: s.start.max(para.start) - para.start,
-        end: s.end.min(para.end) - para.start,
-    });
+    let selection = selection
+        .filter(|s| s.start < para.end && s.end > para.start)
+        .map(|s| Span { start: s.start.max(para.start) - para.start, end: s.end.min(para.end) - para.start });
     ui.painter().layout_job(paragraph_job(view.paragraph_text(i), &layers, selection, width, p))
 }
 
@@ -115,7 +114,9 @@ fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 
     let mut bottom = label.bottom();
     if let Some(time) = &h.time {
         let weak = ui.visuals().weak_text_color();
-        bottom = painter.text(Pos2::new(pos.x, bottom + 1.0), Align2::LEFT_TOP, time, FontId::monospace(size * 0.8), weak).bottom();
+        bottom = painter
+            .text(Pos2::new(pos.x, bottom + 1.0), Align2::LEFT_TOP, time, FontId::monospace(size * 0.8), weak)
+            .bottom();
     }
     bottom - pos.y
 }

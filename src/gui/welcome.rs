@@ -19,7 +19,11 @@ pub fn show(ui: &mut Ui, settings: &Settings, busy: bool, actions: &mut Vec<Acti
             if ui.button("Open project…").clicked() {
                 actions.push(Action::OpenProjectDialog);
             }
-            if ui.button("Open the demo study").on_hover_text("A link-worker ethnography: 24 field notes, 5 interviews, 3 focus groups").clicked() {
+            if ui
+                .button("Open the demo study")
+                .on_hover_text("A link-worker ethnography: 24 field notes, 5 interviews, 3 focus groups")
+                .clicked()
+            {
                 actions.push(Action::OpenDemo);
             }
         });
@@ -30,7 +34,11 @@ pub fn show(ui: &mut Ui, settings: &Settings, busy: bool, actions: &mut Vec<Acti
         }
         for path in &settings.recent {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            if ui.add_enabled(!busy, egui::Button::new(name).frame(false)).on_hover_text(path.display().to_string()).clicked() {
+            if ui
+                .add_enabled(!busy, egui::Button::new(name).frame(false))
+                .on_hover_text(path.display().to_string())
+                .clicked()
+            {
                 actions.push(Action::OpenProject(path.clone()));
             }
         }

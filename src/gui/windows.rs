@@ -55,30 +55,37 @@ pub fn show_settings(ctx: &Context, open: &mut bool, settings: &mut Settings) {
 pub fn show_palette(ctx: &Context, windows: &mut Windows, wb: Option<&Workbench>, actions: &mut Vec<Action>) {
     let Some(query) = windows.palette.as_mut() else { return };
     let mut close = false;
-    egui::Window::new("Command palette").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, [0.0, 60.0]).show(ctx, |ui| {
-        let response = ui.add(egui::TextEdit::singleline(query).hint_text("Type a command, document or code").desired_width(360.0));
-        if std::mem::take(&mut windows.palette_focus) {
-            response.request_focus();
-        }
-        let entries = palette_entries(wb);
-        let needle = query.trim().to_lowercase();
-        let hits: Vec<&(String, Action)> = entries.iter().filter(|(label, _)| label.to_lowercase().contains(&needle)).take(12).collect();
-        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            if let Some((_, action)) = hits.first() {
-                actions.push(action.clone());
+    egui::Window::new("Command palette")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+        .show(ctx, |ui| {
+            let response = ui.add(
+                egui::TextEdit::singleline(query).hint_text("Type a command, document or code").desired_width(360.0),
+            );
+            if std::mem::take(&mut windows.palette_focus) {
+                response.request_focus();
             }
-            close = true;
-        }
-        for (label, action) in hits {
-            if ui.selectable_label(false, label).clicked() {
-                actions.push(action.clone());
+            let entries = palette_entries(wb);
+            let needle = query.trim().to_lowercase();
+            let hits: Vec<&(String, Action)> =
+                entries.iter().filter(|(label, _)| label.to_lowercase().contains(&needle)).take(12).collect();
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                if let Some((_, action)) = hits.first() {
+                    actions.push(action.clone());
+                }
                 close = true;
             }
-        }
-        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-            close = true;
-        }
-    });
+            for (label, action) in hits {
+                if ui.selectable_label(false, label).clicked() {
+                    actions.push(action.clone());
+                    close = true;
+                }
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                close = true;
+            }
+        });
     if close {
         windows.palette = None;
     }
@@ -119,7 +126,13 @@ fn coding_row(ui: &mut Ui, wb: &Workbench, coding: &crate::model::CodingRow, act
         ui.painter().rect_filled(rect, 2.0, wb.code_color(coding.code_id));
         ui.strong(wb.code_path(coding.code_id));
     });
-    ui.weak(format!("by {} on {}, characters {}–{}", coding.coder, coding.created_at.get(..10).unwrap_or(""), coding.start, coding.end));
+    ui.weak(format!(
+        "by {} on {}, characters {}–{}",
+        coding.coder,
+        coding.created_at.get(..10).unwrap_or(""),
+        coding.start,
+        coding.end
+    ));
     let memos = wb.inspection.as_ref().and_then(|i| i.memos.get(&coding.id));
     for memo in memos.into_iter().flatten() {
         ui.label(egui::RichText::new(format!("Memo: {memo}")).italics());

@@ -104,7 +104,8 @@ impl Workbench {
         self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();
         self.quick.retain(|id| self.colors.contains_key(id));
         let is_parent = |id: CodeId| self.codes.iter().any(|c| c.parent_id == Some(id));
-        let leaves_first = self.codes.iter().filter(|c| !is_parent(c.id)).chain(self.codes.iter().filter(|c| is_parent(c.id)));
+        let leaves_first =
+            self.codes.iter().filter(|c| !is_parent(c.id)).chain(self.codes.iter().filter(|c| is_parent(c.id)));
         for code in leaves_first {
             if self.quick.len() >= QUICK_SLOTS {
                 break;
@@ -118,7 +119,8 @@ impl Workbench {
         }
         if let Some((code, _)) = &self.excerpts {
             let code = *code;
-            self.excerpts = if self.colors.contains_key(&code) { Some((code, self.load_excerpts(code)?)) } else { None };
+            self.excerpts =
+                if self.colors.contains_key(&code) { Some((code, self.load_excerpts(code)?)) } else { None };
         }
         if let Some(inspection) = &self.inspection {
             let offset = inspection.offset;
