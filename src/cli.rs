@@ -5,6 +5,7 @@
 //! stderr, and the process exits 1.
 
 mod coding_cmds;
+mod export_cmds;
 mod output;
 mod project_cmds;
 
@@ -30,6 +31,8 @@ pub enum Command {
     Project(project_cmds::ProjectCommand),
     #[command(flatten)]
     Coding(coding_cmds::CodingCommand),
+    #[command(flatten)]
+    Export(export_cmds::ExportCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -46,6 +49,7 @@ pub fn main() -> ExitCode {
         None => Ok(Outcome::OpenGui(cli.project)),
         Some(Command::Project(cmd)) => cmd.run(),
         Some(Command::Coding(cmd)) => cmd.run(),
+        Some(Command::Export(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

@@ -9,10 +9,12 @@ pub mod coding;
 pub mod demo;
 pub mod demo_codebook;
 pub mod error;
+pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod import;
 pub mod model;
+pub mod refi;
 pub mod store;
 pub mod text;
 

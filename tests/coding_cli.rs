@@ -2,9 +2,7 @@
 //! memos, history with undo/redo across runs, snapshots and codebook diff, and every refused
 //! operation (clear message, exit 1, project unchanged).
 
-mod util;
-
-use util::{Scratch, fieldcode, s};
+use crate::util::{Scratch, fieldcode, s};
 
 const INTERVIEW: &str = "Interviewer: Where do you see clients?\n\
 LW1: Wherever there is a room. Often the café. The room is never free.\n\

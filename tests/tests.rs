@@ -3,7 +3,15 @@
 
 mod util;
 
+mod coding_cli;
+mod coding_props;
 mod import_cli;
 mod store_open;
+
+mod export_excerpts;
+mod export_support;
+mod refi_import;
+mod refi_roundtrip;
+
 #[cfg(feature = "gui")]
 mod gui_flows;

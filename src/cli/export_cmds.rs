@@ -1,0 +1,158 @@
+//! Commands that export excerpts and the codebook, import codebooks, and exchange whole
+//! projects through REFI-QDA.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::Outcome;
+use super::output::print_json;
+use crate::error::Result;
+use crate::export::codebook::{self, CodebookFormat};
+use crate::export::excerpts::{self, ExcerptFilter, ExcerptFormat};
+use crate::refi::{self, ImportQdpxOptions};
+use crate::store::Project;
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export coded excerpts with full provenance (code, theme, document, speaker, role, attributes, coder, offsets, time, memo).
+    Excerpts {
+        project: PathBuf,
+        /// Only this code and its sub-codes (repeatable), e.g. --code "Access/Waiting".
+        #[arg(long = "code", value_name = "PATH")]
+        codes: Vec<String>,
+        /// Only excerpts whose document or speaker has this attribute value (repeatable; the same
+        /// attribute twice means either value), e.g. --where site="GP surgery".
+        #[arg(long = "where", value_name = "ATTR=VALUE", value_parser = parse_key_value)]
+        wheres: Vec<(String, String)>,
+        /// Only this coder's codings.
+        #[arg(long)]
+        coder: Option<String>,
+        #[arg(long, value_enum)]
+        format: ExcerptFormat,
+        #[arg(long)]
+        out: PathBuf,
+        /// Start the CSV with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+    },
+    /// Export the codebook with definitions, criteria, examples, colours and counts.
+    ExportCodebook {
+        project: PathBuf,
+        #[arg(long, value_enum)]
+        format: CodebookFormat,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import a codebook (.qdc or .csv) into a project: new codes are added, existing ones updated.
+    ImportCodebook {
+        project: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder…
+    ExportQdpx {
+        project: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a REFI-QDA project (.qdpx) as a new Fieldcode project.
+    ImportQdpx {
+        qdpx: PathBuf,
+        /// The new project file to create.
+        project: PathBuf,
+        /// Import the rest when source text files are missing, reporting those sources as skipped.
+        #[arg(long)]
+        skip_missing_sources: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_key_value(raw: &str) -> std::result::Result<(String, String), String> {
+    match raw.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
+        _ => Err(format!("expected ATTR=VALUE, found {raw:?}")),
+    }
+}
+
+impl ExportCommand {
+    pub fn run(self) -> Result<Outcome> {
+        match self {
+            ExportCommand::Excerpts { project, codes, wheres, coder, format, out, bom } => {
+                let project = Project::open(&project)?;
+                let filter = ExcerptFilter { codes, wheres, coder };
+                let n = excerpts::export(&project, &filter, format, &out, bom)?;
+                println!("Wrote {n} excerpts to {}", out.display());
+            }
+            ExportCommand::ExportCodebook { project, format, out } => {
+                let project = Project::open(&project)?;
+                let n = codebook::export(&project, format, &out)?;
+                println!("Wrote {n} codes to {}", out.display());
+            }
+            ExportCommand::ImportCodebook { project, file, json } => {
+                let mut project = Project::open(&project)?;
+                let report = codebook::import(&mut project, &file)?;
+                if json {
+                    print_json(&report)?;
+                } else {
+                    println!("{} codes added, {} updated.", report.added, report.updated);
+                }
+            }
+            ExportCommand::ExportQdpx { project, out, json } => {
+                let project = Project::open(&project)?;
+                let summary = refi::export_qdpx(&project, &out)?;
+                if json {
+                    print_json(&summary)?;
+                } else {
+                    println!(
+                        "Wrote {}: {} documents, {} codes, {} codings, {} users, {} cases, {} notes.",
+                        out.display(),
+                        summary.documents,
+                        summary.codes,
+                        summary.codings,
+                        summary.users,
+                        summary.cases,
+                        summary.notes
+                    );
+                }
+            }
+            ExportCommand::ImportQdpx { qdpx, project, skip_missing_sources, json } => {
+                let options = ImportQdpxOptions { skip_missing_sources };
+                let report = refi::import_qdpx(&qdpx, &project, &options)?;
+                if json {
+                    print_json(&report)?;
+                } else {
+                    print_import_report(&project, &report);
+                }
+            }
+        }
+        Ok(Outcome::Exit(ExitCode::SUCCESS))
+    }
+}
+
+fn print_import_report(project: &std::path::Path, r: &refi::QdpxReport) {
+    println!(
+        "Created {} from {:?} ({}): {} documents, {} codes, {} codings, {} coders, {} participants, {} memos, {} attribute values.",
+        project.display(),
+        r.name,
+        if r.origin.is_empty() { "unknown origin" } else { &r.origin },
+        r.documents,
+        r.codes,
+        r.codings,
+        r.coders,
+        r.participants,
+        r.memos,
+        r.attribute_values
+    );
+    for line in &r.positions {
+        println!("positions: {line}");
+    }
+    for line in &r.skipped {
+        println!("skipped: {line}");
+    }
+}

@@ -1,0 +1,13 @@
+//! Exports for writing up and for other tools: coded excerpts with full provenance (CSV, XLSX,
+//! HTML, Markdown, DOCX), the codebook (REFI `.qdc`, Markdown, CSV, DOCX) and its import, and
+//! generic tables (matrices, crosstabs) as CSV or XLSX.
+
+pub mod codebook;
+pub mod csv;
+pub mod docx;
+pub mod excerpts;
+pub mod html;
+pub mod markdown;
+pub mod matrix;
+pub mod memos;
+pub mod xlsx;

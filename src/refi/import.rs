@@ -1,0 +1,659 @@
+//! A REFI-QDA project (`.qdpx`) as a new Fieldcode project.
+//!
+//! Everything that can fail on bad input happens before the project file exists: the archive is
+//! checked, the `.qde` parsed, every source text found and decoded and every selection placed.
+//! Then the project is created and filled in one transaction; if that fails the file is removed,
+//! so a failed import creates nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::definition;
+use super::export::{KIND_PREFIX, SNAPSHOTS_HEADING};
+use super::model::*;
+use super::positions::{self, Convention, Placement};
+use super::qde_read;
+use super::qdpx::Archive;
+use crate::error::{Error, Result};
+use crate::import::{ParsedDocument, paragraphs, speakers};
+use crate::model::{DocumentKind, ReviewStatus};
+use crate::store::{self, Project, attributes, documents, participants};
+
+/// Choices for one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportQdpxOptions {
+    /// Import the rest when some source files are missing (those sources are reported as
+    /// skipped) instead of refusing the whole archive.
+    pub skip_missing_sources: bool,
+}
+
+/// What an import created and what it left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QdpxReport {
+    pub name: String,
+    pub origin: String,
+    pub documents: usize,
+    pub codes: usize,
+    pub codings: usize,
+    pub coders: usize,
+    pub participants: usize,
+    pub memos: usize,
+    pub attribute_values: usize,
+    /// Sources whose positions were not in the standard convention: "name: convention".
+    pub positions: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+/// A source's text as the tool wrote it (BOM removed) and as Fieldcode stores it.
+struct Loaded {
+    raw: String,
+    text: String,
+}
+
+/// Imports `qdpx` into a new project at `target`.
+pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> Result<QdpxReport> {
+    if target.exists() {
+        return Err(Error::AlreadyExists { path: target.to_path_buf() });
+    }
+    let mut archive = Archive::open(qdpx)?;
+    let qde = archive.qde()?;
+    let qde_path = qdpx.join(archive.qde_name());
+    let refi = qde_read::read_project(&qde, &qde_path)?;
+    let mut skipped = refi.skipped.clone();
+    let texts = load_sources(&mut archive, qdpx, &refi, options, &mut skipped)?;
+    let notes = load_notes(&mut archive, &refi, &mut skipped)?;
+    let mut project = Project::create(target)?;
+    let result = fill(&mut project, &refi, &texts, &notes, skipped);
+    if result.is_err() {
+        drop(project);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", target.display())));
+        }
+    }
+    result
+}
+
+fn load_sources(
+    archive: &mut Archive,
+    qdpx: &Path,
+    refi: &RefiProject,
+    options: &ImportQdpxOptions,
+    skipped: &mut Vec<String>,
+) -> Result<Vec<Option<Loaded>>> {
+    let mut texts = Vec::with_capacity(refi.sources.len());
+    let mut missing = Vec::new();
+    for source in &refi.sources {
+        let label = source_label(source);
+        let codings = source.codings.len() + source.selections.iter().map(|s| s.codings.len()).sum::<usize>();
+        match load_text(archive, qdpx, source)? {
+            Found::Text(raw) => {
+                let text = crate::text::normalise_newlines(&raw);
+                texts.push(Some(Loaded { raw: raw.strip_prefix('\u{feff}').unwrap_or(&raw).to_owned(), text }));
+            }
+            Found::Blank => {
+                skipped.push(format!("source \"{label}\" with {codings} coding(s): it has no text"));
+                texts.push(None);
+            }
+            Found::Missing(path) => {
+                missing.push(format!("\"{label}\" ({path})"));
+                skipped.push(format!("source \"{label}\" with {codings} coding(s): its text file {path} is missing"));
+                texts.push(None);
+            }
+        }
+    }
+    if !missing.is_empty() && !options.skip_missing_sources {
+        return Err(Error::import(
+            qdpx,
+            format!(
+                "{} source text file(s) are missing: {}. Nothing was created; pass --skip-missing-sources to import the rest",
+                missing.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
+    Ok(texts)
+}
+
+fn source_label(source: &Source) -> String {
+    if !source.name.is_empty() {
+        return source.name.clone();
+    }
+    let path = source.plain_text_path.as_deref().unwrap_or(&source.guid);
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    file.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(file).to_owned()
+}
+
+enum Found {
+    Text(String),
+    Blank,
+    Missing(String),
+}
+
+fn load_text(archive: &mut Archive, qdpx: &Path, source: &Source) -> Result<Found> {
+    if let Some(inline) = &source.inline_text {
+        return Ok(if inline.trim().is_empty() { Found::Blank } else { Found::Text(inline.clone()) });
+    }
+    let plain = match &source.plain_text_path {
+        Some(path) => read_referenced(archive, qdpx, path)?,
+        None => None,
+    };
+    let decoded = plain.as_deref().and_then(|b| crate::import::decode::decode_text(b).ok());
+    if let Some(text) = decoded {
+        return Ok(Found::Text(text));
+    }
+    let rich = source.rich_text_path.as_deref().filter(|p| p.to_lowercase().ends_with(".docx"));
+    let rich_bytes = match rich {
+        Some(rich) => read_referenced(archive, qdpx, rich)?,
+        None => None,
+    };
+    if let Some(text) = rich_bytes.and_then(|b| crate::import::office::docx_text(&b).ok()) {
+        return Ok(Found::Text(text));
+    }
+    match (plain, &source.plain_text_path) {
+        (Some(_), _) => Ok(Found::Blank),
+        (None, Some(path)) => Ok(Found::Missing(path.clone())),
+        (None, None) => Ok(Found::Missing("(no plainTextPath)".into())),
+    }
+}
+
+/// The bytes a `plainTextPath` / `path` names: `internal://` in the archive, `relative://` in
+/// the archive or next to the `.qdpx`, `absolute://` on disk; a bare name in the archive.
+fn read_referenced(archive: &mut Archive, qdpx: &Path, reference: &str) -> Result<Option<Vec<u8>>> {
+    let (scheme, rest) = match reference.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        None => (String::new(), reference),
+    };
+    let file_name = rest.rsplit(['/', '\\']).next().unwrap_or(rest);
+    if let Some(bytes) = archive.source_file(rest)? {
+        return Ok(Some(bytes));
+    }
+    if scheme == "internal" {
+        return Ok(None);
+    }
+    if let Some(bytes) = archive.source_file(file_name)? {
+        return Ok(Some(bytes));
+    }
+    let on_disk = match scheme.as_str() {
+        "absolute" | "file" => PathBuf::from(rest),
+        _ => qdpx.parent().unwrap_or(Path::new(".")).join(rest),
+    };
+    let size = std::fs::metadata(&on_disk).map(|m| m.len()).ok();
+    match size {
+        Some(size) if size <= crate::import::MAX_FILE_BYTES => {
+            std::fs::read(&on_disk).map(Some).map_err(|e| Error::io(&on_disk, e))
+        }
+        Some(_) => Err(Error::import(&on_disk, "the source file is over 200 MB; nothing was created")),
+        None => Ok(None),
+    }
+}
+
+fn load_notes(archive: &mut Archive, refi: &RefiProject, skipped: &mut Vec<String>) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for note in &refi.notes {
+        let text = match (&note.inline_text, &note.plain_text_path) {
+            (Some(text), _) => text.clone(),
+            (None, Some(path)) => {
+                let rest = path.split_once("://").map(|(_, r)| r).unwrap_or(path);
+                match archive.source_file(rest)?.and_then(|b| crate::import::decode::decode_text(&b).ok()) {
+                    Some(text) => crate::text::normalise_newlines(&text),
+                    None => {
+                        skipped
+                            .push(format!("note \"{}\": its text file {path} is missing; imported empty", note.name));
+                        String::new()
+                    }
+                }
+            }
+            (None, None) => String::new(),
+        };
+        out.insert(note.guid.clone(), text);
+    }
+    Ok(out)
+}
+
+/// State while filling the new project.
+struct Filler<'a> {
+    tx: &'a Connection,
+    refi: &'a RefiProject,
+    users: HashMap<String, String>,
+    coders: HashMap<String, i64>,
+    codes: HashMap<String, i64>,
+    variables: HashMap<String, String>,
+    coding_guids: HashSet<String>,
+    memo_targets: Vec<(String, &'static str, Option<i64>)>,
+    report: QdpxReport,
+}
+
+fn fill(
+    project: &mut Project,
+    refi: &RefiProject,
+    texts: &[Option<Loaded>],
+    notes: &HashMap<String, String>,
+    skipped: Vec<String>,
+) -> Result<QdpxReport> {
+    let tx = project.conn_mut().transaction()?;
+    let name = if refi.name.trim().is_empty() { "Imported project" } else { refi.name.trim() };
+    tx.execute("UPDATE project SET value = ?1 WHERE key = 'name'", [name])?;
+    let mut f = Filler {
+        tx: &tx,
+        refi,
+        users: refi.users.iter().map(|u| (u.guid.clone(), u.name.clone())).collect(),
+        coders: HashMap::new(),
+        codes: HashMap::new(),
+        variables: refi.variables.iter().map(|v| (v.guid.clone(), v.name.clone())).collect(),
+        coding_guids: HashSet::new(),
+        memo_targets: Vec::new(),
+        report: QdpxReport {
+            name: name.to_owned(),
+            origin: refi.origin.clone().unwrap_or_default(),
+            skipped,
+            ..QdpxReport::default()
+        },
+    };
+    f.insert_codes(&refi.codes, None)?;
+    f.insert_cases()?;
+    for (source, text) in refi.sources.iter().zip(texts) {
+        if let Some(text) = text {
+            f.insert_source(source, text)?;
+        }
+    }
+    f.insert_idle_coders()?;
+    f.insert_memos(notes)?;
+    let mut report = std::mem::take(&mut f.report);
+    report.coders = count(&tx, "coder")?;
+    report.participants = count(&tx, "participant")?;
+    report.documents = count(&tx, "document")?;
+    drop(f);
+    tx.commit()?;
+    Ok(report)
+}
+
+fn count(conn: &Connection, table: &str) -> Result<usize> {
+    Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as usize)
+}
+
+/// A code name usable in `Theme/Code` paths: `/` becomes `∕`, blanks get a placeholder.
+fn code_name(raw: &str) -> String {
+    let name = raw.trim().replace('/', "∕");
+    if name.is_empty() { "(unnamed code)".into() } else { name }
+}
+
+/// A colour as `#rrggbb` from `#rgb`, `#rrggbb` or `#rrggbbaa`; else grey.
+fn color(raw: Option<&str>) -> String {
+    let hex = raw.and_then(|c| c.trim().strip_prefix('#')).unwrap_or("");
+    let valid = hex.chars().all(|c| c.is_ascii_hexdigit());
+    match hex.len() {
+        3 if valid => format!("#{}", hex.chars().flat_map(|c| [c, c]).collect::<String>()),
+        6 | 8 if valid => format!("#{}", &hex[..6]),
+        _ => "#808080".into(),
+    }
+}
+
+impl Filler<'_> {
+    fn insert_codes(&mut self, codes: &[Code], parent: Option<i64>) -> Result<()> {
+        for (position, code) in codes.iter().enumerate() {
+            let base = code_name(&code.name);
+            let mut name = base.clone();
+            let mut n = 2;
+            while self.sibling_exists(parent, &name)? {
+                name = format!("{base} ({n})");
+                n += 1;
+            }
+            let guid = self.fresh_guid("code", &code.guid)?;
+            let def = definition::parse(&code.description);
+            self.tx.execute(
+                "INSERT INTO code (guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    guid,
+                    parent,
+                    name,
+                    color(code.color.as_deref()),
+                    def.description,
+                    def.inclusion,
+                    def.exclusion,
+                    def.example,
+                    def.status.unwrap_or(ReviewStatus::Proposed).as_str(),
+                    position as i64,
+                    store::now_utc()
+                ],
+            )?;
+            let id = self.tx.last_insert_rowid();
+            self.codes.entry(code.guid.clone()).or_insert(id);
+            self.report.codes += 1;
+            for note in &code.note_refs {
+                self.memo_targets.push((note.clone(), "code", Some(id)));
+            }
+            self.insert_codes(&code.children, Some(id))?;
+        }
+        Ok(())
+    }
+
+    fn sibling_exists(&self, parent: Option<i64>, name: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM code WHERE coalesce(parent_id, 0) = ?1 AND name = ?2")?
+            .exists(params![parent.unwrap_or(0), name])?)
+    }
+
+    /// `guid` unless a row of `table` already has it (duplicate GUIDs in a file), else a new one.
+    fn fresh_guid(&self, table: &str, guid: &str) -> Result<String> {
+        let taken: bool = self.tx.prepare_cached(&format!("SELECT 1 FROM {table} WHERE guid = ?1"))?.exists([guid])?;
+        Ok(if taken || guid.is_empty() { store::new_guid() } else { guid.to_owned() })
+    }
+
+    fn insert_cases(&mut self) -> Result<()> {
+        for case in &self.refi.cases {
+            let label = if case.name.trim().is_empty() { case.guid.clone() } else { case.name.trim().to_owned() };
+            let id = match participants::find(self.tx, &label)? {
+                Some(id) => id,
+                None => {
+                    let guid = self.fresh_guid("participant", &case.guid)?;
+                    self.tx.execute("INSERT INTO participant (guid, label) VALUES (?1, ?2)", params![guid, label])?;
+                    self.tx.last_insert_rowid()
+                }
+            };
+            for value in &case.values {
+                if let Some(name) = self.variables.get(&value.variable) {
+                    attributes::set_participant_value(self.tx, id, name, &value.value)?;
+                    self.report.attribute_values += 1;
+                }
+            }
+            if !case.description.trim().is_empty() {
+                self.memo_text_targets(format!("case:{}", case.guid), "participant", Some(id));
+            }
+        }
+        for link in &self.refi.links {
+            let note = link.origin.clone().unwrap_or_default();
+            let target = link.target.clone().unwrap_or_default();
+            let participant = self
+                .refi
+                .cases
+                .iter()
+                .find(|c| c.guid == target)
+                .map(|c| if c.name.trim().is_empty() { c.guid.clone() } else { c.name.trim().to_owned() });
+            let is_note = self.refi.notes.iter().any(|n| n.guid == note);
+            match participant {
+                Some(label) if is_note => {
+                    let id = participants::find(self.tx, &label)?;
+                    self.memo_targets.push((note, "participant", id));
+                }
+                _ => self.report.skipped.push(format!("link \"{}\": Fieldcode does not model links", link.name)),
+            }
+        }
+        Ok(())
+    }
+
+    fn memo_text_targets(&mut self, key: String, kind: &'static str, id: Option<i64>) {
+        self.memo_targets.push((key, kind, id));
+    }
+
+    fn insert_source(&mut self, source: &Source, loaded: &Loaded) -> Result<()> {
+        let name = source_label(source);
+        let sha = documents::text_sha256(&loaded.text);
+        let doc_id = match self
+            .tx
+            .query_row("SELECT id, name FROM document WHERE sha256 = ?1", [&sha], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?
+        {
+            Some((id, existing)) => {
+                self.report.skipped.push(format!(
+                    "source \"{name}\": same text as \"{existing}\"; its codings were added to that document"
+                ));
+                id
+            }
+            None => self.insert_document(source, &name, loaded)?,
+        };
+        self.place_codings(source, &name, loaded, doc_id)
+    }
+
+    fn insert_document(&mut self, source: &Source, name: &str, loaded: &Loaded) -> Result<i64> {
+        let turns = speakers::find_turns(&loaded.text);
+        let paragraphs = paragraphs::find_paragraphs(&loaded.text, &turns);
+        let parsed = ParsedDocument {
+            name: name.to_owned(),
+            text: loaded.text.clone(),
+            turns,
+            paragraphs,
+            attributes: Vec::new(),
+        };
+        let (kind, description) = kind_and_description(&source.description);
+        let kind = kind.unwrap_or_else(|| parsed.inferred_kind());
+        let guid = self.fresh_guid("document", &source.guid)?;
+        let new = documents::NewDocument {
+            parsed: &parsed,
+            kind,
+            guid: Some(&guid),
+            sha256: None,
+            source_path: source.plain_text_path.as_deref(),
+            extra_attributes: &[],
+        };
+        let id = documents::insert(self.tx, &new)?;
+        for value in &source.values {
+            if let Some(var) = self.variables.get(&value.variable) {
+                attributes::set_document_value(self.tx, id, var, &value.value)?;
+                self.report.attribute_values += 1;
+            }
+        }
+        for note in &source.note_refs {
+            self.memo_targets.push((note.clone(), "document", Some(id)));
+        }
+        if !description.is_empty() {
+            self.memo_text_targets(format!("source:{}", source.guid), "document", Some(id));
+        }
+        Ok(id)
+    }
+
+    fn place_codings(&mut self, source: &Source, name: &str, loaded: &Loaded, doc_id: i64) -> Result<()> {
+        let origin = self.refi.origin.as_deref().unwrap_or("");
+        let placements: Vec<Placement<'_>> = source
+            .selections
+            .iter()
+            .map(|s| Placement { start: s.start, end: s.end, name: s.name.as_deref() })
+            .collect();
+        let convention = positions::choose(&loaded.raw, &loaded.text, &placements, origin);
+        if convention != Convention::STANDARD {
+            self.report.positions.push(format!("{name}: {}", convention.describe()));
+        }
+        let table = positions::position_table(&loaded.raw, convention);
+        let length = loaded.text.chars().count();
+        for coding in &source.codings {
+            if length > 0 {
+                self.insert_coding(coding, source.creating_user.as_deref(), doc_id, (0, length), name)?;
+            }
+        }
+        for sel in &source.selections {
+            let Some(span) = positions::map_span(&table, sel.start, sel.end) else {
+                self.report.skipped.push(format!(
+                    "selection {}–{} in \"{name}\" ({} coding(s)): outside the text or empty",
+                    sel.start,
+                    sel.end,
+                    sel.codings.len()
+                ));
+                continue;
+            };
+            let mut first = None;
+            for coding in &sel.codings {
+                let id = self.insert_coding(coding, sel.creating_user.as_deref(), doc_id, span, name)?;
+                first = first.or(id);
+            }
+            let (kind, target) = match first {
+                Some(id) => ("coding", Some(id)),
+                None => ("document", Some(doc_id)),
+            };
+            for note in &sel.note_refs {
+                self.memo_targets.push((note.clone(), kind, target));
+            }
+            if !sel.description.trim().is_empty() {
+                self.memo_text_targets(format!("selection:{}", sel.guid), kind, target);
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_coding(
+        &mut self,
+        coding: &Coding,
+        fallback_user: Option<&str>,
+        doc_id: i64,
+        (start, end): (usize, usize),
+        doc_name: &str,
+    ) -> Result<Option<i64>> {
+        let Some(&code_id) = self.codes.get(&coding.code) else {
+            self.report
+                .skipped
+                .push(format!("a coding in \"{doc_name}\": it refers to a code that is not in the codebook"));
+            return Ok(None);
+        };
+        let user = coding.creating_user.as_deref().or(fallback_user).or(self.refi.creating_user.as_deref());
+        let coder_id = self.coder(user)?;
+        let guid = if self.coding_guids.insert(coding.guid.clone()) { coding.guid.clone() } else { store::new_guid() };
+        let created = coding.created.clone().unwrap_or_else(store::now_utc);
+        let inserted = self.tx.execute(
+            "INSERT OR IGNORE INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![guid, doc_id, code_id, coder_id, start as i64, end as i64, created],
+        )?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        self.report.codings += 1;
+        let id = self.tx.last_insert_rowid();
+        for note in &coding.note_refs {
+            self.memo_targets.push((note.clone(), "coding", Some(id)));
+        }
+        Ok(Some(id))
+    }
+
+    /// The coder for a user GUID (created on first use); unknown users fall back to the person
+    /// running the import.
+    fn coder(&mut self, user: Option<&str>) -> Result<i64> {
+        let key = user.unwrap_or("").to_owned();
+        if let Some(&id) = self.coders.get(&key) {
+            return Ok(id);
+        }
+        let id = match self.users.get(&key).cloned() {
+            Some(name) => self.coder_named(&key, &name)?,
+            None => store::coders::id_for_name(self.tx, &store::default_actor())?,
+        };
+        self.coders.insert(key, id);
+        Ok(id)
+    }
+
+    fn coder_named(&self, guid: &str, name: &str) -> Result<i64> {
+        let name = if name.trim().is_empty() { guid } else { name.trim() };
+        if let Some(id) = store::coders::find(self.tx, name)? {
+            return Ok(id);
+        }
+        let guid = self.fresh_guid("coder", guid)?;
+        self.tx.execute("INSERT INTO coder (guid, name) VALUES (?1, ?2)", params![guid, name])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Users who neither coded nor wrote notes are kept as coders (a team member with no codings
+    /// yet); users who only wrote notes stay memo authors.
+    fn insert_idle_coders(&mut self) -> Result<()> {
+        let authors: HashSet<&str> = self.refi.notes.iter().filter_map(|n| n.creating_user.as_deref()).collect();
+        for user in &self.refi.users {
+            if !self.coders.contains_key(&user.guid) && !authors.contains(user.guid.as_str()) {
+                let id = self.coder_named(&user.guid, &user.name)?;
+                self.coders.insert(user.guid.clone(), id);
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_memos(&mut self, texts: &HashMap<String, String>) -> Result<()> {
+        let mut used = HashSet::new();
+        let targets = std::mem::take(&mut self.memo_targets);
+        for (key, kind, target) in &targets {
+            if let Some(note) = self.refi.notes.iter().find(|n| &n.guid == key) {
+                let guid = if used.insert(note.guid.clone()) { note.guid.clone() } else { store::new_guid() };
+                let body = texts.get(&note.guid).cloned().unwrap_or_default();
+                self.insert_memo(&guid, kind, *target, &note.name, &body, note.creating_user.as_deref(), note)?;
+            } else if let Some((title, body)) = self.description_memo(key) {
+                let note = Note::default();
+                self.insert_memo(&store::new_guid(), kind, *target, &title, &body, None, &note)?;
+            }
+        }
+        for note in &self.refi.notes {
+            if !used.contains(&note.guid) {
+                let body = texts.get(&note.guid).cloned().unwrap_or_default();
+                self.insert_memo(&note.guid, "project", None, &note.name, &body, note.creating_user.as_deref(), note)?;
+            }
+        }
+        let description = self.refi.description.trim();
+        if !description.is_empty() && !description.starts_with(SNAPSHOTS_HEADING) {
+            let note = Note::default();
+            self.insert_memo(&store::new_guid(), "project", None, "Project description", description, None, &note)?;
+        }
+        Ok(())
+    }
+
+    /// The memo text for a description kept as a memo (`case:`, `source:`, `selection:` keys).
+    fn description_memo(&self, key: &str) -> Option<(String, String)> {
+        let (kind, guid) = key.split_once(':')?;
+        match kind {
+            "case" => self
+                .refi
+                .cases
+                .iter()
+                .find(|c| c.guid == guid)
+                .map(|c| ("Case description".into(), c.description.trim().to_owned())),
+            "source" => self
+                .refi
+                .sources
+                .iter()
+                .find(|s| s.guid == guid)
+                .map(|s| ("Source description".into(), kind_and_description(&s.description).1)),
+            "selection" => self
+                .refi
+                .sources
+                .iter()
+                .flat_map(|s| &s.selections)
+                .find(|s| s.guid == guid)
+                .map(|s| (s.name.clone().unwrap_or_else(|| "Selection".into()), s.description.trim().to_owned())),
+            _ => None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_memo(
+        &mut self,
+        guid: &str,
+        kind: &str,
+        target: Option<i64>,
+        title: &str,
+        body: &str,
+        author: Option<&str>,
+        note: &Note,
+    ) -> Result<()> {
+        let author = author.and_then(|a| self.users.get(a)).cloned().unwrap_or_else(|| "unknown".into());
+        let created = note.created.clone().unwrap_or_else(store::now_utc);
+        let updated = note.modified.clone().unwrap_or_else(|| created.clone());
+        let guid = self.fresh_guid("memo", guid)?;
+        self.tx.execute(
+            "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![guid, kind, target, title, body, author, created, updated],
+        )?;
+        self.report.memos += 1;
+        Ok(())
+    }
+}
+
+/// The Fieldcode kind recorded in a source description, and the rest of the description.
+fn kind_and_description(description: &str) -> (Option<DocumentKind>, String) {
+    let mut kind = None;
+    let mut rest = Vec::new();
+    for line in description.lines() {
+        match line.trim().strip_prefix(KIND_PREFIX) {
+            Some(k) => kind = k.parse().ok(),
+            None => rest.push(line),
+        }
+    }
+    (kind, rest.join("\n").trim().to_owned())
+}

@@ -1,0 +1,217 @@
+//! Excerpt and codebook exports through the real binary: provenance columns, filters, every
+//! format, and codebook import from CSV and .qdc.
+
+use std::io::Read;
+
+use crate::export_support::{assert_valid, fixture, seed_demo};
+use crate::util::{Scratch, fieldcode, s};
+
+fn seeded(scratch: &Scratch) -> std::path::PathBuf {
+    let project = scratch.path("demo.fieldcode");
+    fieldcode(&["demo", s(&project), "--no-gui"]).ok();
+    seed_demo(&project);
+    project
+}
+
+fn csv_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader.records().map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect()).collect()
+}
+
+fn zip_entry(path: &std::path::Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn csv_carries_full_provenance_per_coding() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let out = scratch.path("x.csv");
+    let run = fieldcode(&[
+        "excerpts",
+        s(&project),
+        "--code",
+        "Relationships/Trust",
+        "--format",
+        "csv",
+        "--out",
+        s(&out),
+        "--bom",
+    ])
+    .ok();
+    assert!(run.stdout.starts_with("Wrote "));
+    assert_eq!(&std::fs::read(&out).unwrap()[..3], b"\xEF\xBB\xBF");
+    let rows = csv_rows(&out);
+    let lw01 = rows.iter().find(|r| r["text"] == "Link worker, four years, give or take.").expect("the FG1 coding");
+    assert_eq!(lw01["code"], "Relationships/Trust");
+    assert_eq!(lw01["theme"], "Relationships");
+    assert_eq!(lw01["document"], "FG1-northfield");
+    assert_eq!(lw01["kind"], "focus-group");
+    assert_eq!(lw01["speaker"], "LW01");
+    assert_eq!(lw01["role"], "link worker");
+    assert_eq!(lw01["site"], "staff meeting");
+    assert_eq!(lw01["speaker years_in_post"], "4");
+    assert_eq!(lw01["coder"], "alice");
+    assert_eq!(lw01["timestamp"], "00:00:31");
+    assert_eq!(lw01["memo"], "Why trust?: She *frames* experience as credibility.");
+    assert_eq!(lw01["snapshot"], "", "coded before the first snapshot");
+    assert!(rows.iter().all(|r| r["code"] == "Relationships/Trust"));
+    let later = rows.iter().find(|r| r["coded_at"].starts_with("2024-05-03")).unwrap();
+    assert_eq!(later["snapshot"], "after meeting 1");
+    let start: usize = lw01["start"].parse().unwrap();
+    let end: usize = lw01["end"].parse().unwrap();
+    assert_eq!(end - start, "Link worker, four years, give or take.".chars().count());
+}
+
+#[test]
+fn filters_combine_codes_attributes_and_coder() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let all = scratch.path("all.csv");
+    fieldcode(&["excerpts", s(&project), "--format", "csv", "--out", s(&all)]).ok();
+    let all = csv_rows(&all);
+    let out = scratch.path("f.csv");
+    fieldcode(&[
+        "excerpts",
+        s(&project),
+        "--code",
+        "Access",
+        "--coder",
+        "alice",
+        "--where",
+        "role=link worker",
+        "--format",
+        "csv",
+        "--out",
+        s(&out),
+    ])
+    .ok();
+    let rows = csv_rows(&out);
+    let expected =
+        all.iter().filter(|r| r["theme"] == "Access" && r["coder"] == "alice" && r["role"] == "link worker").count();
+    assert_eq!(rows.len(), expected);
+    assert!(!rows.is_empty());
+    let run =
+        fieldcode(&["excerpts", s(&project), "--where", "colour=red", "--format", "csv", "--out", s(&out)]).fails();
+    assert!(run.stderr.contains("no attribute named \"colour\""), "{}", run.stderr);
+    let run = fieldcode(&["excerpts", s(&project), "--code", "Nope", "--format", "csv", "--out", s(&out)]).fails();
+    assert!(run.stderr.contains("no code named \"Nope\""), "{}", run.stderr);
+}
+
+#[test]
+fn html_markdown_docx_and_xlsx_reports_group_by_theme() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let html = scratch.path("r.html");
+    fieldcode(&["excerpts", s(&project), "--format", "html", "--out", s(&html)]).ok();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<style>") && !page.contains("<script") && !page.contains("<link"));
+    assert!(page.contains("Delays &amp; &lt;queues&gt;"), "definitions are escaped");
+    assert!(page.contains("<h2>Access</h2>") && page.contains("<h2>Relationships</h2>"));
+    assert!(page.contains("LW01 (link worker)"));
+
+    let md = scratch.path("r.md");
+    fieldcode(&["excerpts", s(&project), "--format", "md", "--out", s(&md)]).ok();
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.contains("## Access") && md.contains("### Access/Waiting"));
+    assert!(md.contains("> Link worker, four years, give or take."));
+
+    let docx = scratch.path("r.docx");
+    fieldcode(&["excerpts", s(&project), "--format", "docx", "--out", s(&docx)]).ok();
+    let body = zip_entry(&docx, "word/document.xml");
+    assert!(body.contains("Heading1") && body.contains("Link worker, four years, give or take."));
+    assert!(zip_entry(&docx, "word/styles.xml").contains("w:styleId=\"Heading2\""));
+    // The report is readable by Fieldcode's own .docx importer.
+    let check = scratch.path("check.fieldcode");
+    fieldcode(&["new", s(&check)]).ok();
+    fieldcode(&["import", s(&check), s(&docx)]).ok();
+
+    let xlsx = scratch.path("r.xlsx");
+    fieldcode(&["excerpts", s(&project), "--format", "xlsx", "--out", s(&xlsx)]).ok();
+    let workbook = zip_entry(&xlsx, "xl/workbook.xml");
+    for sheet in ["Summary", "Access", "Relationships"] {
+        assert!(workbook.contains(&format!("name=\"{sheet}\"")), "{workbook}");
+    }
+}
+
+#[test]
+fn codebook_exports_and_imports() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let qdc = scratch.path("cb.qdc");
+    let run = fieldcode(&["export-codebook", s(&project), "--format", "qdc", "--out", s(&qdc)]).ok();
+    let codes = fieldcode::store::codes::list(fieldcode::Project::open(&project).unwrap().conn()).unwrap().len();
+    assert!(run.stdout.contains(&format!("Wrote {codes} codes")), "{}", run.stdout);
+    assert_valid(&qdc, "Codebook.xsd");
+    let csv = scratch.path("cb.csv");
+    fieldcode(&["export-codebook", s(&project), "--format", "csv", "--out", s(&csv)]).ok();
+    let rows = csv_rows(&csv);
+    let waiting = rows.iter().find(|r| r["path"] == "Access/Waiting").unwrap();
+    assert_eq!(waiting["color"], "#aec7e8");
+    assert_eq!(waiting["status"], "agreed");
+    assert!(waiting["codings"].parse::<usize>().unwrap() >= 1);
+    for format in ["md", "docx"] {
+        let out = scratch.path(&format!("cb.{format}"));
+        fieldcode(&["export-codebook", s(&project), "--format", format, "--out", s(&out)]).ok();
+        assert!(std::fs::metadata(&out).unwrap().len() > 100);
+    }
+
+    // Into a fresh project: the .qdc recreates the tree with GUIDs, criteria and status.
+    let fresh = scratch.path("fresh.fieldcode");
+    fieldcode(&["new", s(&fresh)]).ok();
+    let run = fieldcode(&["import-codebook", s(&fresh), s(&qdc), "--json"]).ok();
+    let a = fieldcode::store::codes::list(fieldcode::Project::open(&project).unwrap().conn()).unwrap();
+    assert_eq!(run.json()["added"], a.len());
+    let b = fieldcode::store::codes::list(fieldcode::Project::open(&fresh).unwrap().conn()).unwrap();
+    let key = |c: &fieldcode::model::CodeNode| {
+        (
+            c.path.clone(),
+            c.guid.clone(),
+            c.color.clone(),
+            c.description.clone(),
+            c.inclusion.clone(),
+            c.example.clone(),
+            c.status,
+        )
+    };
+    assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
+
+    // CSV edits update existing codes and add new ones, creating parents.
+    let edit = scratch
+        .write("edit.csv", "path,color,description\nAccess/Waiting,#000000,Long waits\nNew theme/New code,,Fresh\n");
+    let run = fieldcode(&["import-codebook", s(&project), s(&edit), "--json"]).ok();
+    assert_eq!(run.json(), serde_json::json!({"added": 2, "updated": 1}));
+
+    // A bad row changes nothing.
+    let before = fieldcode::store::codes::list(fieldcode::Project::open(&project).unwrap().conn()).unwrap();
+    let bad = scratch.write("bad.csv", "path,status\nZ/One,agreed\nZ/Two,finished\n");
+    let run = fieldcode(&["import-codebook", s(&project), s(&bad)]).fails();
+    assert!(run.stderr.contains("bad.csv:3"), "{}", run.stderr);
+    let after = fieldcode::store::codes::list(fieldcode::Project::open(&project).unwrap().conn()).unwrap();
+    assert_eq!(before, after);
+
+    // Taguette's codebook (empty <Sets/>, upper-case GUIDs) imports.
+    let run = fieldcode(&["import-codebook", s(&fresh), &fixture("codebook.qdc"), "--json"]).ok();
+    assert_eq!(run.json()["added"], 3);
+}
+
+#[test]
+fn matrix_tables_write_csv_and_xlsx() {
+    use fieldcode::export::matrix::{Cell, Table, write_csv, write_xlsx};
+    let scratch = Scratch::new();
+    let table = Table {
+        header: vec!["code".into(), "GP surgery".into()],
+        rows: vec![vec![Cell::from("Access/Waiting"), Cell::from(3usize)], vec![Cell::from("Trust"), Cell::from(0.5)]],
+    };
+    let csv = scratch.path("m.csv");
+    write_csv(&table, &csv, false).unwrap();
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), "code,GP surgery\nAccess/Waiting,3\nTrust,0.5\n");
+    let xlsx = scratch.path("m.xlsx");
+    write_xlsx(&table, &xlsx).unwrap();
+    let sheet = zip_entry(&xlsx, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<v>3</v>") && sheet.contains("<v>0.5</v>"), "numbers stay numbers: {sheet}");
+}
