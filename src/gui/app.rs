@@ -382,7 +382,10 @@ impl WorkbenchApp {
             self.confirm_delete = None;
         }
         let outcome = edit::perform(wb, &self.settings.coder, &action).and_then(|summary| {
-            wb.reload_codes()?;
+            match action {
+                Action::ApplyCode(code) => wb.reload_after_coding(code)?,
+                _ => wb.reload_codes()?,
+            }
             Ok(summary)
         });
         match outcome {

@@ -99,6 +99,29 @@ impl Workbench {
 
     /// Re-reads the codebook, the open document's codings and the excerpt list after an edit.
     pub fn reload_codes(&mut self) -> Result<()> {
+        self.reload_codebook()?;
+        if let Some(view) = &mut self.view {
+            view.set_codings(codings::for_document(self.project.conn(), view.id)?);
+        }
+        self.reload_panels()
+    }
+
+    /// After codings of one code changed in the open document only (applying a code): re-reads
+    /// just that code's codings there instead of the whole document's.
+    pub fn reload_after_coding(&mut self, code: CodeId) -> Result<()> {
+        self.reload_codebook()?;
+        if let Some(view) = &mut self.view {
+            let filter = codings::CodingFilter { document: Some(view.id), codes: Some(vec![code]), coder: None };
+            let fresh = codings::list(self.project.conn(), &filter)?;
+            let mut all: Vec<CodingRow> = view.codings.iter().filter(|c| c.code_id != code).cloned().collect();
+            all.extend(fresh);
+            all.sort_by_key(|c| (c.start, c.end, c.id));
+            view.set_codings(all);
+        }
+        self.reload_panels()
+    }
+
+    fn reload_codebook(&mut self) -> Result<()> {
         let conn = self.project.conn();
         self.codes = codes::list(conn)?;
         self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();
@@ -114,9 +137,10 @@ impl Workbench {
                 self.quick.push(code.id);
             }
         }
-        if let Some(view) = &mut self.view {
-            view.set_codings(codings::for_document(conn, view.id)?);
-        }
+        Ok(())
+    }
+
+    fn reload_panels(&mut self) -> Result<()> {
         if let Some((code, _)) = &self.excerpts {
             let code = *code;
             self.excerpts =
