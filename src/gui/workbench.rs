@@ -113,7 +113,8 @@ impl Workbench {
         if let Some(view) = &mut self.view {
             let filter = codings::CodingFilter { document: Some(view.id), codes: Some(vec![code]), coder: None };
             let fresh = codings::list(self.project.conn(), &filter)?;
-            let mut all: Vec<CodingRow> = view.codings.iter().filter(|c| c.code_id != code).cloned().collect();
+            let mut all = std::mem::take(&mut view.codings);
+            all.retain(|c| c.code_id != code);
             all.extend(fresh);
             all.sort_by_key(|c| (c.start, c.end, c.id));
             view.set_codings(all);
