@@ -3,6 +3,7 @@
 //! here is persisted in eframe storage; the project file is the only store of project data.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use egui::Color32;
 
@@ -223,12 +224,14 @@ impl Workbench {
         let mut texts: HashMap<DocumentId, (String, crate::text::CharIndex)> = HashMap::new();
         let mut out = Vec::new();
         for row in rows.into_iter().take(MAX_EXCERPTS) {
-            if !texts.contains_key(&row.document_id) {
-                let text = documents::text(conn, row.document_id)?;
-                let index = crate::text::CharIndex::new(&text);
-                texts.insert(row.document_id, (text, index));
-            }
-            let (text, index) = &texts[&row.document_id];
+            let (text, index) = match texts.entry(row.document_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    let text = documents::text(conn, row.document_id)?;
+                    let index = crate::text::CharIndex::new(&text);
+                    slot.insert((text, index))
+                }
+            };
             out.push(Excerpt {
                 coding: row.id,
                 document: row.document_id,
