@@ -18,3 +18,6 @@ mod team_agreement;
 mod team_cli;
 mod team_merge;
 mod team_support;
+
+#[cfg(feature = "gui")]
+mod gui_flows;

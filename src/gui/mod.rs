@@ -1,11 +1,104 @@
 //! The desktop workbench (eframe/egui): a thin layer of views over the library.
+//!
+//! [`WorkbenchApp`] holds the settings (persisted by eframe) and the runtime state, and draws
+//! itself into any `egui::Ui`, so the window (`run`) and headless tests (egui_kittest) drive the
+//! same code. Every user intent is an [`Action`]; coding changes go through the library's
+//! command layer in `edit.rs`; long work runs in `jobs.rs` threads.
+
+pub mod action;
+pub mod app;
+mod codebook_panel;
+pub mod document_view;
+mod documents_panel;
+mod edit;
+pub mod highlight;
+pub mod jobs;
+mod menus;
+mod quick_bar;
+pub mod settings;
+mod status_bar;
+pub mod viewer;
+mod welcome;
+pub mod windows;
+pub mod workbench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub use action::Action;
+pub use app::{StartView, WorkbenchApp};
+pub use settings::Settings;
+pub use workbench::Workbench;
+
+/// The eframe wrapper: draws the workbench and saves its settings.
+struct EframeApp(WorkbenchApp);
+
+impl eframe::App for EframeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.0.ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.0.save(storage);
+    }
+}
+
+/// True when a window can be opened (an X11 or Wayland display is set).
+pub fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()))
+}
+
 /// Opens the workbench, optionally on a project.
 pub fn run(project: Option<PathBuf>) -> ExitCode {
-    let _ = project;
-    eprintln!("fieldcode: the desktop workbench is not built yet; use the commands listed by `fieldcode --help`.");
-    ExitCode::FAILURE
+    if !has_display() {
+        eprintln!(
+            "fieldcode: no display is available (DISPLAY and WAYLAND_DISPLAY are unset), so the workbench cannot open; the commands in `fieldcode --help` work without one."
+        );
+        return ExitCode::FAILURE;
+    }
+    let viewport = egui::ViewportBuilder::default()
+        .with_title("Fieldcode")
+        .with_app_id("fieldcode")
+        .with_inner_size([1280.0, 800.0])
+        .with_drag_and_drop(true);
+    let options = eframe::NativeOptions { viewport, ..Default::default() };
+    let result = eframe::run_native(
+        "Fieldcode",
+        options,
+        Box::new(move |cc| {
+            let settings: Settings =
+                cc.storage.and_then(|s| eframe::get_value(s, settings::STORAGE_KEY)).unwrap_or_default();
+            let mut settings = settings;
+            if let Ok(theme) = std::env::var("FIELDCODE_THEME") {
+                settings.dark = theme.eq_ignore_ascii_case("dark");
+            }
+            let mut app = WorkbenchApp::new(settings);
+            app.start = start_view_from_env();
+            if let Some(path) = project {
+                app.queue(Action::OpenProject(path));
+            }
+            Ok(Box::new(EframeApp(app)))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!(
+                "fieldcode: the workbench window could not be opened ({err}); the commands in `fieldcode --help` still work."
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
+/// (`shortcuts` or `palette`) pick what a freshly opened project shows, and `FIELDCODE_THEME`
+/// (`dark`/`light`) overrides the theme; the screenshot script uses them.
+fn start_view_from_env() -> StartView {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    StartView {
+        document: var("FIELDCODE_OPEN_DOCUMENT"),
+        code: var("FIELDCODE_SHOW_CODE"),
+        window: var("FIELDCODE_START_WINDOW"),
+    }
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs the real workbench under Xvfb on the demo study and saves PNGs of its main views into
+# assets/screenshots/. Needs: xvfb imagemagick (and the runtime GL/X libraries in the README).
+#   scripts/screenshots.sh              # builds target/release/fieldcode if needed
+#   FIELDCODE_BIN=target/debug/fieldcode scripts/screenshots.sh
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${FIELDCODE_BIN:-$root/target/release/fieldcode}"
+out="$root/assets/screenshots"
+for tool in Xvfb import; do
+    command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is missing (apt-get install -y xvfb imagemagick)" >&2; exit 1; }
+done
+if [[ ! -x "$bin" ]]; then
+    (cd "$root" && cargo build --release)
+fi
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+
+work="$(mktemp -d)"
+xvfb_pid=""
+cleanup() {
+    [[ -n "$xvfb_pid" ]] && kill "$xvfb_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+display=":$((90 + RANDOM % 9))"
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+
+"$bin" demo "$work/demo.fieldcode" --no-gui >/dev/null
+mkdir -p "$out" "$work/home"
+
+# shot NAME WAIT_SECONDS [ENV=VALUE...] -- ARGS...: starts the app, waits, grabs the screen.
+shot() {
+    local name="$1" wait="$2"
+    shift 2
+    local envs=()
+    while [[ $# -gt 0 && "$1" != "--" ]]; do envs+=("$1"); shift; done
+    shift
+    (cd "$work" && env HOME="$work/home" DISPLAY="$display" "${envs[@]}" "$bin" "$@" >"$work/$name.log" 2>&1) &
+    local app=$!
+    sleep "$wait"
+    DISPLAY="$display" import -window root "$out/$name.png"
+    kill "$app" 2>/dev/null || true
+    wait "$app" 2>/dev/null || true
+    echo "saved assets/screenshots/$name.png"
+}
+
+shot welcome 4 --
+shot focus-group 6 FIELDCODE_OPEN_DOCUMENT=FG1-northfield -- "$work/demo.fieldcode"
+shot interview 6 FIELDCODE_OPEN_DOCUMENT=INT02-LW05 FIELDCODE_SHOW_CODE="${SHOT_CODE:-}" -- "$work/demo.fieldcode"
+shot field-note-dark 6 FIELDCODE_OPEN_DOCUMENT=FN03-client-home FIELDCODE_THEME=dark -- "$work/demo.fieldcode"
+shot shortcuts 5 FIELDCODE_START_WINDOW=shortcuts -- "$work/demo.fieldcode"

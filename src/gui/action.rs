@@ -1,0 +1,161 @@
+//! The one list of things a user can do in the workbench. Menus, keyboard shortcuts, the command
+//! palette and the views all emit [`Action`]s into a queue; the app applies them after the frame
+//! is drawn, so every change has a single path (and coding changes go through the library's
+//! command layer from one place, `edit.rs`).
+
+use std::path::PathBuf;
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::model::{CodeId, CodingId, DocumentId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    // Projects and import
+    NewProjectDialog,
+    OpenProjectDialog,
+    OpenProject(PathBuf),
+    CreateProject(PathBuf),
+    OpenDemo,
+    CloseProject,
+    ImportDialog,
+    Import(Vec<PathBuf>),
+    CancelJob,
+    // Reading
+    OpenDocument(DocumentId),
+    /// Select a span of the open document (code points, end exclusive).
+    Select {
+        start: usize,
+        end: usize,
+    },
+    ClearSelection,
+    /// Open a document and select a span in it, scrolling it into view.
+    JumpTo {
+        document: DocumentId,
+        start: usize,
+        end: usize,
+    },
+    /// Show the codings that cover this offset of the open document.
+    InspectAt(usize),
+    // Coding
+    ApplyCode(CodeId),
+    /// Apply the n-th (0-based) code of the quick-code bar.
+    QuickCode(usize),
+    InVivo,
+    CreateCode {
+        name: String,
+        parent: Option<CodeId>,
+    },
+    CreateCodeAndApply(String),
+    RemoveCoding(CodingId),
+    Recode {
+        coding: CodingId,
+        code: CodeId,
+    },
+    MergeCodes {
+        from: CodeId,
+        into: CodeId,
+    },
+    RenameCode {
+        code: CodeId,
+        name: String,
+    },
+    RecolorCode {
+        code: CodeId,
+        color: String,
+    },
+    MoveCode {
+        code: CodeId,
+        parent: Option<CodeId>,
+    },
+    SetStatus {
+        code: CodeId,
+        status: crate::model::ReviewStatus,
+    },
+    /// Ask before deleting a code.
+    AskDeleteCode(CodeId),
+    DeleteCode(CodeId),
+    DismissDelete,
+    ShowExcerpts(CodeId),
+    Undo,
+    Redo,
+    // Workbench
+    FindCode,
+    OpenPalette,
+    ShowShortcuts,
+    ToggleTheme,
+    FontBigger,
+    FontSmaller,
+    DismissMessage,
+    Quit,
+}
+
+impl Action {
+    /// The actions the command palette offers, with their names.
+    pub fn palette() -> Vec<(&'static str, Action)> {
+        vec![
+            ("New project…", Action::NewProjectDialog),
+            ("Open project…", Action::OpenProjectDialog),
+            ("Open the demo study", Action::OpenDemo),
+            ("Import files…", Action::ImportDialog),
+            ("Close project", Action::CloseProject),
+            ("Code the selection in vivo", Action::InVivo),
+            ("Find a code for the selection", Action::FindCode),
+            ("Undo", Action::Undo),
+            ("Redo", Action::Redo),
+            ("Clear the selection", Action::ClearSelection),
+            ("Switch light/dark theme", Action::ToggleTheme),
+            ("Larger document text", Action::FontBigger),
+            ("Smaller document text", Action::FontSmaller),
+            ("Keyboard shortcuts", Action::ShowShortcuts),
+            ("Quit", Action::Quit),
+        ]
+    }
+}
+
+/// A keyboard shortcut with the action it triggers and how the help window describes it.
+pub struct Shortcut {
+    pub keys: KeyboardShortcut,
+    pub action: Action,
+    pub what: &'static str,
+}
+
+const fn ctrl(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn ctrl_shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
+}
+
+/// Every global shortcut. Longer modifier sets come first so Ctrl+Shift+Z is not read as Ctrl+Z.
+pub fn shortcuts() -> Vec<Shortcut> {
+    let mut list = vec![
+        Shortcut { keys: ctrl_shift(Key::Z), action: Action::Redo, what: "Redo" },
+        Shortcut { keys: ctrl(Key::Y), action: Action::Redo, what: "Redo" },
+        Shortcut { keys: ctrl(Key::Z), action: Action::Undo, what: "Undo the last change" },
+        Shortcut { keys: ctrl(Key::K), action: Action::OpenPalette, what: "Command palette" },
+        Shortcut { keys: ctrl(Key::O), action: Action::OpenProjectDialog, what: "Open a project" },
+        Shortcut { keys: ctrl(Key::N), action: Action::NewProjectDialog, what: "New project" },
+        Shortcut { keys: ctrl(Key::I), action: Action::InVivo, what: "Code the selection in vivo" },
+        Shortcut { keys: ctrl(Key::E), action: Action::FindCode, what: "Find a code for the selection" },
+        Shortcut { keys: ctrl(Key::Plus), action: Action::FontBigger, what: "Larger document text" },
+        Shortcut { keys: ctrl(Key::Equals), action: Action::FontBigger, what: "Larger document text" },
+        Shortcut { keys: ctrl(Key::Minus), action: Action::FontSmaller, what: "Smaller document text" },
+        Shortcut {
+            keys: KeyboardShortcut::new(Modifiers::NONE, Key::F1),
+            action: Action::ShowShortcuts,
+            what: "Keyboard shortcuts",
+        },
+    ];
+    list.sort_by_key(|s| std::cmp::Reverse(modifier_count(s.keys.modifiers)));
+    list
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    m.alt as u8 + m.ctrl as u8 + m.shift as u8 + m.command as u8 + m.mac_cmd as u8
+}
+
+/// The number keys of the quick-code bar, in order.
+pub const QUICK_KEYS: [Key; 9] =
+    [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];

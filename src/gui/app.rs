@@ -1,0 +1,484 @@
+//! The workbench application: settings (persisted by eframe) plus runtime state, the frame
+//! layout (menu, status bar, left/right panels, viewer) and the single place where queued
+//! [`Action`]s are applied after each frame.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+use egui::{Context, Ui};
+
+use super::action::{Action, QUICK_KEYS, shortcuts};
+use super::jobs::{self, Job, JobResult};
+use super::settings::{STORAGE_KEY, Settings};
+use super::viewer::ViewerContext;
+use super::windows::{self, Windows};
+use super::workbench::Workbench;
+use super::{codebook_panel, documents_panel, edit, menus, quick_bar, status_bar, viewer, welcome};
+use crate::Project;
+use crate::model::Span;
+
+/// A line shown at the top of the window until dismissed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A file dialog's answer, delivered from its thread.
+enum DialogAnswer {
+    Open(PathBuf),
+    New(PathBuf),
+    Import(Vec<PathBuf>),
+}
+
+/// What to show once a project opens (used by the screenshot script).
+#[derive(Debug, Clone, Default)]
+pub struct StartView {
+    pub document: Option<String>,
+    pub code: Option<String>,
+    pub window: Option<String>,
+}
+
+pub struct WorkbenchApp {
+    pub settings: Settings,
+    pub workbench: Option<Workbench>,
+    pub message: Option<Message>,
+    pub job: Option<Job>,
+    pub windows: Windows,
+    pub start: StartView,
+    /// A code awaiting confirmation of its deletion.
+    pub confirm_delete: Option<i64>,
+    /// Where "Open the demo study" builds (or reopens) the demo: `./fieldcode-demo.fieldcode`,
+    /// as `fieldcode demo` does.
+    pub demo_path: PathBuf,
+    pending: Vec<Action>,
+    dialog: Option<Receiver<Option<DialogAnswer>>>,
+    applied_theme: Option<bool>,
+}
+
+impl WorkbenchApp {
+    pub fn new(settings: Settings) -> WorkbenchApp {
+        WorkbenchApp {
+            settings,
+            workbench: None,
+            message: None,
+            job: None,
+            windows: Windows::default(),
+            start: StartView::default(),
+            confirm_delete: None,
+            demo_path: PathBuf::from("fieldcode-demo.fieldcode"),
+            pending: Vec::new(),
+            dialog: None,
+            applied_theme: None,
+        }
+    }
+
+    /// Shows an already open project (tests and in-memory projects use this directly).
+    pub fn show_project(&mut self, project: Project) {
+        self.settings.remember(project.path());
+        match Workbench::new(project) {
+            Ok(wb) => {
+                self.workbench = Some(wb);
+                self.message = None;
+                self.apply_start_view();
+            }
+            Err(err) => self.error(err.to_string()),
+        }
+    }
+
+    /// Queues an action, as a menu or shortcut would; it runs after the next frame is drawn.
+    pub fn queue(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    /// True while a background job runs.
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Draws one frame and applies what the user did in it.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_theme(&ctx);
+        self.poll_background();
+        self.take_dropped_files(&ctx);
+        self.read_keys(&ctx);
+        let mut actions = std::mem::take(&mut self.pending);
+        self.layout(ui, &mut actions);
+        self.floating_windows(&ctx, &mut actions);
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+    }
+
+    fn layout(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), &mut self.windows, actions));
+        if let Some(message) = &self.message {
+            egui::Panel::top("message").show(ui, |ui| banner(ui, message, actions));
+        }
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar::show(ui, &self.settings.coder, self.workbench.as_ref(), self.job.as_ref(), actions)
+        });
+        let font_size = self.settings.text_size();
+        let busy = self.job.is_some();
+        let Some(wb) = self.workbench.as_mut() else {
+            egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, &self.settings, busy, actions));
+            return;
+        };
+        egui::Panel::left("documents")
+            .resizable(true)
+            .default_size(250.0)
+            .show(ui, |ui| documents_panel::show(ui, wb, actions));
+        egui::Panel::right("codebook")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        egui::CentralPanel::default().show(ui, |ui| centre(ui, wb, font_size, actions));
+    }
+
+    fn floating_windows(&mut self, ctx: &Context, actions: &mut Vec<Action>) {
+        windows::show_shortcuts(ctx, &mut self.windows.shortcuts);
+        windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
+        windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
+        if let Some(wb) = &self.workbench {
+            windows::show_inspector(ctx, wb, actions);
+            if let Some(code) = self.confirm_delete {
+                confirm_delete(ctx, wb, code, actions);
+            }
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &Context) {
+        if self.applied_theme != Some(self.settings.dark) {
+            ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+            self.applied_theme = Some(self.settings.dark);
+        }
+    }
+
+    fn read_keys(&mut self, ctx: &Context) {
+        for s in shortcuts() {
+            if ctx.input_mut(|i| i.consume_shortcut(&s.keys)) {
+                self.pending.push(s.action);
+            }
+        }
+        let typing = ctx.memory(|m| m.focused().is_some());
+        let Some(wb) = self.workbench.as_mut() else { return };
+        if typing || wb.selection.is_none() {
+            return;
+        }
+        for (slot, key) in QUICK_KEYS.iter().enumerate() {
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, *key)) {
+                self.pending.push(Action::QuickCode(slot));
+            }
+        }
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.pending.push(Action::ClearSelection);
+        }
+        let typed: String = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Text(t) if t.chars().all(char::is_alphabetic) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect()
+        });
+        if !typed.is_empty() {
+            wb.finder.push_str(&typed);
+            wb.finder_focus = true;
+        }
+    }
+
+    fn take_dropped_files(&mut self, ctx: &Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        if dropped.is_empty() {
+            return;
+        }
+        let is_project = dropped.len() == 1 && dropped[0].extension().is_some_and(|e| e == "fieldcode");
+        if is_project {
+            self.pending.push(Action::OpenProject(dropped[0].clone()));
+        } else if self.workbench.is_some() {
+            self.pending.push(Action::Import(dropped));
+        } else {
+            self.error("Open or create a project first, then drop files or folders on the window to import them.");
+        }
+    }
+
+    fn poll_background(&mut self) {
+        if let Some(result) = self.job.as_ref().and_then(Job::poll) {
+            self.job = None;
+            self.finish_job(result);
+        }
+        if let Some(answer) = self.dialog.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.dialog = None;
+            match answer {
+                Some(DialogAnswer::Open(path)) => self.pending.push(Action::OpenProject(path)),
+                Some(DialogAnswer::New(path)) => self.pending.push(Action::CreateProject(path)),
+                Some(DialogAnswer::Import(paths)) => self.pending.push(Action::Import(paths)),
+                None => {}
+            }
+        }
+    }
+
+    fn finish_job(&mut self, result: JobResult) {
+        match result {
+            JobResult::Opened(Ok(project)) => self.show_project(project),
+            JobResult::Opened(Err(err)) => self.error(err.to_string()),
+            JobResult::Imported(lines) => {
+                if let Some(wb) = &mut self.workbench
+                    && let Err(err) = wb.reload()
+                {
+                    self.error(err.to_string());
+                    return;
+                }
+                let failed = lines.iter().any(|l| !l.starts_with("Imported") && !l.starts_with("Skipped"));
+                let text = summarise_import(&lines);
+                self.message = Some(Message { text, error: failed });
+            }
+        }
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), error: true });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { text: text.into(), error: false });
+    }
+
+    fn start_job(
+        &mut self,
+        ctx: &Context,
+        title: String,
+        work: impl FnOnce(&std::sync::Mutex<jobs::Progress>, &std::sync::atomic::AtomicBool) -> JobResult + Send + 'static,
+    ) {
+        if self.job.is_some() {
+            self.error("Another task is still running; wait for it or cancel it first.");
+            return;
+        }
+        let waker = ctx.clone();
+        self.job = Some(Job::spawn(title, move || waker.request_repaint(), work));
+    }
+
+    fn dialog(&mut self, ctx: &Context, pick: impl FnOnce() -> Option<DialogAnswer> + Send + 'static) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let waker = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(pick());
+            waker.request_repaint();
+        });
+        self.dialog = Some(rx);
+    }
+
+    /// Applies one action. Coding changes go through [`edit::perform`].
+    pub fn apply(&mut self, ctx: &Context, action: Action) {
+        match action {
+            Action::NewProjectDialog => self.dialog(ctx, || {
+                let file = rfd::FileDialog::new()
+                    .add_filter("Fieldcode project", &["fieldcode"])
+                    .set_file_name("study.fieldcode")
+                    .save_file()?;
+                Some(DialogAnswer::New(file))
+            }),
+            Action::OpenProjectDialog => self.dialog(ctx, || {
+                let file = rfd::FileDialog::new().add_filter("Fieldcode project", &["fieldcode"]).pick_file()?;
+                Some(DialogAnswer::Open(file))
+            }),
+            Action::ImportDialog => self.dialog(ctx, || {
+                let files = rfd::FileDialog::new()
+                    .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt"])
+                    .pick_files()?;
+                Some(DialogAnswer::Import(files))
+            }),
+            Action::OpenProject(path) => self.start_job(ctx, format!("Opening {}", path.display()), jobs::open(path)),
+            Action::CreateProject(path) => self.start_job(ctx, "Creating the project".into(), jobs::create(path)),
+            Action::OpenDemo => {
+                let path = std::path::absolute(&self.demo_path).unwrap_or_else(|_| self.demo_path.clone());
+                self.start_job(ctx, "Opening the demo study".into(), jobs::demo(path));
+            }
+            Action::CloseProject => self.workbench = None,
+            Action::Import(paths) => self.import(ctx, paths),
+            Action::CancelJob => {
+                if let Some(job) = &self.job {
+                    job.cancel();
+                }
+            }
+            Action::OpenPalette => {
+                self.windows.palette = Some(String::new());
+                self.windows.palette_focus = true;
+            }
+            Action::ShowShortcuts => self.windows.shortcuts = true,
+            Action::ToggleTheme => self.settings.dark = !self.settings.dark,
+            Action::FontBigger => self.settings.font_size = (self.settings.text_size() + 1.0).min(32.0),
+            Action::FontSmaller => self.settings.font_size = (self.settings.text_size() - 1.0).max(9.0),
+            Action::DismissMessage => self.message = None,
+            Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Action::AskDeleteCode(code) => self.confirm_delete = Some(code),
+            Action::DismissDelete => self.confirm_delete = None,
+            other => self.apply_to_project(other),
+        }
+    }
+
+    fn import(&mut self, ctx: &Context, paths: Vec<PathBuf>) {
+        let Some(wb) = &self.workbench else {
+            self.error("Open or create a project first, then import files into it.");
+            return;
+        };
+        let project = wb.project.path().to_path_buf();
+        if project == std::path::Path::new(":memory:") {
+            self.error("This project is not saved in a file, so files cannot be imported into it.");
+            return;
+        }
+        self.start_job(ctx, format!("Importing {} item(s)", paths.len()), jobs::import(project, paths));
+    }
+
+    fn apply_to_project(&mut self, action: Action) {
+        let Some(wb) = self.workbench.as_mut() else { return };
+        let result = match action {
+            Action::OpenDocument(id) => wb.open_document(id),
+            Action::Select { start, end } => {
+                wb.selection = (start < end).then_some(Span { start, end });
+                Ok(())
+            }
+            Action::ClearSelection => {
+                wb.selection = None;
+                wb.inspection = None;
+                Ok(())
+            }
+            Action::JumpTo { document, start, end } => wb.open_document(document).map(|()| {
+                wb.selection = Some(Span { start, end });
+                if let Some(view) = &mut wb.view {
+                    view.scroll_to = Some(start);
+                }
+            }),
+            Action::InspectAt(offset) => {
+                wb.selection = None;
+                wb.inspect(offset);
+                Ok(())
+            }
+            Action::ShowExcerpts(code) => wb.show_excerpts(code),
+            Action::FindCode => {
+                wb.finder_focus = true;
+                Ok(())
+            }
+            Action::QuickCode(slot) => match wb.quick.get(slot) {
+                Some(&code) => return self.apply_to_project(Action::ApplyCode(code)),
+                None => Ok(()),
+            },
+            coding => return self.change(coding),
+        };
+        if let Err(err) = result {
+            self.error(err.to_string());
+        }
+    }
+
+    /// A change to the codebook or codings, through the command layer.
+    fn change(&mut self, action: Action) {
+        let Some(wb) = self.workbench.as_mut() else { return };
+        if let Action::DeleteCode(_) = action {
+            self.confirm_delete = None;
+        }
+        let outcome = edit::perform(wb, &self.settings.coder, &action).and_then(|summary| {
+            match action {
+                Action::ApplyCode(code) => wb.reload_after_coding(code)?,
+                _ => wb.reload_codes()?,
+            }
+            Ok(summary)
+        });
+        match outcome {
+            Ok(summary) => {
+                if let Action::ApplyCode(code) = action {
+                    wb.used(code);
+                }
+                self.info(summary);
+            }
+            Err(err) => self.error(err.to_string()),
+        }
+    }
+
+    fn apply_start_view(&mut self) {
+        let start = std::mem::take(&mut self.start);
+        let Some(wb) = &self.workbench else { return };
+        if let Some(name) = &start.document
+            && let Some(doc) = wb.documents.iter().find(|d| &d.name == name)
+        {
+            self.pending.push(Action::OpenDocument(doc.id));
+        }
+        if let Some(path) = &start.code
+            && let Some(code) = wb.codes.iter().find(|c| &c.path == path)
+        {
+            self.pending.push(Action::ShowExcerpts(code.id));
+        }
+        match start.window.as_deref() {
+            Some("shortcuts") => self.pending.push(Action::ShowShortcuts),
+            Some("palette") => self.pending.push(Action::OpenPalette),
+            _ => {}
+        }
+    }
+
+    /// Saves settings (never project data) in eframe storage.
+    pub fn save(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, &self.settings);
+    }
+}
+
+fn centre(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Action>) {
+    if wb.view.is_none() {
+        ui.centered_and_justified(|ui| ui.weak("Choose a document on the left to read and code it."));
+        return;
+    }
+    quick_bar::show(ui, wb, actions);
+    ui.separator();
+    let colors: std::collections::HashMap<i64, egui::Color32> =
+        wb.codes.iter().map(|c| (c.id, wb.code_color(c.id))).collect();
+    let code_color = |id: i64| colors.get(&id).copied().unwrap_or(egui::Color32::GRAY);
+    let cx = ViewerContext { selection: wb.selection, font_size, code_color: &code_color };
+    if let Some(view) = &mut wb.view {
+        ui.horizontal(|ui| {
+            ui.heading(&view.name);
+            ui.weak(format!("{} paragraphs · {} codings", view.paragraphs.len(), view.codings.len()));
+        });
+        viewer::show(ui, view, &cx, actions);
+    }
+}
+
+fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        let color = if message.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+        if ui.button("Dismiss").clicked() {
+            actions.push(Action::DismissMessage);
+        }
+        ui.add(egui::Label::new(egui::RichText::new(&message.text).color(color)).wrap());
+    });
+}
+
+fn confirm_delete(ctx: &Context, wb: &Workbench, code: i64, actions: &mut Vec<Action>) {
+    let Some(node) = wb.code(code) else { return };
+    egui::Window::new("Delete code").collapsible(false).resizable(false).show(ctx, |ui| {
+        ui.label(format!(
+            "Delete {} with its sub-codes and {} codings? Undo (Ctrl+Z) brings it back.",
+            node.path, node.codings
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Delete").clicked() {
+                actions.push(Action::DeleteCode(code));
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::DismissDelete);
+            }
+        });
+    });
+}
+
+fn summarise_import(lines: &[String]) -> String {
+    let count = |prefix: &str| lines.iter().filter(|l| l.starts_with(prefix)).count();
+    let mut text = format!("{} imported, {} skipped, {} failed.", count("Imported"), count("Skipped"), count("Failed"));
+    for line in lines.iter().filter(|l| !l.starts_with("Imported")).take(5) {
+        text.push(' ');
+        text.push_str(line);
+    }
+    text
+}

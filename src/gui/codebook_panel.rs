@@ -1,0 +1,179 @@
+//! The right panel: the codebook tree with colour chips and coding counts, a box to add codes,
+//! per-code context menus (rename, recolour, merge, move, delete), drag-and-drop to re-parent,
+//! and the coded excerpts of the chosen code (each jumps to its text).
+
+use egui::{Color32, Sense, Ui, vec2};
+
+use super::action::Action;
+use super::highlight::color_hex;
+use super::workbench::Workbench;
+use crate::model::{CodeId, CodeNode};
+
+/// Per-frame edit buffers of the context menus, kept in egui temp memory by code id.
+#[derive(Clone, Default)]
+struct MenuState {
+    rename: String,
+    color: Color32,
+}
+
+pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
+    ui.heading("Codebook");
+    new_code(ui, wb, actions);
+    ui.separator();
+    let has_selection = wb.selection.is_some();
+    if wb.codes.is_empty() {
+        ui.weak("No codes yet: type a name above, or select text and press Ctrl+I for an in-vivo code.");
+    } else if has_selection {
+        ui.weak("Click a code to apply it to the selection.");
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("codebook")
+        .auto_shrink([false, true])
+        .max_height(ui.available_height() * 0.55)
+        .show(ui, |ui| {
+            for code in &wb.codes {
+                code_row(ui, wb, code, has_selection, actions);
+            }
+            top_level_drop_zone(ui, actions);
+        });
+    ui.separator();
+    excerpts(ui, wb, actions);
+}
+
+fn new_code(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        let label = ui.label("New code");
+        let edit = egui::TextEdit::singleline(&mut wb.new_code)
+            .hint_text("Theme/Code")
+            .desired_width(ui.available_width() - 50.0);
+        let edit = ui.add(edit).labelled_by(label.id);
+        let submit = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Add").clicked() || submit) && !wb.new_code.trim().is_empty() {
+            actions.push(Action::CreateCode { name: wb.new_code.trim().to_owned(), parent: None });
+            wb.new_code.clear();
+        }
+    });
+}
+
+fn chip(ui: &mut Ui, color: Color32) {
+    let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, color);
+}
+
+fn code_row(ui: &mut Ui, wb: &Workbench, code: &CodeNode, has_selection: bool, actions: &mut Vec<Action>) {
+    let id = egui::Id::unique(("code-row", code.id));
+    let row = ui.horizontal(|ui| {
+        ui.add_space(code.depth as f32 * 14.0);
+        let drag = ui.dnd_drag_source(id, code.id, |ui| {
+            chip(ui, wb.code_color(code.id));
+        });
+        drag.response.on_hover_text("Drag onto another code to move it there");
+        let selected = wb.excerpts.as_ref().is_some_and(|(c, _)| *c == code.id);
+        let label = ui.selectable_label(selected, &code.name).on_hover_text(hover_text(code));
+        ui.weak(code.codings.to_string());
+        label
+    });
+    let label = row.inner;
+    if label.clicked() {
+        actions.push(if has_selection { Action::ApplyCode(code.id) } else { Action::ShowExcerpts(code.id) });
+    }
+    if let Some(dragged) = row.response.dnd_release_payload::<CodeId>()
+        && *dragged != code.id
+    {
+        actions.push(Action::MoveCode { code: *dragged, parent: Some(code.id) });
+    }
+    label.context_menu(|ui| context_menu(ui, wb, code, actions));
+}
+
+fn hover_text(code: &CodeNode) -> String {
+    let mut text = format!("{} — {} codings, {}", code.path, code.codings, code.status.as_str());
+    if !code.description.is_empty() {
+        text.push_str(&format!("\n{}", code.description));
+    }
+    text
+}
+
+fn top_level_drop_zone(ui: &mut Ui, actions: &mut Vec<Action>) {
+    let (_, payload) = ui.dnd_drop_zone::<CodeId, ()>(egui::Frame::NONE, |ui| {
+        ui.weak("Drop here to move a code to the top level");
+    });
+    if let Some(code) = payload {
+        actions.push(Action::MoveCode { code: *code, parent: None });
+    }
+}
+
+fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<Action>) {
+    let key = egui::Id::unique(("code-menu", code.id));
+    let mut state: MenuState = ui
+        .data_mut(|d| d.get_temp(key))
+        .unwrap_or_else(|| MenuState { rename: code.name.clone(), color: super::highlight::parse_color(&code.color) });
+    if ui.button("Show coded excerpts").clicked() {
+        actions.push(Action::ShowExcerpts(code.id));
+        ui.close();
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.text_edit_singleline(&mut state.rename);
+        if ui.button("Rename").clicked() && state.rename.trim() != code.name {
+            actions.push(Action::RenameCode { code: code.id, name: state.rename.trim().to_owned() });
+            ui.close();
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.color_edit_button_srgba(&mut state.color);
+        if ui.button("Recolour").clicked() {
+            actions.push(Action::RecolorCode { code: code.id, color: color_hex(state.color) });
+            ui.close();
+        }
+    });
+    ui.menu_button("Merge into…", |ui| {
+        for other in wb.codes.iter().filter(|c| c.id != code.id) {
+            if ui.button(&other.path).clicked() {
+                actions.push(Action::MergeCodes { from: code.id, into: other.id });
+                ui.close();
+            }
+        }
+    });
+    ui.menu_button(format!("Review status: {}", code.status.as_str()), |ui| {
+        use crate::model::ReviewStatus;
+        for status in [ReviewStatus::Proposed, ReviewStatus::Reviewed, ReviewStatus::Agreed] {
+            if ui.radio(code.status == status, status.as_str()).clicked() && code.status != status {
+                actions.push(Action::SetStatus { code: code.id, status });
+                ui.close();
+            }
+        }
+    });
+    if code.parent_id.is_some() && ui.button("Move to the top level").clicked() {
+        actions.push(Action::MoveCode { code: code.id, parent: None });
+        ui.close();
+    }
+    ui.separator();
+    if ui.button(format!("Delete (with its {} codings)…", code.codings)).clicked() {
+        actions.push(Action::AskDeleteCode(code.id));
+        ui.close();
+    }
+    ui.data_mut(|d| d.insert_temp(key, state));
+}
+
+fn excerpts(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
+    let Some((code, list)) = &wb.excerpts else {
+        ui.weak("Click a code to list its coded excerpts.");
+        return;
+    };
+    ui.horizontal(|ui| {
+        chip(ui, wb.code_color(*code));
+        ui.strong(format!("{} — {} excerpts", wb.code_path(*code), list.len()));
+    });
+    egui::ScrollArea::vertical().id_salt("excerpts").auto_shrink([false, false]).show(ui, |ui| {
+        for excerpt in list {
+            let text: String = excerpt.text.chars().take(240).collect();
+            let response = ui
+                .add(egui::Button::new(format!("{}: {text}", excerpt.document_name)).wrap().frame(false))
+                .on_hover_text(format!("coded by {}; click to open", excerpt.coder));
+            if response.clicked() {
+                actions.push(Action::JumpTo { document: excerpt.document, start: excerpt.start, end: excerpt.end });
+            }
+            ui.separator();
+        }
+    });
+}

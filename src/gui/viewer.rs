@@ -1,0 +1,181 @@
+//! The document viewer: a virtual scroll over paragraphs. Only visible paragraphs are laid out
+//! (one `LayoutJob` each, with coded spans highlighted) and drawn as real labels, so long
+//! transcripts scroll at the same cost as short ones. Beside the text: a speaker column with the
+//! label and time of each turn, and a margin of coding stripes (one thin bar per coding).
+//! Selection is tracked here by mouse drag and reported in document code points, so it can
+//! cross paragraphs.
+
+use std::sync::Arc;
+
+use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Ui};
+
+use super::action::Action;
+use super::document_view::{DocumentView, PARAGRAPH_GAP};
+use super::highlight::{Layer, Palette, paragraph_job};
+use crate::model::{CodeId, Span};
+
+const STRIPE_WIDTH: f32 = 4.0;
+const STRIPE_STEP: f32 = 6.0;
+/// Codings nested deeper than this share the last stripe column.
+const MAX_STRIPES: usize = 16;
+const SPEAKER_WIDTH: f32 = 120.0;
+
+/// What the viewer needs from the rest of the workbench for one frame.
+pub struct ViewerContext<'a> {
+    pub selection: Option<Span>,
+    pub font_size: f32,
+    pub code_color: &'a dyn Fn(CodeId) -> Color32,
+}
+
+struct Placed {
+    index: usize,
+    pos: Pos2,
+    galley: Arc<Galley>,
+}
+
+/// Draws the open document and reports selection and clicks as actions.
+pub fn show(ui: &mut Ui, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
+    let mut area = egui::ScrollArea::vertical().id_salt(("viewer", view.id)).auto_shrink(false);
+    if let Some(offset) = view.scroll_to.take() {
+        let para = view.paragraph_of(offset);
+        area = area.vertical_scroll_offset((view.heights.top(para) - 40.0).max(0.0));
+    }
+    area.show_viewport(ui, |ui, viewport| paint(ui, viewport, view, cx, actions));
+}
+
+fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
+    let stripes = view.stripe_columns().min(MAX_STRIPES);
+    let margin = stripes as f32 * STRIPE_STEP + 8.0;
+    let speaker_w = if view.headings.iter().any(Option::is_some) { SPEAKER_WIDTH } else { 0.0 };
+    let width = ui.available_width();
+    let text_w = (width - margin - speaker_w - 8.0).max(80.0);
+    let font = FontId::proportional(cx.font_size);
+    let row_h = ui.fonts_mut(|f| f.row_height(&font));
+    let lengths = view.paragraphs.iter().map(|p| p.end - p.start);
+    view.heights.prepare(text_w, row_h, cx.font_size * 0.5, lengths);
+    let origin = ui.max_rect().min;
+    ui.set_height(view.heights.total());
+    ui.set_width(width);
+
+    let visuals = ui.visuals().clone();
+    let palette = Palette {
+        text: visuals.text_color(),
+        background: visuals.panel_fill,
+        selection: visuals.selection.bg_fill,
+        font,
+        code_color: cx.code_color,
+    };
+    let mut placed = Vec::new();
+    let mut i = view.heights.index_at(viewport.min.y);
+    while i < view.paragraphs.len() && view.heights.top(i) < viewport.max.y {
+        let top = origin.y + view.heights.top(i);
+        let galley = layout(ui, view, i, cx.selection, text_w, &palette);
+        let pos = Pos2::new(origin.x + margin + speaker_w, top);
+        let heading_h = heading(ui, view, i, Pos2::new(origin.x + margin, top), cx.font_size);
+        view.heights.measure(i, galley.size().y.max(heading_h) + PARAGRAPH_GAP);
+        ui.put(
+            Rect::from_min_size(pos, galley.size()),
+            egui::Label::new(galley.clone()).selectable(false).sense(Sense::hover()),
+        );
+        draw_stripes(ui, view, i, origin.x + 4.0, pos, &galley, cx);
+        placed.push(Placed { index: i, pos, galley });
+        i += 1;
+    }
+    if view.heights.settle() {
+        ui.ctx().request_repaint();
+    }
+    let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
+    interact(ui, sense_rect, view, &placed, actions);
+}
+
+fn layout(ui: &Ui, view: &DocumentView, i: usize, selection: Option<Span>, width: f32, p: &Palette) -> Arc<Galley> {
+    let para = view.paragraphs[i];
+    let layers: Vec<Layer> = view.by_paragraph[i]
+        .iter()
+        .map(|&k| &view.codings[k as usize])
+        .map(|c| Layer {
+            start: c.start.max(para.start) - para.start,
+            end: c.end.min(para.end) - para.start,
+            code: c.code_id,
+        })
+        .collect();
+    let selection = selection
+        .filter(|s| s.start < para.end && s.end > para.start)
+        .map(|s| Span { start: s.start.max(para.start) - para.start, end: s.end.min(para.end) - para.start });
+    ui.painter().layout_job(paragraph_job(view.paragraph_text(i), &layers, selection, width, p))
+}
+
+/// Paints the speaker label and time of a turn; returns the height used.
+fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 {
+    let Some(Some(h)) = view.headings.get(i) else { return 0.0 };
+    let painter = ui.painter();
+    let strong = ui.visuals().strong_text_color();
+    let label = painter.text(pos, Align2::LEFT_TOP, &h.speaker, FontId::proportional(size), strong);
+    let mut bottom = label.bottom();
+    if let Some(time) = &h.time {
+        let weak = ui.visuals().weak_text_color();
+        bottom = painter
+            .text(Pos2::new(pos.x, bottom + 1.0), Align2::LEFT_TOP, time, FontId::monospace(size * 0.8), weak)
+            .bottom();
+    }
+    bottom - pos.y
+}
+
+fn draw_stripes(ui: &Ui, view: &DocumentView, i: usize, left: f32, pos: Pos2, galley: &Galley, cx: &ViewerContext) {
+    let para = view.paragraphs[i];
+    let painter = ui.painter();
+    for &k in &view.by_paragraph[i] {
+        let coding = &view.codings[k as usize];
+        let col = (view.columns[k as usize] as usize).min(MAX_STRIPES - 1);
+        let y0 = if coding.start <= para.start {
+            0.0
+        } else {
+            galley.pos_from_cursor(egui::text::CCursor::new(coding.start - para.start)).min.y
+        };
+        let y1 = if coding.end >= para.end {
+            galley.size().y + PARAGRAPH_GAP
+        } else {
+            galley.pos_from_cursor(egui::text::CCursor::new(coding.end - para.start)).max.y
+        };
+        let x = left + col as f32 * STRIPE_STEP;
+        let rect = Rect::from_min_max(Pos2::new(x, pos.y + y0), Pos2::new(x + STRIPE_WIDTH, pos.y + y1));
+        painter.rect_filled(rect, 1.0, (cx.code_color)(coding.code_id));
+    }
+}
+
+/// The document offset under a screen position, using the paragraphs drawn this frame.
+fn offset_at(view: &DocumentView, placed: &[Placed], pos: Pos2) -> Option<usize> {
+    let first = placed.first()?;
+    let last = placed.last()?;
+    if pos.y < first.pos.y {
+        return Some(view.paragraphs[first.index].start);
+    }
+    let hit = placed.iter().rev().find(|p| pos.y >= p.pos.y).unwrap_or(last);
+    let para = view.paragraphs[hit.index];
+    let within = hit.galley.cursor_from_pos(pos - hit.pos).index.0;
+    Some((para.start + within).min(para.end))
+}
+
+fn interact(ui: &mut Ui, rect: Rect, view: &mut DocumentView, placed: &[Placed], actions: &mut Vec<Action>) {
+    let response = ui.interact(rect, ui.scope_id().with(("document-text", view.id)), Sense::click_and_drag());
+    let response = response.on_hover_cursor(egui::CursorIcon::Text);
+    if response.drag_started() {
+        let origin = ui.input(|i| i.pointer.press_origin());
+        view.anchor = origin.and_then(|p| offset_at(view, placed, p));
+    }
+    if response.dragged()
+        && let (Some(anchor), Some(pos)) = (view.anchor, response.interact_pointer_pos())
+        && let Some(head) = offset_at(view, placed, pos)
+    {
+        let (start, end) = (anchor.min(head), anchor.max(head));
+        actions.push(if start < end { Action::Select { start, end } } else { Action::ClearSelection });
+    }
+    if response.drag_stopped() {
+        view.anchor = None;
+    }
+    if response.clicked()
+        && let Some(offset) = response.interact_pointer_pos().and_then(|p| offset_at(view, placed, p))
+    {
+        actions.push(Action::InspectAt(offset));
+    }
+}

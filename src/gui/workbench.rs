@@ -1,0 +1,282 @@
+//! The runtime state of an open project: the project file, what the panels list (documents,
+//! participants, codebook), the open document, the selection and the transient panels. Nothing
+//! here is persisted in eframe storage; the project file is the only store of project data.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use egui::Color32;
+
+use super::document_view::DocumentView;
+use super::highlight::parse_color;
+use crate::Project;
+use crate::error::Result;
+use crate::model::{CodeId, CodeNode, CodingId, CodingRow, DocumentId, DocumentSummary, ParticipantSummary, Span};
+use crate::store::{codes, codings, documents, participants};
+
+/// How many codes the quick-code bar holds (keys 1–9).
+pub const QUICK_SLOTS: usize = 9;
+/// At most this many excerpts are listed for a code.
+const MAX_EXCERPTS: usize = 500;
+
+/// Filters of the document list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocFilter {
+    pub text: String,
+    /// (attribute name, value) the documents must have.
+    pub attribute: Option<(String, String)>,
+}
+
+/// One coded excerpt of a code, for the excerpt list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excerpt {
+    pub coding: CodingId,
+    pub document: DocumentId,
+    pub document_name: String,
+    pub start: usize,
+    pub end: usize,
+    pub coder: String,
+    pub text: String,
+}
+
+/// The codings under the last click in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspection {
+    pub offset: usize,
+    pub codings: Vec<CodingRow>,
+    /// Memo bodies on those codings, by coding.
+    pub memos: HashMap<CodingId, Vec<String>>,
+}
+
+pub struct Workbench {
+    pub project: Project,
+    pub documents: Vec<DocumentSummary>,
+    pub participants: Vec<ParticipantSummary>,
+    pub codes: Vec<CodeNode>,
+    pub filter: DocFilter,
+    pub view: Option<DocumentView>,
+    pub selection: Option<Span>,
+    /// Codes on keys 1–9, most recently used first.
+    pub quick: Vec<CodeId>,
+    pub excerpts: Option<(CodeId, Vec<Excerpt>)>,
+    pub inspection: Option<Inspection>,
+    /// The "find a code" box of the quick-code bar.
+    pub finder: String,
+    pub finder_focus: bool,
+    /// The "new code" box of the codebook.
+    pub new_code: String,
+    colors: HashMap<CodeId, Color32>,
+}
+
+impl Workbench {
+    pub fn new(project: Project) -> Result<Workbench> {
+        let mut wb = Workbench {
+            project,
+            documents: Vec::new(),
+            participants: Vec::new(),
+            codes: Vec::new(),
+            filter: DocFilter::default(),
+            view: None,
+            selection: None,
+            quick: Vec::new(),
+            excerpts: None,
+            inspection: None,
+            finder: String::new(),
+            finder_focus: false,
+            new_code: String::new(),
+            colors: HashMap::new(),
+        };
+        wb.reload()?;
+        Ok(wb)
+    }
+
+    /// Re-reads documents, participants and the codebook (after an import or an edit).
+    pub fn reload(&mut self) -> Result<()> {
+        let conn = self.project.conn();
+        self.documents = documents::list(conn)?;
+        self.participants = participants::list(conn)?;
+        self.reload_codes()
+    }
+
+    /// Re-reads the codebook, the open document's codings and the excerpt list after an edit.
+    pub fn reload_codes(&mut self) -> Result<()> {
+        self.reload_codebook()?;
+        if let Some(view) = &mut self.view {
+            view.set_codings(codings::for_document(self.project.conn(), view.id)?);
+        }
+        self.reload_panels()
+    }
+
+    /// After codings of one code changed in the open document only (applying a code): re-reads
+    /// just that code's codings there instead of the whole document's.
+    pub fn reload_after_coding(&mut self, code: CodeId) -> Result<()> {
+        self.reload_codebook()?;
+        if let Some(view) = &mut self.view {
+            let filter = codings::CodingFilter { document: Some(view.id), codes: Some(vec![code]), coder: None };
+            let fresh = codings::list(self.project.conn(), &filter)?;
+            let mut all = std::mem::take(&mut view.codings);
+            all.retain(|c| c.code_id != code);
+            all.extend(fresh);
+            all.sort_by_key(|c| (c.start, c.end, c.id));
+            view.set_codings(all);
+        }
+        self.reload_panels()
+    }
+
+    fn reload_codebook(&mut self) -> Result<()> {
+        let conn = self.project.conn();
+        self.codes = codes::list(conn)?;
+        self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();
+        self.quick.retain(|id| self.colors.contains_key(id));
+        let is_parent = |id: CodeId| self.codes.iter().any(|c| c.parent_id == Some(id));
+        let leaves_first =
+            self.codes.iter().filter(|c| !is_parent(c.id)).chain(self.codes.iter().filter(|c| is_parent(c.id)));
+        for code in leaves_first {
+            if self.quick.len() >= QUICK_SLOTS {
+                break;
+            }
+            if !self.quick.contains(&code.id) {
+                self.quick.push(code.id);
+            }
+        }
+        Ok(())
+    }
+
+    fn reload_panels(&mut self) -> Result<()> {
+        if let Some((code, _)) = &self.excerpts {
+            let code = *code;
+            self.excerpts =
+                if self.colors.contains_key(&code) { Some((code, self.load_excerpts(code)?)) } else { None };
+        }
+        if let Some(inspection) = &self.inspection {
+            let offset = inspection.offset;
+            self.inspect(offset);
+        }
+        Ok(())
+    }
+
+    pub fn code_color(&self, id: CodeId) -> Color32 {
+        self.colors.get(&id).copied().unwrap_or(Color32::GRAY)
+    }
+
+    pub fn code(&self, id: CodeId) -> Option<&CodeNode> {
+        self.codes.iter().find(|c| c.id == id)
+    }
+
+    pub fn code_path(&self, id: CodeId) -> String {
+        self.code(id).map(|c| c.path.clone()).unwrap_or_else(|| format!("code #{id}"))
+    }
+
+    /// Opens a document in the viewer (keeping it if it is already open).
+    pub fn open_document(&mut self, id: DocumentId) -> Result<()> {
+        if self.view.as_ref().is_some_and(|v| v.id == id) {
+            return Ok(());
+        }
+        let name = self.documents.iter().find(|d| d.id == id).map(|d| d.name.clone()).unwrap_or_default();
+        self.view = Some(DocumentView::load(self.project.conn(), id, &name, &self.participants)?);
+        self.selection = None;
+        self.inspection = None;
+        Ok(())
+    }
+
+    /// The selected text of the open document.
+    pub fn selected_text(&self) -> Option<&str> {
+        let (view, span) = (self.view.as_ref()?, self.selection?);
+        Some(view.slice(span.start, span.end))
+    }
+
+    /// Moves a code to the front of the quick-code bar.
+    pub fn used(&mut self, code: CodeId) {
+        self.quick.retain(|&c| c != code);
+        self.quick.insert(0, code);
+        self.quick.truncate(QUICK_SLOTS);
+    }
+
+    /// Shows the codings under an offset of the open document (none: closes the inspector).
+    pub fn inspect(&mut self, offset: usize) {
+        let Some(view) = &self.view else { return };
+        let codings: Vec<CodingRow> = view.codings_at(offset).into_iter().cloned().collect();
+        if codings.is_empty() {
+            self.inspection = None;
+            return;
+        }
+        let mut memos: HashMap<CodingId, Vec<String>> = HashMap::new();
+        let all = crate::coding::memos::list(self.project.conn(), None).unwrap_or_default();
+        for memo in all {
+            if let crate::coding::MemoTarget::Coding(id) = memo.target
+                && codings.iter().any(|c| c.id == id)
+            {
+                memos.entry(id).or_default().push(memo.body);
+            }
+        }
+        self.inspection = Some(Inspection { offset, codings, memos });
+    }
+
+    pub fn show_excerpts(&mut self, code: CodeId) -> Result<()> {
+        self.excerpts = Some((code, self.load_excerpts(code)?));
+        Ok(())
+    }
+
+    fn load_excerpts(&self, code: CodeId) -> Result<Vec<Excerpt>> {
+        let conn = self.project.conn();
+        let filter = codings::CodingFilter { codes: Some(vec![code]), ..Default::default() };
+        let rows = codings::list(conn, &filter)?;
+        let mut texts: HashMap<DocumentId, (String, crate::text::CharIndex)> = HashMap::new();
+        let mut out = Vec::new();
+        for row in rows.into_iter().take(MAX_EXCERPTS) {
+            let (text, index) = match texts.entry(row.document_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    let text = documents::text(conn, row.document_id)?;
+                    let index = crate::text::CharIndex::new(&text);
+                    slot.insert((text, index))
+                }
+            };
+            out.push(Excerpt {
+                coding: row.id,
+                document: row.document_id,
+                document_name: self.document_name(row.document_id),
+                start: row.start,
+                end: row.end,
+                coder: row.coder,
+                text: index.slice(text, row.start, row.end).to_owned(),
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn document_name(&self, id: DocumentId) -> String {
+        self.documents.iter().find(|d| d.id == id).map(|d| d.name.clone()).unwrap_or_else(|| format!("#{id}"))
+    }
+
+    /// Documents passing the filters, in list order (kind, then name).
+    pub fn filtered_documents(&self) -> Vec<&DocumentSummary> {
+        let needle = self.filter.text.trim().to_lowercase();
+        self.documents
+            .iter()
+            .filter(|d| needle.is_empty() || d.name.to_lowercase().contains(&needle) || attrs_contain(d, &needle))
+            .filter(|d| match &self.filter.attribute {
+                Some((name, value)) => d.attributes.get(name) == Some(value),
+                None => true,
+            })
+            .collect()
+    }
+
+    /// Total codings in the project (sum of the codebook's counts).
+    pub fn coding_count(&self) -> usize {
+        self.codes.iter().map(|c| c.codings).sum()
+    }
+
+    /// Codes whose path contains `query` (case-insensitive), best (prefix) matches first.
+    pub fn find_codes(&self, query: &str) -> Vec<&CodeNode> {
+        let q = query.trim().to_lowercase();
+        let mut hits: Vec<&CodeNode> = self.codes.iter().filter(|c| c.path.to_lowercase().contains(&q)).collect();
+        hits.sort_by_key(|c| !c.name.to_lowercase().starts_with(&q));
+        hits
+    }
+}
+
+fn attrs_contain(d: &DocumentSummary, needle: &str) -> bool {
+    d.attributes.values().any(|v| v.to_lowercase().contains(needle))
+        || d.speakers.iter().any(|s| s.to_lowercase().contains(needle))
+}
