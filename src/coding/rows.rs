@@ -225,6 +225,31 @@ impl Row {
     }
 }
 
+impl CodingRec {
+    /// Inserts the coding with its own id unless the same coding (document, code, coder and
+    /// span) is stored already; returns whether it was inserted. One statement instead of a
+    /// look-up followed by an insert; other constraint violations are still errors.
+    pub fn insert_if_new(&self, conn: &Connection) -> Result<bool> {
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO coding (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (document_id, code_id, coder_id, start, \"end\") DO NOTHING",
+            )?
+            .execute(params![
+                self.id,
+                self.guid,
+                self.document_id,
+                self.code_id,
+                self.coder_id,
+                self.start,
+                self.end,
+                self.created_at
+            ])?;
+        Ok(inserted == 1)
+    }
+}
+
 const CODE_COLUMNS: &str =
     "id, guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at";
 
