@@ -301,6 +301,8 @@ fn memo_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemoRec> {
     })
 }
 
+const COMMENT_COLUMNS: &str = "id, code_id, author, created_at, body";
+
 fn comment_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRec> {
     Ok(CommentRec { id: r.get(0)?, code_id: r.get(1)?, author: r.get(2)?, created_at: r.get(3)?, body: r.get(4)? })
 }
@@ -321,8 +323,8 @@ pub fn read_memo(conn: &Connection, id: i64) -> Result<Option<MemoRec>> {
 }
 
 pub fn read_comment(conn: &Connection, id: i64) -> Result<Option<CommentRec>> {
-    let sql = "SELECT id, code_id, author, created_at, body FROM code_comment WHERE id = ?1";
-    Ok(conn.prepare_cached(sql)?.query_row([id], comment_from).optional()?)
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM code_comment WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], comment_from).optional()?)
 }
 
 /// Every code, by id.
@@ -355,8 +357,14 @@ pub fn all_memos(conn: &Connection) -> Result<Vec<MemoRec>> {
     Ok(conn.prepare(&sql)?.query_map([], memo_from)?.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every team comment, by id.
+pub fn all_comments(conn: &Connection) -> Result<Vec<CommentRec>> {
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM code_comment ORDER BY id");
+    Ok(conn.prepare(&sql)?.query_map([], comment_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Team comments on one code, by id.
 pub fn comments_on(conn: &Connection, code: i64) -> Result<Vec<CommentRec>> {
-    let sql = "SELECT id, code_id, author, created_at, body FROM code_comment WHERE code_id = ?1 ORDER BY id";
-    Ok(conn.prepare_cached(sql)?.query_map([code], comment_from)?.collect::<rusqlite::Result<_>>()?)
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM code_comment WHERE code_id = ?1 ORDER BY id");
+    Ok(conn.prepare_cached(&sql)?.query_map([code], comment_from)?.collect::<rusqlite::Result<_>>()?)
 }
