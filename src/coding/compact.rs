@@ -63,7 +63,7 @@ enum ItemRef<'a> {
 #[serde(untagged)]
 enum Item {
     Codings(CodingRun<String>),
-    One(Change),
+    One(Box<Change>),
 }
 
 /// The coding a change inserts, if it is a plain insert of a coding.
@@ -120,7 +120,7 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     let mut changes = Vec::new();
     for item in Vec::<Item>::deserialize(deserializer)? {
         match item {
-            Item::One(change) => changes.push(change),
+            Item::One(change) => changes.push(*change),
             Item::Codings(run) => expand(run, &mut changes).map_err(serde::de::Error::custom)?,
         }
     }
