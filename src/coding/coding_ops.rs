@@ -4,8 +4,6 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::OptionalExtension;
-
 use super::command::SpanRef;
 use super::recorder::Recorder;
 use super::rows::{self, CodingRec, MemoRec, Row};
@@ -31,6 +29,11 @@ fn check_spans(rec: &Recorder<'_>, coder: CoderId, spans: &[SpanRef]) -> Result<
     Ok(())
 }
 
+/// Above this many spans a command gets a larger page cache ([`BULK_CACHE_KIB`]).
+const BULK: usize = 10_000;
+/// The page cache of a bulk insert, as SQLite's `cache_size` (negative: KiB): 64 MiB.
+const BULK_CACHE_KIB: i64 = -65_536;
+
 /// Inserts the spans not coded yet; returns (added, already there).
 fn insert_spans(
     rec: &mut Recorder<'_>,
@@ -38,26 +41,16 @@ fn insert_spans(
     spans: &[SpanRef],
     memo: Option<&str>,
 ) -> Result<(usize, usize)> {
+    if spans.len() > BULK {
+        // A bulk insert touches every page of the coding table and its indexes; with SQLite's
+        // default 2 MB page cache they would be spilled and re-read many times over.
+        rec.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+    }
     let mut next = rec.next_id("coding")?;
     let mut next_memo = rec.next_id("memo")?;
     let author = validate::coder(rec.conn, coder)?;
     let (mut added, mut present) = (0, 0);
     for span in spans {
-        let exists = rec
-            .conn
-            .prepare_cached(
-                "SELECT 1 FROM coding WHERE document_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND start = ?4
-                 AND \"end\" = ?5",
-            )?
-            .query_row(rusqlite::params![span.document, span.code, coder, span.start as i64, span.end as i64], |_| {
-                Ok(())
-            })
-            .optional()?
-            .is_some();
-        if exists {
-            present += 1;
-            continue;
-        }
         let coding = CodingRec {
             id: next,
             guid: crate::store::new_guid(),
@@ -68,7 +61,10 @@ fn insert_spans(
             end: span.end as i64,
             created_at: rec.now.clone(),
         };
-        rec.insert(Row::Coding(coding))?;
+        if !rec.insert_coding_if_new(coding)? {
+            present += 1;
+            continue;
+        }
         if let Some(body) = memo.filter(|m| !m.trim().is_empty()) {
             rec.insert(Row::Memo(MemoRec {
                 id: next_memo,

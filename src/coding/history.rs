@@ -1,7 +1,7 @@
 //! The append-only history of commands, and undo / redo over it.
 //!
 //! Each entry stores its forward command and the before/after image of every row it changed
-//! (`payload` JSON). `undone` is 0 for a done entry, 1 for an undone entry that can be redone,
+//! (`payload` JSON; long runs of inserted codings column-wise, see `compact`). `undone` is 0 for a done entry, 1 for an undone entry that can be redone,
 //! and 2 for an undone entry whose redo was given up because a new command came after it.
 //! Undo reverts the newest done entry; redo re-applies the oldest redoable one. Both check
 //! first that the rows are still as the entry left them, so changes made outside the command
@@ -61,6 +61,7 @@ pub struct Payload {
     pub command: Command,
     #[serde(default)]
     pub created: Vec<i64>,
+    #[serde(deserialize_with = "super::compact::deserialize")]
     pub changes: Vec<Change>,
 }
 
@@ -68,6 +69,7 @@ pub struct Payload {
 struct PayloadRef<'a> {
     command: &'a Command,
     created: &'a [i64],
+    #[serde(serialize_with = "super::compact::serialize")]
     changes: &'a [Change],
 }
 

@@ -11,6 +11,7 @@ pub mod autocode;
 mod code_ops;
 mod coding_ops;
 pub mod command;
+mod compact;
 pub mod history;
 pub mod memos;
 mod recorder;

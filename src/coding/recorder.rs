@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use super::rows::{Change, Row};
+use super::rows::{Change, CodingRec, Row};
 use crate::error::Result;
 
 pub(crate) struct Recorder<'c> {
@@ -29,6 +29,16 @@ impl<'c> Recorder<'c> {
         }
         self.changes.push(Change { before: None, after: Some(row) });
         Ok(())
+    }
+
+    /// Inserts a coding unless an identical one exists; records it only if inserted.
+    pub fn insert_coding_if_new(&mut self, coding: CodingRec) -> Result<bool> {
+        if !coding.insert_if_new(self.conn)? {
+            return Ok(false);
+        }
+        self.created.push(coding.id);
+        self.changes.push(Change { before: None, after: Some(Row::Coding(coding)) });
+        Ok(true)
     }
 
     /// Replaces `before` by `after` (same table and id); nothing is recorded if they are equal.

@@ -225,6 +225,31 @@ impl Row {
     }
 }
 
+impl CodingRec {
+    /// Inserts the coding with its own id unless the same coding (document, code, coder and
+    /// span) is stored already; returns whether it was inserted. One statement instead of a
+    /// look-up followed by an insert; other constraint violations are still errors.
+    pub fn insert_if_new(&self, conn: &Connection) -> Result<bool> {
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO coding (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (document_id, code_id, coder_id, start, \"end\") DO NOTHING",
+            )?
+            .execute(params![
+                self.id,
+                self.guid,
+                self.document_id,
+                self.code_id,
+                self.coder_id,
+                self.start,
+                self.end,
+                self.created_at
+            ])?;
+        Ok(inserted == 1)
+    }
+}
+
 const CODE_COLUMNS: &str =
     "id, guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at";
 
@@ -276,6 +301,8 @@ fn memo_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemoRec> {
     })
 }
 
+const COMMENT_COLUMNS: &str = "id, code_id, author, created_at, body";
+
 fn comment_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRec> {
     Ok(CommentRec { id: r.get(0)?, code_id: r.get(1)?, author: r.get(2)?, created_at: r.get(3)?, body: r.get(4)? })
 }
@@ -296,8 +323,8 @@ pub fn read_memo(conn: &Connection, id: i64) -> Result<Option<MemoRec>> {
 }
 
 pub fn read_comment(conn: &Connection, id: i64) -> Result<Option<CommentRec>> {
-    let sql = "SELECT id, code_id, author, created_at, body FROM code_comment WHERE id = ?1";
-    Ok(conn.prepare_cached(sql)?.query_row([id], comment_from).optional()?)
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM code_comment WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], comment_from).optional()?)
 }
 
 /// Every code, by id.
@@ -330,8 +357,14 @@ pub fn all_memos(conn: &Connection) -> Result<Vec<MemoRec>> {
     Ok(conn.prepare(&sql)?.query_map([], memo_from)?.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every team comment, by id.
+pub fn all_comments(conn: &Connection) -> Result<Vec<CommentRec>> {
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM code_comment ORDER BY id");
+    Ok(conn.prepare(&sql)?.query_map([], comment_from)?.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Team comments on one code, by id.
 pub fn comments_on(conn: &Connection, code: i64) -> Result<Vec<CommentRec>> {
-    let sql = "SELECT id, code_id, author, created_at, body FROM code_comment WHERE code_id = ?1 ORDER BY id";
-    Ok(conn.prepare_cached(sql)?.query_map([code], comment_from)?.collect::<rusqlite::Result<_>>()?)
+    let sql = format!("SELECT {COMMENT_COLUMNS} FROM code_comment WHERE code_id = ?1 ORDER BY id");
+    Ok(conn.prepare_cached(&sql)?.query_map([code], comment_from)?.collect::<rusqlite::Result<_>>()?)
 }

@@ -4,40 +4,12 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 
-/// A memo as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemoRow {
-    pub id: i64,
-    pub guid: String,
-    /// `project`, `document`, `participant`, `code` or `coding`.
-    pub target_kind: String,
-    pub target_id: Option<i64>,
-    pub title: String,
-    pub body: String,
-    pub author: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
+/// A memo as stored: the command layer's row image.
+pub type MemoRow = crate::coding::rows::MemoRec;
 
 /// Every memo, oldest first.
 pub fn all(conn: &Connection) -> Result<Vec<MemoRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, guid, target_kind, target_id, title, body, author, created_at, updated_at FROM memo ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(MemoRow {
-            id: r.get(0)?,
-            guid: r.get(1)?,
-            target_kind: r.get(2)?,
-            target_id: r.get(3)?,
-            title: r.get(4)?,
-            body: r.get(5)?,
-            author: r.get(6)?,
-            created_at: r.get(7)?,
-            updated_at: r.get(8)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    crate::coding::rows::all_memos(conn)
 }
 
 /// A named codebook snapshot: (name, created_at), oldest first.

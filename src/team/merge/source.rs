@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use crate::coding::rows::{self, CommentRec, MemoRec};
 use crate::error::Result;
 use crate::model::{CodeNode, CodingRow, DocumentId};
 use crate::store::{codes, codings};
@@ -16,27 +17,11 @@ pub struct SourceDocument {
     pub sha256: String,
 }
 
-/// A memo of the other project.
-#[derive(Debug, Clone)]
-pub struct SourceMemo {
-    pub guid: String,
-    pub target_kind: String,
-    pub target_id: Option<i64>,
-    pub title: String,
-    pub body: String,
-    pub author: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
+/// A memo of the other project (its id is not used).
+pub type SourceMemo = MemoRec;
 
-/// A code comment of the other project.
-#[derive(Debug, Clone)]
-pub struct SourceComment {
-    pub code_id: i64,
-    pub author: String,
-    pub created_at: String,
-    pub body: String,
-}
+/// A code comment of the other project (its id is not used).
+pub type SourceComment = CommentRec;
 
 /// The other project's content.
 #[derive(Debug, Clone)]
@@ -59,8 +44,8 @@ pub fn read(conn: &Connection, guid: String) -> Result<Source> {
         codes: codes::list(conn)?,
         codings: codings::list(conn, &codings::CodingFilter::default())?,
         participants: participants(conn)?,
-        memos: memos(conn)?,
-        comments: comments(conn)?,
+        memos: rows::all_memos(conn)?,
+        comments: rows::all_comments(conn)?,
     })
 }
 
@@ -73,32 +58,5 @@ fn documents(conn: &Connection) -> Result<HashMap<DocumentId, SourceDocument>> {
 fn participants(conn: &Connection) -> Result<HashMap<i64, String>> {
     let mut stmt = conn.prepare("SELECT id, label FROM participant")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn memos(conn: &Connection) -> Result<Vec<SourceMemo>> {
-    let mut stmt = conn.prepare(
-        "SELECT guid, target_kind, target_id, title, body, author, created_at, updated_at FROM memo ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(SourceMemo {
-            guid: r.get(0)?,
-            target_kind: r.get(1)?,
-            target_id: r.get(2)?,
-            title: r.get(3)?,
-            body: r.get(4)?,
-            author: r.get(5)?,
-            created_at: r.get(6)?,
-            updated_at: r.get(7)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn comments(conn: &Connection) -> Result<Vec<SourceComment>> {
-    let mut stmt = conn.prepare("SELECT code_id, author, created_at, body FROM code_comment ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(SourceComment { code_id: r.get(0)?, author: r.get(1)?, created_at: r.get(2)?, body: r.get(3)? })
-    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
