@@ -128,11 +128,11 @@ fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool,
         groups.len(),
         computed.selection.len()
     ));
-    egui::ScrollArea::horizontal().id_salt("matrices").show(ui, |ui| {
+    egui::ScrollArea::horizontal().id_salt("matrices").auto_shrink([false, true]).show(ui, |ui| {
         ui.horizontal_top(|ui| {
             for (i, group) in groups.iter().enumerate() {
                 if i > 0 {
-                    ui.separator();
+                    ui.add_space(24.0);
                 }
                 ui.vertical(|ui| matrix_ui(ui, corpus, computed, group, (jaccard, max), actions));
             }
@@ -149,7 +149,7 @@ fn matrix_ui(
     actions: &mut Vec<Action>,
 ) {
     let title = if group.label.is_empty() { "All codings".to_owned() } else { group.label.clone() };
-    ui.strong(format!("{title} ({} codings)", group.codings));
+    ui.add(egui::Label::new(egui::RichText::new(format!("{title} ({} codings)", group.codings)).strong()).extend());
     let group_index = computed.grouping.label_index(&group.label).unwrap_or(0);
     egui::Grid::new(("matrix", &group.label)).spacing(vec2(2.0, 2.0)).show(ui, |ui| {
         ui.label("");
