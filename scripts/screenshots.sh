@@ -3,6 +3,7 @@
 # assets/screenshots/. Needs: xvfb imagemagick (and the runtime GL/X libraries in the README).
 #   scripts/screenshots.sh              # builds target/release/fieldcode if needed
 #   FIELDCODE_BIN=target/debug/fieldcode scripts/screenshots.sh
+#   SHOTS="analysis" scripts/screenshots.sh   # only the named shots
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,6 +37,7 @@ mkdir -p "$out" "$work/home"
 shot() {
     local name="$1" wait="$2"
     shift 2
+    if [[ -n "${SHOTS:-}" && " $SHOTS " != *" $name "* ]]; then return; fi
     local envs=()
     while [[ $# -gt 0 && "$1" != "--" ]]; do envs+=("$1"); shift; done
     shift
@@ -53,3 +55,4 @@ shot focus-group 6 FIELDCODE_OPEN_DOCUMENT=FG1-northfield -- "$work/demo.fieldco
 shot interview 6 FIELDCODE_OPEN_DOCUMENT=INT02-LW05 FIELDCODE_SHOW_CODE="${SHOT_CODE:-}" -- "$work/demo.fieldcode"
 shot field-note-dark 6 FIELDCODE_OPEN_DOCUMENT=FN03-client-home FIELDCODE_THEME=dark -- "$work/demo.fieldcode"
 shot shortcuts 5 FIELDCODE_START_WINDOW=shortcuts -- "$work/demo.fieldcode"
+shot analysis 8 FIELDCODE_START_WINDOW=analysis:provider -- "$work/demo.fieldcode"

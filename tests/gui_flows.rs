@@ -281,3 +281,95 @@ fn merging_two_codes_moves_the_codings() {
     assert_eq!(code_count(&h, into), merged);
     let _ = from;
 }
+
+/// Opens the demo's analysis view from the View menu and waits for the corpus to load.
+fn demo_analysis(dir: &Path) -> Harness<'static, WorkbenchApp> {
+    let mut h = open_demo(dir);
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Analysis").click();
+    settle(&mut h);
+    assert!(h.state().workbench.as_ref().unwrap().analysis.computed.is_some(), "the analysis is computed");
+    h
+}
+
+fn set_grouping(h: &mut Harness<'static, WorkbenchApp>, grouping: Option<&str>) {
+    h.state_mut().workbench.as_mut().unwrap().analysis.options.grouping = grouping.map(str::to_owned);
+    settle(h);
+}
+
+fn matrices_shown(h: &Harness<'static, WorkbenchApp>) -> usize {
+    h.state().workbench.as_ref().unwrap().analysis.computed.as_ref().unwrap().cooccurrence.groups.len()
+}
+
+#[test]
+fn a_cooccurrence_cell_grouped_by_site_leads_to_its_excerpts_in_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_analysis(dir.path());
+    set_grouping(&mut h, Some("site"));
+    // The first non-zero cell of the first site's matrix, found by the label a screen reader reads.
+    let label = {
+        let analysis = &h.state().workbench.as_ref().unwrap().analysis;
+        let (corpus, computed) = (analysis.corpus().unwrap(), analysis.computed.as_ref().unwrap());
+        let group = &computed.cooccurrence.groups[0];
+        let (a, b) = computed
+            .shown
+            .iter()
+            .flat_map(|&a| computed.shown.iter().map(move |&b| (a, b)))
+            .find(|&(a, b)| group.count.get(a, b) > 0)
+            .expect("the first site has co-occurring themes");
+        let path = |c: u32| corpus.codes[c as usize].path.clone();
+        format!("{}: {} × {} = {}", group.label, path(a), path(b), group.count.get(a, b))
+    };
+    h.get_by_label(&label).click();
+    h.run_steps(3);
+    let first = {
+        let picked = h.state().workbench.as_ref().unwrap().analysis.picked.clone().expect("the cell was drilled");
+        assert!(!picked.rows.is_empty() && picked.total >= picked.rows.len());
+        picked.rows[0].clone()
+    };
+    let quote: String = first.a.text.chars().take(140).collect();
+    let button = format!("{}: “{quote}”", first.a.code);
+    h.get_all_by_label(&button).next().expect("the excerpt is listed").click();
+    h.run_steps(3);
+    let wb = h.state().workbench.as_ref().unwrap();
+    assert_eq!(wb.centre, fieldcode::gui::workbench::Centre::Document);
+    let view = wb.view.as_ref().expect("the document opened");
+    assert_eq!(view.id, first.document);
+    assert_eq!(view.name, first.document_name);
+    let span = wb.selection.expect("the coding's span is selected");
+    assert_eq!((span.start, span.end), (first.a.start, first.a.end));
+    assert_eq!(wb.selected_text(), Some(first.a.text.as_str()));
+}
+
+#[test]
+fn switching_the_grouping_changes_the_number_of_matrices() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_analysis(dir.path());
+    assert_eq!(matrices_shown(&h), 1);
+    set_grouping(&mut h, Some("provider"));
+    let providers = matrices_shown(&h);
+    set_grouping(&mut h, Some("site"));
+    let sites = matrices_shown(&h);
+    assert!(providers >= 2, "{providers}");
+    assert!(sites > providers, "{sites} sites vs {providers} providers");
+    let titles = h.query_all_by_label_contains(" codings)").count();
+    assert_eq!(titles, sites, "one matrix title per site is drawn");
+    set_grouping(&mut h, None);
+    assert_eq!(matrices_shown(&h), 1);
+}
+
+#[test]
+fn the_shown_matrix_is_exported_as_csv_next_to_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_analysis(dir.path());
+    set_grouping(&mut h, Some("provider"));
+    h.state_mut().queue(Action::ExportMatrix(dir.path().join("m.csv")));
+    h.run_steps(2);
+    let csv = std::fs::read_to_string(dir.path().join("m.csv")).expect("the CSV is written");
+    let shown = h.state().workbench.as_ref().unwrap().analysis.computed.as_ref().unwrap().shown.len();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("provider,code,"));
+    assert_eq!(lines.count(), shown * matrices_shown(&h));
+    assert!(message(&h).contains("m.csv"), "{}", message(&h));
+}

@@ -77,6 +77,20 @@ pub enum Action {
     DeleteCode(CodeId),
     DismissDelete,
     ShowExcerpts(CodeId),
+    // Analysis
+    /// Show the analysis view in the centre.
+    ShowAnalysis,
+    /// Show the open document in the centre again.
+    ShowDocument,
+    /// List the coding pairs behind a matrix cell: group label index, code indexes of the corpus.
+    DrillCell {
+        group: u32,
+        a: u32,
+        b: u32,
+    },
+    /// Export the shown matrices as CSV: through a file dialog, or next to the project without one.
+    ExportMatrixDialog,
+    ExportMatrix(PathBuf),
     Undo,
     Redo,
     // Workbench
@@ -101,6 +115,9 @@ impl Action {
             ("Close project", Action::CloseProject),
             ("Code the selection in vivo", Action::InVivo),
             ("Find a code for the selection", Action::FindCode),
+            ("Analysis: co-occurrence, crosstab, frequencies", Action::ShowAnalysis),
+            ("Back to the document", Action::ShowDocument),
+            ("Export the co-occurrence matrix as CSV", Action::ExportMatrixDialog),
             ("Undo", Action::Undo),
             ("Redo", Action::Redo),
             ("Clear the selection", Action::ClearSelection),
@@ -134,6 +151,7 @@ pub fn shortcuts() -> Vec<Shortcut> {
         Shortcut { keys: ctrl_shift(Key::Z), action: Action::Redo, what: "Redo" },
         Shortcut { keys: ctrl(Key::Y), action: Action::Redo, what: "Redo" },
         Shortcut { keys: ctrl(Key::Z), action: Action::Undo, what: "Undo the last change" },
+        Shortcut { keys: ctrl_shift(Key::A), action: Action::ShowAnalysis, what: "Analysis view" },
         Shortcut { keys: ctrl(Key::K), action: Action::OpenPalette, what: "Command palette" },
         Shortcut { keys: ctrl(Key::O), action: Action::OpenProjectDialog, what: "Open a project" },
         Shortcut { keys: ctrl(Key::N), action: Action::NewProjectDialog, what: "New project" },

@@ -12,8 +12,8 @@ use super::jobs::{self, Job, JobResult};
 use super::settings::{STORAGE_KEY, Settings};
 use super::viewer::ViewerContext;
 use super::windows::{self, Windows};
-use super::workbench::Workbench;
-use super::{codebook_panel, documents_panel, edit, menus, quick_bar, status_bar, viewer, welcome};
+use super::workbench::{Centre, Workbench};
+use super::{analysis_view, codebook_panel, documents_panel, edit, menus, quick_bar, status_bar, viewer, welcome};
 use crate::Project;
 use crate::model::Span;
 
@@ -29,6 +29,7 @@ enum DialogAnswer {
     Open(PathBuf),
     New(PathBuf),
     Import(Vec<PathBuf>),
+    Export(PathBuf),
 }
 
 /// What to show once a project opens (used by the screenshot script).
@@ -93,7 +94,7 @@ impl WorkbenchApp {
 
     /// True while a background job runs.
     pub fn is_busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
     }
 
     /// Draws one frame and applies what the user did in it.
@@ -133,6 +134,12 @@ impl WorkbenchApp {
             .resizable(true)
             .default_size(300.0)
             .show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        if wb.centre == Centre::Analysis {
+            let waker = ui.ctx().clone();
+            wb.analysis.refresh(&wb.project, move || waker.request_repaint());
+            egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, actions));
+            return;
+        }
         egui::CentralPanel::default().show(ui, |ui| centre(ui, wb, font_size, actions));
     }
 
@@ -215,6 +222,7 @@ impl WorkbenchApp {
                 Some(DialogAnswer::Open(path)) => self.pending.push(Action::OpenProject(path)),
                 Some(DialogAnswer::New(path)) => self.pending.push(Action::CreateProject(path)),
                 Some(DialogAnswer::Import(paths)) => self.pending.push(Action::Import(paths)),
+                Some(DialogAnswer::Export(path)) => self.pending.push(Action::ExportMatrix(path)),
                 None => {}
             }
         }
@@ -316,6 +324,8 @@ impl WorkbenchApp {
             Action::FontSmaller => self.settings.font_size = (self.settings.text_size() - 1.0).max(9.0),
             Action::DismissMessage => self.message = None,
             Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Action::ExportMatrixDialog => self.export_dialog(ctx),
+            Action::ExportMatrix(path) => self.export_matrix(&path),
             Action::AskDeleteCode(code) => self.confirm_delete = Some(code),
             Action::DismissDelete => self.confirm_delete = None,
             other => self.apply_to_project(other),
@@ -335,6 +345,32 @@ impl WorkbenchApp {
         self.start_job(ctx, format!("Importing {} item(s)", paths.len()), jobs::import(project, paths));
     }
 
+    /// Asks where to save the matrix; without a display it is written next to the project.
+    fn export_dialog(&mut self, ctx: &Context) {
+        let Some(wb) = &self.workbench else { return };
+        let default = matrix_path(wb.project.path());
+        if !super::has_display() {
+            self.pending.push(Action::ExportMatrix(default));
+            return;
+        }
+        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.dialog(ctx, move || {
+            let file = rfd::FileDialog::new().add_filter("CSV", &["csv"]).set_file_name(name).save_file()?;
+            Some(DialogAnswer::Export(file))
+        });
+    }
+
+    fn export_matrix(&mut self, path: &std::path::Path) {
+        let Some(table) = self.workbench.as_ref().and_then(|wb| wb.analysis.matrix_table()) else {
+            self.error("Open the analysis view (View > Analysis) first; its matrix is what gets exported.");
+            return;
+        };
+        match crate::export::matrix::write_csv(&table, path, false) {
+            Ok(()) => self.info(format!("Saved the matrix ({} rows) to {}.", table.rows.len(), path.display())),
+            Err(err) => self.error(err.to_string()),
+        }
+    }
+
     fn apply_to_project(&mut self, action: Action) {
         let Some(wb) = self.workbench.as_mut() else { return };
         let result = match action {
@@ -348,7 +384,17 @@ impl WorkbenchApp {
                 wb.inspection = None;
                 Ok(())
             }
+            Action::ShowAnalysis => {
+                wb.centre = Centre::Analysis;
+                Ok(())
+            }
+            Action::ShowDocument => {
+                wb.centre = Centre::Document;
+                Ok(())
+            }
+            Action::DrillCell { group, a, b } => wb.analysis.pick(&wb.project, group, a, b),
             Action::JumpTo { document, start, end } => wb.open_document(document).map(|()| {
+                wb.centre = Centre::Document;
                 wb.selection = Some(Span { start, end });
                 if let Some(view) = &mut wb.view {
                     view.scroll_to = Some(start);
@@ -415,6 +461,13 @@ impl WorkbenchApp {
         match start.window.as_deref() {
             Some("shortcuts") => self.pending.push(Action::ShowShortcuts),
             Some("palette") => self.pending.push(Action::OpenPalette),
+            Some(w) if w.starts_with("analysis") => {
+                let grouping = w.strip_prefix("analysis:").map(str::to_owned);
+                if let Some(wb) = &mut self.workbench {
+                    wb.analysis.options.grouping = grouping;
+                }
+                self.pending.push(Action::ShowAnalysis);
+            }
             _ => {}
         }
     }
@@ -443,6 +496,13 @@ fn centre(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Act
         });
         viewer::show(ui, view, &cx, actions);
     }
+}
+
+/// `study-cooccurrence.csv` beside `study.fieldcode` (in the current folder for an in-memory project).
+fn matrix_path(project: &std::path::Path) -> PathBuf {
+    let stem = project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
+    let stem = if stem == ":memory:" { "project".to_owned() } else { stem };
+    project.with_file_name(format!("{stem}-cooccurrence.csv"))
 }
 
 fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {

@@ -30,6 +30,12 @@ pub fn show(ui: &mut Ui, has_project: bool, windows: &mut Windows, actions: &mut
             item(ui, "Command palette…", Action::OpenPalette, actions);
         });
         ui.menu_button("View", |ui| {
+            ui.add_enabled_ui(has_project, |ui| {
+                item(ui, "Analysis", Action::ShowAnalysis, actions);
+                item(ui, "Document", Action::ShowDocument, actions);
+                item(ui, "Export the matrix as CSV…", Action::ExportMatrixDialog, actions);
+            });
+            ui.separator();
             item(ui, "Switch light/dark theme", Action::ToggleTheme, actions);
             item(ui, "Larger document text", Action::FontBigger, actions);
             item(ui, "Smaller document text", Action::FontSmaller, actions);

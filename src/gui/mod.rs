@@ -6,6 +6,8 @@
 //! command layer in `edit.rs`; long work runs in `jobs.rs` threads.
 
 pub mod action;
+pub mod analysis;
+mod analysis_view;
 pub mod app;
 mod codebook_panel;
 pub mod document_view;
@@ -92,7 +94,7 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
 }
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
-/// (`shortcuts` or `palette`) pick what a freshly opened project shows, and `FIELDCODE_THEME`
+/// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it) pick what a freshly opened project shows, and `FIELDCODE_THEME`
 /// (`dark`/`light`) overrides the theme; the screenshot script uses them.
 fn start_view_from_env() -> StartView {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());

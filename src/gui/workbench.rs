@@ -7,6 +7,7 @@ use std::collections::hash_map::Entry;
 
 use egui::Color32;
 
+use super::analysis::Analysis;
 use super::document_view::DocumentView;
 use super::highlight::parse_color;
 use crate::Project;
@@ -48,8 +49,18 @@ pub struct Inspection {
     pub memos: HashMap<CodingId, Vec<String>>,
 }
 
+/// What the centre of the window shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Centre {
+    #[default]
+    Document,
+    Analysis,
+}
+
 pub struct Workbench {
     pub project: Project,
+    pub centre: Centre,
+    pub analysis: Analysis,
     pub documents: Vec<DocumentSummary>,
     pub participants: Vec<ParticipantSummary>,
     pub codes: Vec<CodeNode>,
@@ -72,6 +83,8 @@ impl Workbench {
     pub fn new(project: Project) -> Result<Workbench> {
         let mut wb = Workbench {
             project,
+            centre: Centre::Document,
+            analysis: Analysis::default(),
             documents: Vec::new(),
             participants: Vec::new(),
             codes: Vec::new(),
@@ -124,6 +137,7 @@ impl Workbench {
     }
 
     fn reload_codebook(&mut self) -> Result<()> {
+        self.analysis.invalidate();
         let conn = self.project.conn();
         self.codes = codes::list(conn)?;
         self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();

@@ -1,0 +1,282 @@
+//! The analysis view in the centre: option controls, co-occurrence heatmaps (one per group, side
+//! by side), the excerpt pairs behind a clicked cell, the code × attribute crosstab and the code
+//! frequency chart. It reads [`Analysis`] and emits [`Action`]s; only its own controls change the
+//! options it shows.
+
+use egui::{Color32, Rect, Sense, Ui, vec2};
+
+use super::action::Action;
+use super::analysis::{Analysis, AnalysisOptions, Computed, cell_value};
+use crate::analysis::{Corpus, GroupMatrix, Unit};
+
+const CELL: egui::Vec2 = egui::Vec2 { x: 34.0, y: 22.0 };
+
+pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.heading("Analysis");
+        if ui.button("Back to the document").clicked() {
+            actions.push(Action::ShowDocument);
+        }
+        if ui.button("Export matrix as CSV…").clicked() {
+            actions.push(Action::ExportMatrixDialog);
+        }
+    });
+    if let Some(error) = &analysis.error {
+        ui.colored_label(ui.visuals().error_fg_color, error);
+    }
+    let Some(corpus) = analysis.corpus() else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Loading the project's codings…");
+        });
+        return;
+    };
+    let mut options = analysis.options.clone();
+    controls_ui(ui, corpus, &mut options);
+    ui.separator();
+    if analysis.picked.is_some() {
+        egui::Panel::bottom("drill-panel").resizable(true).default_size(220.0).show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("drill-scroll")
+                .show(ui, |ui| picked_ui(ui, analysis, corpus, actions));
+        });
+    }
+    if let Some(computed) = &analysis.computed {
+        let jaccard = analysis.options.jaccard;
+        egui::ScrollArea::vertical().id_salt("analysis-scroll").show(ui, |ui| {
+            matrices_ui(ui, corpus, computed, jaccard, actions);
+            ui.separator();
+            crosstab_ui(ui, computed);
+            frequency_ui(ui, computed);
+        });
+    }
+    analysis.options = options;
+}
+
+fn controls_ui(ui: &mut Ui, corpus: &Corpus, options: &mut AnalysisOptions) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Unit");
+        let mut near = match options.unit {
+            Unit::Near(n) => n,
+            _ => 200,
+        };
+        egui::ComboBox::from_id_salt("unit").selected_text(options.unit.to_string()).show_ui(ui, |ui| {
+            for unit in [Unit::Overlap, Unit::Turn, Unit::Paragraph, Unit::Document, Unit::Near(near)] {
+                ui.selectable_value(&mut options.unit, unit, unit.to_string());
+            }
+        });
+        if let Unit::Near(_) = options.unit
+            && ui.add(egui::DragValue::new(&mut near).range(0..=100_000).suffix(" chars")).changed()
+        {
+            options.unit = Unit::Near(near);
+        }
+        ui.label("Measure");
+        ui.selectable_value(&mut options.jaccard, false, "Count");
+        ui.selectable_value(&mut options.jaccard, true, "Jaccard");
+        ui.label("Coder");
+        let coder = options.coder.and_then(|id| corpus.coders.iter().find(|c| c.0 == id)).map(|c| c.1.as_str());
+        egui::ComboBox::from_id_salt("coder").selected_text(coder.unwrap_or("everyone")).show_ui(ui, |ui| {
+            ui.selectable_value(&mut options.coder, None, "everyone");
+            for (id, name) in &corpus.coders {
+                ui.selectable_value(&mut options.coder, Some(*id), name);
+            }
+        });
+        ui.label("Group by");
+        let grouping = options.grouping.clone().unwrap_or_else(|| "nothing".into());
+        egui::ComboBox::from_id_salt("grouping").selected_text(grouping).show_ui(ui, |ui| {
+            ui.selectable_value(&mut options.grouping, None, "nothing");
+            for attribute in &corpus.attributes {
+                ui.selectable_value(&mut options.grouping, Some(attribute.name.clone()), &attribute.name);
+            }
+        });
+        ui.label("Codes");
+        let theme = options.theme.and_then(|id| corpus.codes.iter().find(|c| c.id == id)).map(|c| c.path.as_str());
+        egui::ComboBox::from_id_salt("theme").selected_text(theme.unwrap_or("all themes")).show_ui(ui, |ui| {
+            ui.selectable_value(&mut options.theme, None, "all themes");
+            let parents =
+                corpus.codes.iter().filter(|c| corpus.codes.iter().any(|k| k.parent as usize == index(corpus, c.id)));
+            for code in parents {
+                ui.selectable_value(&mut options.theme, Some(code.id), &code.path);
+            }
+        });
+    });
+}
+
+fn index(corpus: &Corpus, id: crate::model::CodeId) -> usize {
+    corpus.code_index(id).map_or(usize::MAX, |i| i as usize)
+}
+
+/// The short name of a code (its last path segment).
+fn short(corpus: &Corpus, code: u32) -> &str {
+    let path = &corpus.codes[code as usize].path;
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool, actions: &mut Vec<Action>) {
+    let groups = &computed.cooccurrence.groups;
+    if groups.is_empty() || computed.shown.len() < 2 {
+        ui.weak("No co-occurring codes for these options.");
+        return;
+    }
+    let max = groups
+        .iter()
+        .flat_map(|g| computed.shown.iter().flat_map(move |&a| computed.shown.iter().map(move |&b| (g, a, b))))
+        .filter_map(|(g, a, b)| cell_value(g, a, b, jaccard))
+        .fold(0.0f64, f64::max);
+    ui.weak(format!(
+        "{} matrix(es) · {} codings · hover a cell for its pair, click it for the excerpts behind it",
+        groups.len(),
+        computed.selection.len()
+    ));
+    egui::ScrollArea::horizontal().id_salt("matrices").auto_shrink([false, true]).show(ui, |ui| {
+        ui.horizontal_top(|ui| {
+            for (i, group) in groups.iter().enumerate() {
+                if i > 0 {
+                    ui.add_space(24.0);
+                }
+                ui.vertical(|ui| matrix_ui(ui, corpus, computed, group, (jaccard, max), actions));
+            }
+        });
+    });
+}
+
+fn matrix_ui(
+    ui: &mut Ui,
+    corpus: &Corpus,
+    computed: &Computed,
+    group: &GroupMatrix,
+    (jaccard, max): (bool, f64),
+    actions: &mut Vec<Action>,
+) {
+    let title = if group.label.is_empty() { "All codings".to_owned() } else { group.label.clone() };
+    ui.add(egui::Label::new(egui::RichText::new(format!("{title} ({} codings)", group.codings)).strong()).extend());
+    let group_index = computed.grouping.label_index(&group.label).unwrap_or(0);
+    egui::Grid::new(("matrix", &group.label)).spacing(vec2(2.0, 2.0)).show(ui, |ui| {
+        ui.label("");
+        for (n, &b) in computed.shown.iter().enumerate() {
+            ui.label(format!("{}", n + 1)).on_hover_text(&corpus.codes[b as usize].path);
+        }
+        ui.end_row();
+        for (n, &a) in computed.shown.iter().enumerate() {
+            ui.label(format!("{} {}", n + 1, short(corpus, a))).on_hover_text(&corpus.codes[a as usize].path);
+            for &b in &computed.shown {
+                let value = cell_value(group, a, b, jaccard);
+                if cell_ui(ui, corpus, &title, (a, b), value, max) && value.is_some_and(|v| v > 0.0) {
+                    actions.push(Action::DrillCell { group: group_index, a, b });
+                }
+            }
+            ui.end_row();
+        }
+    });
+}
+
+/// One heatmap cell; true when clicked.
+fn cell_ui(ui: &mut Ui, corpus: &Corpus, group: &str, (a, b): (u32, u32), value: Option<f64>, max: f64) -> bool {
+    let (rect, response) = ui.allocate_exact_size(CELL, Sense::click());
+    let base = ui.visuals().extreme_bg_color;
+    let hot = if ui.visuals().dark_mode { Color32::from_rgb(255, 140, 60) } else { Color32::from_rgb(200, 60, 20) };
+    let t = value.map_or(0.0, |v| if max > 0.0 { (v / max) as f32 } else { 0.0 });
+    let fill = if value.is_none() { ui.visuals().faint_bg_color } else { base.lerp_to_gamma(hot, t.sqrt()) };
+    ui.painter().rect_filled(rect, 2.0, fill);
+    let text = value.map_or(String::new(), format_value);
+    let ink = if t > 0.5 { Color32::WHITE } else { ui.visuals().text_color() };
+    ui.painter().text(rect.center(), egui::Align2::CENTER_CENTER, &text, egui::FontId::proportional(11.0), ink);
+    if response.hovered() {
+        ui.painter().rect_stroke(
+            Rect::from_center_size(rect.center(), rect.size()),
+            2.0,
+            ui.visuals().selection.stroke,
+            egui::StrokeKind::Inside,
+        );
+    }
+    let (pa, pb) = (&corpus.codes[a as usize].path, &corpus.codes[b as usize].path);
+    let label = format!("{group}: {pa} × {pb} = {text}");
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    let clicked = response.clicked();
+    response.on_hover_text(label);
+    clicked
+}
+
+fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v}") } else { format!("{v:.2}") }
+}
+
+fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, actions: &mut Vec<Action>) {
+    let Some(picked) = &analysis.picked else { return };
+    let label = analysis.computed.as_ref().and_then(|c| c.grouping.labels.get(picked.group as usize)).cloned();
+    ui.strong(format!(
+        "{} × {}{}: {} pair(s){}",
+        corpus.codes[picked.a as usize].path,
+        corpus.codes[picked.b as usize].path,
+        label.filter(|l| !l.is_empty()).map(|l| format!(" in {l}")).unwrap_or_default(),
+        picked.total,
+        if picked.total > picked.rows.len() { format!(", first {} listed", picked.rows.len()) } else { String::new() }
+    ));
+    for row in &picked.rows {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(&row.document_name);
+            for side in [&row.a, &row.b] {
+                let quote: String = side.text.chars().take(140).collect();
+                let response = ui.add(egui::Button::new(format!("{}: “{quote}”", side.code)).wrap());
+                if response.on_hover_text("Open the document at this text").clicked() {
+                    actions.push(Action::JumpTo { document: row.document, start: side.start, end: side.end });
+                }
+            }
+        });
+    }
+}
+
+fn crosstab_ui(ui: &mut Ui, computed: &Computed) {
+    let Some(table) = &computed.crosstab else { return };
+    ui.strong(format!("Codings by {} (row %)", table.attribute));
+    egui::ScrollArea::horizontal().id_salt("crosstab").show(ui, |ui| {
+        egui::Grid::new("crosstab-grid").striped(true).show(ui, |ui| {
+            ui.label("code");
+            for value in &table.values {
+                ui.strong(value);
+            }
+            ui.strong("total");
+            ui.end_row();
+            for row in &table.rows {
+                ui.label(&row.code);
+                for cell in &row.cells {
+                    ui.label(format!("{} ({:.0}%)", cell.codings, cell.row_pct)).on_hover_text(format!(
+                        "{} documents, {} participants; {:.1}% of {}'s codings",
+                        cell.documents, cell.participants, cell.col_pct, cell.value
+                    ));
+                }
+                ui.label(row.codings.to_string());
+                ui.end_row();
+            }
+        });
+    });
+    ui.separator();
+}
+
+fn frequency_ui(ui: &mut Ui, computed: &Computed) {
+    use egui_plot::{Bar, BarChart, Plot};
+    ui.strong("Codings per code");
+    let bars: Vec<Bar> = computed
+        .frequencies
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Bar::new(i as f64, f64::from(f.codings)).name(&f.key))
+        .collect();
+    let names: Vec<String> =
+        computed.frequencies.iter().map(|f| f.key.rsplit('/').next().unwrap_or("").to_owned()).collect();
+    let chart = BarChart::new("codings", bars).color(ui.visuals().selection.bg_fill);
+    Plot::new("frequencies")
+        .height(220.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| plot.bar_chart(chart));
+}
