@@ -215,3 +215,24 @@ fn matrix_tables_write_csv_and_xlsx() {
     let sheet = zip_entry(&xlsx, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<v>3</v>") && sheet.contains("<v>0.5</v>"), "numbers stay numbers: {sheet}");
 }
+
+#[test]
+fn a_codebook_import_is_one_undoable_step() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let qdc = scratch.path("cb.qdc");
+    fieldcode(&["export-codebook", s(&project), "--format", "qdc", "--out", s(&qdc)]).ok();
+    let fresh = scratch.path("fresh.fieldcode");
+    fieldcode(&["new", s(&fresh)]).ok();
+    fieldcode(&["add-code", s(&fresh), "Mine/Kept"]).ok();
+    let count =
+        |p: &std::path::Path| fieldcode::store::codes::list(fieldcode::Project::open(p).unwrap().conn()).unwrap().len();
+    let imported = fieldcode(&["import-codebook", s(&fresh), s(&qdc), "--json"]).ok().json();
+    let added = imported["added"].as_u64().unwrap() as usize;
+    assert_eq!(count(&fresh), 2 + added);
+    let undo = fieldcode(&["undo", s(&fresh)]).ok();
+    assert!(undo.stdout.contains("imported codebook cb.qdc"), "{}", undo.stdout);
+    assert_eq!(count(&fresh), 2, "undo removes every imported code and keeps the user's own");
+    fieldcode(&["redo", s(&fresh)]).ok();
+    assert_eq!(count(&fresh), 2 + added);
+}

@@ -96,7 +96,7 @@ impl ExportCommand {
             }
             ExportCommand::ImportCodebook { project, file, json } => {
                 let mut project = Project::open(&project)?;
-                let report = codebook::import(&mut project, &file)?;
+                let report = codebook::import(&mut project, &file, &crate::store::default_actor())?;
                 if json {
                     print_json(&report)?;
                 } else {

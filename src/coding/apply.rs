@@ -65,5 +65,8 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
         Command::MergeProject { source, .. } => Err(crate::Error::invalid(format!(
             "a project merge is applied with `fieldcode merge PROJECT {source}`, not as a command"
         ))),
+        Command::ImportCodebook { file } => Err(crate::Error::invalid(format!(
+            "a codebook is imported with `fieldcode import-codebook PROJECT {file}`, not as a command"
+        ))),
     }
 }

@@ -156,6 +156,13 @@ pub enum Command {
         source: String,
         source_guid: String,
     },
+    /// A codebook file (.qdc or .csv) imported by `fieldcode import-codebook`
+    /// (`crate::export::codebook::import`), which records the code rows it added or updated so
+    /// the import undoes and redoes as one step. Applied by the import itself, never through
+    /// [`crate::coding::apply`].
+    ImportCodebook {
+        file: String,
+    },
 }
 
 impl Command {
@@ -177,6 +184,7 @@ impl Command {
             Command::SetMemo { .. } => "set-memo",
             Command::DeleteMemo { .. } => "delete-memo",
             Command::MergeProject { .. } => "merge-project",
+            Command::ImportCodebook { .. } => "import-codebook",
         }
     }
 }

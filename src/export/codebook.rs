@@ -11,6 +11,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::matrix::Table;
+use crate::coding::{Command, history, rows};
 use crate::error::{Error, Result};
 use crate::model::{CodeId, CodeNode, ReviewStatus};
 use crate::refi::{definition, guid, model::Code, qde_read, xml_write};
@@ -88,7 +89,7 @@ struct Incoming {
 }
 
 /// Imports a `.qdc` (or `.xml`) or `.csv` codebook into the project in one transaction.
-pub fn import(project: &mut Project, file: &Path) -> Result<CodebookImport> {
+pub fn import(project: &mut Project, file: &Path, actor: &str) -> Result<CodebookImport> {
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::Missing { path: file.to_path_buf() },
         _ => Error::io(file, e),
@@ -100,12 +101,47 @@ pub fn import(project: &mut Project, file: &Path) -> Result<CodebookImport> {
         _ => return Err(Error::import(file, "unsupported codebook file; use a REFI-QDA .qdc or a .csv")),
     };
     let tx = project.conn_mut().transaction()?;
+    let before = rows::all_codes(&tx)?;
     let mut report = CodebookImport::default();
     for code in &incoming {
         apply(&tx, code, &mut report)?;
     }
+    record_in_history(&tx, file, actor, before, &report)?;
     tx.commit()?;
     Ok(report)
+}
+
+/// Records the code rows the import added or changed as one history entry, so `undo` takes the
+/// whole import back and `redo` restores it.
+fn record_in_history(
+    tx: &Connection,
+    file: &Path,
+    actor: &str,
+    before: Vec<rows::CodeRec>,
+    report: &CodebookImport,
+) -> Result<()> {
+    let mut old: HashMap<i64, rows::CodeRec> = before.into_iter().map(|c| (c.id, c)).collect();
+    let mut changes = Vec::new();
+    let mut created = Vec::new();
+    for code in rows::all_codes(tx)? {
+        match old.remove(&code.id) {
+            None => {
+                created.push(code.id);
+                changes.push(rows::Change { before: None, after: Some(rows::Row::Code(code)) });
+            }
+            Some(previous) if previous != code => changes
+                .push(rows::Change { before: Some(rows::Row::Code(previous)), after: Some(rows::Row::Code(code)) }),
+            Some(_) => {}
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let summary = format!("imported codebook {name}: {} codes added, {} updated", report.added, report.updated);
+    let command = Command::ImportCodebook { file: name };
+    history::append(tx, &store::now_utc(), actor, &command, &summary, &changes, &created)?;
+    Ok(())
 }
 
 fn from_qdc(codes: &[Code]) -> Vec<Incoming> {
