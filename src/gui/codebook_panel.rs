@@ -31,8 +31,9 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
         .auto_shrink([false, true])
         .max_height(ui.available_height() * 0.55)
         .show(ui, |ui| {
-            for code in &wb.codes {
-                code_row(ui, wb, code, has_selection, actions);
+            let totals = rollup_counts(&wb.codes);
+            for (code, total) in wb.codes.iter().zip(totals) {
+                code_row(ui, wb, code, total, has_selection, actions);
             }
             top_level_drop_zone(ui, actions);
         });
@@ -60,7 +61,31 @@ fn chip(ui: &mut Ui, color: Color32) {
     ui.painter().rect_filled(rect, 2.0, color);
 }
 
-fn code_row(ui: &mut Ui, wb: &Workbench, code: &CodeNode, has_selection: bool, actions: &mut Vec<Action>) {
+/// Codings of each code with its descendants (codes are in tree order), so a theme shows the
+/// work under it rather than its own, usually empty, count.
+fn rollup_counts(codes: &[CodeNode]) -> Vec<usize> {
+    let mut totals: Vec<usize> = codes.iter().map(|c| c.codings).collect();
+    let mut open: Vec<usize> = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        while open.last().is_some_and(|&a| codes[a].depth >= code.depth) {
+            open.pop();
+        }
+        for &ancestor in &open {
+            totals[ancestor] += code.codings;
+        }
+        open.push(i);
+    }
+    totals
+}
+
+fn code_row(
+    ui: &mut Ui,
+    wb: &Workbench,
+    code: &CodeNode,
+    total: usize,
+    has_selection: bool,
+    actions: &mut Vec<Action>,
+) {
     let id = egui::Id::unique(("code-row", code.id));
     let row = ui.horizontal(|ui| {
         ui.add_space(code.depth as f32 * 14.0);
@@ -69,8 +94,8 @@ fn code_row(ui: &mut Ui, wb: &Workbench, code: &CodeNode, has_selection: bool, a
         });
         drag.response.on_hover_text("Drag onto another code to move it there");
         let selected = wb.excerpts.as_ref().is_some_and(|(c, _)| *c == code.id);
-        let label = ui.selectable_label(selected, &code.name).on_hover_text(hover_text(code));
-        ui.weak(code.codings.to_string());
+        let label = ui.selectable_label(selected, &code.name).on_hover_text(hover_text(code, total));
+        ui.weak(total.to_string());
         label
     });
     let label = row.inner;
@@ -85,8 +110,11 @@ fn code_row(ui: &mut Ui, wb: &Workbench, code: &CodeNode, has_selection: bool, a
     label.context_menu(|ui| context_menu(ui, wb, code, actions));
 }
 
-fn hover_text(code: &CodeNode) -> String {
+fn hover_text(code: &CodeNode, total: usize) -> String {
     let mut text = format!("{} — {} codings, {}", code.path, code.codings, code.status.as_str());
+    if total != code.codings {
+        text.push_str(&format!(" ({total} with sub-codes)"));
+    }
     if !code.description.is_empty() {
         text.push_str(&format!("\n{}", code.description));
     }
@@ -176,4 +204,34 @@ fn excerpts(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
             ui.separator();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: i64, depth: usize, codings: usize) -> CodeNode {
+        CodeNode {
+            id,
+            guid: String::new(),
+            parent_id: None,
+            name: format!("c{id}"),
+            path: String::new(),
+            depth,
+            color: String::new(),
+            description: String::new(),
+            inclusion: String::new(),
+            exclusion: String::new(),
+            example: String::new(),
+            status: crate::model::ReviewStatus::Proposed,
+            position: 0,
+            codings,
+        }
+    }
+
+    #[test]
+    fn themes_count_the_codings_of_their_descendants() {
+        let codes = [node(1, 0, 0), node(2, 1, 3), node(3, 2, 4), node(4, 1, 5), node(5, 0, 2), node(6, 1, 1)];
+        assert_eq!(rollup_counts(&codes), [12, 7, 4, 5, 3, 1]);
+    }
 }
