@@ -1,0 +1,106 @@
+//! The grouping-independent half of a co-occurrence: which codings of a selection meet (pairs of
+//! codings for `overlap` / `near:N`, unit hits for `turn` / `paragraph` / `document`), found once
+//! by the sweep and kept, so that switching the grouping (overall, by site, by role) is one pass
+//! over the kept pairs instead of a new sweep.
+
+use std::ops::Range;
+
+use super::accumulate::accumulate;
+use super::cooccur::{Cooccurrence, Options, Unit, doc_slice, slack, sweep_pairs, unit_spans, units_hit};
+use super::group::Grouping;
+use super::load::Corpus;
+
+/// The sweep's output for one selection and one set of [`Options`]; [`CooccurIndex::matrices`]
+/// turns it into matrices for any grouping.
+#[derive(Debug, Clone)]
+pub struct CooccurIndex<'c> {
+    pub(crate) corpus: &'c Corpus,
+    pub(crate) options: Options,
+    /// The selected codings, in corpus order.
+    pub(crate) selection: Vec<u32>,
+    /// Per document with selected codings: its index and its range in `events`.
+    pub(crate) docs: Vec<(u32, Range<usize>)>,
+    /// `overlap` / `near`: pairs `(y, x)` of codings that meet, `y` starting first, left out when
+    /// their codes can never count (same or related code). Unit measures: `(unit, coding)` hits,
+    /// sorted by unit.
+    pub(crate) events: Vec<(u32, u32)>,
+}
+
+impl<'c> CooccurIndex<'c> {
+    /// Finds which selected codings meet (selection in corpus order, as [`super::Filter::select`]
+    /// returns it). O(n log n + pairs); the documents are split across two threads.
+    pub fn build(corpus: &'c Corpus, selection: &[u32], options: Options) -> CooccurIndex<'c> {
+        let docs: Vec<(u32, &[u32])> = (0..corpus.documents.len())
+            .map(|d| (d as u32, doc_slice(selection, corpus, d)))
+            .filter(|(_, part)| !part.is_empty())
+            .collect();
+        let split = half_by_weight(&docs, |(_, part)| part.len());
+        let (first, second) = docs.split_at(split);
+        let (mut head, tail) = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| find_events(corpus, second, options.unit));
+            (find_events(corpus, first, options.unit), tail.join())
+        });
+        let tail = tail.unwrap_or_else(|_| find_events(corpus, second, options.unit));
+        let offset = head.1.len();
+        head.0.extend(tail.0.into_iter().map(|(d, r)| (d, r.start + offset..r.end + offset)));
+        head.1.extend(tail.1);
+        CooccurIndex { corpus, options, selection: selection.to_vec(), docs: head.0, events: head.1 }
+    }
+
+    /// The options the index was built with.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// Number of kept coding pairs (`overlap` / `near`) or unit hits.
+    pub fn events(&self) -> usize {
+        self.events.len()
+    }
+
+    /// One matrix per group of `grouping` (empty groups left out). O(codings + pairs).
+    pub fn matrices(&self, grouping: &Grouping) -> Cooccurrence {
+        accumulate(self, grouping)
+    }
+}
+
+/// The index where a list splits into two halves of about equal weight.
+pub(crate) fn half_by_weight<T>(items: &[T], weight: impl Fn(&T) -> usize) -> usize {
+    let total: usize = items.iter().map(&weight).sum();
+    let mut seen = 0;
+    items
+        .iter()
+        .position(|item| {
+            seen += weight(item);
+            seen * 2 >= total
+        })
+        .map_or(items.len(), |i| i + 1)
+}
+
+type Events = (Vec<(u32, Range<usize>)>, Vec<(u32, u32)>);
+
+fn find_events(corpus: &Corpus, docs: &[(u32, &[u32])], unit: Unit) -> Events {
+    let mut ranges = Vec::with_capacity(docs.len());
+    let mut events = Vec::new();
+    let mut active = Vec::new();
+    let c = &corpus.codings;
+    for &(d, part) in docs {
+        let begin = events.len();
+        match unit {
+            Unit::Overlap | Unit::Near(_) => sweep_pairs(corpus, part, slack(unit), &mut active, |y, x| {
+                let (p, q) = (c.code[y as usize], c.code[x as usize]);
+                if p != q && !corpus.related(p, q) {
+                    events.push((y, x));
+                }
+            }),
+            Unit::Turn | Unit::Paragraph | Unit::Document => {
+                let spans = unit_spans(&corpus.documents[d as usize], unit);
+                for &x in part {
+                    events.extend(units_hit(&spans, c.start[x as usize], c.end[x as usize]).map(|u| (u as u32, x)));
+                }
+                events[begin..].sort_unstable();
+            }
+        }
+        ranges.push((d, begin..events.len()));
+    }
+    (ranges, events)
+}
