@@ -31,13 +31,12 @@ struct Part<'a, 'c> {
     index: &'a CooccurIndex<'c>,
     grouping: &'a Grouping,
     groups: Vec<GroupMatrix>,
-    /// Per group: coding pairs per leaf-code pair (overlap / near).
-    leaf: Vec<SymMatrix>,
-    /// Per group: the last document (index + 1) a leaf pair / a rolled-up pair was counted in.
-    leaf_stamp: Vec<SymMatrix>,
+    /// Per group and leaf-pair id (overlap / near): `[coding pairs, last document index + 1]`.
+    leaf: Vec<Vec<[u32; 2]>>,
+    /// Per group: the last document (index + 1) a rolled-up pair was counted in.
     stamp: Vec<SymMatrix>,
-    /// `(group, code, code)` leaf pairs met for the first time in the current document.
-    fresh: Vec<(u32, u32, u32)>,
+    /// `(group, leaf-pair id)` met for the first time in the current document.
+    fresh: Vec<(u32, u32)>,
     links: Vec<(u32, u32)>,
     occurrences: Vec<(u32, u32, u32)>,
     doc_stamp: u32,
@@ -47,13 +46,11 @@ impl<'a, 'c> Part<'a, 'c> {
     fn new(index: &'a CooccurIndex<'c>, grouping: &'a Grouping) -> Part<'a, 'c> {
         let n = index.corpus.codes.len();
         let per_group = |size: usize| (0..grouping.labels.len()).map(|_| SymMatrix::new(size)).collect::<Vec<_>>();
-        let leaf_size = if index.options.unit.pairs_codings() { n } else { 0 };
         Part {
             index,
             grouping,
             groups: grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, index.options)).collect(),
-            leaf: per_group(leaf_size),
-            leaf_stamp: per_group(leaf_size),
+            leaf: grouping.labels.iter().map(|_| vec![[0, 0]; index.leaf_pairs.len()]).collect(),
             stamp: per_group(n),
             fresh: Vec::new(),
             links: Vec::new(),
@@ -71,7 +68,7 @@ impl<'a, 'c> Part<'a, 'c> {
             match index.options.unit {
                 Unit::Overlap | Unit::Near(_) => {
                     self.count_codings(part);
-                    self.count_pairs(events);
+                    self.count_pairs(events, &index.leaf[range.clone()]);
                     if index.options.jaccard {
                         self.links(events);
                     }
@@ -108,23 +105,24 @@ impl<'a, 'c> Part<'a, 'c> {
     }
 
     /// Counts one document's coding pairs per leaf pair, and its distinct pairs for `documents`.
-    fn count_pairs(&mut self, events: &[(u32, u32)]) {
+    fn count_pairs(&mut self, events: &[(u32, u32)], leaf: &[u32]) {
         let corpus = self.index.corpus;
-        let code = &corpus.codings.code;
         let stamp = self.doc_stamp;
-        for &(y, x) in events {
+        for (&(y, x), &id) in events.iter().zip(leaf) {
             let g = self.grouping.of(x);
             if g != self.grouping.of(y) {
                 continue;
             }
-            let (p, q) = (code[y as usize], code[x as usize]);
-            self.leaf[g as usize].add(p, q, 1);
-            if self.leaf_stamp[g as usize].replace(p, q, stamp) != stamp {
-                self.fresh.push((g, p, q));
+            let cell = &mut self.leaf[g as usize][id as usize];
+            cell[0] += 1;
+            if cell[1] != stamp {
+                cell[1] = stamp;
+                self.fresh.push((g, id));
             }
         }
         let rollup = self.index.options.rollup;
-        for (g, p, q) in self.fresh.drain(..) {
+        for (g, id) in self.fresh.drain(..) {
+            let (p, q) = self.index.leaf_pairs[id as usize];
             let group = &mut self.groups[g as usize];
             for &a in corpus.chain(p, rollup) {
                 for &b in corpus.chain(q, rollup) {
@@ -141,7 +139,7 @@ impl<'a, 'c> Part<'a, 'c> {
         let corpus = self.index.corpus;
         let rollup = self.index.options.rollup;
         for (leaf, group) in self.leaf.iter().zip(&mut self.groups) {
-            for (p, q, k) in leaf.nonzero() {
+            for (&(p, q), &[k, _]) in self.index.leaf_pairs.iter().zip(leaf).filter(|(_, c)| c[0] > 0) {
                 for &a in corpus.chain(p, rollup) {
                     for &b in corpus.chain(q, rollup) {
                         if a != b && !corpus.related(a, b) {

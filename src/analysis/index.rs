@@ -24,6 +24,10 @@ pub struct CooccurIndex<'c> {
     /// their codes can never count (same or related code). Unit measures: `(unit, coding)` hits,
     /// sorted by unit.
     pub(crate) events: Vec<(u32, u32)>,
+    /// `overlap` / `near`: per pair in `events`, the id of its leaf-code pair in `leaf_pairs`.
+    pub(crate) leaf: Vec<u32>,
+    /// The distinct `(code of y, code of x)` pairs of `events`, by id.
+    pub(crate) leaf_pairs: Vec<(u32, u32)>,
 }
 
 impl<'c> CooccurIndex<'c> {
@@ -44,7 +48,9 @@ impl<'c> CooccurIndex<'c> {
         let offset = head.1.len();
         head.0.extend(tail.0.into_iter().map(|(d, r)| (d, r.start + offset..r.end + offset)));
         head.1.extend(tail.1);
-        CooccurIndex { corpus, options, selection: selection.to_vec(), docs: head.0, events: head.1 }
+        let (leaf, leaf_pairs) =
+            if options.unit.pairs_codings() { leaf_ids(corpus, &head.1) } else { (Vec::new(), Vec::new()) };
+        CooccurIndex { corpus, options, selection: selection.to_vec(), docs: head.0, events: head.1, leaf, leaf_pairs }
     }
 
     /// The options the index was built with.
@@ -74,6 +80,39 @@ pub(crate) fn half_by_weight<T>(items: &[T], weight: impl Fn(&T) -> usize) -> us
             seen * 2 >= total
         })
         .map_or(items.len(), |i| i + 1)
+}
+
+/// Numbers the distinct leaf-code pairs of the coding pairs (unordered), so that counting a pair
+/// is one increment in a small dense array. A lookup table by triangular slot for codebooks up to
+/// a few thousand codes, a hash map beyond.
+fn leaf_ids(corpus: &Corpus, events: &[(u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    const TABLE_LIMIT: usize = 8 << 20;
+    let n = corpus.codes.len();
+    let code = &corpus.codings.code;
+    let key = |&(y, x): &(u32, u32)| {
+        let (p, q) = (code[y as usize], code[x as usize]);
+        (p.min(q) as usize, p.max(q) as usize)
+    };
+    let mut pairs = Vec::new();
+    let mut id_of = |p: usize, q: usize, slot: &mut u32| {
+        if *slot == u32::MAX {
+            *slot = pairs.len() as u32;
+            pairs.push((p as u32, q as u32));
+        }
+        *slot
+    };
+    let ids = if n * n.saturating_sub(1) / 2 <= TABLE_LIMIT {
+        let mut table = vec![u32::MAX; n * n.saturating_sub(1) / 2];
+        events
+            .iter()
+            .map(key)
+            .map(|(p, q)| id_of(p, q, &mut table[p * (2 * n - p - 1) / 2 + (q - p - 1)]))
+            .collect()
+    } else {
+        let mut table = std::collections::HashMap::new();
+        events.iter().map(key).map(|(p, q)| id_of(p, q, table.entry((p, q)).or_insert(u32::MAX))).collect()
+    };
+    (ids, pairs)
 }
 
 type Events = (Vec<(u32, Range<usize>)>, Vec<(u32, u32)>);

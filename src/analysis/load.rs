@@ -319,13 +319,17 @@ fn load_raw_codings(conn: &Connection) -> Result<RawCodings> {
     // coding, three times slower than scanning and sorting in memory.
     let mut stmt = conn.prepare("SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding")?;
     let mut rows = stmt.query([])?;
+    // Raw column access: the schema declares every column INTEGER NOT NULL, so a non-integer
+    // value can only come from a damaged file; it maps to an unknown row id / offset 0.
+    let int = |r: &rusqlite::Row, i: usize| r.get_ref(i).ok().and_then(|v| v.as_i64().ok()).unwrap_or(-1);
+    let offset = |r: &rusqlite::Row, i: usize| u32::try_from(int(r, i)).unwrap_or(0);
     while let Some(r) = rows.next()? {
-        raw.doc.push(r.get(0)?);
-        raw.code.push(r.get(1)?);
-        raw.coder.push(r.get(2)?);
-        raw.start.push(r.get(3)?);
-        raw.end.push(r.get(4)?);
-        raw.id.push(r.get(5)?);
+        raw.doc.push(int(r, 0));
+        raw.code.push(int(r, 1));
+        raw.coder.push(int(r, 2));
+        raw.start.push(offset(r, 3));
+        raw.end.push(offset(r, 4));
+        raw.id.push(int(r, 5));
     }
     Ok(raw)
 }
