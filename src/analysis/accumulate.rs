@@ -120,6 +120,21 @@ impl<'a, 'c> Part<'a, 'c> {
                 self.fresh.push((g, id));
             }
         }
+        if let Some((at, slots)) = &self.index.expansion {
+            for (g, id) in self.fresh.drain(..) {
+                let (stamps, group) = (&mut self.stamp[g as usize], &mut self.groups[g as usize]);
+                let (Some(stamps), Some(documents)) = (stamps.dense_cells(), group.documents.dense_cells()) else {
+                    continue;
+                };
+                for &slot in &slots[at[id as usize]..at[id as usize + 1]] {
+                    if stamps[slot as usize] != stamp {
+                        stamps[slot as usize] = stamp;
+                        documents[slot as usize] += 1;
+                    }
+                }
+            }
+            return;
+        }
         let rollup = self.index.options.rollup;
         for (g, id) in self.fresh.drain(..) {
             let (p, q) = self.index.leaf_pairs[id as usize];
@@ -139,6 +154,14 @@ impl<'a, 'c> Part<'a, 'c> {
         let corpus = self.index.corpus;
         let rollup = self.index.options.rollup;
         for (leaf, group) in self.leaf.iter().zip(&mut self.groups) {
+            if let (Some((at, slots)), Some(count)) = (&self.index.expansion, group.count.dense_cells()) {
+                for (id, &[k, _]) in leaf.iter().enumerate().filter(|(_, c)| c[0] > 0) {
+                    for &slot in &slots[at[id]..at[id + 1]] {
+                        count[slot as usize] += k;
+                    }
+                }
+                continue;
+            }
             for (&(p, q), &[k, _]) in self.index.leaf_pairs.iter().zip(leaf).filter(|(_, c)| c[0] > 0) {
                 for &a in corpus.chain(p, rollup) {
                     for &b in corpus.chain(q, rollup) {

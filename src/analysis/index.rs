@@ -9,6 +9,7 @@ use super::accumulate::accumulate;
 use super::cooccur::{Cooccurrence, Options, Unit, doc_slice, slack, sweep_pairs, unit_spans, units_hit};
 use super::group::Grouping;
 use super::load::Corpus;
+use super::matrix::SymMatrix;
 
 /// The sweep's output for one selection and one set of [`Options`]; [`CooccurIndex::matrices`]
 /// turns it into matrices for any grouping.
@@ -28,6 +29,10 @@ pub struct CooccurIndex<'c> {
     pub(crate) leaf: Vec<u32>,
     /// The distinct `(code of y, code of x)` pairs of `events`, by id.
     pub(crate) leaf_pairs: Vec<(u32, u32)>,
+    /// For dense matrices: the cells leaf pair `id` counts in (itself, or with roll-up every
+    /// pair of its codes' ancestors that are not related) are
+    /// `expansion.1[expansion.0[id]..expansion.0[id + 1]]`, as [`SymMatrix::dense_slot`]s.
+    pub(crate) expansion: Option<(Vec<usize>, Vec<u32>)>,
 }
 
 impl<'c> CooccurIndex<'c> {
@@ -50,7 +55,17 @@ impl<'c> CooccurIndex<'c> {
         head.1.extend(tail.1);
         let (leaf, leaf_pairs) =
             if options.unit.pairs_codings() { leaf_ids(corpus, &head.1) } else { (Vec::new(), Vec::new()) };
-        CooccurIndex { corpus, options, selection: selection.to_vec(), docs: head.0, events: head.1, leaf, leaf_pairs }
+        let expansion = expand_leaf_pairs(corpus, &leaf_pairs, options.rollup);
+        CooccurIndex {
+            corpus,
+            options,
+            selection: selection.to_vec(),
+            docs: head.0,
+            events: head.1,
+            leaf,
+            leaf_pairs,
+            expansion,
+        }
     }
 
     /// The options the index was built with.
@@ -103,16 +118,31 @@ fn leaf_ids(corpus: &Corpus, events: &[(u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)
     };
     let ids = if n * n.saturating_sub(1) / 2 <= TABLE_LIMIT {
         let mut table = vec![u32::MAX; n * n.saturating_sub(1) / 2];
-        events
-            .iter()
-            .map(key)
-            .map(|(p, q)| id_of(p, q, &mut table[p * (2 * n - p - 1) / 2 + (q - p - 1)]))
-            .collect()
+        events.iter().map(key).map(|(p, q)| id_of(p, q, &mut table[p * (2 * n - p - 1) / 2 + (q - p - 1)])).collect()
     } else {
         let mut table = std::collections::HashMap::new();
         events.iter().map(key).map(|(p, q)| id_of(p, q, table.entry((p, q)).or_insert(u32::MAX))).collect()
     };
     (ids, pairs)
+}
+
+/// The matrix cells each leaf pair counts in, when the matrices are dense.
+fn expand_leaf_pairs(corpus: &Corpus, leaf_pairs: &[(u32, u32)], rollup: bool) -> Option<(Vec<usize>, Vec<u32>)> {
+    let matrix = SymMatrix::new(corpus.codes.len());
+    let mut at = Vec::with_capacity(leaf_pairs.len() + 1);
+    let mut slots = Vec::with_capacity(leaf_pairs.len());
+    for &(p, q) in leaf_pairs {
+        at.push(slots.len());
+        for &a in corpus.chain(p, rollup) {
+            for &b in corpus.chain(q, rollup) {
+                if a != b && !corpus.related(a, b) {
+                    slots.push(matrix.dense_slot(a, b)?);
+                }
+            }
+        }
+    }
+    at.push(slots.len());
+    Some((at, slots))
 }
 
 type Events = (Vec<(u32, Range<usize>)>, Vec<(u32, u32)>);

@@ -71,6 +71,20 @@ impl SymMatrix {
         }
     }
 
+    /// The position of `{a, b}` (`a != b`, both in range) among the cells of a dense matrix, for
+    /// [`SymMatrix::dense_cells`]; `None` when the matrix is sparse.
+    pub(crate) fn dense_slot(&self, a: u32, b: u32) -> Option<u32> {
+        matches!(self.cells, Cells::Dense(_)).then(|| self.slot(a, b) as u32)
+    }
+
+    /// The cells of a dense matrix, by [`SymMatrix::dense_slot`].
+    pub(crate) fn dense_cells(&mut self) -> Option<&mut [u32]> {
+        match &mut self.cells {
+            Cells::Dense(v) => Some(v),
+            Cells::Sparse(_) => None,
+        }
+    }
+
     /// Adds every cell of `other` (a matrix of the same size) to this one.
     pub fn merge(&mut self, other: &SymMatrix) {
         debug_assert_eq!(self.n, other.n);
