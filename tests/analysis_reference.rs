@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fieldcode::Project;
 use fieldcode::analysis::{
-    Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
+    CooccurIndex, Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
 };
 use fieldcode::import::{ParsedDocument, ParsedTurn};
 use fieldcode::model::{DocumentKind, Span};
@@ -366,6 +366,29 @@ proptest! {
                 for rollup in [true, false] {
                     let context = format!("{unit} by {by:?} rollup {rollup}");
                     assert_same(&reference(&world, &everything, by, unit, rollup), &engine(&corpus, &all, by, unit, rollup), &context);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_index_regroups_like_a_fresh_computation(world in world_strategy()) {
+        let project = build(&world);
+        let corpus = Corpus::load(&project).unwrap();
+        let all = Filter::all(&corpus);
+        for unit in UNITS {
+            for rollup in [true, false] {
+                let options = Options { unit, rollup, jaccard: true };
+                let index = CooccurIndex::build(&corpus, &all, options);
+                for by in [Some("role"), None, Some("site"), None] {
+                    let grouping = by.map_or_else(Grouping::overall, |name| Grouping::by_attribute(&corpus, name).unwrap());
+                    let (kept, fresh) = (index.matrices(&grouping), cooccur(&corpus, &all, &grouping, options));
+                    prop_assert_eq!(kept.groups.len(), fresh.groups.len());
+                    for (k, f) in kept.groups.iter().zip(&fresh.groups) {
+                        prop_assert_eq!(&k.label, &f.label);
+                        prop_assert_eq!(&k.totals, &f.totals);
+                        prop_assert_eq!(k.pairs(), f.pairs(), "{} by {:?} rollup {}", unit, by, rollup);
+                    }
                 }
             }
         }
