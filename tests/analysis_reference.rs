@@ -331,6 +331,9 @@ fn assert_same(expected: &Expected, got: &Expected, context: &str) {
     }
 }
 
+/// Per (code, value): codings, documents and speakers.
+type CrosstabCounts = (u32, BTreeSet<usize>, BTreeSet<usize>);
+
 const UNITS: [Unit; 6] = [Unit::Overlap, Unit::Near(0), Unit::Near(7), Unit::Turn, Unit::Paragraph, Unit::Document];
 
 /// Corpus coding index of each world coding (matched on document, code, coder and span).
@@ -463,7 +466,7 @@ proptest! {
         let all = Filter::all(&corpus);
         let grouping = Grouping::by_attribute(&corpus, "role").unwrap();
         let table = crosstab(&corpus, &all, &grouping, true);
-        let mut expected: BTreeMap<(String, String), (u32, BTreeSet<usize>, BTreeSet<usize>)> = BTreeMap::new();
+        let mut expected: BTreeMap<(String, String), CrosstabCounts> = BTreeMap::new();
         for c in &world.codings {
             let speaker = world.docs[c.doc].turns.iter().find(|t| t.0 <= c.start && c.start < t.1).map(|t| t.2);
             for a in expand(c.code, true) {
