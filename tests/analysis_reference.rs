@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fieldcode::Project;
 use fieldcode::analysis::{
-    Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
+    CooccurIndex, Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
 };
 use fieldcode::import::{ParsedDocument, ParsedTurn};
 use fieldcode::model::{DocumentKind, Span};
@@ -331,6 +331,9 @@ fn assert_same(expected: &Expected, got: &Expected, context: &str) {
     }
 }
 
+/// Per (code, value): codings, documents and speakers.
+type CrosstabCounts = (u32, BTreeSet<usize>, BTreeSet<usize>);
+
 const UNITS: [Unit; 6] = [Unit::Overlap, Unit::Near(0), Unit::Near(7), Unit::Turn, Unit::Paragraph, Unit::Document];
 
 /// Corpus coding index of each world coding (matched on document, code, coder and span).
@@ -366,6 +369,29 @@ proptest! {
                 for rollup in [true, false] {
                     let context = format!("{unit} by {by:?} rollup {rollup}");
                     assert_same(&reference(&world, &everything, by, unit, rollup), &engine(&corpus, &all, by, unit, rollup), &context);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_index_regroups_like_a_fresh_computation(world in world_strategy()) {
+        let project = build(&world);
+        let corpus = Corpus::load(&project).unwrap();
+        let all = Filter::all(&corpus);
+        for unit in UNITS {
+            for rollup in [true, false] {
+                let options = Options { unit, rollup, jaccard: true };
+                let index = CooccurIndex::build(&corpus, &all, options);
+                for by in [Some("role"), None, Some("site"), None] {
+                    let grouping = by.map_or_else(Grouping::overall, |name| Grouping::by_attribute(&corpus, name).unwrap());
+                    let (kept, fresh) = (index.matrices(&grouping), cooccur(&corpus, &all, &grouping, options));
+                    prop_assert_eq!(kept.groups.len(), fresh.groups.len());
+                    for (k, f) in kept.groups.iter().zip(&fresh.groups) {
+                        prop_assert_eq!(&k.label, &f.label);
+                        prop_assert_eq!(&k.totals, &f.totals);
+                        prop_assert_eq!(k.pairs(), f.pairs(), "{} by {:?} rollup {}", unit, by, rollup);
+                    }
                 }
             }
         }
@@ -440,8 +466,7 @@ proptest! {
         let all = Filter::all(&corpus);
         let grouping = Grouping::by_attribute(&corpus, "role").unwrap();
         let table = crosstab(&corpus, &all, &grouping, true);
-        type Cell = (u32, BTreeSet<usize>, BTreeSet<usize>);
-        let mut expected: BTreeMap<(String, String), Cell> = BTreeMap::new();
+        let mut expected: BTreeMap<(String, String), CrosstabCounts> = BTreeMap::new();
         for c in &world.codings {
             let speaker = world.docs[c.doc].turns.iter().find(|t| t.0 <= c.start && c.start < t.1).map(|t| t.2);
             for a in expand(c.code, true) {

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use super::group::Grouping;
+use super::index::CooccurIndex;
 use super::load::{Corpus, DocInfo, SpanU32};
 use super::matrix::SymMatrix;
 
@@ -109,8 +110,8 @@ pub struct GroupMatrix {
     pub documents: SymMatrix,
     /// For overlap/near with [`Options::jaccard`]: for a < b, codings of a that touch some coding
     /// of b (`linked_low`) and codings of b that touch some coding of a (`linked_high`).
-    linked_low: SymMatrix,
-    linked_high: SymMatrix,
+    pub(super) linked_low: SymMatrix,
+    pub(super) linked_high: SymMatrix,
     unit: Unit,
     linked: bool,
 }
@@ -127,7 +128,7 @@ pub struct PairValue {
 }
 
 impl GroupMatrix {
-    fn new(label: String, n: usize, options: Options) -> GroupMatrix {
+    pub(super) fn new(label: String, n: usize, options: Options) -> GroupMatrix {
         let unit = options.unit;
         let linked = unit.pairs_codings() && options.jaccard;
         let size = if linked { n } else { 0 };
@@ -142,6 +143,18 @@ impl GroupMatrix {
             unit,
             linked,
         }
+    }
+
+    /// Adds another part's counts (computed over other documents) to this one.
+    pub(super) fn merge(&mut self, other: &GroupMatrix) {
+        self.codings += other.codings;
+        for (t, o) in self.totals.iter_mut().zip(&other.totals) {
+            *t += o;
+        }
+        self.count.merge(&other.count);
+        self.documents.merge(&other.documents);
+        self.linked_low.merge(&other.linked_low);
+        self.linked_high.merge(&other.linked_high);
     }
 
     /// The Jaccard index of a pair, in [0, 1]; `None` for overlap/near computed without
@@ -185,35 +198,11 @@ pub struct Cooccurrence {
 }
 
 /// Computes one matrix per group of `grouping` over the selected codings (indexes into
-/// `corpus.codings` in corpus order, as [`super::Filter::select`] returns them).
+/// `corpus.codings` in corpus order, as [`super::Filter::select`] returns them). To show the same
+/// selection under several groupings, build a [`CooccurIndex`] once and call
+/// [`CooccurIndex::matrices`] per grouping.
 pub fn cooccur(corpus: &Corpus, selection: &[u32], grouping: &Grouping, options: Options) -> Cooccurrence {
-    let n = corpus.codes.len();
-    let mut acc = Accumulator {
-        corpus,
-        grouping,
-        rollup: options.rollup,
-        links: options.jaccard,
-        groups: grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, options)).collect(),
-        stamp: (0..grouping.labels.len()).map(|_| SymMatrix::new(n)).collect(),
-        doc_stamp: 0,
-    };
-    for &i in selection {
-        acc.groups[grouping.of(i) as usize].codings += 1;
-    }
-    let mut scratch = Scratch::default();
-    for (d, doc) in corpus.documents.iter().enumerate() {
-        let part = doc_slice(selection, corpus, d);
-        if part.is_empty() {
-            continue;
-        }
-        acc.doc_stamp = d as u32 + 1;
-        match options.unit {
-            Unit::Overlap | Unit::Near(_) => acc.sweep(part, slack(options.unit), &mut scratch),
-            Unit::Turn | Unit::Paragraph | Unit::Document => acc.units(doc, part, options.unit, &mut scratch),
-        }
-    }
-    let groups = acc.groups.into_iter().filter(|g| g.codings > 0).collect();
-    Cooccurrence { options, groups }
+    CooccurIndex::build(corpus, selection, options).matrices(grouping)
 }
 
 /// The part of a selection that lies in document `d` (the selection is in corpus order).
@@ -267,118 +256,5 @@ pub(crate) fn sweep_pairs(
             pair(y, x);
         }
         active.push(x);
-    }
-}
-
-#[derive(Default)]
-struct Scratch {
-    active: Vec<u32>,
-    pairs: Vec<(u32, u32)>,
-    links: Vec<(u32, u32)>,
-    occurrences: Vec<(u32, u32, u32)>,
-}
-
-struct Accumulator<'a> {
-    corpus: &'a Corpus,
-    grouping: &'a Grouping,
-    rollup: bool,
-    links: bool,
-    groups: Vec<GroupMatrix>,
-    /// Per group: the last document (index + 1) each pair was counted in.
-    stamp: Vec<SymMatrix>,
-    doc_stamp: u32,
-}
-
-impl Accumulator<'_> {
-    fn count_pair(&mut self, g: usize, a: u32, b: u32) {
-        self.groups[g].count.add(a, b, 1);
-        if self.stamp[g].replace(a, b, self.doc_stamp) != self.doc_stamp {
-            self.groups[g].documents.add(a, b, 1);
-        }
-    }
-
-    fn sweep(&mut self, part: &[u32], slack: u64, scratch: &mut Scratch) {
-        let corpus = self.corpus;
-        let c = &corpus.codings;
-        for &x in part {
-            let g = self.grouping.of(x) as usize;
-            for &a in corpus.chain(c.code[x as usize], self.rollup) {
-                self.groups[g].totals[a as usize] += 1;
-            }
-        }
-        let mut found = std::mem::take(&mut scratch.pairs);
-        found.clear();
-        scratch.links.clear();
-        let grouping = self.grouping;
-        sweep_pairs(corpus, part, slack, &mut scratch.active, |y, x| {
-            if grouping.of(x) == grouping.of(y) {
-                found.push((y, x));
-            }
-        });
-        for &(y, x) in &found {
-            let g = self.grouping.of(x) as usize;
-            let (cx, cy) = (c.code[x as usize], c.code[y as usize]);
-            for &a in corpus.chain(cx, self.rollup) {
-                for &b in corpus.chain(cy, self.rollup) {
-                    if a != b && !corpus.related(a, b) {
-                        self.count_pair(g, a, b);
-                        if self.links {
-                            scratch.links.push((x, b));
-                            scratch.links.push((y, a));
-                        }
-                    }
-                }
-            }
-        }
-        scratch.pairs = found;
-        self.count_links(&mut scratch.links);
-    }
-
-    /// Turns (coding, partner code) links into "codings of a that touch some coding of b".
-    fn count_links(&mut self, links: &mut Vec<(u32, u32)>) {
-        links.sort_unstable();
-        links.dedup();
-        let c = &self.corpus.codings;
-        for &(x, b) in links.iter() {
-            let g = self.grouping.of(x) as usize;
-            for &a in self.corpus.chain(c.code[x as usize], self.rollup) {
-                if a == b || self.corpus.related(a, b) {
-                    continue;
-                }
-                let group = &mut self.groups[g];
-                if a < b { group.linked_low.add(a, b, 1) } else { group.linked_high.add(b, a, 1) }
-            }
-        }
-    }
-
-    fn units(&mut self, doc: &DocInfo, part: &[u32], unit: Unit, scratch: &mut Scratch) {
-        let corpus = self.corpus;
-        let c = &corpus.codings;
-        let spans = unit_spans(doc, unit);
-        let occ = &mut scratch.occurrences;
-        occ.clear();
-        for &x in part {
-            let g = self.grouping.of(x);
-            for u in units_hit(&spans, c.start[x as usize], c.end[x as usize]) {
-                for &a in corpus.chain(c.code[x as usize], self.rollup) {
-                    occ.push((u as u32, g, a));
-                }
-            }
-        }
-        occ.sort_unstable();
-        occ.dedup();
-        let occ = std::mem::take(occ);
-        for run in occ.chunk_by(|p, q| p.0 == q.0 && p.1 == q.1) {
-            let g = run[0].1 as usize;
-            for (k, &(_, _, a)) in run.iter().enumerate() {
-                self.groups[g].totals[a as usize] += 1;
-                for &(_, _, b) in &run[k + 1..] {
-                    if !corpus.related(a, b) {
-                        self.count_pair(g, a, b);
-                    }
-                }
-            }
-        }
-        scratch.occurrences = occ;
     }
 }

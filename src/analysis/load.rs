@@ -102,25 +102,22 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Loads everything analysis needs from a project. Codings are read through a second,
-    /// read-only connection on a second thread while this one reads documents, turns, attributes
-    /// and the codebook.
+    /// Loads everything analysis needs from a project. Codings are read in two halves (by
+    /// document id) through two read-only connections on two threads while this one reads
+    /// documents, turns, attributes and the codebook.
     pub fn load(project: &Project) -> Result<Corpus> {
         let path = project.path();
         if !path.is_file() {
             return Corpus::load_conn(project.conn());
         }
+        let middle = middle_document(project.conn())?;
         std::thread::scope(|scope| {
-            let codings = scope.spawn(|| {
-                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                let conn = Connection::open_with_flags(path, flags)?;
-                conn.busy_timeout(std::time::Duration::from_millis(1500))?;
-                // Map the file instead of copying pages through read(): the scan is I/O bound.
-                conn.execute_batch("PRAGMA mmap_size = 1073741824;")?;
-                load_raw_codings(&conn)
-            });
+            let low = scope.spawn(|| load_raw_codings(&reader(path)?, i64::MIN..middle));
+            let high = scope.spawn(|| load_raw_codings(&reader(path)?, middle..i64::MAX));
             let context = load_context(project.conn());
-            let raw = codings.join().map_err(|_| Error::invalid("the analysis loader stopped unexpectedly"))??;
+            let stopped = || Error::invalid("the analysis loader stopped unexpectedly");
+            let mut raw = low.join().map_err(|_| stopped())??;
+            raw.append(high.join().map_err(|_| stopped())??);
             Ok(assemble(context?, raw))
         })
     }
@@ -128,7 +125,7 @@ impl Corpus {
     /// [`Corpus::load`] on a bare connection, on one thread.
     pub fn load_conn(conn: &Connection) -> Result<Corpus> {
         let context = load_context(conn)?;
-        Ok(assemble(context, load_raw_codings(conn)?))
+        Ok(assemble(context, load_raw_codings(conn, i64::MIN..i64::MAX)?))
     }
 
     /// Code `c` followed by its ancestors when `rollup`, else just `c`.
@@ -303,10 +300,43 @@ struct RawCodings {
     id: Vec<i64>,
 }
 
-fn load_raw_codings(conn: &Connection) -> Result<RawCodings> {
+impl RawCodings {
+    fn append(&mut self, mut other: RawCodings) {
+        self.doc.append(&mut other.doc);
+        self.code.append(&mut other.code);
+        self.coder.append(&mut other.coder);
+        self.start.append(&mut other.start);
+        self.end.append(&mut other.end);
+        self.id.append(&mut other.id);
+    }
+}
+
+/// A second, read-only connection to the project file for a loader thread.
+fn reader(path: &std::path::Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+    // Map the file instead of copying pages through read(): the scan is I/O bound.
+    conn.execute_batch("PRAGMA mmap_size = 1073741824;")?;
+    Ok(conn)
+}
+
+/// A document id that splits the codings into two halves of similar size (found from the index
+/// on `document_id` without a scan).
+fn middle_document(conn: &Connection) -> Result<i64> {
+    let (low, high): (Option<i64>, Option<i64>) =
+        conn.query_row("SELECT min(document_id), max(document_id) FROM coding", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(match (low, high) {
+        (Some(low), Some(high)) => low + (high - low) / 2 + 1,
+        _ => 0,
+    })
+}
+
+/// The codings whose document id lies in `documents`, in index order.
+fn load_raw_codings(conn: &Connection, documents: Range<i64>) -> Result<RawCodings> {
     // The highest row id is found without a scan and is a good capacity hint.
     let max_id: Option<i64> = conn.query_row("SELECT max(id) FROM coding", [], |r| r.get(0))?;
-    let n = max_id.unwrap_or(0).clamp(0, 1 << 26) as usize;
+    let n = max_id.unwrap_or(0).clamp(0, 1 << 26) as usize / 2;
     let mut raw = RawCodings {
         doc: Vec::with_capacity(n),
         code: Vec::with_capacity(n),
@@ -315,17 +345,24 @@ fn load_raw_codings(conn: &Connection) -> Result<RawCodings> {
         end: Vec::with_capacity(n),
         id: Vec::with_capacity(n),
     };
-    // A plain table scan: ordering by the (document_id, start) index costs a row lookup per
-    // coding, three times slower than scanning and sorting in memory.
-    let mut stmt = conn.prepare("SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding")?;
-    let mut rows = stmt.query([])?;
+    // A scan of the covering (document, code, coder, start, end) index: ordering by the
+    // (document_id, start) index costs a row lookup per coding, three times slower than scanning
+    // and sorting in memory.
+    let mut stmt = conn.prepare(
+        "SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding WHERE document_id >= ?1 AND document_id < ?2",
+    )?;
+    let mut rows = stmt.query([documents.start, documents.end])?;
+    // Raw column access: the schema declares every column INTEGER NOT NULL, so a non-integer
+    // value can only come from a damaged file; it maps to an unknown row id / offset 0.
+    let int = |r: &rusqlite::Row, i: usize| r.get_ref(i).ok().and_then(|v| v.as_i64().ok()).unwrap_or(-1);
+    let offset = |r: &rusqlite::Row, i: usize| u32::try_from(int(r, i)).unwrap_or(0);
     while let Some(r) = rows.next()? {
-        raw.doc.push(r.get(0)?);
-        raw.code.push(r.get(1)?);
-        raw.coder.push(r.get(2)?);
-        raw.start.push(r.get(3)?);
-        raw.end.push(r.get(4)?);
-        raw.id.push(r.get(5)?);
+        raw.doc.push(int(r, 0));
+        raw.code.push(int(r, 1));
+        raw.coder.push(int(r, 2));
+        raw.start.push(offset(r, 3));
+        raw.end.push(offset(r, 4));
+        raw.id.push(int(r, 5));
     }
     Ok(raw)
 }

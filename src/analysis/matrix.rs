@@ -71,6 +71,37 @@ impl SymMatrix {
         }
     }
 
+    /// The position of `{a, b}` (`a != b`, both in range) among the cells of a dense matrix, for
+    /// [`SymMatrix::dense_cells`]; `None` when the matrix is sparse.
+    pub(crate) fn dense_slot(&self, a: u32, b: u32) -> Option<u32> {
+        matches!(self.cells, Cells::Dense(_)).then(|| self.slot(a, b) as u32)
+    }
+
+    /// The cells of a dense matrix, by [`SymMatrix::dense_slot`].
+    pub(crate) fn dense_cells(&mut self) -> Option<&mut [u32]> {
+        match &mut self.cells {
+            Cells::Dense(v) => Some(v),
+            Cells::Sparse(_) => None,
+        }
+    }
+
+    /// Adds every cell of `other` (a matrix of the same size) to this one.
+    pub fn merge(&mut self, other: &SymMatrix) {
+        debug_assert_eq!(self.n, other.n);
+        match (&mut self.cells, &other.cells) {
+            (Cells::Dense(mine), Cells::Dense(theirs)) => {
+                for (m, t) in mine.iter_mut().zip(theirs) {
+                    *m += t;
+                }
+            }
+            _ => {
+                for (a, b, v) in other.nonzero() {
+                    self.add(a, b, v);
+                }
+            }
+        }
+    }
+
     /// Every non-zero cell as `(a, b, value)` with `a < b`, ordered by `(a, b)`.
     pub fn nonzero(&self) -> Vec<(u32, u32, u32)> {
         match &self.cells {
@@ -113,5 +144,10 @@ mod tests {
         assert_eq!(m.nonzero(), vec![(0, 2, 5), (1, 3, 3)]);
         assert_eq!(m.replace(2, 0, 9), 5);
         assert_eq!(m.get(0, 2), 9);
+        let mut other = SymMatrix::new(4);
+        other.add(2, 0, 1);
+        other.add(1, 2, 4);
+        m.merge(&other);
+        assert_eq!(m.nonzero(), vec![(0, 2, 10), (1, 2, 4), (1, 3, 3)]);
     }
 }

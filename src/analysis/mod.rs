@@ -4,7 +4,8 @@
 //! Everything here is a pure function over a [`Corpus`], a compact in-memory copy of a project's
 //! codings, turns, paragraphs, attributes and code tree loaded in one pass ([`Corpus::load`]). No
 //! query is run per code pair: co-occurrence is a per-document sort-and-sweep over coding intervals
-//! (O(n log n + pairs)).
+//! (O(n log n + pairs)). The sweep's output is kept in a [`CooccurIndex`], so regrouping the same
+//! selection by another attribute is one pass over the kept pairs.
 //!
 //! # Definitions
 //!
@@ -33,12 +34,14 @@
 //!
 //! Matrices are symmetric: one value per unordered pair, keyed by code index ([`SymMatrix`]).
 
+mod accumulate;
 mod cooccur;
 mod crosstab;
 mod drill;
 mod filter;
 mod frequencies;
 mod group;
+mod index;
 mod load;
 mod matrix;
 
@@ -48,5 +51,6 @@ pub use drill::{DrillPair, drill};
 pub use filter::{Filter, Selection};
 pub use frequencies::{Frequency, FrequencyBy, frequencies};
 pub use group::{Grouping, NONE_LABEL};
+pub use index::CooccurIndex;
 pub use load::{Attribute, CodeInfo, Codings, Corpus, DocInfo, NONE, SpanU32, TurnSpan};
 pub use matrix::SymMatrix;
