@@ -47,3 +47,28 @@ fn version_one_fixture_opens_and_is_upgraded() {
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].speakers, ["Facilitator", "LW3", "TL1", "LW4"]);
 }
+
+/// Tables, indexes and triggers, with their SQL, whitespace-normalised.
+fn schema_objects(conn: &rusqlite::Connection) -> Vec<(String, String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+        .unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?))).unwrap();
+    rows.map(|r| {
+        let (kind, name, sql) = r.unwrap();
+        (kind, name, sql.split_whitespace().collect::<Vec<_>>().join(" "))
+    })
+    .collect()
+}
+
+#[test]
+fn an_upgraded_first_version_has_exactly_the_schema_of_a_new_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v1.fieldcode");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.fieldcode"), &old).unwrap();
+    let upgraded = Project::open(&old).unwrap();
+    let new = Project::create(dir.path().join("new.fieldcode")).unwrap();
+    let (a, b) = (schema_objects(upgraded.conn()), schema_objects(new.conn()));
+    assert!(a.iter().any(|o| o.1 == "coding_cache"), "the v2 step ran");
+    assert_eq!(a, b);
+}

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod analysis_cache;
 mod analysis_cli;
 mod analysis_reference;
 mod coding_cli;

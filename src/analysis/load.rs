@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 use crate::model::{CodeId, CodeNode, CoderId, CodingId, DocumentId, DocumentKind, ParticipantId, ReviewStatus};
+use crate::store::coding_cache::{self, CachedCoding};
 use crate::store::{Project, attributes, coders, codes, documents};
 
 /// "No index": a coding outside every turn, a document without the attribute, a root code.
@@ -102,30 +103,30 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Loads everything analysis needs from a project. Codings are read in two halves (by
-    /// document id) through two read-only connections on two threads while this one reads
-    /// documents, turns, attributes and the codebook.
+    /// Loads everything analysis needs from a project. The codings come from the per-document
+    /// cache ([`coding_cache`]), read through a second, read-only connection on another thread
+    /// while this one reads documents, turns, attributes and the codebook; documents whose
+    /// entry is missing (their codings changed since) are read from `coding` and re-cached.
     pub fn load(project: &Project) -> Result<Corpus> {
         let path = project.path();
         if !path.is_file() {
             return Corpus::load_conn(project.conn());
         }
-        let middle = middle_document(project.conn())?;
         std::thread::scope(|scope| {
-            let low = scope.spawn(|| load_raw_codings(&reader(path)?, i64::MIN..middle));
-            let high = scope.spawn(|| load_raw_codings(&reader(path)?, middle..i64::MAX));
+            let cached = scope.spawn(|| read_cache(&reader(path)?));
             let context = load_context(project.conn());
-            let stopped = || Error::invalid("the analysis loader stopped unexpectedly");
-            let mut raw = low.join().map_err(|_| stopped())??;
-            raw.append(high.join().map_err(|_| stopped())??);
-            Ok(assemble(context?, raw))
+            let cache = cached.join().map_err(|_| Error::invalid("the analysis loader stopped unexpectedly"))??;
+            let context = context?;
+            let raw = complete(project.conn(), &context.documents, cache)?;
+            Ok(assemble(context, raw))
         })
     }
 
     /// [`Corpus::load`] on a bare connection, on one thread.
     pub fn load_conn(conn: &Connection) -> Result<Corpus> {
         let context = load_context(conn)?;
-        Ok(assemble(context, load_raw_codings(conn, i64::MIN..i64::MAX)?))
+        let raw = complete(conn, &context.documents, read_cache(conn)?)?;
+        Ok(assemble(context, raw))
     }
 
     /// Code `c` followed by its ancestors when `rollup`, else just `c`.
@@ -301,14 +302,69 @@ struct RawCodings {
 }
 
 impl RawCodings {
-    fn append(&mut self, mut other: RawCodings) {
-        self.doc.append(&mut other.doc);
-        self.code.append(&mut other.code);
-        self.coder.append(&mut other.coder);
-        self.start.append(&mut other.start);
-        self.end.append(&mut other.end);
-        self.id.append(&mut other.id);
+    fn with_capacity(n: usize) -> RawCodings {
+        RawCodings {
+            doc: Vec::with_capacity(n),
+            code: Vec::with_capacity(n),
+            coder: Vec::with_capacity(n),
+            start: Vec::with_capacity(n),
+            end: Vec::with_capacity(n),
+            id: Vec::with_capacity(n),
+        }
     }
+
+    fn push(&mut self, doc: DocumentId, c: CachedCoding) {
+        self.doc.push(doc);
+        self.code.push(c.code);
+        self.coder.push(c.coder);
+        self.start.push(c.start);
+        self.end.push(c.end);
+        self.id.push(c.id);
+    }
+}
+
+/// The codings found in the cache, and the documents (sorted) whose entry was there and sound.
+struct Cached {
+    raw: RawCodings,
+    documents: Vec<DocumentId>,
+}
+
+fn read_cache(conn: &Connection) -> Result<Cached> {
+    let mut raw = RawCodings::with_capacity(capacity_hint(conn)?);
+    let mut documents = Vec::new();
+    coding_cache::read_all(conn, |doc, entry| {
+        if coding_cache::decode(entry, |c| raw.push(doc, c)) {
+            documents.push(doc);
+        }
+    })?;
+    documents.sort_unstable();
+    Ok(Cached { raw, documents })
+}
+
+/// Adds the codings of documents the cache did not cover, rebuilding their entries when the
+/// project can be written (else reading `coding` directly).
+fn complete(conn: &Connection, docs: &[DocInfo], mut cached: Cached) -> Result<RawCodings> {
+    let missing: Vec<DocumentId> =
+        docs.iter().map(|d| d.id).filter(|id| cached.documents.binary_search(id).is_err()).collect();
+    if missing.is_empty() {
+        return Ok(cached.raw);
+    }
+    let scan_all = missing.len() * 4 > docs.len();
+    let entries = match coding_cache::rebuild(conn, &missing, scan_all)? {
+        Some(entries) => entries,
+        None if scan_all => return load_raw_codings(conn),
+        None => coding_cache::read_documents(conn, &missing)?,
+    };
+    for (doc, codings) in entries {
+        codings.into_iter().for_each(|c| cached.raw.push(doc, c));
+    }
+    Ok(cached.raw)
+}
+
+/// The highest coding id, found without a scan: a good capacity hint.
+fn capacity_hint(conn: &Connection) -> Result<usize> {
+    let max_id: Option<i64> = conn.query_row("SELECT max(id) FROM coding", [], |r| r.get(0))?;
+    Ok(max_id.unwrap_or(0).clamp(0, 1 << 26) as usize)
 }
 
 /// A second, read-only connection to the project file for a loader thread.
@@ -321,37 +377,14 @@ fn reader(path: &std::path::Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// A document id that splits the codings into two halves of similar size (found from the index
-/// on `document_id` without a scan).
-fn middle_document(conn: &Connection) -> Result<i64> {
-    let (low, high): (Option<i64>, Option<i64>) =
-        conn.query_row("SELECT min(document_id), max(document_id) FROM coding", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(match (low, high) {
-        (Some(low), Some(high)) => low + (high - low) / 2 + 1,
-        _ => 0,
-    })
-}
-
-/// The codings whose document id lies in `documents`, in index order.
-fn load_raw_codings(conn: &Connection, documents: Range<i64>) -> Result<RawCodings> {
-    // The highest row id is found without a scan and is a good capacity hint.
-    let max_id: Option<i64> = conn.query_row("SELECT max(id) FROM coding", [], |r| r.get(0))?;
-    let n = max_id.unwrap_or(0).clamp(0, 1 << 26) as usize / 2;
-    let mut raw = RawCodings {
-        doc: Vec::with_capacity(n),
-        code: Vec::with_capacity(n),
-        coder: Vec::with_capacity(n),
-        start: Vec::with_capacity(n),
-        end: Vec::with_capacity(n),
-        id: Vec::with_capacity(n),
-    };
+/// Every coding, straight from the `coding` table (when the cache cannot be rebuilt).
+fn load_raw_codings(conn: &Connection) -> Result<RawCodings> {
+    let mut raw = RawCodings::with_capacity(capacity_hint(conn)?);
     // A scan of the covering (document, code, coder, start, end) index: ordering by the
     // (document_id, start) index costs a row lookup per coding, three times slower than scanning
     // and sorting in memory.
-    let mut stmt = conn.prepare(
-        "SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding WHERE document_id >= ?1 AND document_id < ?2",
-    )?;
-    let mut rows = stmt.query([documents.start, documents.end])?;
+    let mut stmt = conn.prepare("SELECT document_id, code_id, coder_id, start, \"end\", id FROM coding")?;
+    let mut rows = stmt.query([])?;
     // Raw column access: the schema declares every column INTEGER NOT NULL, so a non-integer
     // value can only come from a damaged file; it maps to an unknown row id / offset 0.
     let int = |r: &rusqlite::Row, i: usize| r.get_ref(i).ok().and_then(|v| v.as_i64().ok()).unwrap_or(-1);

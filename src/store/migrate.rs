@@ -12,10 +12,13 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The version a project created by this build has.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// `MIGRATIONS[i]` upgrades version `i + 1` to `i + 2`. Version 1 is the first shipped schema.
-const MIGRATIONS: &[&str] = &[];
+const MIGRATIONS: &[&str] = &[
+    // 1 -> 2: the per-document coding cache of the analysis loader.
+    include_str!("migrations/v2_coding_cache.sql"),
+];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION - 1);
 

@@ -7,6 +7,7 @@
 pub mod attributes;
 pub mod coders;
 pub mod codes;
+pub mod coding_cache;
 pub mod codings;
 pub mod documents;
 pub mod migrate;
