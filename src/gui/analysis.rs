@@ -141,7 +141,7 @@ impl Analysis {
         }
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let _ = tx.send(load_read_only(&path));
+            let _ = tx.send(load_from_file(&path));
             wake();
         });
         self.loading = Some(rx);
@@ -248,10 +248,16 @@ fn side_of(corpus: &Corpus, id: CodingId, text: &str, index: &crate::text::CharI
     })
 }
 
-fn load_read_only(path: &Path) -> Result<Corpus> {
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = rusqlite::Connection::open_with_flags(path, flags)
+/// Loads on the worker's own connection. It is opened for writing when the file allows, so the
+/// loader can refresh the coding cache (a short write the UI's connection waits for at most
+/// its busy timeout); a read-only file is analysed all the same.
+fn load_from_file(path: &Path) -> Result<Corpus> {
+    use rusqlite::OpenFlags;
+    let open = |flags: OpenFlags| rusqlite::Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX);
+    let conn = open(OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .or_else(|_| open(OpenFlags::SQLITE_OPEN_READ_ONLY))
         .map_err(|e| Error::invalid(format!("could not read {} for analysis: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_millis(250))?;
     Corpus::load_conn(&conn)
 }
 

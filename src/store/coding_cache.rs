@@ -28,6 +28,9 @@ pub struct CachedCoding {
     pub end: u32,
 }
 
+/// A document's codings, as read from `coding`.
+pub type Entry = (DocumentId, Vec<CachedCoding>);
+
 /// Packs codings (in any order) into an entry.
 pub fn encode(codings: &mut [CachedCoding]) -> Vec<u8> {
     codings.sort_unstable_by_key(|c| (c.start, c.end, c.id));
@@ -78,11 +81,7 @@ pub fn read_all(conn: &Connection, mut each: impl FnMut(DocumentId, &[u8])) -> R
 /// project cannot be written now (read-only, locked, or already inside a transaction); the caller
 /// then reads `coding` directly. `scan_all` reads the whole table once instead of per document,
 /// which is faster when most documents are missing.
-pub fn rebuild(
-    conn: &Connection,
-    documents: &[DocumentId],
-    scan_all: bool,
-) -> Result<Option<Vec<(DocumentId, Vec<CachedCoding>)>>> {
+pub fn rebuild(conn: &Connection, documents: &[DocumentId], scan_all: bool) -> Result<Option<Vec<Entry>>> {
     if conn.is_readonly(MAIN_DB)? || !conn.is_autocommit() {
         return Ok(None);
     }
@@ -102,7 +101,7 @@ pub fn rebuild(
 }
 
 /// The codings of each of `documents` (empty for a document without codings).
-pub fn read_documents(conn: &Connection, documents: &[DocumentId]) -> Result<Vec<(DocumentId, Vec<CachedCoding>)>> {
+pub fn read_documents(conn: &Connection, documents: &[DocumentId]) -> Result<Vec<Entry>> {
     let mut stmt =
         conn.prepare_cached("SELECT id, code_id, coder_id, start, \"end\" FROM coding WHERE document_id = ?1")?;
     let mut out = Vec::with_capacity(documents.len());
@@ -114,8 +113,8 @@ pub fn read_documents(conn: &Connection, documents: &[DocumentId]) -> Result<Vec
 }
 
 /// Like [`read_documents`], with one scan of the covering index instead of a lookup per coding.
-fn read_every_document(conn: &Connection, documents: &[DocumentId]) -> Result<Vec<(DocumentId, Vec<CachedCoding>)>> {
-    let mut out: Vec<(DocumentId, Vec<CachedCoding>)> = documents.iter().map(|&d| (d, Vec::new())).collect();
+fn read_every_document(conn: &Connection, documents: &[DocumentId]) -> Result<Vec<Entry>> {
+    let mut out: Vec<Entry> = documents.iter().map(|&d| (d, Vec::new())).collect();
     out.sort_unstable_by_key(|e| e.0);
     let mut stmt = conn.prepare("SELECT id, code_id, coder_id, start, \"end\", document_id FROM coding")?;
     let mut rows = stmt.query([])?;
