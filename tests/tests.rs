@@ -17,6 +17,7 @@ mod refi_roundtrip;
 mod team_agreement;
 mod team_cli;
 mod team_merge;
+mod team_resolve;
 mod team_support;
 
 #[cfg(feature = "gui")]
