@@ -14,9 +14,9 @@ use super::viewer::heading;
 use crate::model::{CodeId, Span};
 
 /// Width of one coder's stripe column.
-pub const COLUMN: f32 = 72.0;
+pub const COLUMN: f32 = 52.0;
 const STRIPE_WIDTH: f32 = 5.0;
-const SPEAKER_WIDTH: f32 = 120.0;
+const SPEAKER_WIDTH: f32 = 100.0;
 
 /// What painting needs from the view for one frame.
 pub struct StripeContext<'a> {
@@ -38,8 +38,10 @@ struct Placed {
 /// Draws the coder names over their columns, then the document; returns the offset clicked.
 pub fn document_ui(ui: &mut Ui, doc: &mut CompareDocument, cx: &StripeContext) -> Option<usize> {
     ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
         for name in cx.coders {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(COLUMN, 18.0), Sense::hover());
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(COLUMN, 18.0), Sense::hover());
+            response.on_hover_text(format!("{name}'s codings; tinted text marks where the coders differ"));
             ui.painter().text(
                 rect.left_center() + egui::vec2(4.0, 0.0),
                 Align2::LEFT_CENTER,
@@ -48,7 +50,6 @@ pub fn document_ui(ui: &mut Ui, doc: &mut CompareDocument, cx: &StripeContext) -
                 ui.visuals().strong_text_color(),
             );
         }
-        ui.weak("← each coder's codings; tinted text: where they differ");
     });
     let mut area = egui::ScrollArea::vertical().id_salt(("compare-text", doc.view.id)).auto_shrink(false);
     if let Some(offset) = cx.scroll_to {

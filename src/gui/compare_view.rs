@@ -25,14 +25,14 @@ pub fn compare_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font_si
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
     ui.separator();
-    egui::Panel::left("compare-agreement").resizable(true).default_size(430.0).show(ui, |ui| {
+    egui::Panel::left("compare-agreement").resizable(true).default_size(370.0).show(ui, |ui| {
         egui::ScrollArea::vertical().id_salt("compare-agreement-scroll").show(ui, |ui| {
             agreement_ui(ui, state, wb);
             ui.separator();
             documents_ui(ui, state, wb);
         });
     });
-    egui::Panel::right("compare-disagreements").resizable(true).default_size(380.0).show(ui, |ui| {
+    egui::Panel::right("compare-disagreements").resizable(true).default_size(340.0).show(ui, |ui| {
         egui::ScrollArea::vertical()
             .id_salt("compare-disagreements-scroll")
             .show(ui, |ui| disagreements_ui(ui, state, wb, actions));
