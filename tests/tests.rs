@@ -21,4 +21,6 @@ mod team_resolve;
 mod team_support;
 
 #[cfg(feature = "gui")]
+mod gui_compare;
+#[cfg(feature = "gui")]
 mod gui_flows;

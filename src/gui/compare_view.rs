@@ -152,8 +152,8 @@ fn disagreements_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, actio
         let selected = state.selected.as_ref() == Some(d);
         ui.horizontal(|ui| {
             chip(ui, wb.code_color(d.code_id));
-            ui.label(RichText::new(short(&d.code)).strong()).on_hover_text(&d.code);
-            ui.weak(format!("{}–{}", d.start, d.end));
+            let title = format!("{} · {}–{}", short(&d.code), d.start, d.end);
+            ui.label(RichText::new(title).strong()).on_hover_text(&d.code);
         });
         if ui.selectable_label(selected, excerpt(&d.excerpt)).clicked() {
             picked = Some(d.clone());
