@@ -155,3 +155,43 @@ fn accepting_a_coders_reading_gives_it_to_the_other_coder() {
     assert!(covered(&h, &d, &no).is_empty());
     assert_eq!(rosa_and_sam(&h), before);
 }
+
+#[test]
+fn the_unit_and_the_coders_chosen_change_what_is_computed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.get_by_label("Team").click();
+    h.run_steps(2);
+    h.get_by_label("Compare coders…").click();
+    h.run_steps(3);
+    h.get_by_value("char").click();
+    h.run_steps(2);
+    h.get_by_label("turn").click();
+    h.run_steps(3);
+    let request = AgreementRequest {
+        coders: vec!["rosa".into(), "sam".into()],
+        unit: fieldcode::team::Unit::Turn,
+        ..Default::default()
+    };
+    let expected = agreement(conn(&h), &request).unwrap();
+    assert_eq!(h.state().compare.as_ref().unwrap().report.as_ref(), Some(&expected));
+    assert!(h.query_by_label("Agreement (turn units)").is_some());
+    h.get_by_value("FG1-northfield").click();
+    h.run_steps(2);
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(3);
+    let doc = h.state().compare.as_ref().unwrap().doc.as_ref().expect("the picked document is shown");
+    assert_eq!(doc.view.name, "FN01-provider-office");
+    let id = doc.view.id;
+    let all = codings::for_document(conn(&h), id).unwrap();
+    let doc = h.state().compare.as_ref().unwrap().doc.as_ref().unwrap();
+    assert_eq!(doc.view.codings.len(), all.len(), "every coding here is rosa's or sam's");
+    for (coding, &(coder, _)) in doc.view.codings.iter().zip(&doc.lanes) {
+        assert_eq!(coding.coder, ["rosa", "sam"][coder], "each coding sits in its coder's column");
+    }
+    h.get_by_label("sam").click();
+    h.run_steps(3);
+    let state = h.state().compare.as_ref().unwrap();
+    assert!(state.report.is_none() && state.all.is_empty());
+    assert!(h.query_by_label("Tick at least two coders to compare.").is_some());
+}

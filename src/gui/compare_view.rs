@@ -199,15 +199,12 @@ fn document_panel_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font
     let differences: Vec<(Span, i64)> =
         state.in_document().iter().map(|d| (Span { start: d.start, end: d.end }, d.code_id)).collect();
     let selection = state.selected_span();
+    document_picker_ui(ui, state, wb);
     let scroll_to = state.scroll_to.take();
     let Some(doc) = state.doc.as_mut() else {
-        ui.centered_and_justified(|ui| ui.weak("Pick a document on the left."));
+        ui.centered_and_justified(|ui| ui.weak("Pick a document above or on the left."));
         return;
     };
-    ui.horizontal(|ui| {
-        ui.heading(&doc.view.name);
-        ui.weak(format!("{} codings by {}", doc.view.codings.len(), coders.join(", ")));
-    });
     let code_color = |id: i64| wb.code_color(id);
     let cx = StripeContext {
         coders: &coders,
@@ -223,6 +220,27 @@ fn document_panel_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font
         if let Some(d) = hit {
             state.selected = Some(d);
         }
+    }
+}
+
+/// Any document of the project can be shown, also one where the coders agree.
+fn document_picker_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
+    let mut picked = None;
+    ui.horizontal(|ui| {
+        let current = state.document.map_or_else(|| "choose a document".to_owned(), |d| wb.document_name(d));
+        egui::ComboBox::from_id_salt("compare-document").selected_text(current).width(220.0).show_ui(ui, |ui| {
+            for d in &wb.documents {
+                if ui.selectable_label(state.document == Some(d.id), &d.name).clicked() {
+                    picked = Some(d.id);
+                }
+            }
+        });
+        if let Some(doc) = &state.doc {
+            ui.weak(format!("{} codings by {}", doc.view.codings.len(), state.chosen().join(", ")));
+        }
+    });
+    if let Some(id) = picked {
+        state.set_document(id);
     }
 }
 
