@@ -33,17 +33,25 @@ sleep 1
 "$bin" demo "$work/demo.fieldcode" --no-gui >/dev/null
 mkdir -p "$out" "$work/home"
 
-# shot NAME WAIT_SECONDS [ENV=VALUE...] -- ARGS...: starts the app, waits, grabs the screen.
+# shot NAME WAIT_SECONDS [ENV=VALUE...] [CLICK="X Y"] -- ARGS...: starts the app, waits, clicks at
+# X Y when given (needs xdotool), grabs the screen.
 shot() {
     local name="$1" wait="$2"
     shift 2
     if [[ -n "${SHOTS:-}" && " $SHOTS " != *" $name "* ]]; then return; fi
-    local envs=()
-    while [[ $# -gt 0 && "$1" != "--" ]]; do envs+=("$1"); shift; done
+    local envs=() click=""
+    while [[ $# -gt 0 && "$1" != "--" ]]; do
+        case "$1" in CLICK=*) click="${1#CLICK=}" ;; *) envs+=("$1") ;; esac
+        shift
+    done
     shift
     (cd "$work" && env HOME="$work/home" DISPLAY="$display" "${envs[@]}" "$bin" "$@" >"$work/$name.log" 2>&1) &
     local app=$!
     sleep "$wait"
+    if [[ -n "$click" ]] && command -v xdotool >/dev/null; then
+        DISPLAY="$display" xdotool mousemove $click click 1
+        sleep 2
+    fi
     DISPLAY="$display" import -window root "$out/$name.png"
     kill "$app" 2>/dev/null || true
     wait "$app" 2>/dev/null || true
@@ -56,3 +64,4 @@ shot interview 6 FIELDCODE_OPEN_DOCUMENT=INT02-LW05 FIELDCODE_SHOW_CODE="${SHOT_
 shot field-note-dark 6 FIELDCODE_OPEN_DOCUMENT=FN03-client-home FIELDCODE_THEME=dark -- "$work/demo.fieldcode"
 shot shortcuts 5 FIELDCODE_START_WINDOW=shortcuts -- "$work/demo.fieldcode"
 shot analysis 8 FIELDCODE_START_WINDOW=analysis:provider -- "$work/demo.fieldcode"
+shot compare 8 FIELDCODE_START_WINDOW=compare:rosa,sam CLICK="1000 340" -- "$work/demo.fieldcode"

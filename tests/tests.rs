@@ -18,7 +18,10 @@ mod refi_roundtrip;
 mod team_agreement;
 mod team_cli;
 mod team_merge;
+mod team_resolve;
 mod team_support;
 
+#[cfg(feature = "gui")]
+mod gui_compare;
 #[cfg(feature = "gui")]
 mod gui_flows;

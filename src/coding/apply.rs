@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::command::Command;
 use super::recorder::Recorder;
-use super::{code_ops, coding_ops, history, memos};
+use super::{code_ops, coding_ops, coverage_ops, history, memos};
 use crate::error::Result;
 use crate::store::Project;
 
@@ -59,6 +59,7 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
         Command::DeleteCode { code, reassign_to } => code_ops::delete(rec, *code, *reassign_to),
         Command::AddCodings { coder, spans, memo } => coding_ops::add(rec, *coder, spans, memo.as_deref()),
         Command::RemoveCodings { codings } => coding_ops::remove(rec, codings),
+        Command::ResolveSpan { span, coded, uncoded } => coverage_ops::set_coverage(rec, *span, coded, uncoded),
         Command::Autocode { coder, rule, spans } => coding_ops::autocode(rec, *coder, rule, spans),
         Command::SetMemo { memo, target, title, body } => memos::set(rec, actor, *memo, *target, title, body),
         Command::DeleteMemo { memo } => memos::delete(rec, *memo),

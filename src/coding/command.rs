@@ -133,6 +133,14 @@ pub enum Command {
     RemoveCodings {
         codings: Vec<CodingId>,
     },
+    /// Makes one span of one code coded for the `coded` coders (one new coding each) and
+    /// uncoded for the `uncoded` coders (their codings of the code trimmed around it): how a
+    /// disagreement between coders is resolved in one step.
+    ResolveSpan {
+        span: SpanRef,
+        coded: Vec<CoderId>,
+        uncoded: Vec<CoderId>,
+    },
     /// The result of an autocode run: like `AddCodings`, recorded with the rule that found it.
     Autocode {
         coder: CoderId,
@@ -180,6 +188,7 @@ impl Command {
             Command::DeleteCode { .. } => "delete-code",
             Command::AddCodings { .. } => "add-codings",
             Command::RemoveCodings { .. } => "remove-codings",
+            Command::ResolveSpan { .. } => "resolve-span",
             Command::Autocode { .. } => "autocode",
             Command::SetMemo { .. } => "set-memo",
             Command::DeleteMemo { .. } => "delete-memo",

@@ -12,6 +12,7 @@ mod code_ops;
 mod coding_ops;
 pub mod command;
 mod compact;
+mod coverage_ops;
 pub mod history;
 pub mod memos;
 mod recorder;

@@ -91,6 +91,14 @@ pub enum Action {
     /// Export the shown matrices as CSV: through a file dialog, or next to the project without one.
     ExportMatrixDialog,
     ExportMatrix(PathBuf),
+    // Team
+    /// Show the compare-coders view (Team > Compare coders…).
+    ShowCompare,
+    /// Resolve one disagreement between coders, as one undoable step.
+    ResolveDisagreement {
+        disagreement: Box<crate::team::Disagreement>,
+        resolution: crate::team::Resolution,
+    },
     Undo,
     Redo,
     // Workbench
@@ -118,6 +126,7 @@ impl Action {
             ("Analysis: co-occurrence, crosstab, frequencies", Action::ShowAnalysis),
             ("Back to the document", Action::ShowDocument),
             ("Export the co-occurrence matrix as CSV", Action::ExportMatrixDialog),
+            ("Team: compare coders", Action::ShowCompare),
             ("Undo", Action::Undo),
             ("Redo", Action::Redo),
             ("Clear the selection", Action::ClearSelection),

@@ -8,6 +8,8 @@ use std::sync::mpsc::{Receiver, channel};
 use egui::{Context, Ui};
 
 use super::action::{Action, QUICK_KEYS, shortcuts};
+use super::compare_state::CompareState;
+use super::compare_view;
 use super::jobs::{self, Job, JobResult};
 use super::settings::{STORAGE_KEY, Settings};
 use super::viewer::ViewerContext;
@@ -52,6 +54,8 @@ pub struct WorkbenchApp {
     /// Where "Open the demo study" builds (or reopens) the demo: `./fieldcode-demo.fieldcode`,
     /// as `fieldcode demo` does.
     pub demo_path: PathBuf,
+    /// The compare-coders view, when it is shown in place of the document.
+    pub compare: Option<CompareState>,
     pending: Vec<Action>,
     dialog: Option<Receiver<Option<DialogAnswer>>>,
     applied_theme: Option<bool>,
@@ -68,6 +72,7 @@ impl WorkbenchApp {
             start: StartView::default(),
             confirm_delete: None,
             demo_path: PathBuf::from("fieldcode-demo.fieldcode"),
+            compare: None,
             pending: Vec::new(),
             dialog: None,
             applied_theme: None,
@@ -79,6 +84,7 @@ impl WorkbenchApp {
         self.settings.remember(project.path());
         match Workbench::new(project) {
             Ok(wb) => {
+                self.compare = None;
                 self.workbench = Some(wb);
                 self.message = None;
                 self.apply_start_view();
@@ -126,6 +132,11 @@ impl WorkbenchApp {
             egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, &self.settings, busy, actions));
             return;
         };
+        if let Some(state) = self.compare.as_mut() {
+            state.refresh(wb);
+            egui::CentralPanel::default().show(ui, |ui| compare_view::compare_ui(ui, state, wb, font_size, actions));
+            return;
+        }
         egui::Panel::left("documents")
             .resizable(true)
             .default_size(250.0)
@@ -283,7 +294,18 @@ impl WorkbenchApp {
 
     /// Applies one action. Coding changes go through [`edit::perform`].
     pub fn apply(&mut self, ctx: &Context, action: Action) {
+        if matches!(
+            action,
+            Action::ShowDocument
+                | Action::ShowAnalysis
+                | Action::OpenDocument(_)
+                | Action::JumpTo { .. }
+                | Action::CloseProject
+        ) {
+            self.compare = None;
+        }
         match action {
+            Action::ShowCompare => self.show_compare(&[]),
             Action::NewProjectDialog => self.dialog(ctx, || {
                 let file = rfd::FileDialog::new()
                     .add_filter("Fieldcode project", &["fieldcode"])
@@ -461,6 +483,11 @@ impl WorkbenchApp {
         match start.window.as_deref() {
             Some("shortcuts") => self.pending.push(Action::ShowShortcuts),
             Some("palette") => self.pending.push(Action::OpenPalette),
+            Some(w) if w.starts_with("compare") => {
+                let coders: Vec<String> =
+                    w.strip_prefix("compare:").unwrap_or("").split(',').map(str::to_owned).collect();
+                self.show_compare(&coders);
+            }
             Some(w) if w.starts_with("analysis") => {
                 let grouping = w.strip_prefix("analysis:").map(str::to_owned);
                 if let Some(wb) = &mut self.workbench {
@@ -469,6 +496,16 @@ impl WorkbenchApp {
                 self.pending.push(Action::ShowAnalysis);
             }
             _ => {}
+        }
+    }
+
+    /// Shows the compare-coders view, comparing `coders` (every coder when empty).
+    fn show_compare(&mut self, coders: &[String]) {
+        let Some(wb) = &self.workbench else { return };
+        let coders: Vec<String> = coders.iter().filter(|c| !c.trim().is_empty()).cloned().collect();
+        match CompareState::new(&wb.project, &coders) {
+            Ok(state) => self.compare = Some(state),
+            Err(err) => self.error(err.to_string()),
         }
     }
 

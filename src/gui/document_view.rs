@@ -140,7 +140,7 @@ fn index_by_paragraph(paragraphs: &[Span], codings: &[CodingRow]) -> Vec<Vec<u32
 }
 
 /// Assigns each coding the lowest column free at its start (codings are ordered by start).
-fn stripe_columns(codings: &[CodingRow]) -> Vec<u16> {
+pub fn stripe_columns(codings: &[CodingRow]) -> Vec<u16> {
     let mut column_ends: Vec<usize> = Vec::new();
     codings
         .iter()

@@ -30,6 +30,10 @@ pub fn perform(wb: &mut Workbench, coder: &str, action: &Action) -> Result<Strin
         Action::CreateCodeAndApply(name) => create_and_apply(wb, coder, name),
         Action::ApplyCode(code) => apply_code(wb, coder, *code),
         Action::Recode { coding, code } => recode(wb, coder, *coding, *code),
+        Action::ResolveDisagreement { disagreement, resolution } => {
+            let command = crate::team::resolution_command(project.conn(), disagreement, resolution)?;
+            Ok(coding::apply(project, coder, command)?.summary)
+        }
         other => {
             let command =
                 command_for(other).ok_or_else(|| Error::invalid(format!("{other:?} is not a coding change")))?;

@@ -44,6 +44,11 @@ pub fn show(ui: &mut Ui, has_project: bool, windows: &mut Windows, actions: &mut
                 ui.close();
             }
         });
+        ui.menu_button("Team", |ui| {
+            ui.add_enabled_ui(has_project, |ui| {
+                item(ui, "Compare coders…", Action::ShowCompare, actions);
+            });
+        });
         ui.menu_button("Help", |ui| {
             item(ui, "Keyboard shortcuts", Action::ShowShortcuts, actions);
         });

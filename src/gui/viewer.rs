@@ -106,7 +106,7 @@ fn layout(ui: &Ui, view: &DocumentView, i: usize, selection: Option<Span>, width
 }
 
 /// Paints the speaker label and time of a turn; returns the height used.
-fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 {
+pub(crate) fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 {
     let Some(Some(h)) = view.headings.get(i) else { return 0.0 };
     let painter = ui.painter();
     let strong = ui.visuals().strong_text_color();

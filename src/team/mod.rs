@@ -11,8 +11,10 @@ pub mod compare;
 pub mod intervals;
 pub mod merge;
 pub mod reliability;
+pub mod resolve;
 pub mod review;
 pub mod scope;
 
 pub use agreement::{AgreementReport, AgreementRequest, Unit, agreement};
 pub use compare::{Disagreement, DisagreementRequest, disagreements};
+pub use resolve::{Resolution, resolution_command};

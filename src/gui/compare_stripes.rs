@@ -1,0 +1,163 @@
+//! Painting the compared document: one stripe column per coder (that coder's codings as bars in
+//! their code colours, named at the top), then the speaker column and the text, in which the
+//! spans where the coders differ are tinted in their code's colour and the picked one is drawn
+//! selected. Like the main viewer it lays out only the paragraphs on screen.
+
+use std::sync::Arc;
+
+use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Ui};
+
+use super::compare_state::CompareDocument;
+use super::document_view::PARAGRAPH_GAP;
+use super::highlight::{Layer, Palette, paragraph_job};
+use super::viewer::heading;
+use crate::model::{CodeId, Span};
+
+/// Width of one coder's stripe column.
+pub const COLUMN: f32 = 52.0;
+const STRIPE_WIDTH: f32 = 5.0;
+const SPEAKER_WIDTH: f32 = 100.0;
+
+/// What painting needs from the view for one frame.
+pub struct StripeContext<'a> {
+    pub coders: &'a [String],
+    pub font_size: f32,
+    pub code_color: &'a dyn Fn(CodeId) -> Color32,
+    /// Spans where the coders differ, with their code.
+    pub differences: &'a [(Span, CodeId)],
+    pub selection: Option<Span>,
+    pub scroll_to: Option<usize>,
+}
+
+struct Placed {
+    index: usize,
+    pos: Pos2,
+    galley: Arc<Galley>,
+}
+
+/// Draws the coder names over their columns, then the document; returns the offset clicked.
+pub fn document_ui(ui: &mut Ui, doc: &mut CompareDocument, cx: &StripeContext) -> Option<usize> {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        for name in cx.coders {
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(COLUMN, 18.0), Sense::hover());
+            response.on_hover_text(format!("{name}'s codings; tinted text marks where the coders differ"));
+            ui.painter().text(
+                rect.left_center() + egui::vec2(4.0, 0.0),
+                Align2::LEFT_CENTER,
+                name,
+                FontId::proportional(13.0),
+                ui.visuals().strong_text_color(),
+            );
+        }
+    });
+    let mut area = egui::ScrollArea::vertical().id_salt(("compare-text", doc.view.id)).auto_shrink(false);
+    if let Some(offset) = cx.scroll_to {
+        let para = doc.view.paragraph_of(offset);
+        area = area.vertical_scroll_offset((doc.view.heights.top(para) - 40.0).max(0.0));
+    }
+    area.show_viewport(ui, |ui, viewport| paint(ui, viewport, doc, cx)).inner
+}
+
+fn paint(ui: &mut Ui, viewport: Rect, doc: &mut CompareDocument, cx: &StripeContext) -> Option<usize> {
+    let margin = cx.coders.len() as f32 * COLUMN + 8.0;
+    let speaker_w = if doc.view.headings.iter().any(Option::is_some) { SPEAKER_WIDTH } else { 0.0 };
+    let width = ui.available_width();
+    let text_w = (width - margin - speaker_w - 8.0).max(80.0);
+    let font = FontId::proportional(cx.font_size);
+    let row_h = ui.fonts_mut(|f| f.row_height(&font));
+    let lengths = doc.view.paragraphs.iter().map(|p| p.end - p.start);
+    doc.view.heights.prepare(text_w, row_h, cx.font_size * 0.5, lengths);
+    let origin = ui.max_rect().min;
+    ui.set_height(doc.view.heights.total());
+    ui.set_width(width);
+    let visuals = ui.visuals().clone();
+    let palette = Palette {
+        text: visuals.text_color(),
+        background: visuals.panel_fill,
+        selection: visuals.selection.bg_fill,
+        font,
+        code_color: cx.code_color,
+    };
+    column_rules(ui, origin, viewport, cx.coders.len());
+    let mut placed = Vec::new();
+    let mut i = doc.view.heights.index_at(viewport.min.y);
+    while i < doc.view.paragraphs.len() && doc.view.heights.top(i) < viewport.max.y {
+        let top = origin.y + doc.view.heights.top(i);
+        let galley = layout(ui, doc, i, cx, text_w, &palette);
+        let pos = Pos2::new(origin.x + margin + speaker_w, top);
+        let heading_h = heading(ui, &doc.view, i, Pos2::new(origin.x + margin, top), cx.font_size);
+        doc.view.heights.measure(i, galley.size().y.max(heading_h) + PARAGRAPH_GAP);
+        ui.put(
+            Rect::from_min_size(pos, galley.size()),
+            egui::Label::new(galley.clone()).selectable(false).sense(Sense::hover()),
+        );
+        stripes(ui, doc, i, origin.x, pos.y, &galley, cx);
+        placed.push(Placed { index: i, pos, galley });
+        i += 1;
+    }
+    if doc.view.heights.settle() {
+        ui.ctx().request_repaint();
+    }
+    let rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
+    let response = ui.interact(rect, ui.scope_id().with("compare-click"), Sense::click());
+    let pos = response.interact_pointer_pos().filter(|_| response.clicked())?;
+    offset_at(doc, &placed, pos)
+}
+
+/// Thin lines between the coder columns, so each coder's stripes read as one column.
+fn column_rules(ui: &Ui, origin: Pos2, viewport: Rect, coders: usize) {
+    let stroke = Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color);
+    for c in 1..=coders {
+        let x = origin.x + c as f32 * COLUMN - 2.0;
+        ui.painter().vline(x, (origin.y + viewport.min.y)..=(origin.y + viewport.max.y), stroke);
+    }
+}
+
+fn layout(ui: &Ui, doc: &CompareDocument, i: usize, cx: &StripeContext, width: f32, p: &Palette) -> Arc<Galley> {
+    let para = doc.view.paragraphs[i];
+    let clip = |s: Span| Span { start: s.start.max(para.start) - para.start, end: s.end.min(para.end) - para.start };
+    let layers: Vec<Layer> = cx
+        .differences
+        .iter()
+        .filter(|(s, _)| s.start < para.end && s.end > para.start)
+        .map(|&(s, code)| {
+            let s = clip(s);
+            Layer { start: s.start, end: s.end, code }
+        })
+        .collect();
+    let selection = cx.selection.filter(|s| s.start < para.end && s.end > para.start).map(clip);
+    ui.painter().layout_job(paragraph_job(doc.view.paragraph_text(i), &layers, selection, width, p))
+}
+
+/// Each coder's codings over paragraph `i`, as bars in that coder's column.
+fn stripes(ui: &Ui, doc: &CompareDocument, i: usize, left: f32, top: f32, galley: &Galley, cx: &StripeContext) {
+    let para = doc.view.paragraphs[i];
+    for &k in &doc.view.by_paragraph[i] {
+        let coding = &doc.view.codings[k as usize];
+        let (coder, lane) = doc.lanes[k as usize];
+        let lanes = doc.lane_counts.get(coder).copied().unwrap_or(1).max(1);
+        let step = ((COLUMN - 10.0) / lanes as f32).min(STRIPE_WIDTH + 2.0);
+        let y0 = if coding.start <= para.start {
+            0.0
+        } else {
+            galley.pos_from_cursor(egui::text::CCursor::new(coding.start - para.start)).min.y
+        };
+        let y1 = if coding.end >= para.end {
+            galley.size().y + PARAGRAPH_GAP
+        } else {
+            galley.pos_from_cursor(egui::text::CCursor::new(coding.end - para.start)).max.y
+        };
+        let x = left + coder as f32 * COLUMN + 4.0 + lane as f32 * step;
+        let rect = Rect::from_min_max(Pos2::new(x, top + y0), Pos2::new(x + (step - 1.0).max(1.0), top + y1));
+        ui.painter().rect_filled(rect, 1.0, (cx.code_color)(coding.code_id));
+    }
+}
+
+/// The document offset under a screen position, using the paragraphs drawn this frame.
+fn offset_at(doc: &CompareDocument, placed: &[Placed], pos: Pos2) -> Option<usize> {
+    let hit = placed.iter().rev().find(|p| pos.y >= p.pos.y)?;
+    let para = doc.view.paragraphs[hit.index];
+    let within = hit.galley.cursor_from_pos(pos - hit.pos).index.0;
+    Some((para.start + within).min(para.end))
+}
