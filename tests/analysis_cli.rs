@@ -215,6 +215,8 @@ fn frequencies_by_code_and_coder() {
 fn bad_input_is_refused_with_a_clear_message() {
     let scratch = Scratch::new();
     let project = study(&scratch);
+    // A first analysis fills the derived coding cache; after that, analysing writes nothing.
+    fieldcode(&["cooccur", s(&project)]).ok();
     let before = bytes(&project);
     let err = fieldcode(&["cooccur", s(&project), "--by", "colour"]).fails().stderr;
     assert!(err.contains("no attribute named \"colour\"") && err.contains("role, site"), "{err}");
