@@ -24,4 +24,6 @@ mod team_support;
 #[cfg(feature = "gui")]
 mod gui_compare;
 #[cfg(feature = "gui")]
+mod gui_drop;
+#[cfg(feature = "gui")]
 mod gui_flows;
