@@ -21,3 +21,5 @@ mod team_support;
 
 #[cfg(feature = "gui")]
 mod gui_flows;
+#[cfg(feature = "gui")]
+mod gui_panels;

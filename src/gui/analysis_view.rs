@@ -148,7 +148,11 @@ fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool,
         .response
         .rect
     });
-    chart_png::remember_rect(ui.ctx(), Chart::Heatmap, shown.inner.intersect(shown.inner_rect).intersect(ui.clip_rect()));
+    chart_png::remember_rect(
+        ui.ctx(),
+        Chart::Heatmap,
+        shown.inner.intersect(shown.inner_rect).intersect(ui.clip_rect()),
+    );
 }
 
 fn matrix_ui(

@@ -9,8 +9,8 @@ use egui::{Context, Ui};
 
 use super::action::{Action, QUICK_KEYS, shortcuts};
 use super::chart_png::{self, Chart};
-use super::panels::Panels;
 use super::jobs::{self, Job, JobResult};
+use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
 use super::viewer::ViewerContext;
 use super::windows::{self, Windows};
@@ -536,11 +536,17 @@ impl WorkbenchApp {
 
     fn search(&mut self, ctx: &Context, query: String, regex: bool, ignore_case: bool) {
         let Some(search) = &mut self.panels.search else { return };
-        search.searching = if regex { format!("/{query}/{}", if ignore_case { "i" } else { "" }) } else { query.clone() };
+        search.searching =
+            if regex { format!("/{query}/{}", if ignore_case { "i" } else { "" }) } else { query.clone() };
         self.start_read(ctx, format!("Searching for {query}"), jobs::search(query, regex, ignore_case), true);
     }
 
-    fn preview_autocode(&mut self, ctx: &Context, rule: crate::coding::autocode::Rule, unit: crate::coding::units::Unit) {
+    fn preview_autocode(
+        &mut self,
+        ctx: &Context,
+        rule: crate::coding::autocode::Rule,
+        unit: crate::coding::units::Unit,
+    ) {
         let Some(wb) = &self.workbench else { return };
         let documents = wb.documents.iter().map(|d| d.id).collect();
         let title = format!("Previewing {}", rule.describe(unit));

@@ -65,7 +65,9 @@ pub fn crop_png(image: &ColorImage, rect: Rect, pixels_per_point: f32) -> Result
     let (x0, x1) = (px(rect.min.x, width), px(rect.max.x, width));
     let (y0, y1) = (px(rect.min.y, height), px(rect.max.y, height));
     if x1 <= x0 || y1 <= y0 {
-        return Err(Error::invalid("the chart is not on screen; scroll it into view in the analysis view and try again"));
+        return Err(Error::invalid(
+            "the chart is not on screen; scroll it into view in the analysis view and try again",
+        ));
     }
     let cropped = image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0]);
     encode_png(&cropped)

@@ -65,7 +65,12 @@ pub fn describe_ui(ctx: &Context, draft: &mut Option<DescribeDraft>, wb: &Workbe
         .show(ctx, |ui| {
             field(ui, "Definition", "What the code means", &mut state.description);
             field(ui, "Inclusion criteria", "When to apply it", &mut state.inclusion);
-            field(ui, "Exclusion criteria", "When not to apply it (and which code to use instead)", &mut state.exclusion);
+            field(
+                ui,
+                "Exclusion criteria",
+                "When not to apply it (and which code to use instead)",
+                &mut state.exclusion,
+            );
             field(ui, "Example", "A typical excerpt", &mut state.example);
             ui.horizontal(|ui| {
                 let changed = !state.unchanged(code);

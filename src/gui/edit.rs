@@ -114,7 +114,11 @@ fn autocode(wb: &mut Workbench, coder: &str, rule: &str, spans: &[SpanRef]) -> R
     let coder_id = coders::id_for_name(wb.project.conn(), coder)?;
     let command = Command::Autocode { coder: coder_id, rule: rule.to_owned(), spans: spans.to_vec() };
     let applied = coding::apply(&mut wb.project, coder, command)?;
-    Ok(if applied.history_id.is_none() { "Every previewed span was already coded.".to_owned() } else { applied.summary })
+    Ok(if applied.history_id.is_none() {
+        "Every previewed span was already coded.".to_owned()
+    } else {
+        applied.summary
+    })
 }
 
 /// Tags the current codebook. A snapshot is a tag, not a command: it is not undone.

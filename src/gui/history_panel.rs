@@ -53,15 +53,14 @@ impl HistoryPanel {
 pub fn history_ui(ctx: &Context, panel: &mut Option<HistoryPanel>, actions: &mut Vec<Action>) {
     let Some(state) = panel.as_mut() else { return };
     let mut open = true;
-    egui::Window::new("History and snapshots")
-        .open(&mut open)
-        .default_width(620.0)
-        .default_height(560.0)
-        .show(ctx, |ui| {
+    egui::Window::new("History and snapshots").open(&mut open).default_width(620.0).default_height(560.0).show(
+        ctx,
+        |ui| {
             entries_ui(ui, state, actions);
             ui.separator();
             snapshots_ui(ui, state, actions);
-        });
+        },
+    );
     if !open {
         *panel = None;
     }
@@ -152,8 +151,12 @@ fn diff_ui(ui: &mut Ui, diff: &CodebookDiff) {
         lines.extend(diff.removed.iter().map(|c| format!("removed {} ({} codings)", c.path, c.codings)));
         lines.extend(diff.renamed.iter().map(|c| format!("renamed {} → {}", c.from_path, c.to_path)));
         lines.extend(diff.moved.iter().map(|c| format!("moved {} → {}", c.from_path, c.to_path)));
-        lines.extend(diff.merged.iter().map(|m| format!("merged {} into {} ({} codings)", m.from_path, m.into_path, m.codings)));
-        lines.extend(diff.split.iter().map(|s| format!("split {}: {} codings to {}", s.from_path, s.codings, s.new_path)));
+        lines.extend(
+            diff.merged.iter().map(|m| format!("merged {} into {} ({} codings)", m.from_path, m.into_path, m.codings)),
+        );
+        lines.extend(
+            diff.split.iter().map(|s| format!("split {}: {} codings to {}", s.from_path, s.codings, s.new_path)),
+        );
         lines.extend(
             diff.recounted.iter().map(|c| format!("{}: {} → {} codings", c.to_path, c.codings_before, c.codings_after)),
         );

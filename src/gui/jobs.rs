@@ -172,7 +172,10 @@ pub type ReadTask = Box<dyn FnOnce(&Connection, &Mutex<Progress>, &AtomicBool) -
 
 /// Runs a read-only task on a second connection to the project file, so the workbench keeps
 /// reading its own while it runs.
-pub fn read(project: PathBuf, task: ReadTask) -> impl FnOnce(&Mutex<Progress>, &AtomicBool) -> JobResult + Send + 'static {
+pub fn read(
+    project: PathBuf,
+    task: ReadTask,
+) -> impl FnOnce(&Mutex<Progress>, &AtomicBool) -> JobResult + Send + 'static {
     move |progress, cancel| match Project::open(&project) {
         Ok(p) => task(p.conn(), progress, cancel),
         Err(err) => JobResult::Cancelled(err.to_string()),

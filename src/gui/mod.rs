@@ -8,8 +8,8 @@
 pub mod action;
 pub mod analysis;
 mod analysis_view;
-pub mod chart_png;
 pub mod app;
+pub mod chart_png;
 mod codebook_panel;
 pub mod describe_dialog;
 pub mod document_view;

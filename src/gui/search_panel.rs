@@ -94,17 +94,16 @@ pub fn search_ui(
 ) {
     let Some(state) = panel.as_mut() else { return };
     let mut open = true;
-    egui::Window::new("Search and autocode")
-        .open(&mut open)
-        .default_width(560.0)
-        .default_height(560.0)
-        .show(ctx, |ui| {
+    egui::Window::new("Search and autocode").open(&mut open).default_width(560.0).default_height(560.0).show(
+        ctx,
+        |ui| {
             query_ui(ui, state, busy, actions);
             ui.separator();
             autocode_ui(ui, state, wb, busy, actions);
             ui.separator();
             hits_ui(ui, state, actions);
-        });
+        },
+    );
     if !open {
         *panel = None;
     }
@@ -114,7 +113,8 @@ fn query_ui(ui: &mut Ui, state: &mut SearchPanel, busy: bool, actions: &mut Vec<
     let mut submit = false;
     ui.horizontal(|ui| {
         let label = ui.label("Search for");
-        let hint = if state.regex { "a regular expression, e.g. wait(ing)? list" } else { "words, e.g. GP surgery, referr*" };
+        let hint =
+            if state.regex { "a regular expression, e.g. wait(ing)? list" } else { "words, e.g. GP surgery, referr*" };
         let edit = ui.add(egui::TextEdit::singleline(&mut state.query).hint_text(hint).desired_width(300.0));
         let edit = edit.labelled_by(label.id);
         submit = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
