@@ -56,3 +56,7 @@ shot interview 6 FIELDCODE_OPEN_DOCUMENT=INT02-LW05 FIELDCODE_SHOW_CODE="${SHOT_
 shot field-note-dark 6 FIELDCODE_OPEN_DOCUMENT=FN03-client-home FIELDCODE_THEME=dark -- "$work/demo.fieldcode"
 shot shortcuts 5 FIELDCODE_START_WINDOW=shortcuts -- "$work/demo.fieldcode"
 shot analysis 8 FIELDCODE_START_WINDOW=analysis:provider -- "$work/demo.fieldcode"
+shot describe 6 FIELDCODE_SHOW_CODE="Working in liminal spaces/Doors and badges" FIELDCODE_START_WINDOW=describe -- "$work/demo.fieldcode"
+shot memos 6 FIELDCODE_OPEN_DOCUMENT=FN01-provider-office FIELDCODE_SHOW_CODE="Working in liminal spaces/Doors and badges" FIELDCODE_START_WINDOW=memos -- "$work/demo.fieldcode"
+shot search 7 FIELDCODE_START_WINDOW="search:waiting list" -- "$work/demo.fieldcode"
+shot history 6 FIELDCODE_START_WINDOW="history:initial codebook" -- "$work/demo.fieldcode"

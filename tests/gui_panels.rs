@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use fieldcode::coding::{self, MemoTarget};
 use fieldcode::gui::{Action, Settings, WorkbenchApp};
 use fieldcode::model::CodeNode;

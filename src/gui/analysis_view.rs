@@ -294,6 +294,9 @@ fn frequency_ui(ui: &mut Ui, computed: &Computed) {
             }
         })
         .show(ui, |plot| plot.bar_chart(chart));
-    let rect = title.rect.union(shown.response.rect).intersect(ui.clip_rect());
+    // The plot's axes lie outside its response rect: take everything allocated since the title.
+    let bottom = ui.cursor().top().max(shown.response.rect.bottom());
+    let rect = Rect::from_min_max(title.rect.left_top(), egui::pos2(shown.response.rect.right(), bottom));
+    let rect = rect.intersect(ui.clip_rect());
     chart_png::remember_rect(ui.ctx(), Chart::Frequencies, rect);
 }

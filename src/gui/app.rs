@@ -536,6 +536,9 @@ impl WorkbenchApp {
 
     fn search(&mut self, ctx: &Context, query: String, regex: bool, ignore_case: bool) {
         let Some(search) = &mut self.panels.search else { return };
+        if search.query.trim().is_empty() {
+            search.query = query.clone();
+        }
         search.searching =
             if regex { format!("/{query}/{}", if ignore_case { "i" } else { "" }) } else { query.clone() };
         self.start_read(ctx, format!("Searching for {query}"), jobs::search(query, regex, ignore_case), true);
@@ -616,6 +619,27 @@ impl WorkbenchApp {
         match start.window.as_deref() {
             Some("shortcuts") => self.pending.push(Action::ShowShortcuts),
             Some("palette") => self.pending.push(Action::OpenPalette),
+            Some("memos") => self.pending.push(Action::ShowMemos),
+            Some(w) if w.starts_with("history") => {
+                self.pending.push(Action::ShowHistory);
+                if let Some(snapshot) = w.strip_prefix("history:") {
+                    self.pending.push(Action::DiffSnapshot(snapshot.to_owned()));
+                }
+            }
+            Some(w) if w.starts_with("search:") => {
+                let query = w.trim_start_matches("search:").to_owned();
+                self.pending.push(Action::ShowSearch);
+                self.pending.push(Action::Search { query, regex: false, ignore_case: true });
+            }
+            Some(w @ ("describe" | "split")) => {
+                if let Some(code) = start.code.as_ref().and_then(|p| wb.codes.iter().find(|c| &c.path == p)) {
+                    self.pending.push(if w == "split" {
+                        Action::SplitCodeDialog(code.id)
+                    } else {
+                        Action::DescribeCodeDialog(code.id)
+                    });
+                }
+            }
             Some(w) if w.starts_with("analysis") => {
                 let grouping = w.strip_prefix("analysis:").map(str::to_owned);
                 if let Some(wb) = &mut self.workbench {

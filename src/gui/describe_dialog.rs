@@ -58,11 +58,12 @@ pub fn describe_ui(ctx: &Context, draft: &mut Option<DescribeDraft>, wb: &Workbe
     };
     let mut open = true;
     let mut close = false;
-    egui::Window::new(format!("Describe {}", code.path))
+    egui::Window::new(format!("Describe “{}”", code.name))
         .id(egui::Id::unique("describe-dialog"))
         .open(&mut open)
         .default_width(460.0)
         .show(ctx, |ui| {
+            ui.weak(&code.path);
             field(ui, "Definition", "What the code means", &mut state.description);
             field(ui, "Inclusion criteria", "When to apply it", &mut state.inclusion);
             field(

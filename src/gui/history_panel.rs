@@ -11,6 +11,8 @@ use crate::error::Result;
 
 /// Height of one history row, for the virtualised list.
 const ROW_HEIGHT: f32 = 20.0;
+/// Characters of a summary shown in a row (all of it on hover).
+const SUMMARY_CHARS: usize = 90;
 
 #[derive(Debug, Default)]
 pub struct HistoryPanel {
@@ -95,19 +97,17 @@ fn entry_row(ui: &mut Ui, entry: &HistoryEntry) {
         ui.set_height(ROW_HEIGHT - ui.spacing().item_spacing.y);
         ui.monospace(entry.at.get(..19).unwrap_or(&entry.at).replace('T', " "));
         ui.label(&entry.actor);
-        let summary = egui::RichText::new(&entry.summary);
+        ui.weak(entry.state.as_str());
+        let short: String = entry.summary.chars().take(SUMMARY_CHARS).collect();
+        let more = if short.len() < entry.summary.len() { "…" } else { "" };
+        let summary = egui::RichText::new(format!("{short}{more}"));
         let summary = match entry.state {
             EntryState::Done => summary,
             EntryState::Undone => summary.strikethrough(),
             EntryState::Discarded => summary.strikethrough().weak(),
         };
-        ui.add(egui::Label::new(summary).truncate()).on_hover_text(format!(
-            "#{} {} — {}",
-            entry.id,
-            entry.kind,
-            entry.state.as_str()
-        ));
-        ui.weak(entry.state.as_str());
+        ui.add(egui::Label::new(summary).truncate())
+            .on_hover_text(format!("#{} {}: {}", entry.id, entry.kind, entry.summary));
     });
 }
 

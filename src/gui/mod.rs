@@ -101,7 +101,9 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
 }
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
-/// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it) pick what a freshly opened project shows, and `FIELDCODE_THEME`
+/// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it, `memos`,
+/// `history` or `history:SNAPSHOT` (compared with now), `search:QUERY`, and `describe` or `split` for the code of `FIELDCODE_SHOW_CODE`)
+/// pick what a freshly opened project shows, and `FIELDCODE_THEME`
 /// (`dark`/`light`) overrides the theme; the screenshot script uses them.
 fn start_view_from_env() -> StartView {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());

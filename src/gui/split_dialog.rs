@@ -46,11 +46,12 @@ pub fn split_ui(ctx: &Context, draft: &mut Option<SplitDraft>, wb: &Workbench, a
     };
     state.chosen.retain(|id| excerpts.iter().any(|e| e.coding == *id));
     let mut open = true;
-    egui::Window::new(format!("Split {}", code.path))
+    egui::Window::new(format!("Split “{}”", code.name))
         .id(egui::Id::unique("split-dialog"))
         .open(&mut open)
         .default_width(520.0)
         .show(ctx, |ui| {
+            ui.weak(format!("{}: the ticked codings move to a new code beside it.", code.path));
             ui.horizontal(|ui| {
                 let label = ui.label("New code name");
                 ui.add(egui::TextEdit::singleline(&mut state.name).hint_text("a sibling of this code"))
