@@ -235,6 +235,25 @@ fn a_regular_expression_search_honours_the_case_option() {
 }
 
 #[test]
+fn cancelling_a_search_frees_the_workbench_and_drops_its_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    open_menu(&mut h, "View", "Search and autocode");
+    h.state_mut().queue(Action::Search { query: "surgery".into(), regex: false, ignore_case: true });
+    h.state_mut().queue(Action::CancelJob);
+    h.run_steps(2);
+    assert!(!h.state().is_busy(), "Cancel lets go of the search at once");
+    assert_eq!(message(&h), "Search cancelled.");
+    std::thread::sleep(Duration::from_millis(300));
+    h.run_steps(3);
+    assert!(h.state().panels.search.as_ref().unwrap().hits.is_none(), "the dropped search shows nothing");
+    type_into(&mut h, "Search for", "surgery");
+    h.get_by_label("Search").click();
+    settle(&mut h);
+    assert!(h.state().panels.search.as_ref().unwrap().hits.is_some(), "a new search runs");
+}
+
+#[test]
 fn autocode_previews_then_applies_one_undoable_step() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());

@@ -57,6 +57,10 @@ pub fn split_ui(ctx: &Context, draft: &mut Option<SplitDraft>, wb: &Workbench, a
                 ui.add(egui::TextEdit::singleline(&mut state.name).hint_text("a sibling of this code"))
                     .labelled_by(label.id);
             });
+            let listed = wb.excerpts.as_ref().is_some_and(|(c, _)| *c == state.code);
+            if !listed && ui.button("List this code's excerpts again").clicked() {
+                actions.push(Action::ShowExcerpts(state.code));
+            }
             ui.weak(format!(
                 "Tick the codings that move to the new code ({} of {} ticked).",
                 state.chosen.len(),
