@@ -98,8 +98,9 @@ fn excerpt_row(ui: &mut Ui, excerpt: &Excerpt, chosen: &mut BTreeSet<CodingId>) 
     let text: String = excerpt.text.split_whitespace().collect::<Vec<_>>().join(" ");
     let text: String = text.chars().take(EXCERPT_CHARS).collect();
     let mut ticked = chosen.contains(&excerpt.coding);
-    let label = format!("{}: {text}", excerpt.document_name);
-    if ui.checkbox(&mut ticked, label).on_hover_text(format!("coded by {}", excerpt.coder)).changed() {
+    let label = format!("{} ({}): {text}", excerpt.document_name, excerpt.coder);
+    let hover = format!("characters {}–{}", excerpt.start, excerpt.end);
+    if ui.checkbox(&mut ticked, label).on_hover_text(hover).changed() {
         if ticked {
             chosen.insert(excerpt.coding);
         } else {
