@@ -10,6 +10,8 @@ use super::analysis::{Analysis, AnalysisOptions, Computed, cell_value};
 use super::chart_png::{self, Chart};
 use crate::analysis::{Corpus, GroupMatrix, Unit};
 
+/// Characters of a code name under a bar of the frequency chart.
+const AXIS_LABEL_CHARS: usize = 10;
 const CELL: egui::Vec2 = egui::Vec2 { x: 34.0, y: 22.0 };
 
 pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Action>) {
@@ -277,8 +279,16 @@ fn frequency_ui(ui: &mut Ui, computed: &Computed) {
         .enumerate()
         .map(|(i, f)| Bar::new(i as f64, f64::from(f.codings)).name(&f.key))
         .collect();
-    let names: Vec<String> =
-        computed.frequencies.iter().map(|f| f.key.rsplit('/').next().unwrap_or("").to_owned()).collect();
+    // Short axis labels: the plot drops labels wider than the space between bars (full names on hover).
+    let names: Vec<String> = computed
+        .frequencies
+        .iter()
+        .map(|f| {
+            let name = f.key.rsplit('/').next().unwrap_or("");
+            let short: String = name.chars().take(AXIS_LABEL_CHARS).collect();
+            if short.len() < name.len() { format!("{}…", short.trim_end()) } else { short }
+        })
+        .collect();
     let chart = BarChart::new("codings", bars).color(ui.visuals().selection.bg_fill);
     let shown = Plot::new("frequencies")
         .height(220.0)
