@@ -65,3 +65,8 @@ shot field-note-dark 6 FIELDCODE_OPEN_DOCUMENT=FN03-client-home FIELDCODE_THEME=
 shot shortcuts 5 FIELDCODE_START_WINDOW=shortcuts -- "$work/demo.fieldcode"
 shot analysis 8 FIELDCODE_START_WINDOW=analysis:provider -- "$work/demo.fieldcode"
 shot compare 8 FIELDCODE_START_WINDOW=compare:rosa,sam CLICK="1000 340" -- "$work/demo.fieldcode"
+shot describe 6 FIELDCODE_SHOW_CODE="Working in liminal spaces/Doors and badges" FIELDCODE_START_WINDOW=describe -- "$work/demo.fieldcode"
+shot split 6 FIELDCODE_SHOW_CODE="Working in liminal spaces/Doors and badges" FIELDCODE_START_WINDOW=split -- "$work/demo.fieldcode"
+shot memos 6 FIELDCODE_OPEN_DOCUMENT=FN01-provider-office FIELDCODE_SHOW_CODE="Working in liminal spaces/Doors and badges" FIELDCODE_START_WINDOW=memos -- "$work/demo.fieldcode"
+shot search 7 FIELDCODE_START_WINDOW="search:waiting list" -- "$work/demo.fieldcode"
+shot history 6 FIELDCODE_START_WINDOW="history:initial codebook" -- "$work/demo.fieldcode"

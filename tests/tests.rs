@@ -27,3 +27,5 @@ mod gui_compare;
 mod gui_drop;
 #[cfg(feature = "gui")]
 mod gui_flows;
+#[cfg(feature = "gui")]
+mod gui_panels;

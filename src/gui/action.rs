@@ -7,6 +7,10 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::chart_png::Chart;
+use crate::coding::autocode::Rule;
+use crate::coding::units::Unit;
+use crate::coding::{MemoId, MemoTarget, SpanRef};
 use crate::model::{CodeId, CodingId, DocumentId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +81,62 @@ pub enum Action {
     DeleteCode(CodeId),
     DismissDelete,
     ShowExcerpts(CodeId),
+    // Panels: describe and split a code, memos, search and autocode, history, chart export
+    /// Open the "Describe…" dialog of a code, prefilled with its definition.
+    DescribeCodeDialog(CodeId),
+    /// Set the definition fields that are given (`None` keeps a field as it is).
+    DescribeCode {
+        code: CodeId,
+        description: Option<String>,
+        inclusion: Option<String>,
+        exclusion: Option<String>,
+        example: Option<String>,
+    },
+    /// Open the "Split…" dialog of a code.
+    SplitCodeDialog(CodeId),
+    /// Move the chosen codings of `code` to a new sibling code `name`.
+    SplitCode {
+        code: CodeId,
+        name: String,
+        codings: Vec<CodingId>,
+    },
+    ShowMemos,
+    /// Create (`memo` is `None`) or edit a memo.
+    SaveMemo {
+        memo: Option<MemoId>,
+        target: MemoTarget,
+        title: String,
+        body: String,
+    },
+    DeleteMemo(MemoId),
+    ShowSearch,
+    /// Search the corpus on a worker thread (words through the index, or a regular expression).
+    Search {
+        query: String,
+        regex: bool,
+        ignore_case: bool,
+    },
+    /// Dry run of an autocode rule on a worker thread: the hits, nothing coded.
+    PreviewAutocode {
+        rule: Rule,
+        unit: Unit,
+    },
+    /// Code the previewed spans as one undoable step.
+    Autocode {
+        rule: String,
+        spans: Vec<SpanRef>,
+    },
+    ShowHistory,
+    /// Tag the current codebook with a name.
+    TakeSnapshot(String),
+    /// Compare a snapshot with the current codebook.
+    DiffSnapshot(String),
+    /// Save a chart of the analysis view as PNG: through a file dialog, or next to the project.
+    ExportChartDialog(Chart),
+    ExportChart {
+        chart: Chart,
+        path: PathBuf,
+    },
     // Analysis
     /// Show the analysis view in the centre.
     ShowAnalysis,
@@ -127,6 +187,11 @@ impl Action {
             ("Back to the document", Action::ShowDocument),
             ("Export the co-occurrence matrix as CSV", Action::ExportMatrixDialog),
             ("Team: compare coders", Action::ShowCompare),
+            ("Memos: project, document and code", Action::ShowMemos),
+            ("Search the corpus and autocode", Action::ShowSearch),
+            ("History, undo/redo and codebook snapshots", Action::ShowHistory),
+            ("Export the heatmap as PNG", Action::ExportChartDialog(Chart::Heatmap)),
+            ("Export the frequency chart as PNG", Action::ExportChartDialog(Chart::Frequencies)),
             ("Undo", Action::Undo),
             ("Redo", Action::Redo),
             ("Clear the selection", Action::ClearSelection),
@@ -162,6 +227,9 @@ pub fn shortcuts() -> Vec<Shortcut> {
         Shortcut { keys: ctrl(Key::Z), action: Action::Undo, what: "Undo the last change" },
         Shortcut { keys: ctrl_shift(Key::A), action: Action::ShowAnalysis, what: "Analysis view" },
         Shortcut { keys: ctrl(Key::K), action: Action::OpenPalette, what: "Command palette" },
+        Shortcut { keys: ctrl_shift(Key::F), action: Action::ShowSearch, what: "Search and autocode" },
+        Shortcut { keys: ctrl_shift(Key::M), action: Action::ShowMemos, what: "Memos" },
+        Shortcut { keys: ctrl_shift(Key::H), action: Action::ShowHistory, what: "History and snapshots" },
         Shortcut { keys: ctrl(Key::O), action: Action::OpenProjectDialog, what: "Open a project" },
         Shortcut { keys: ctrl(Key::N), action: Action::NewProjectDialog, what: "New project" },
         Shortcut { keys: ctrl(Key::I), action: Action::InVivo, what: "Code the selection in vivo" },

@@ -7,8 +7,11 @@ use egui::{Color32, Rect, Sense, Ui, vec2};
 
 use super::action::Action;
 use super::analysis::{Analysis, AnalysisOptions, Computed, cell_value};
+use super::chart_png::{self, Chart};
 use crate::analysis::{Corpus, GroupMatrix, Unit};
 
+/// Characters of a code name under a bar of the frequency chart.
+const AXIS_LABEL_CHARS: usize = 10;
 const CELL: egui::Vec2 = egui::Vec2 { x: 34.0, y: 22.0 };
 
 pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Action>) {
@@ -20,7 +23,14 @@ pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Actio
         if ui.button("Export matrix as CSV…").clicked() {
             actions.push(Action::ExportMatrixDialog);
         }
+        if ui.button("Export heatmap PNG…").clicked() {
+            actions.push(Action::ExportChartDialog(Chart::Heatmap));
+        }
+        if ui.button("Export chart PNG…").clicked() {
+            actions.push(Action::ExportChartDialog(Chart::Frequencies));
+        }
     });
+    chart_png::forget_rects(ui.ctx());
     if let Some(error) = &analysis.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
@@ -128,7 +138,7 @@ fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool,
         groups.len(),
         computed.selection.len()
     ));
-    egui::ScrollArea::horizontal().id_salt("matrices").auto_shrink([false, true]).show(ui, |ui| {
+    let shown = egui::ScrollArea::horizontal().id_salt("matrices").auto_shrink([false, true]).show(ui, |ui| {
         ui.horizontal_top(|ui| {
             for (i, group) in groups.iter().enumerate() {
                 if i > 0 {
@@ -136,8 +146,15 @@ fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool,
                 }
                 ui.vertical(|ui| matrix_ui(ui, corpus, computed, group, (jaccard, max), actions));
             }
-        });
+        })
+        .response
+        .rect
     });
+    chart_png::remember_rect(
+        ui.ctx(),
+        Chart::Heatmap,
+        shown.inner.intersect(shown.inner_rect).intersect(ui.clip_rect()),
+    );
 }
 
 fn matrix_ui(
@@ -255,17 +272,25 @@ fn crosstab_ui(ui: &mut Ui, computed: &Computed) {
 
 fn frequency_ui(ui: &mut Ui, computed: &Computed) {
     use egui_plot::{Bar, BarChart, Plot};
-    ui.strong("Codings per code");
+    let title = ui.strong("Codings per code");
     let bars: Vec<Bar> = computed
         .frequencies
         .iter()
         .enumerate()
         .map(|(i, f)| Bar::new(i as f64, f64::from(f.codings)).name(&f.key))
         .collect();
-    let names: Vec<String> =
-        computed.frequencies.iter().map(|f| f.key.rsplit('/').next().unwrap_or("").to_owned()).collect();
+    // Short axis labels: the plot drops labels wider than the space between bars (full names on hover).
+    let names: Vec<String> = computed
+        .frequencies
+        .iter()
+        .map(|f| {
+            let name = f.key.rsplit('/').next().unwrap_or("");
+            let short: String = name.chars().take(AXIS_LABEL_CHARS).collect();
+            if short.len() < name.len() { format!("{}…", short.trim_end()) } else { short }
+        })
+        .collect();
     let chart = BarChart::new("codings", bars).color(ui.visuals().selection.bg_fill);
-    Plot::new("frequencies")
+    let shown = Plot::new("frequencies")
         .height(220.0)
         .allow_zoom(false)
         .allow_drag(false)
@@ -279,4 +304,9 @@ fn frequency_ui(ui: &mut Ui, computed: &Computed) {
             }
         })
         .show(ui, |plot| plot.bar_chart(chart));
+    // The plot's axes lie outside its response rect: take everything allocated since the title.
+    let bottom = ui.cursor().top().max(shown.response.rect.bottom());
+    let rect = Rect::from_min_max(title.rect.left_top(), egui::pos2(shown.response.rect.right(), bottom));
+    let rect = rect.intersect(ui.clip_rect());
+    chart_png::remember_rect(ui.ctx(), Chart::Frequencies, rect);
 }

@@ -10,7 +10,9 @@ use egui::{Context, Ui};
 use super::action::{Action, QUICK_KEYS, shortcuts};
 use super::compare_state::CompareState;
 use super::compare_view;
+use super::chart_png::{self, Chart};
 use super::jobs::{self, Job, JobResult};
+use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
 use super::viewer::ViewerContext;
 use super::windows::{self, Windows};
@@ -32,6 +34,7 @@ enum DialogAnswer {
     New(PathBuf),
     Import(Vec<PathBuf>),
     Export(PathBuf),
+    ExportChart(Chart, PathBuf),
 }
 
 /// What to show once a project opens (used by the screenshot script).
@@ -56,9 +59,13 @@ pub struct WorkbenchApp {
     pub demo_path: PathBuf,
     /// The compare-coders view, when it is shown in place of the document.
     pub compare: Option<CompareState>,
+    /// Describe…, Split…, memos, search and autocode, history.
+    pub panels: Panels,
     pending: Vec<Action>,
     dialog: Option<Receiver<Option<DialogAnswer>>>,
     applied_theme: Option<bool>,
+    /// A chart PNG being cropped and written from the next screenshot.
+    chart_export: Option<Receiver<crate::error::Result<String>>>,
 }
 
 impl WorkbenchApp {
@@ -76,6 +83,8 @@ impl WorkbenchApp {
             pending: Vec::new(),
             dialog: None,
             applied_theme: None,
+            panels: Panels::default(),
+            chart_export: None,
         }
     }
 
@@ -86,6 +95,7 @@ impl WorkbenchApp {
             Ok(wb) => {
                 self.compare = None;
                 self.workbench = Some(wb);
+                self.panels = Panels::default();
                 self.message = None;
                 self.apply_start_view();
             }
@@ -108,6 +118,7 @@ impl WorkbenchApp {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
         self.poll_background();
+        self.sync_panels();
         self.take_dropped_files(&ctx);
         self.read_keys(&ctx);
         let mut actions = std::mem::take(&mut self.pending);
@@ -151,6 +162,7 @@ impl WorkbenchApp {
             egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, actions));
             return;
         }
+        chart_png::forget_rects(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| centre(ui, wb, font_size, actions));
     }
 
@@ -159,6 +171,7 @@ impl WorkbenchApp {
         windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
         windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
         if let Some(wb) = &self.workbench {
+            self.panels.show(ctx, wb, self.job.is_some(), actions);
             windows::show_inspector(ctx, wb, actions);
             if let Some(code) = self.confirm_delete {
                 confirm_delete(ctx, wb, code, actions);
@@ -223,6 +236,7 @@ impl WorkbenchApp {
     }
 
     fn poll_background(&mut self) {
+        self.poll_chart_export();
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             self.finish_job(result);
@@ -234,6 +248,7 @@ impl WorkbenchApp {
                 Some(DialogAnswer::New(path)) => self.pending.push(Action::CreateProject(path)),
                 Some(DialogAnswer::Import(paths)) => self.pending.push(Action::Import(paths)),
                 Some(DialogAnswer::Export(path)) => self.pending.push(Action::ExportMatrix(path)),
+                Some(DialogAnswer::ExportChart(chart, path)) => self.pending.push(Action::ExportChart { chart, path }),
                 None => {}
             }
         }
@@ -241,6 +256,18 @@ impl WorkbenchApp {
 
     fn finish_job(&mut self, result: JobResult) {
         match result {
+            JobResult::Searched(Ok(hits)) => {
+                if let Some(search) = &mut self.panels.search {
+                    search.hits = Some((std::mem::take(&mut search.searching), hits));
+                }
+            }
+            JobResult::Previewed(rule, unit, Ok(hits)) => {
+                if let Some(search) = &mut self.panels.search {
+                    search.preview = Some(super::search_panel::Preview { rule, unit, hits });
+                }
+            }
+            JobResult::Searched(Err(err)) | JobResult::Previewed(_, _, Err(err)) => self.error(err.to_string()),
+            JobResult::Cancelled(line) => self.info(line),
             JobResult::Opened(Ok(project)) => self.show_project(project),
             JobResult::Opened(Err(err)) => self.error(err.to_string()),
             JobResult::Imported(lines) => {
@@ -329,10 +356,16 @@ impl WorkbenchApp {
                 let path = std::path::absolute(&self.demo_path).unwrap_or_else(|_| self.demo_path.clone());
                 self.start_job(ctx, "Opening the demo study".into(), jobs::demo(path));
             }
-            Action::CloseProject => self.workbench = None,
+            Action::CloseProject => {
+                self.workbench = None;
+                self.panels = Panels::default();
+            }
             Action::Import(paths) => self.import(ctx, paths),
             Action::CancelJob => {
-                if let Some(job) = &self.job {
+                if self.job.as_ref().is_some_and(jobs::Job::detaches_on_cancel) {
+                    self.job = None;
+                    self.info("Search cancelled.");
+                } else if let Some(job) = &self.job {
                     job.cancel();
                 }
             }
@@ -348,6 +381,10 @@ impl WorkbenchApp {
             Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Action::ExportMatrixDialog => self.export_dialog(ctx),
             Action::ExportMatrix(path) => self.export_matrix(&path),
+            Action::ExportChartDialog(chart) => self.export_chart_dialog(ctx, chart),
+            Action::ExportChart { chart, path } => self.export_chart(ctx, chart, path),
+            Action::Search { query, regex, ignore_case } => self.search(ctx, query, regex, ignore_case),
+            Action::PreviewAutocode { rule, unit } => self.preview_autocode(ctx, rule, unit),
             Action::AskDeleteCode(code) => self.confirm_delete = Some(code),
             Action::DismissDelete => self.confirm_delete = None,
             other => self.apply_to_project(other),
@@ -432,6 +469,29 @@ impl WorkbenchApp {
                 wb.finder_focus = true;
                 Ok(())
             }
+            Action::DescribeCodeDialog(code) => {
+                self.panels.describe = wb.code(code).map(super::describe_dialog::DescribeDraft::of);
+                Ok(())
+            }
+            Action::SplitCodeDialog(code) => wb.show_excerpts(code).map(|()| {
+                self.panels.split = Some(super::split_dialog::SplitDraft::new(code));
+            }),
+            Action::ShowMemos => {
+                self.panels.memos.get_or_insert_with(Default::default);
+                Ok(())
+            }
+            Action::ShowSearch => {
+                self.panels.search.get_or_insert_with(super::search_panel::SearchPanel::new);
+                Ok(())
+            }
+            Action::ShowHistory => super::history_panel::HistoryPanel::new(wb.project.conn()).map(|panel| {
+                self.panels.history = Some(panel);
+            }),
+            Action::DiffSnapshot(name) => crate::coding::snapshot::diff(wb.project.conn(), &name, None).map(|diff| {
+                if let Some(history) = &mut self.panels.history {
+                    history.diff = Some(diff);
+                }
+            }),
             Action::QuickCode(slot) => match wb.quick.get(slot) {
                 Some(&code) => return self.apply_to_project(Action::ApplyCode(code)),
                 None => Ok(()),
@@ -461,10 +521,108 @@ impl WorkbenchApp {
                 if let Action::ApplyCode(code) = action {
                     wb.used(code);
                 }
+                self.panels.changed(&action);
                 self.info(summary);
             }
             Err(err) => self.error(err.to_string()),
         }
+    }
+
+    /// Re-reads what the open panels show, after a change or when the document or code changed.
+    fn sync_panels(&mut self) {
+        let Some(wb) = &self.workbench else { return };
+        if let Err(err) = self.panels.sync(wb) {
+            self.error(err.to_string());
+        }
+    }
+
+    /// Runs a read-only task on a worker thread with its own connection; an in-memory project
+    /// (which a second connection cannot see) is read on this thread.
+    fn start_read(&mut self, ctx: &Context, title: String, task: jobs::ReadTask, detach: bool) {
+        let Some(wb) = &self.workbench else { return };
+        if self.job.is_some() {
+            self.error("Another task is still running; wait for it or cancel it first.");
+            return;
+        }
+        let path = wb.project.path().to_path_buf();
+        if path == std::path::Path::new(":memory:") {
+            let result = task(wb.project.conn(), &Default::default(), &Default::default());
+            self.finish_job(result);
+            return;
+        }
+        self.start_job(ctx, title, jobs::read(path, task));
+        if detach {
+            self.job = self.job.take().map(jobs::Job::detached_on_cancel);
+        }
+    }
+
+    fn search(&mut self, ctx: &Context, query: String, regex: bool, ignore_case: bool) {
+        let Some(search) = &mut self.panels.search else { return };
+        if search.query.trim().is_empty() {
+            search.query = query.clone();
+        }
+        search.searching =
+            if regex { format!("/{query}/{}", if ignore_case { "i" } else { "" }) } else { query.clone() };
+        self.start_read(ctx, format!("Searching for {query}"), jobs::search(query, regex, ignore_case), true);
+    }
+
+    fn preview_autocode(
+        &mut self,
+        ctx: &Context,
+        rule: crate::coding::autocode::Rule,
+        unit: crate::coding::units::Unit,
+    ) {
+        let Some(wb) = &self.workbench else { return };
+        let documents = wb.documents.iter().map(|d| d.id).collect();
+        let title = format!("Previewing {}", rule.describe(unit));
+        self.start_read(ctx, title, jobs::preview(documents, rule, unit), false);
+    }
+
+    /// Asks where to save a chart; without a display it is written next to the project.
+    fn export_chart_dialog(&mut self, ctx: &Context, chart: Chart) {
+        let Some(wb) = &self.workbench else { return };
+        let default = beside_project(wb.project.path(), chart.file_suffix(), "png");
+        if !super::has_display() {
+            self.pending.push(Action::ExportChart { chart, path: default });
+            return;
+        }
+        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.dialog(ctx, move || {
+            let file = rfd::FileDialog::new().add_filter("PNG image", &["png"]).set_file_name(name).save_file()?;
+            Some(DialogAnswer::ExportChart(chart, file))
+        });
+    }
+
+    /// Asks egui for a screenshot of the next frame; its callback crops the chart and writes it.
+    fn export_chart(&mut self, ctx: &Context, chart: Chart, path: PathBuf) {
+        let Some(rect) = chart_png::rect_of(ctx, chart) else {
+            self.error(format!(
+                "Open the analysis view (View > Analysis) with the {} on screen first; it is saved as shown.",
+                chart.title()
+            ));
+            return;
+        };
+        let pixels_per_point = ctx.pixels_per_point();
+        let (tx, rx) = channel();
+        let waker = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let _ = tx.send(chart_png::save(&image, rect, pixels_per_point, chart, &path));
+            waker.request_repaint();
+        });
+        self.chart_export = Some(rx);
+    }
+
+    fn poll_chart_export(&mut self) {
+        let Some(rx) = &self.chart_export else { return };
+        match rx.try_recv() {
+            Ok(Ok(line)) => self.info(line),
+            Ok(Err(err)) => self.error(err.to_string()),
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.error("The window could not be captured, so the chart was not saved.")
+            }
+        }
+        self.chart_export = None;
     }
 
     fn apply_start_view(&mut self) {
@@ -487,6 +645,27 @@ impl WorkbenchApp {
                 let coders: Vec<String> =
                     w.strip_prefix("compare:").unwrap_or("").split(',').map(str::to_owned).collect();
                 self.show_compare(&coders);
+            }
+            Some("memos") => self.pending.push(Action::ShowMemos),
+            Some(w) if w.starts_with("history") => {
+                self.pending.push(Action::ShowHistory);
+                if let Some(snapshot) = w.strip_prefix("history:") {
+                    self.pending.push(Action::DiffSnapshot(snapshot.to_owned()));
+                }
+            }
+            Some(w) if w.starts_with("search:") => {
+                let query = w.trim_start_matches("search:").to_owned();
+                self.pending.push(Action::ShowSearch);
+                self.pending.push(Action::Search { query, regex: false, ignore_case: true });
+            }
+            Some(w @ ("describe" | "split")) => {
+                if let Some(code) = start.code.as_ref().and_then(|p| wb.codes.iter().find(|c| &c.path == p)) {
+                    self.pending.push(if w == "split" {
+                        Action::SplitCodeDialog(code.id)
+                    } else {
+                        Action::DescribeCodeDialog(code.id)
+                    });
+                }
             }
             Some(w) if w.starts_with("analysis") => {
                 let grouping = w.strip_prefix("analysis:").map(str::to_owned);
@@ -540,6 +719,13 @@ fn matrix_path(project: &std::path::Path) -> PathBuf {
     let stem = project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
     let stem = if stem == ":memory:" { "project".to_owned() } else { stem };
     project.with_file_name(format!("{stem}-cooccurrence.csv"))
+}
+
+/// `study-SUFFIX.EXT` beside `study.fieldcode` (in the current folder for an in-memory project).
+fn beside_project(project: &std::path::Path, suffix: &str, ext: &str) -> PathBuf {
+    let stem = project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
+    let stem = if stem == ":memory:" { "project".to_owned() } else { stem };
+    project.with_file_name(format!("{stem}-{suffix}.{ext}"))
 }
 
 fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {

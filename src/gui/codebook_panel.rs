@@ -1,5 +1,5 @@
 //! The right panel: the codebook tree with colour chips and coding counts, a box to add codes,
-//! per-code context menus (rename, recolour, merge, move, delete), drag-and-drop to re-parent,
+//! per-code context menus (describe, split, rename, recolour, merge, move, delete), drag-and-drop to re-parent,
 //! and the coded excerpts of the chosen code (each jumps to its text).
 
 use egui::{Color32, Sense, Ui, vec2};
@@ -137,6 +137,14 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
         .unwrap_or_else(|| MenuState { rename: code.name.clone(), color: super::highlight::parse_color(&code.color) });
     if ui.button("Show coded excerpts").clicked() {
         actions.push(Action::ShowExcerpts(code.id));
+        ui.close();
+    }
+    if ui.button("Describe…").clicked() {
+        actions.push(Action::DescribeCodeDialog(code.id));
+        ui.close();
+    }
+    if code.codings > 0 && ui.button("Split…").clicked() {
+        actions.push(Action::SplitCodeDialog(code.id));
         ui.close();
     }
     ui.separator();

@@ -34,6 +34,8 @@ pub fn perform(wb: &mut Workbench, coder: &str, action: &Action) -> Result<Strin
             let command = crate::team::resolution_command(project.conn(), disagreement, resolution)?;
             Ok(coding::apply(project, coder, command)?.summary)
         }
+        Action::Autocode { rule, spans } => autocode(wb, coder, rule, spans),
+        Action::TakeSnapshot(name) => take_snapshot(wb, name),
         other => {
             let command =
                 command_for(other).ok_or_else(|| Error::invalid(format!("{other:?} is not a coding change")))?;
@@ -55,6 +57,20 @@ fn command_for(action: &Action) -> Option<Command> {
         Action::MoveCode { code, parent } => Command::MoveCode { code: *code, parent: *parent },
         Action::DeleteCode(code) => Command::DeleteCode { code: *code, reassign_to: None },
         Action::SetStatus { code, status } => Command::SetStatus { code: *code, status: *status },
+        Action::DescribeCode { code, description, inclusion, exclusion, example } => Command::DescribeCode {
+            code: *code,
+            description: description.clone(),
+            inclusion: inclusion.clone(),
+            exclusion: exclusion.clone(),
+            example: example.clone(),
+        },
+        Action::SplitCode { code, name, codings } => {
+            Command::SplitCode { code: *code, name: name.clone(), codings: codings.clone() }
+        }
+        Action::SaveMemo { memo, target, title, body } => {
+            Command::SetMemo { memo: *memo, target: *target, title: title.clone(), body: body.clone() }
+        }
+        Action::DeleteMemo(memo) => Command::DeleteMemo { memo: *memo },
         _ => return None,
     })
 }
@@ -92,6 +108,27 @@ fn create_and_apply(wb: &mut Workbench, coder: &str, name: &str) -> Result<Strin
     apply_code(wb, coder, code)?;
     wb.used(code);
     Ok(format!("{}; applied to the selection", created.summary))
+}
+
+/// Codes the spans of an autocode preview as one undoable command.
+fn autocode(wb: &mut Workbench, coder: &str, rule: &str, spans: &[SpanRef]) -> Result<String> {
+    if spans.is_empty() {
+        return Err(Error::invalid("the preview found nothing to code; change the query and preview again"));
+    }
+    let coder_id = coders::id_for_name(wb.project.conn(), coder)?;
+    let command = Command::Autocode { coder: coder_id, rule: rule.to_owned(), spans: spans.to_vec() };
+    let applied = coding::apply(&mut wb.project, coder, command)?;
+    Ok(if applied.history_id.is_none() {
+        "Every previewed span was already coded.".to_owned()
+    } else {
+        applied.summary
+    })
+}
+
+/// Tags the current codebook. A snapshot is a tag, not a command: it is not undone.
+fn take_snapshot(wb: &mut Workbench, name: &str) -> Result<String> {
+    let info = coding::snapshot::take(wb.project.conn(), name)?;
+    Ok(format!("Took snapshot {:?} of the codebook ({} codes).", info.name, info.codes))
 }
 
 /// Recoding keeps the span and coder: the old coding is removed and the new code applied, as

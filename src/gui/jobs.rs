@@ -7,7 +7,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 
+use rusqlite::Connection;
+
 use crate::Project;
+use crate::coding::autocode::{self, Hit, Rule, Scope};
+use crate::coding::search::{self, SearchHit};
+use crate::coding::units::Unit;
 use crate::error::Result;
 use crate::import::{ImportOptions, ImportOutcome, import_paths};
 
@@ -17,6 +22,12 @@ pub enum JobResult {
     Opened(Result<Project>),
     /// One line per imported, skipped or failed file.
     Imported(Vec<String>),
+    /// Corpus search hits (the search panel).
+    Searched(Result<Vec<SearchHit>>),
+    /// An autocode dry run: the rule and unit it ran with, and its hits.
+    Previewed(Rule, Unit, Result<Vec<Hit>>),
+    /// The task stopped on Cancel; the line says so.
+    Cancelled(String),
 }
 
 /// Progress shared with the worker: fraction done (0..=1, or `None` when unknown) and a message.
@@ -31,6 +42,7 @@ pub struct Job {
     progress: Arc<Mutex<Progress>>,
     cancel: Arc<AtomicBool>,
     result: Receiver<JobResult>,
+    detach_on_cancel: bool,
 }
 
 impl Job {
@@ -49,7 +61,18 @@ impl Job {
             let _ = tx.send(result);
             wake();
         });
-        Job { title: title.into(), progress, cancel, result: rx }
+        Job { title: title.into(), progress, cancel, result: rx, detach_on_cancel: false }
+    }
+
+    /// Marks a read-only job whose worker cannot stop part-way: Cancel lets go of it at once
+    /// (its result is dropped) instead of waiting for it.
+    pub fn detached_on_cancel(mut self) -> Job {
+        self.detach_on_cancel = true;
+        self
+    }
+
+    pub fn detaches_on_cancel(&self) -> bool {
+        self.detach_on_cancel
     }
 
     pub fn progress(&self) -> Progress {
@@ -142,4 +165,54 @@ fn describe(outcome: &ImportOutcome) -> String {
         ImportOutcome::Skipped { path, reason } => format!("Skipped {}: {reason}", path.display()),
         ImportOutcome::Failed { error, .. } => format!("Failed: {error}"),
     }
+}
+
+/// A read-only task on a connection, reporting progress and watching the cancel flag.
+pub type ReadTask = Box<dyn FnOnce(&Connection, &Mutex<Progress>, &AtomicBool) -> JobResult + Send>;
+
+/// Runs a read-only task on a second connection to the project file, so the workbench keeps
+/// reading its own while it runs.
+pub fn read(
+    project: PathBuf,
+    task: ReadTask,
+) -> impl FnOnce(&Mutex<Progress>, &AtomicBool) -> JobResult + Send + 'static {
+    move |progress, cancel| match Project::open(&project) {
+        Ok(p) => task(p.conn(), progress, cancel),
+        Err(err) => JobResult::Cancelled(err.to_string()),
+    }
+}
+
+/// Searches the corpus for words (through the word index) or a regular expression.
+pub fn search(query: String, regex: bool, ignore_case: bool) -> ReadTask {
+    Box::new(move |conn, progress, _| {
+        set(progress, None, format!("Searching for {query}"));
+        let hits = if regex { search::regex(conn, &query, ignore_case) } else { search::words(conn, &query) };
+        JobResult::Searched(hits)
+    })
+}
+
+/// Documents searched per step of an autocode preview (progress and cancel are checked between steps).
+const PREVIEW_BATCH: usize = 20;
+
+/// An autocode dry run over the documents, a batch at a time.
+pub fn preview(documents: Vec<crate::model::DocumentId>, rule: Rule, unit: Unit) -> ReadTask {
+    Box::new(move |conn, progress, cancel| {
+        if let Err(err) = rule.compile() {
+            return JobResult::Previewed(rule, unit, Err(err));
+        }
+        let mut hits = Vec::new();
+        for (n, batch) in documents.chunks(PREVIEW_BATCH).enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                return JobResult::Cancelled("Autocode preview cancelled.".into());
+            }
+            let done = n * PREVIEW_BATCH;
+            set(progress, Some(done as f32 / documents.len().max(1) as f32), format!("{done} documents searched"));
+            let scope = Scope { documents: batch.to_vec(), ..Scope::default() };
+            match autocode::find_hits(conn, &rule, &scope, unit) {
+                Ok(found) => hits.extend(found),
+                Err(err) => return JobResult::Previewed(rule, unit, Err(err)),
+            }
+        }
+        JobResult::Previewed(rule, unit, Ok(hits))
+    })
 }

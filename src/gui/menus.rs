@@ -3,6 +3,7 @@
 use egui::Ui;
 
 use super::action::Action;
+use super::chart_png::Chart;
 use super::windows::Windows;
 
 pub fn show(ui: &mut Ui, has_project: bool, windows: &mut Windows, actions: &mut Vec<Action>) {
@@ -34,6 +35,12 @@ pub fn show(ui: &mut Ui, has_project: bool, windows: &mut Windows, actions: &mut
                 item(ui, "Analysis", Action::ShowAnalysis, actions);
                 item(ui, "Document", Action::ShowDocument, actions);
                 item(ui, "Export the matrix as CSV…", Action::ExportMatrixDialog, actions);
+                item(ui, "Export the heatmap as PNG…", Action::ExportChartDialog(Chart::Heatmap), actions);
+                item(ui, "Export the frequency chart as PNG…", Action::ExportChartDialog(Chart::Frequencies), actions);
+                ui.separator();
+                item(ui, "Memos", Action::ShowMemos, actions);
+                item(ui, "Search and autocode", Action::ShowSearch, actions);
+                item(ui, "History and snapshots", Action::ShowHistory, actions);
             });
             ui.separator();
             item(ui, "Switch light/dark theme", Action::ToggleTheme, actions);

@@ -9,18 +9,25 @@ pub mod action;
 pub mod analysis;
 mod analysis_view;
 pub mod app;
+pub mod chart_png;
 mod codebook_panel;
 pub mod compare_state;
 mod compare_stripes;
 mod compare_view;
+pub mod describe_dialog;
 pub mod document_view;
 mod documents_panel;
 mod edit;
 pub mod highlight;
+pub mod history_panel;
 pub mod jobs;
+pub mod memos_panel;
 mod menus;
+pub mod panels;
 mod quick_bar;
+pub mod search_panel;
 pub mod settings;
+pub mod split_dialog;
 mod status_bar;
 pub mod viewer;
 mod welcome;
@@ -97,7 +104,9 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
 }
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
-/// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it) pick what a freshly opened project shows, and `FIELDCODE_THEME`
+/// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it, `memos`,
+/// `history` or `history:SNAPSHOT` (compared with now), `search:QUERY`, and `describe` or `split` for the code of `FIELDCODE_SHOW_CODE`)
+/// pick what a freshly opened project shows, and `FIELDCODE_THEME`
 /// (`dark`/`light`) overrides the theme; the screenshot script uses them.
 fn start_view_from_env() -> StartView {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());

@@ -100,6 +100,7 @@ fn palette_entries(wb: Option<&Workbench>) -> Vec<(String, Action)> {
                 entries.push((format!("Apply code: {}", code.path), Action::ApplyCode(code.id)));
             }
             entries.push((format!("Show excerpts: {}", code.path), Action::ShowExcerpts(code.id)));
+            entries.push((format!("Describe code: {}", code.path), Action::DescribeCodeDialog(code.id)));
         }
     }
     entries
