@@ -59,9 +59,13 @@ fn a_dropped_project_file_opens_and_a_dropped_folder_is_imported() {
     drop(fieldcode::Project::create(&project).unwrap());
     let notes = dir.path().join("notes");
     std::fs::create_dir_all(notes.join("week 2")).unwrap();
-    std::fs::write(notes.join("FN30-library.md"), "---\nsite: library\n---\nThe link worker met M. in the library.\n").unwrap();
-    std::fs::write(notes.join("week 2/INT09.txt"), "Interviewer: How is it going?\nLW07: Busy. The phones never stop.\n")
+    std::fs::write(notes.join("FN30-library.md"), "---\nsite: library\n---\nThe link worker met M. in the library.\n")
         .unwrap();
+    std::fs::write(
+        notes.join("week 2/INT09.txt"),
+        "Interviewer: How is it going?\nLW07: Busy. The phones never stop.\n",
+    )
+    .unwrap();
     std::fs::write(notes.join("photo.jpg"), [0xFF, 0xD8, 0xFF]).unwrap();
 
     let mut h = harness();

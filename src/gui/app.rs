@@ -8,9 +8,9 @@ use std::sync::mpsc::{Receiver, channel};
 use egui::{Context, Ui};
 
 use super::action::{Action, QUICK_KEYS, shortcuts};
+use super::chart_png::{self, Chart};
 use super::compare_state::CompareState;
 use super::compare_view;
-use super::chart_png::{self, Chart};
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
