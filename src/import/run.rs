@@ -54,11 +54,12 @@ pub fn import_paths(
 ) -> Vec<ImportOutcome> {
     let (files, mut outcomes) = expand(paths);
     // Parsing the next file overlaps with storing the current one: two cores, twice the speed.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<ParsedDocument>)>(2);
+    // The parse thread also hashes the text, which the storing thread would otherwise wait for.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(2);
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for path in &files {
-                if cancel.load(Ordering::Relaxed) || sender.send((path.clone(), parse_file(path))).is_err() {
+                if cancel.load(Ordering::Relaxed) || sender.send((path.clone(), parse_and_hash(path))).is_err() {
                     break;
                 }
             }
@@ -76,18 +77,25 @@ pub fn import_paths(
     outcomes
 }
 
-fn store_one(
-    project: &mut Project,
-    path: &Path,
-    parsed: Result<ParsedDocument>,
-    options: &ImportOptions,
-) -> ImportOutcome {
-    let parsed = match parsed {
-        Ok(parsed) => parsed,
+/// A parsed file and the sha256 of its text.
+struct Hashed {
+    parsed: ParsedDocument,
+    sha256: String,
+}
+
+fn parse_and_hash(path: &Path) -> Result<Hashed> {
+    let parsed = parse_file(path)?;
+    let sha256 = documents::text_sha256(&parsed.text);
+    Ok(Hashed { parsed, sha256 })
+}
+
+fn store_one(project: &mut Project, path: &Path, hashed: Result<Hashed>, options: &ImportOptions) -> ImportOutcome {
+    let Hashed { parsed, sha256 } = match hashed {
+        Ok(hashed) => hashed,
         Err(error) => return ImportOutcome::Failed { path: path.to_path_buf(), error },
     };
     let source = path.to_string_lossy();
-    match store_parsed(project, &parsed, Some(&source), options) {
+    match store_hashed(project, &parsed, &sha256, Some(&source), options) {
         Ok(Stored::New { name, kind }) => ImportOutcome::Imported {
             path: path.to_path_buf(),
             name,
@@ -125,20 +133,24 @@ pub fn store_parsed(
     source_path: Option<&str>,
     options: &ImportOptions,
 ) -> Result<Stored> {
+    store_hashed(project, parsed, &documents::text_sha256(&parsed.text), source_path, options)
+}
+
+/// [`store_parsed`] with the text's sha256 already computed.
+fn store_hashed(
+    project: &mut Project,
+    parsed: &ParsedDocument,
+    sha: &str,
+    source_path: Option<&str>,
+    options: &ImportOptions,
+) -> Result<Stored> {
     let tx = project.conn_mut().transaction()?;
-    let sha = documents::text_sha256(&parsed.text);
-    if let Some(existing) = documents::name_with_sha(&tx, &sha)? {
+    if let Some(existing) = documents::name_with_sha(&tx, sha)? {
         return Ok(Stored::Duplicate { existing });
     }
     let kind = options.kind.unwrap_or_else(|| parsed.inferred_kind());
-    let new = NewDocument {
-        parsed,
-        kind,
-        guid: None,
-        sha256: Some(&sha),
-        source_path,
-        extra_attributes: &options.attributes,
-    };
+    let new =
+        NewDocument { parsed, kind, guid: None, sha256: Some(sha), source_path, extra_attributes: &options.attributes };
     let id = documents::insert(&tx, &new)?;
     let name: String = tx.query_row("SELECT name FROM document WHERE id = ?1", [id], |r| r.get(0))?;
     tx.commit()?;
