@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the real workbench under Xvfb on the demo study and saves PNGs of its main views into
 # assets/screenshots/. Needs: xvfb imagemagick (and the runtime GL/X libraries in the README).
-#   scripts/screenshots.sh              # builds target/release/fieldcode if needed
+#   scripts/screenshots.sh              # builds target/release/fieldcode (with the GUI) first
 #   FIELDCODE_BIN=target/debug/fieldcode scripts/screenshots.sh
 #   SHOTS="analysis" scripts/screenshots.sh   # only the named shots
 set -euo pipefail
@@ -12,7 +12,8 @@ out="$root/assets/screenshots"
 for tool in Xvfb import; do
     command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is missing (apt-get install -y xvfb imagemagick)" >&2; exit 1; }
 done
-if [[ ! -x "$bin" ]]; then
+if [[ -z "${FIELDCODE_BIN:-}" ]]; then
+    # Always (re)build: a release binary left by `cargo bench --no-default-features` has no GUI.
     (cd "$root" && cargo build --release)
 fi
 bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"

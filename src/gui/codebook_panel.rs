@@ -204,8 +204,12 @@ fn excerpts(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
         for excerpt in list {
             let text: String = excerpt.text.chars().take(240).collect();
             let response = ui
-                .add(egui::Button::new(format!("{}: {text}", excerpt.document_name)).wrap().frame(false))
-                .on_hover_text(format!("coded by {}; click to open", excerpt.coder));
+                .add(
+                    egui::Button::new(format!("{} ({}): {text}", excerpt.document_name, excerpt.coder))
+                        .wrap()
+                        .frame(false),
+                )
+                .on_hover_text("Click to open it in the document");
             if response.clicked() {
                 actions.push(Action::JumpTo { document: excerpt.document, start: excerpt.start, end: excerpt.end });
             }
