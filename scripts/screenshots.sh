@@ -54,6 +54,10 @@ shot() {
         sleep 2
     fi
     DISPLAY="$display" import -window root "$out/$name.png"
+    if [[ -n "$click" ]]; then
+        # Park the pointer in a corner so later shots show no hover tooltip.
+        DISPLAY="$display" xdotool mousemove 1279 799
+    fi
     kill "$app" 2>/dev/null || true
     wait "$app" 2>/dev/null || true
     echo "saved assets/screenshots/$name.png"
