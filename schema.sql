@@ -115,22 +115,15 @@ CREATE INDEX coding_by_code ON coding (code_id);
 CREATE INDEX coding_by_document ON coding (document_id, start);
 
 -- A derived copy of each document's codings as one BLOB (see src/store/coding_cache.rs), so the
--- analysis loader reads one row per document instead of one per coding. The triggers drop a
--- document's entry whenever any of its codings is inserted, changed or deleted, by any writer;
--- a missing entry is rebuilt from `coding`. Added in version 2.
+-- analysis loader reads one row per document instead of one per coding. Whatever inserts,
+-- changes or deletes a coding deletes its document's entry in the same transaction (Fieldcode
+-- does so in src/coding/rows.rs and its importers); a missing entry is rebuilt from `coding`.
+-- Not triggers: a trigger makes every coding INSERT keep a statement journal, which tripled the
+-- cost of a 100,000-coding command. Added in version 2.
 CREATE TABLE coding_cache (
     document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
     codings     BLOB NOT NULL
 );
-CREATE TRIGGER coding_cache_after_insert AFTER INSERT ON coding BEGIN
-    DELETE FROM coding_cache WHERE document_id = NEW.document_id;
-END;
-CREATE TRIGGER coding_cache_after_update AFTER UPDATE ON coding BEGIN
-    DELETE FROM coding_cache WHERE document_id IN (OLD.document_id, NEW.document_id);
-END;
-CREATE TRIGGER coding_cache_after_delete AFTER DELETE ON coding BEGIN
-    DELETE FROM coding_cache WHERE document_id = OLD.document_id;
-END;
 
 -- Markdown memos on the project, a document, a participant, a code or a coding.
 CREATE TABLE memo (

@@ -237,6 +237,7 @@ fn add_codings(
     if len < 2 || wanted == 0 {
         return Ok(0);
     }
+    crate::store::coding_cache::invalidate(tx, doc)?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

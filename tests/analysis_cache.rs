@@ -1,8 +1,10 @@
-//! The analysis loader's per-document coding cache (`coding_cache`): whatever writes the codings
-//! and whatever state the cache is in, a loaded corpus equals one loaded from `coding` alone.
+//! The analysis loader's per-document coding cache (`coding_cache`): whichever command changes
+//! the codings (and undo and redo), and whatever state the cache is in, a loaded corpus equals
+//! one loaded from `coding` alone.
 
 use fieldcode::Project;
 use fieldcode::analysis::{Codings, Corpus};
+use fieldcode::coding::{Command, SpanRef, apply, redo, undo};
 use fieldcode::synth::{SynthOptions, generate};
 
 fn synth_project(dir: &tempfile::TempDir) -> std::path::PathBuf {
@@ -35,29 +37,38 @@ fn loading_fills_the_cache_and_a_cached_load_is_identical() {
     assert_eq!(uncached(&path), first.codings);
 }
 
+/// The first coding of the corpus: its id, document and code.
+fn first_coding(corpus: &Corpus) -> (i64, i64, i64) {
+    let c = &corpus.codings;
+    (c.id[0], corpus.documents[c.doc[0] as usize].id, corpus.codes[c.code[0] as usize].id)
+}
+
 #[test]
-fn any_change_to_codings_drops_just_that_documents_entry() {
+fn every_change_to_codings_drops_its_documents_entry_and_undo_redo_too() {
     let dir = tempfile::tempdir().unwrap();
     let path = synth_project(&dir);
-    let project = Project::open(&path).unwrap();
-    let docs = Corpus::load(&project).unwrap().documents.len() as i64;
-    let conn = project.conn();
-    // Writers other than Fieldcode's command layer too: the triggers live in the file.
-    conn.execute("DELETE FROM coding WHERE id = (SELECT min(id) FROM coding)", []).unwrap();
-    assert_eq!(entries(&project), docs - 1);
-    conn.execute("UPDATE coding SET \"end\" = \"end\" + 1 WHERE id = (SELECT max(id) FROM coding)", []).unwrap();
-    conn.execute(
-        "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-         SELECT 'extra', document_id, code_id, coder_id, 0, 1, created_at FROM coding WHERE id = (SELECT max(id) FROM coding)",
-        [],
-    )
-    .unwrap();
-    let changed = docs - entries(&project);
-    assert!((1..=2).contains(&changed), "{changed} entries dropped");
-    let reloaded = Corpus::load(&project).unwrap();
-    assert_eq!(entries(&project), docs, "the load re-caches the changed documents");
-    assert_eq!(reloaded.codings.len(), 900);
-    assert_eq!(uncached(&path), reloaded.codings);
+    let mut project = Project::open(&path).unwrap();
+    let corpus = Corpus::load(&project).unwrap();
+    let docs = corpus.documents.len() as i64;
+    let (coding, document, code) = first_coding(&corpus);
+    let coder = corpus.coders[0].0;
+    let span = SpanRef { document, code, start: 0, end: 3 };
+    let changes = [
+        Command::AddCodings { coder, spans: vec![span], memo: None },
+        Command::RemoveCodings { codings: vec![coding] },
+    ];
+    for command in changes {
+        apply(&mut project, "test", command).unwrap();
+        assert_eq!(entries(&project), docs - 1, "one document's entry is dropped");
+        let reloaded = Corpus::load(&project).unwrap();
+        assert_eq!(entries(&project), docs, "the load re-caches it");
+        assert_eq!(uncached(&path), reloaded.codings);
+    }
+    for step in [undo, redo, undo] {
+        step(&mut project).unwrap();
+        assert_eq!(entries(&project), docs - 1);
+        assert_eq!(Corpus::load(&project).unwrap().codings, uncached(&path));
+    }
 }
 
 #[test]

@@ -109,8 +109,21 @@ impl Row {
         })
     }
 
+    /// Drops the analysis cache entry of a coding's document (before it is written): the
+    /// stored row's document too, for an update.
+    fn invalidate_cache(&self, conn: &Connection) -> Result<()> {
+        if let Row::Coding(r) = self {
+            conn.prepare_cached(
+                "DELETE FROM coding_cache WHERE document_id IN (?1, (SELECT document_id FROM coding WHERE id = ?2))",
+            )?
+            .execute([r.document_id, r.id])?;
+        }
+        Ok(())
+    }
+
     /// Inserts the row with its own id.
     pub fn insert(&self, conn: &Connection) -> Result<()> {
+        self.invalidate_cache(conn)?;
         match self {
             Row::Code(r) => conn
                 .prepare_cached(
@@ -165,6 +178,7 @@ impl Row {
 
     /// Writes every column of the row over the stored row with the same id.
     pub fn update(&self, conn: &Connection) -> Result<()> {
+        self.invalidate_cache(conn)?;
         match self {
             Row::Code(r) => conn
                 .prepare_cached(
@@ -219,6 +233,7 @@ impl Row {
 
     /// Deletes the stored row with this row's id.
     pub fn delete(&self, conn: &Connection) -> Result<()> {
+        self.invalidate_cache(conn)?;
         let sql = format!("DELETE FROM {} WHERE id = ?1", self.table());
         conn.prepare_cached(&sql)?.execute([self.id()])?;
         Ok(())
@@ -246,6 +261,9 @@ impl CodingRec {
                 self.end,
                 self.created_at
             ])?;
+        if inserted == 1 {
+            crate::store::coding_cache::invalidate(conn, self.document_id)?;
+        }
         Ok(inserted == 1)
     }
 }

@@ -520,6 +520,7 @@ impl Filler<'_> {
         if inserted == 0 {
             return Ok(None);
         }
+        store::coding_cache::invalidate(self.tx, doc_id)?;
         self.report.codings += 1;
         let id = self.tx.last_insert_rowid();
         for note in &coding.note_refs {

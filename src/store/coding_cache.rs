@@ -2,10 +2,12 @@
 //!
 //! Why it exists: stepping through 200,000 `coding` rows costs SQLite most of the analysis load
 //! time (about 20 ms a column set), while reading a thousand BLOBs of the same data takes a few
-//! milliseconds. The cache is derived data only. Triggers in `schema.sql` delete a document's
-//! entry whenever one of its codings is inserted, updated or deleted — by this program or any
-//! other SQLite writer — so an entry that exists is current. A missing or malformed entry is
-//! rebuilt from `coding`; nothing is ever read from the cache that `coding` does not hold.
+//! milliseconds. The cache is derived data only. Every writer of `coding` calls [`invalidate`]
+//! for the document it touched, in the same transaction (the command layer's row operations in
+//! `coding::rows`, which also serve undo, redo and merge; the REFI-QDA importer; `synth`), so an
+//! entry that exists is current; deleting a document cascades to its entry. A missing or
+//! malformed entry is rebuilt from `coding`. (Triggers would also cover foreign writers, but a
+//! trigger makes SQLite keep a statement journal for every coding INSERT: 3× slower bulk coding.)
 //!
 //! Format: a 4-byte tag `FCC1`, then per coding, sorted by (start, end, id), 32 bytes little
 //! endian: id (i64), code id (i64), coder id (i64), start (u32), end (u32).
@@ -64,6 +66,13 @@ pub fn decode(entry: &[u8], mut each: impl FnMut(CachedCoding)) -> bool {
         });
     }
     true
+}
+
+/// Drops a document's entry because its codings changed. Call it inside the transaction that
+/// changes them; repeated calls for the same document are cheap look-ups.
+pub fn invalidate(conn: &Connection, document: DocumentId) -> Result<()> {
+    conn.prepare_cached("DELETE FROM coding_cache WHERE document_id = ?1")?.execute([document])?;
+    Ok(())
 }
 
 /// Calls `each` with every entry: the document id and the packed codings.
