@@ -30,7 +30,8 @@ pub fn find_paragraphs(text: &str, turns: &[ParsedTurn]) -> Vec<Span> {
         if body.trim().is_empty() {
             paragraphs.extend(current.take());
         } else {
-            let content_end = line_start + body.trim_end().chars().count();
+            // Counted back from the line's end: the trailing whitespace is short, the line is not.
+            let content_end = line_end - body[body.trim_end().len()..].chars().count();
             if let Some(turn_start) = turn_here {
                 paragraphs.extend(current.take());
                 current = Some(Span { start: turn_start, end: content_end.max(turn_start) });

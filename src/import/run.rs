@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::{Error, Result};
 use crate::model::DocumentKind;
 use crate::store::Project;
+use crate::store::checkpointer::Checkpointer;
 use crate::store::documents::{self, NewDocument};
 
 use super::{Format, ParsedDocument, parse_file};
@@ -56,6 +57,7 @@ pub fn import_paths(
     // Parsing the next file overlaps with storing the current one: two cores, twice the speed.
     // The parse thread also hashes the text, which the storing thread would otherwise wait for.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(2);
+    let checkpointer = Checkpointer::start(project);
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for path in &files {
@@ -71,9 +73,15 @@ pub fn import_paths(
             }
             progress(&ImportProgress { done, total: files.len(), current: path.clone() });
             outcomes.push(store_one(project, &path, parsed, options));
+            if let Some(checkpointer) = &checkpointer {
+                checkpointer.nudge();
+            }
         }
         drop(receiver);
     });
+    if let Some(checkpointer) = checkpointer {
+        checkpointer.finish(project);
+    }
     outcomes
 }
 

@@ -141,7 +141,7 @@ pub fn find_turns(text: &str) -> Vec<ParsedTurn> {
             turns.push(ParsedTurn {
                 speaker: start.speaker,
                 start: content_char,
-                end: if has_content { trimmed_end(body, line_start_char) } else { content_char },
+                end: if has_content { trimmed_end(body, line_end_char) } else { content_char },
                 time_ms: start.time_ms,
             });
             open = true;
@@ -150,7 +150,7 @@ pub fn find_turns(text: &str) -> Vec<ParsedTurn> {
             if turn.start == turn.end {
                 turn.start = line_start_char + leading_ws_chars(body);
             }
-            turn.end = trimmed_end(body, line_start_char);
+            turn.end = trimmed_end(body, line_end_char);
         }
         line_start_char = line_end_char + usize::from(line.ends_with('\n'));
     }
@@ -161,8 +161,10 @@ fn leading_ws_chars(line: &str) -> usize {
     line.chars().take_while(|c| c.is_whitespace()).count()
 }
 
-fn trimmed_end(line: &str, line_start_char: usize) -> usize {
-    line_start_char + line.trim_end().chars().count()
+/// Where the line's content ends: its end less its trailing whitespace (counted from the end, so
+/// the line is not counted twice).
+fn trimmed_end(line: &str, line_end_char: usize) -> usize {
+    line_end_char - line[line.trim_end().len()..].chars().count()
 }
 
 #[cfg(test)]
