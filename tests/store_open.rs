@@ -72,3 +72,26 @@ fn an_upgraded_first_version_has_exactly_the_schema_of_a_new_project() {
     assert!(a.iter().any(|o| o.1 == "coding_cache"), "the v2 step ran");
     assert_eq!(a, b);
 }
+
+#[test]
+fn an_import_turns_automatic_checkpoints_back_on_and_its_documents_are_in_the_file() {
+    use fieldcode::import::{ImportOptions, import_paths};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.fieldcode");
+    let files: Vec<_> = (0..3)
+        .map(|i| {
+            let file = dir.path().join(format!("FN{i}.md"));
+            std::fs::write(&file, format!("Note {i}: the link worker phoned the surgery.\n")).unwrap();
+            file
+        })
+        .collect();
+    let mut project = Project::create(&path).unwrap();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let outcomes = import_paths(&mut project, &files, &ImportOptions::default(), &mut |_| {}, &cancel);
+    assert!(outcomes.iter().all(|o| !o.is_failure()));
+    let auto: i64 = project.conn().query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0)).unwrap();
+    assert_eq!(auto, 1000);
+    drop(project);
+    let reopened = Project::open(&path).unwrap();
+    assert_eq!(fieldcode::store::documents::count(reopened.conn()).unwrap(), 3);
+}
