@@ -203,3 +203,15 @@ fn a_merge_undoes_and_redoes_as_one_step() {
     let nothing = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
     assert!(nothing["history_id"].is_null(), "a merge that adds nothing is not a history entry");
 }
+
+#[test]
+fn the_other_project_is_only_read_even_when_it_is_an_older_version() {
+    let scratch = Scratch::new();
+    let (lead, _, _) = team(&scratch);
+    let old = scratch.path("old-copy.fieldcode");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.fieldcode"), &old).unwrap();
+    let before = std::fs::read(&old).unwrap();
+    fieldcode(&["merge", s(&lead), s(&old)]).ok();
+    assert_eq!(std::fs::read(&old).unwrap(), before, "the team member's file is not upgraded or touched");
+    assert!(!scratch.path("old-copy.fieldcode-wal").exists());
+}

@@ -83,6 +83,27 @@ impl Project {
         Ok(Project { conn, path })
     }
 
+    /// Opens another project only to read it (a team member's copy being merged): nothing is
+    /// written to it, not even a schema upgrade, so an older version is read as it is. The
+    /// same checks as [`Project::open`] refuse what is not a project or comes from a newer
+    /// Fieldcode. Only tables every version has may be read through it.
+    pub fn open_to_read(path: impl AsRef<Path>) -> Result<Project> {
+        let path = path.as_ref().to_path_buf();
+        check_header(&path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
+        conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+        let app_id: i32 = pragma(&conn, &path, "application_id")?;
+        if app_id != APPLICATION_ID {
+            return Err(Error::NotAProject { path, reason: "it is an SQLite database made by another program".into() });
+        }
+        let version: i64 = pragma(&conn, &path, "user_version")?;
+        if version > migrate::SCHEMA_VERSION {
+            return Err(Error::NewerVersion { path, found: version, supported: migrate::SCHEMA_VERSION });
+        }
+        Ok(Project { conn, path })
+    }
+
     /// An in-memory project, for tests and previews.
     pub fn in_memory() -> Result<Project> {
         let mut conn = Connection::open_in_memory()?;

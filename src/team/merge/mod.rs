@@ -36,7 +36,7 @@ pub struct MergeOptions {
 pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Result<MergeReport> {
     refuse_self(project, other)?;
     let source = {
-        let theirs = Project::open(other)?;
+        let theirs = Project::open_to_read(other)?;
         let guid = theirs.info("guid")?.unwrap_or_default();
         source::read(theirs.conn(), guid)?
     };
