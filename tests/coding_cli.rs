@@ -282,6 +282,15 @@ fn search_finds_words_through_the_index_and_regexes_with_context() {
     assert_eq!(fieldcode(&["search", s(&p), "phone", "--json"]).ok().json().as_array().unwrap().len(), 3);
     let re = fieldcode(&["search", s(&p), "caf.", "--regex", "--json"]).ok().json();
     assert_eq!(re[0]["matched"], "café");
+    // Quoted words are a phrase: "rang twice" in order, not each word anywhere.
+    let loose = fieldcode(&["search", s(&p), "phone twice", "--json"]).ok().json();
+    assert_eq!(loose.as_array().unwrap().len(), 4, "three phones and one twice");
+    let phrase = fieldcode(&["search", s(&p), "\"phone rang\"", "--json"]).ok().json();
+    let hits = phrase.as_array().unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0]["document"].as_str(), hits[0]["matched"].as_str()), (Some("more"), Some("phone rang")));
+    let none = fieldcode(&["search", s(&p), "\"rang phone\"", "--json"]).ok().json();
+    assert!(none.as_array().unwrap().is_empty());
 }
 
 #[test]

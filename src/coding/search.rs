@@ -39,26 +39,23 @@ pub fn regex(conn: &Connection, pattern: &str, ignore_case: bool) -> Result<Vec<
 }
 
 /// Every occurrence of any of the words (case-insensitive, whole words; `word*` matches a
-/// prefix), finding the documents through the FTS5 index.
+/// prefix; `"two words"` in double quotes is a phrase: those words in that order, with only
+/// spaces or punctuation between them), finding the documents through the FTS5 index.
 pub fn words(conn: &Connection, query: &str) -> Result<Vec<SearchHit>> {
-    let terms: Vec<&str> = query.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).collect();
+    let terms = query_terms(query);
     if terms.is_empty() {
         return Err(Error::invalid("nothing to search for; give one or more words"));
     }
     let mut fts_terms = Vec::new();
     let mut alternatives = Vec::new();
-    for term in &terms {
-        let (word, prefix) = match term.strip_suffix('*') {
-            Some(w) => (w, true),
-            None => (*term, false),
-        };
-        let word: String =
-            word.chars().filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '-').collect();
-        if word.is_empty() {
+    for (words, prefix) in &terms {
+        let words: Vec<String> = words.iter().map(|w| clean_word(w)).filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
             continue;
         }
-        fts_terms.push(format!("\"{}\"{}", word.replace('"', "\"\""), if prefix { "*" } else { "" }));
-        alternatives.push(format!("{}{}", regex::escape(&word), if prefix { r"\w*" } else { "" }));
+        fts_terms.push(format!("\"{}\"{}", words.join(" ").replace('"', "\"\""), if *prefix { "*" } else { "" }));
+        let phrase: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+        alternatives.push(format!("{}{}", phrase.join(r"\W+"), if *prefix { r"\w*" } else { "" }));
     }
     if fts_terms.is_empty() {
         return Err(Error::invalid(format!("{query:?} has no words to search for; use --regex for patterns")));
@@ -70,6 +67,40 @@ pub fn words(conn: &Connection, query: &str) -> Result<Vec<SearchHit>> {
         .build()
         .map_err(|e| Error::invalid(format!("cannot search for {query:?}: {e}")))?;
     collect(conn, &re, &docs)
+}
+
+/// A query's terms: each the words of a word or of a quoted phrase, and whether it ends in `*`.
+/// Outside quotes, white space and commas separate terms; an unclosed quote runs to the end.
+fn query_terms(query: &str) -> Vec<(Vec<String>, bool)> {
+    let mut terms = Vec::new();
+    let mut rest = query.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    while !rest.is_empty() {
+        let (raw, tail) = match rest.strip_prefix('"') {
+            Some(quoted) => {
+                let end = quoted.find('"').unwrap_or(quoted.len());
+                let after = quoted.get(end + 1..).unwrap_or("");
+                let star = after.starts_with('*');
+                let inner = &quoted[..end];
+                terms.push((inner.split_whitespace().map(str::to_owned).collect(), star));
+                (None, if star { &after[1..] } else { after })
+            }
+            None => {
+                let end = rest.find(|c: char| c.is_whitespace() || c == ',' || c == '"').unwrap_or(rest.len());
+                (Some(&rest[..end]), &rest[end..])
+            }
+        };
+        if let Some(word) = raw {
+            let (word, prefix) = word.strip_suffix('*').map_or((word, false), |w| (w, true));
+            terms.push((vec![word.to_owned()], prefix));
+        }
+        rest = tail.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    }
+    terms
+}
+
+/// A word as the index knows it: letters, digits, apostrophes and hyphens.
+fn clean_word(word: &str) -> String {
+    word.chars().filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '-').collect()
 }
 
 fn fts_documents(conn: &Connection, fts_query: &str) -> Result<Vec<(DocumentId, String)>> {
@@ -143,4 +174,23 @@ pub fn ensure_index(conn: &Connection) -> Result<()> {
     tx.execute("INSERT OR REPLACE INTO project (key, value) VALUES ('fts_indexed', ?1)", [state])?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_terms;
+
+    fn term(words: &[&str], prefix: bool) -> (Vec<String>, bool) {
+        (words.iter().map(|w| (*w).to_owned()).collect(), prefix)
+    }
+
+    #[test]
+    fn words_commas_prefixes_and_quoted_phrases() {
+        let expected = [term(&["referr"], true), term(&["GP"], false), term(&["surgery"], false)];
+        assert_eq!(query_terms("referr* GP, surgery"), expected);
+        assert_eq!(query_terms(r#""waiting list" food"#), [term(&["waiting", "list"], false), term(&["food"], false)]);
+        let expected = [term(&["social", "presc"], true), term(&["unclosed", "phrase"], false)];
+        assert_eq!(query_terms(r#""social presc"*,"unclosed phrase"#), expected);
+        assert!(query_terms(" , ").is_empty());
+    }
 }
