@@ -2,51 +2,24 @@
 //! and sam): open it from the Team menu, read the agreement table, pick a code and a document,
 //! pick a disagreement and resolve it; the project changes as one undoable step.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
-
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use fieldcode::gui::{Settings, WorkbenchApp};
 use fieldcode::model::Span;
 use fieldcode::store::{coders, codings};
 use fieldcode::team::{AgreementRequest, Disagreement, DisagreementRequest, agreement, disagreements};
 
-fn harness(dir: &Path) -> Harness<'static, WorkbenchApp> {
-    let mut app = WorkbenchApp::new(Settings { coder: "lead".into(), ..Settings::default() });
-    app.demo_path = dir.join("demo.fieldcode");
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app);
-    h.run_steps(2);
-    h.get_by_label("Open the demo study").click();
-    settle(&mut h);
-    h
+use crate::gui_support::{H, SCREEN, app_as, conn, open_demo_with};
+
+fn harness(dir: &std::path::Path) -> H {
+    open_demo_with(dir, app_as("lead"), SCREEN)
 }
 
-/// Steps frames until no background job is running (at most 60 s).
-fn settle(h: &mut Harness<'static, WorkbenchApp>) {
-    let start = Instant::now();
-    h.run_steps(2);
-    while h.state().is_busy() {
-        assert!(start.elapsed() < Duration::from_secs(60), "background job did not finish");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run_steps(3);
-}
-
-fn conn<'a>(h: &'a Harness<'static, WorkbenchApp>) -> &'a rusqlite::Connection {
-    h.state().workbench.as_ref().expect("a project is open").project.conn()
-}
-
-fn rosa_and_sam(h: &Harness<'static, WorkbenchApp>) -> Vec<Disagreement> {
+fn rosa_and_sam(h: &H) -> Vec<Disagreement> {
     let request = DisagreementRequest { coders: vec!["rosa".into(), "sam".into()], ..Default::default() };
     disagreements(conn(h), &request).unwrap()
 }
 
 /// The parts of `span` that `coder` covers with codings of the disagreement's code.
-fn covered(h: &Harness<'static, WorkbenchApp>, d: &Disagreement, coder: &str) -> Vec<Span> {
+fn covered(h: &H, d: &Disagreement, coder: &str) -> Vec<Span> {
     let conn = conn(h);
     let filter = codings::CodingFilter {
         document: Some(d.document_id),
@@ -63,7 +36,7 @@ fn covered(h: &Harness<'static, WorkbenchApp>, d: &Disagreement, coder: &str) ->
 
 /// Opens Team > Compare coders…, clicks the code's row and the first document listed for it,
 /// then the first disagreement in that document; returns that disagreement.
-fn pick_disagreement(h: &mut Harness<'static, WorkbenchApp>, code: &str) -> Disagreement {
+fn pick_disagreement(h: &mut H, code: &str) -> Disagreement {
     h.get_by_label("Team").click();
     h.run_steps(2);
     h.get_by_label("Compare coders…").click();

@@ -4,11 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use fieldcode::gui::{Settings, WorkbenchApp};
+
+use crate::gui_support::{H, app, harness, message, settle};
 
 /// A file as eframe hands it over on a native platform.
 #[derive(Debug)]
@@ -24,30 +23,14 @@ impl egui::DroppedFile for Dropped {
     }
 }
 
-fn harness() -> Harness<'static, WorkbenchApp> {
-    let app = WorkbenchApp::new(Settings { coder: "tester".into(), ..Settings::default() });
-    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app)
-}
-
-fn drop_on(h: &mut Harness<'static, WorkbenchApp>, paths: &[&Path]) {
+fn drop_on(h: &mut H, paths: &[&Path]) {
     for path in paths {
         h.input_mut().dropped_files.push(Arc::new(Dropped(path.to_path_buf())));
     }
     h.step();
 }
 
-fn settle(h: &mut Harness<'static, WorkbenchApp>) {
-    let start = Instant::now();
-    h.run_steps(2);
-    while h.state().is_busy() {
-        assert!(start.elapsed() < Duration::from_secs(60), "background job did not finish");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run_steps(3);
-}
-
-fn document_names(h: &Harness<'static, WorkbenchApp>) -> Vec<String> {
+fn document_names(h: &H) -> Vec<String> {
     let wb = h.state().workbench.as_ref().expect("a project is open");
     wb.documents.iter().map(|d| d.name.clone()).collect()
 }
@@ -68,7 +51,7 @@ fn a_dropped_project_file_opens_and_a_dropped_folder_is_imported() {
     .unwrap();
     std::fs::write(notes.join("photo.jpg"), [0xFF, 0xD8, 0xFF]).unwrap();
 
-    let mut h = harness();
+    let mut h = harness(app());
     h.run_steps(2);
     drop_on(&mut h, &[&project]);
     settle(&mut h);
@@ -90,12 +73,12 @@ fn files_dropped_with_no_project_open_are_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     let note = dir.path().join("FN01.md");
     std::fs::write(&note, "A note.\n").unwrap();
-    let mut h = harness();
+    let mut h = harness(app());
     h.run_steps(2);
     drop_on(&mut h, &[&note]);
     h.run_steps(2);
     assert!(h.state().workbench.is_none());
-    let message = h.state().message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let message = message(&h);
     assert!(message.contains("Open or create a project first"), "{message}");
     assert!(h.query_by_label_contains("Open or create a project first").is_some(), "shown in the window");
 }

@@ -3,45 +3,11 @@
 //! and on the project file.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use fieldcode::gui::{Action, Settings, WorkbenchApp};
+use fieldcode::gui::Action;
 
-fn app() -> WorkbenchApp {
-    WorkbenchApp::new(Settings { coder: "tester".into(), ..Settings::default() })
-}
-
-fn harness(app: WorkbenchApp) -> Harness<'static, WorkbenchApp> {
-    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app)
-}
-
-/// Steps frames until no background job is running (at most 60 s).
-fn settle(h: &mut Harness<'static, WorkbenchApp>) {
-    let start = Instant::now();
-    h.run_steps(2);
-    while h.state().is_busy() {
-        assert!(start.elapsed() < Duration::from_secs(60), "background job did not finish");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run_steps(3);
-}
-
-fn open_demo(dir: &Path) -> Harness<'static, WorkbenchApp> {
-    let mut app = app();
-    app.demo_path = dir.join("demo.fieldcode");
-    let mut h = harness(app);
-    h.run_steps(2);
-    h.get_by_label("Open the demo study").click();
-    settle(&mut h);
-    h
-}
-
-fn message(h: &Harness<'static, WorkbenchApp>) -> String {
-    h.state().message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
-}
+use crate::gui_support::{H, app, harness, message, open_demo, settle};
 
 #[test]
 fn the_demo_study_opens_from_the_welcome_screen_and_lists_documents_by_kind() {
@@ -91,7 +57,7 @@ fn dragging_over_text_selects_document_offsets() {
     assert!(first.starts_with(wb.selected_text().unwrap()));
 }
 
-fn drag(h: &mut Harness<'static, WorkbenchApp>, from: egui::Pos2, to: egui::Pos2) {
+fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2) {
     h.event(egui::Event::PointerMoved(from));
     h.event(egui::Event::PointerButton {
         pos: from,
@@ -171,7 +137,7 @@ fn the_document_filter_narrows_the_list() {
 }
 
 /// Opens FN01 in the demo and drags over the start of its first paragraph.
-fn demo_with_selection(dir: &Path) -> Harness<'static, WorkbenchApp> {
+fn demo_with_selection(dir: &Path) -> H {
     let mut h = open_demo(dir);
     h.get_by_label("FN01-provider-office").click();
     h.run_steps(3);
@@ -183,7 +149,7 @@ fn demo_with_selection(dir: &Path) -> Harness<'static, WorkbenchApp> {
     h
 }
 
-fn code_count(h: &Harness<'static, WorkbenchApp>, code: i64) -> usize {
+fn code_count(h: &H, code: i64) -> usize {
     let wb = h.state().workbench.as_ref().unwrap();
     let in_list = wb.code(code).map(|c| c.codings).unwrap_or(0);
     let stored =
@@ -264,7 +230,7 @@ fn a_new_code_is_created_from_the_codebook_box_and_in_vivo_from_the_selection() 
 fn merging_two_codes_moves_the_codings() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    let find = |h: &Harness<'static, WorkbenchApp>, name: &str| {
+    let find = |h: &H, name: &str| {
         h.state().workbench.as_ref().unwrap().codes.iter().find(|c| c.name == name).map(|c| (c.id, c.codings))
     };
     let (from, from_n) = find(&h, "Doors and badges").unwrap();
@@ -283,7 +249,7 @@ fn merging_two_codes_moves_the_codings() {
 }
 
 /// Opens the demo's analysis view from the View menu and waits for the corpus to load.
-fn demo_analysis(dir: &Path) -> Harness<'static, WorkbenchApp> {
+fn demo_analysis(dir: &Path) -> H {
     let mut h = open_demo(dir);
     h.get_by_label("View").click();
     h.run_steps(2);
@@ -293,12 +259,12 @@ fn demo_analysis(dir: &Path) -> Harness<'static, WorkbenchApp> {
     h
 }
 
-fn set_grouping(h: &mut Harness<'static, WorkbenchApp>, grouping: Option<&str>) {
+fn set_grouping(h: &mut H, grouping: Option<&str>) {
     h.state_mut().workbench.as_mut().unwrap().analysis.options.grouping = grouping.map(str::to_owned);
     settle(h);
 }
 
-fn matrices_shown(h: &Harness<'static, WorkbenchApp>) -> usize {
+fn matrices_shown(h: &H) -> usize {
     h.state().workbench.as_ref().unwrap().analysis.computed.as_ref().unwrap().cooccurrence.groups.len()
 }
 

@@ -3,50 +3,17 @@
 //! test clicks and types like a user, then checks the project through the library, and that
 //! Ctrl+Z reverts the change.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
-
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fieldcode::coding::{self, MemoTarget};
-use fieldcode::gui::{Action, Settings, WorkbenchApp};
+use fieldcode::gui::Action;
 use fieldcode::model::CodeNode;
 use fieldcode::store::codes;
 
-type H = Harness<'static, WorkbenchApp>;
+use crate::gui_support::{H, app, conn, message, open_demo_with, settle};
 
-fn harness(dir: &Path) -> H {
-    let mut app = WorkbenchApp::new(Settings { coder: "tester".into(), ..Settings::default() });
-    app.demo_path = dir.join("demo.fieldcode");
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app);
-    h.run_steps(2);
-    h.get_by_label("Open the demo study").click();
-    settle(&mut h);
-    assert!(h.state().workbench.is_some(), "the demo opened");
-    h
-}
-
-/// Steps frames until no background job is running (at most 60 s).
-fn settle(h: &mut H) {
-    let start = Instant::now();
-    h.run_steps(2);
-    while h.state().is_busy() {
-        assert!(start.elapsed() < Duration::from_secs(60), "background job did not finish");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run_steps(3);
-}
-
-fn message(h: &H) -> String {
-    h.state().message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
-}
-
-fn conn(h: &H) -> &rusqlite::Connection {
-    h.state().workbench.as_ref().unwrap().project.conn()
+fn harness(dir: &std::path::Path) -> H {
+    open_demo_with(dir, app(), egui::vec2(1280.0, 900.0))
 }
 
 /// The code as the project stores it now.
@@ -244,7 +211,7 @@ fn cancelling_a_search_frees_the_workbench_and_drops_its_result() {
     h.run_steps(2);
     assert!(!h.state().is_busy(), "Cancel lets go of the search at once");
     assert_eq!(message(&h), "Search cancelled.");
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(300));
     h.run_steps(3);
     assert!(h.state().panels.search.as_ref().unwrap().hits.is_none(), "the dropped search shows nothing");
     type_into(&mut h, "Search for", "surgery");

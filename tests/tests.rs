@@ -29,3 +29,5 @@ mod gui_drop;
 mod gui_flows;
 #[cfg(feature = "gui")]
 mod gui_panels;
+#[cfg(feature = "gui")]
+mod gui_support;

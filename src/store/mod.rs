@@ -65,18 +65,7 @@ impl Project {
     /// an error naming it, and is not modified.
     pub fn open(path: impl AsRef<Path>) -> Result<Project> {
         let path = path.as_ref().to_path_buf();
-        check_header(&path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
-        conn.busy_timeout(std::time::Duration::from_millis(1500))?;
-        let app_id: i32 = pragma(&conn, &path, "application_id")?;
-        if app_id != APPLICATION_ID {
-            return Err(Error::NotAProject { path, reason: "it is an SQLite database made by another program".into() });
-        }
-        let version: i64 = pragma(&conn, &path, "user_version")?;
-        if version > migrate::SCHEMA_VERSION {
-            return Err(Error::NewerVersion { path, found: version, supported: migrate::SCHEMA_VERSION });
-        }
+        let (mut conn, version) = open_checked(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         check_not_locked(&conn, &path)?;
         migrate::upgrade(&mut conn, &path, version)?;
         configure(&conn, &path)?;
@@ -89,18 +78,7 @@ impl Project {
     /// Fieldcode. Only tables every version has may be read through it.
     pub fn open_to_read(path: impl AsRef<Path>) -> Result<Project> {
         let path = path.as_ref().to_path_buf();
-        check_header(&path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
-        conn.busy_timeout(std::time::Duration::from_millis(1500))?;
-        let app_id: i32 = pragma(&conn, &path, "application_id")?;
-        if app_id != APPLICATION_ID {
-            return Err(Error::NotAProject { path, reason: "it is an SQLite database made by another program".into() });
-        }
-        let version: i64 = pragma(&conn, &path, "user_version")?;
-        if version > migrate::SCHEMA_VERSION {
-            return Err(Error::NewerVersion { path, found: version, supported: migrate::SCHEMA_VERSION });
-        }
+        let (conn, _version) = open_checked(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         Ok(Project { conn, path })
     }
 
@@ -130,6 +108,29 @@ impl Project {
         use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT value FROM project WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
+}
+
+/// Opens a project file with `flags` after checking, without writing, that it is a Fieldcode
+/// project this build can read; returns the connection and the file's schema version.
+fn open_checked(path: &Path, flags: OpenFlags) -> Result<(Connection, i64)> {
+    check_header(path)?;
+    let conn =
+        Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| classify(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+    let app_id: i32 = pragma(&conn, path, "application_id")?;
+    if app_id != APPLICATION_ID {
+        let reason = "it is an SQLite database made by another program".into();
+        return Err(Error::NotAProject { path: path.to_path_buf(), reason });
+    }
+    let version: i64 = pragma(&conn, path, "user_version")?;
+    if version > migrate::SCHEMA_VERSION {
+        return Err(Error::NewerVersion {
+            path: path.to_path_buf(),
+            found: version,
+            supported: migrate::SCHEMA_VERSION,
+        });
+    }
+    Ok((conn, version))
 }
 
 fn initialise(conn: &mut Connection, path: &Path) -> Result<()> {

@@ -1,0 +1,71 @@
+//! What the workbench's kittest flows share: a harness around the real `WorkbenchApp::ui` on a
+//! simulated 1280-pixel-wide screen, opening the demo study from the welcome screen, waiting for
+//! background jobs, and reading the open project and the message line.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fieldcode::gui::{Settings, WorkbenchApp};
+
+pub type H = Harness<'static, WorkbenchApp>;
+
+/// The usual screen; some flows need a taller one.
+pub const SCREEN: egui::Vec2 = egui::vec2(1280.0, 800.0);
+
+/// A workbench whose settings name `coder` as the current coder.
+pub fn app_as(coder: &str) -> WorkbenchApp {
+    WorkbenchApp::new(Settings { coder: coder.into(), ..Settings::default() })
+}
+
+/// The workbench of coder "tester".
+pub fn app() -> WorkbenchApp {
+    app_as("tester")
+}
+
+pub fn harness_sized(app: WorkbenchApp, size: egui::Vec2) -> H {
+    Harness::builder().with_size(size).build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app)
+}
+
+pub fn harness(app: WorkbenchApp) -> H {
+    harness_sized(app, SCREEN)
+}
+
+/// Steps frames until no background job is running (at most 60 s).
+pub fn settle(h: &mut H) {
+    let start = Instant::now();
+    h.run_steps(2);
+    while h.state().is_busy() {
+        assert!(start.elapsed() < Duration::from_secs(60), "background job did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run_steps(3);
+}
+
+/// Builds the demo study in `dir` through the welcome screen's button and waits until it is open.
+pub fn open_demo_with(dir: &Path, mut app: WorkbenchApp, size: egui::Vec2) -> H {
+    app.demo_path = dir.join("demo.fieldcode");
+    let mut h = harness_sized(app, size);
+    h.run_steps(2);
+    h.get_by_label("Open the demo study").click();
+    settle(&mut h);
+    assert!(h.state().workbench.is_some(), "the demo opened");
+    h
+}
+
+/// [`open_demo_with`] for coder "tester" on the usual screen.
+pub fn open_demo(dir: &Path) -> H {
+    open_demo_with(dir, app(), SCREEN)
+}
+
+/// The message line's text, if any.
+pub fn message(h: &H) -> String {
+    h.state().message.as_ref().map(|m| m.text.clone()).unwrap_or_default()
+}
+
+/// The open project's connection.
+pub fn conn(h: &H) -> &rusqlite::Connection {
+    h.state().workbench.as_ref().expect("a project is open").project.conn()
+}
