@@ -10,7 +10,7 @@ use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Ui};
 use super::compare_state::CompareDocument;
 use super::document_view::PARAGRAPH_GAP;
 use super::highlight::{Layer, Palette, paragraph_job};
-use super::viewer::heading;
+use super::viewer::{Placed, coding_extent, heading};
 use crate::model::{CodeId, Span};
 
 /// Width of one coder's stripe column.
@@ -27,12 +27,6 @@ pub struct StripeContext<'a> {
     pub differences: &'a [(Span, CodeId)],
     pub selection: Option<Span>,
     pub scroll_to: Option<usize>,
-}
-
-struct Placed {
-    index: usize,
-    pos: Pos2,
-    galley: Arc<Galley>,
 }
 
 /// Draws the coder names over their columns, then the document; returns the offset clicked.
@@ -138,16 +132,7 @@ fn stripes(ui: &Ui, doc: &CompareDocument, i: usize, left: f32, top: f32, galley
         let (coder, lane) = doc.lanes[k as usize];
         let lanes = doc.lane_counts.get(coder).copied().unwrap_or(1).max(1);
         let step = ((COLUMN - 10.0) / lanes as f32).min(STRIPE_WIDTH + 2.0);
-        let y0 = if coding.start <= para.start {
-            0.0
-        } else {
-            galley.pos_from_cursor(egui::text::CCursor::new(coding.start - para.start)).min.y
-        };
-        let y1 = if coding.end >= para.end {
-            galley.size().y + PARAGRAPH_GAP
-        } else {
-            galley.pos_from_cursor(egui::text::CCursor::new(coding.end - para.start)).max.y
-        };
+        let (y0, y1) = coding_extent(galley, para, coding.start, coding.end);
         let x = left + coder as f32 * COLUMN + 4.0 + lane as f32 * step;
         let rect = Rect::from_min_max(Pos2::new(x, top + y0), Pos2::new(x + (step - 1.0).max(1.0), top + y1));
         ui.painter().rect_filled(rect, 1.0, (cx.code_color)(coding.code_id));
@@ -157,7 +142,5 @@ fn stripes(ui: &Ui, doc: &CompareDocument, i: usize, left: f32, top: f32, galley
 /// The document offset under a screen position, using the paragraphs drawn this frame.
 fn offset_at(doc: &CompareDocument, placed: &[Placed], pos: Pos2) -> Option<usize> {
     let hit = placed.iter().rev().find(|p| pos.y >= p.pos.y)?;
-    let para = doc.view.paragraphs[hit.index];
-    let within = hit.galley.cursor_from_pos(pos - hit.pos).index.0;
-    Some((para.start + within).min(para.end))
+    Some(hit.offset(&doc.view, pos))
 }

@@ -27,10 +27,36 @@ pub struct ViewerContext<'a> {
     pub code_color: &'a dyn Fn(CodeId) -> Color32,
 }
 
-struct Placed {
-    index: usize,
-    pos: Pos2,
-    galley: Arc<Galley>,
+pub(crate) struct Placed {
+    pub(crate) index: usize,
+    pub(crate) pos: Pos2,
+    pub(crate) galley: Arc<Galley>,
+}
+
+impl Placed {
+    /// The document offset of `pos` within this paragraph of `view`.
+    pub(crate) fn offset(&self, view: &DocumentView, pos: Pos2) -> usize {
+        let para = view.paragraphs[self.index];
+        let within = self.galley.cursor_from_pos(pos - self.pos).index.0;
+        (para.start + within).min(para.end)
+    }
+}
+
+/// The top and bottom, relative to the paragraph, of the part of a coding (`start..end`) that
+/// lies in paragraph `para` laid out as `galley`; a coding running on past the paragraph reaches
+/// into the gap below it.
+pub(crate) fn coding_extent(galley: &Galley, para: Span, start: usize, end: usize) -> (f32, f32) {
+    let top = if start <= para.start {
+        0.0
+    } else {
+        galley.pos_from_cursor(egui::text::CCursor::new(start - para.start)).min.y
+    };
+    let bottom = if end >= para.end {
+        galley.size().y + PARAGRAPH_GAP
+    } else {
+        galley.pos_from_cursor(egui::text::CCursor::new(end - para.start)).max.y
+    };
+    (top, bottom)
 }
 
 /// Draws the open document and reports selection and clicks as actions.
@@ -127,16 +153,7 @@ fn draw_stripes(ui: &Ui, view: &DocumentView, i: usize, left: f32, pos: Pos2, ga
     for &k in &view.by_paragraph[i] {
         let coding = &view.codings[k as usize];
         let col = (view.columns[k as usize] as usize).min(MAX_STRIPES - 1);
-        let y0 = if coding.start <= para.start {
-            0.0
-        } else {
-            galley.pos_from_cursor(egui::text::CCursor::new(coding.start - para.start)).min.y
-        };
-        let y1 = if coding.end >= para.end {
-            galley.size().y + PARAGRAPH_GAP
-        } else {
-            galley.pos_from_cursor(egui::text::CCursor::new(coding.end - para.start)).max.y
-        };
+        let (y0, y1) = coding_extent(galley, para, coding.start, coding.end);
         let x = left + col as f32 * STRIPE_STEP;
         let rect = Rect::from_min_max(Pos2::new(x, pos.y + y0), Pos2::new(x + STRIPE_WIDTH, pos.y + y1));
         painter.rect_filled(rect, 1.0, (cx.code_color)(coding.code_id));
@@ -151,9 +168,7 @@ fn offset_at(view: &DocumentView, placed: &[Placed], pos: Pos2) -> Option<usize>
         return Some(view.paragraphs[first.index].start);
     }
     let hit = placed.iter().rev().find(|p| pos.y >= p.pos.y).unwrap_or(last);
-    let para = view.paragraphs[hit.index];
-    let within = hit.galley.cursor_from_pos(pos - hit.pos).index.0;
-    Some((para.start + within).min(para.end))
+    Some(hit.offset(view, pos))
 }
 
 fn interact(ui: &mut Ui, rect: Rect, view: &mut DocumentView, placed: &[Placed], actions: &mut Vec<Action>) {
