@@ -51,16 +51,7 @@ fn insert_spans(
     let author = validate::coder(rec.conn, coder)?;
     let (mut added, mut present) = (0, 0);
     for span in spans {
-        let coding = CodingRec {
-            id: next,
-            guid: crate::store::new_guid(),
-            document_id: span.document,
-            code_id: span.code,
-            coder_id: coder,
-            start: span.start as i64,
-            end: span.end as i64,
-            created_at: rec.now.clone(),
-        };
+        let coding = CodingRec::for_span(next, span, coder, &rec.now);
         if !rec.insert_coding_if_new(coding)? {
             present += 1;
             continue;

@@ -57,16 +57,7 @@ pub(crate) fn set_coverage(
 
 /// Adds one coding of the span for `coder`; false when it was there already.
 fn code_span(rec: &mut Recorder<'_>, coder: CoderId, span: SpanRef) -> Result<bool> {
-    let coding = CodingRec {
-        id: rec.next_id("coding")?,
-        guid: crate::store::new_guid(),
-        document_id: span.document,
-        code_id: span.code,
-        coder_id: coder,
-        start: span.start as i64,
-        end: span.end as i64,
-        created_at: rec.now.clone(),
-    };
+    let coding = CodingRec::for_span(rec.next_id("coding")?, &span, coder, &rec.now);
     rec.insert_coding_if_new(coding)
 }
 

@@ -241,6 +241,20 @@ impl Row {
 }
 
 impl CodingRec {
+    /// A new coding (fresh guid) of `span` by `coder`, with row id `id`.
+    pub fn for_span(id: i64, span: &crate::coding::SpanRef, coder: i64, created_at: &str) -> CodingRec {
+        CodingRec {
+            id,
+            guid: crate::store::new_guid(),
+            document_id: span.document,
+            code_id: span.code,
+            coder_id: coder,
+            start: span.start as i64,
+            end: span.end as i64,
+            created_at: created_at.to_owned(),
+        }
+    }
+
     /// Inserts the coding with its own id unless the same coding (document, code, coder and
     /// span) is stored already; returns whether it was inserted. One statement instead of a
     /// look-up followed by an insert; other constraint violations are still errors.
