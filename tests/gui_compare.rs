@@ -7,7 +7,7 @@ use fieldcode::model::Span;
 use fieldcode::store::{coders, codings};
 use fieldcode::team::{AgreementRequest, Disagreement, DisagreementRequest, agreement, disagreements};
 
-use crate::gui_support::{H, SCREEN, app_as, conn, open_demo_with};
+use crate::gui_support::{H, SCREEN, app_as, conn, open_demo_with, open_menu};
 
 fn harness(dir: &std::path::Path) -> H {
     open_demo_with(dir, app_as("lead"), SCREEN)
@@ -37,10 +37,7 @@ fn covered(h: &H, d: &Disagreement, coder: &str) -> Vec<Span> {
 /// Opens Team > Compare coders…, clicks the code's row and the first document listed for it,
 /// then the first disagreement in that document; returns that disagreement.
 fn pick_disagreement(h: &mut H, code: &str) -> Disagreement {
-    h.get_by_label("Team").click();
-    h.run_steps(2);
-    h.get_by_label("Compare coders…").click();
-    h.run_steps(3);
+    open_menu(h, "Team", "Compare coders…");
     let state = h.state().compare.as_ref().expect("the compare view is shown");
     assert_eq!(state.chosen(), vec!["rosa".to_string(), "sam".to_string()]);
     let path = code.to_owned();
@@ -69,10 +66,7 @@ fn pick_disagreement(h: &mut H, code: &str) -> Disagreement {
 fn the_agreement_table_shows_the_librarys_coefficients() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.get_by_label("Team").click();
-    h.run_steps(2);
-    h.get_by_label("Compare coders…").click();
-    h.run_steps(3);
+    open_menu(&mut h, "Team", "Compare coders…");
     let request = AgreementRequest { coders: vec!["rosa".into(), "sam".into()], ..Default::default() };
     let report = agreement(conn(&h), &request).unwrap();
     assert!(h.query_by_label("(pooled)").is_some());
@@ -133,10 +127,7 @@ fn accepting_a_coders_reading_gives_it_to_the_other_coder() {
 fn the_unit_and_the_coders_chosen_change_what_is_computed() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.get_by_label("Team").click();
-    h.run_steps(2);
-    h.get_by_label("Compare coders…").click();
-    h.run_steps(3);
+    open_menu(&mut h, "Team", "Compare coders…");
     h.get_by_value("char").click();
     h.run_steps(2);
     h.get_by_label("turn").click();

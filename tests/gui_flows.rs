@@ -7,7 +7,7 @@ use std::path::Path;
 use egui_kittest::kittest::Queryable;
 use fieldcode::gui::Action;
 
-use crate::gui_support::{H, app, harness, message, open_demo, settle};
+use crate::gui_support::{H, app, harness, message, open_demo, open_menu, settle};
 
 #[test]
 fn the_demo_study_opens_from_the_welcome_screen_and_lists_documents_by_kind() {
@@ -251,10 +251,7 @@ fn merging_two_codes_moves_the_codings() {
 /// Opens the demo's analysis view from the View menu and waits for the corpus to load.
 fn demo_analysis(dir: &Path) -> H {
     let mut h = open_demo(dir);
-    h.get_by_label("View").click();
-    h.run_steps(2);
-    h.get_by_label("Analysis").click();
-    settle(&mut h);
+    open_menu(&mut h, "View", "Analysis");
     assert!(h.state().workbench.as_ref().unwrap().analysis.computed.is_some(), "the analysis is computed");
     h
 }

@@ -10,7 +10,7 @@ use fieldcode::gui::Action;
 use fieldcode::model::CodeNode;
 use fieldcode::store::codes;
 
-use crate::gui_support::{H, app, conn, message, open_demo_with, settle};
+use crate::gui_support::{H, app, conn, message, open_demo_with, open_menu, settle};
 
 fn harness(dir: &std::path::Path) -> H {
     open_demo_with(dir, app(), egui::vec2(1280.0, 900.0))
@@ -24,13 +24,6 @@ fn stored(h: &H, name: &str) -> Option<CodeNode> {
 fn undo(h: &mut H) {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(3);
-}
-
-fn open_menu(h: &mut H, menu: &str, item: &str) {
-    h.get_by_label(menu).click();
-    h.run_steps(2);
-    h.get_by_label(item).click();
-    settle(h);
 }
 
 fn context_menu(h: &mut H, code: &str, item: &str) {

@@ -60,6 +60,14 @@ pub fn open_demo(dir: &Path) -> H {
     open_demo_with(dir, app(), SCREEN)
 }
 
+/// Clicks `item` in the menu `menu` and waits for what it started.
+pub fn open_menu(h: &mut H, menu: &str, item: &str) {
+    h.get_by_label(menu).click();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    settle(h);
+}
+
 /// The message line's text, if any.
 pub fn message(h: &H) -> String {
     h.state().message.as_ref().map(|m| m.text.clone()).unwrap_or_default()

@@ -24,6 +24,19 @@ fn team(scratch: &Scratch) -> (PathBuf, PathBuf, PathBuf) {
     (lead, ana, ben)
 }
 
+/// Writes a memo (guid, title, body, author) on the code at `path`, straight into the file as a
+/// team member's copy would hold it.
+fn code_memo(p: &Project, path: &str, (guid, title, body, author): (&str, &str, &str, &str)) {
+    let target = code(p, path);
+    p.conn()
+        .execute(
+            "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
+             VALUES (?1, 'code', ?2, ?3, ?4, ?5, 'now', 'now')",
+            rusqlite::params![guid, target, title, body, author],
+        )
+        .unwrap();
+}
+
 fn count(path: &Path, sql: &str) -> i64 {
     Project::open(path).unwrap().conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -42,14 +55,7 @@ fn merging_two_coders_copies_brings_codings_in_under_their_coder() {
         let p = Project::open(&ben).unwrap();
         coding(&p, "note", "Access/Phone", "Ben", 16, 30);
         coding(&p, "visit", "Support/Walking group", "Ben", 37, 60);
-        let phone = code(&p, "Access/Phone");
-        p.conn()
-            .execute(
-                "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-                 VALUES ('memo-1', 'code', ?1, 'Scope', 'Phone includes text messages.', 'Ben', 'now', 'now')",
-                [phone],
-            )
-            .unwrap();
+        code_memo(&p, "Access/Phone", ("memo-1", "Scope", "Phone includes text messages.", "Ben"));
     }
     fieldcode(&["comment", s(&ben), "Access/Phone", "Texts count too."]).ok();
 
@@ -170,14 +176,7 @@ fn a_merge_undoes_and_redoes_as_one_step() {
         let p = Project::open(&ana).unwrap();
         coding(&p, "note", "Access/Phone", "Ana", 0, 12);
         coding(&p, "visit", "Support/Walking group", "Ana", 37, 50);
-        let phone = code(&p, "Access/Phone");
-        p.conn()
-            .execute(
-                "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-                 VALUES ('memo-a', 'code', ?1, '', 'Calls only.', 'Ana', 'now', 'now')",
-                [phone],
-            )
-            .unwrap();
+        code_memo(&p, "Access/Phone", ("memo-a", "", "Calls only.", "Ana"));
     }
     fieldcode(&["comment", s(&ana), "Support", "New theme from the visits."]).ok();
     let json = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
