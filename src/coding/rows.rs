@@ -113,10 +113,7 @@ impl Row {
     /// stored row's document too, for an update.
     fn invalidate_cache(&self, conn: &Connection) -> Result<()> {
         if let Row::Coding(r) = self {
-            conn.prepare_cached(
-                "DELETE FROM coding_cache WHERE document_id IN (?1, (SELECT document_id FROM coding WHERE id = ?2))",
-            )?
-            .execute([r.document_id, r.id])?;
+            crate::store::coding_cache::invalidate_for_coding(conn, r.document_id, r.id)?;
         }
         Ok(())
     }

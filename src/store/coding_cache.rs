@@ -75,6 +75,16 @@ pub fn invalidate(conn: &Connection, document: DocumentId) -> Result<()> {
     Ok(())
 }
 
+/// Drops the entries of a coding's document and, should the stored row with that id lie in
+/// another document, of that one too: what a write of that coding row must do first.
+pub fn invalidate_for_coding(conn: &Connection, document: DocumentId, coding: i64) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM coding_cache WHERE document_id IN (?1, (SELECT document_id FROM coding WHERE id = ?2))",
+    )?
+    .execute([document, coding])?;
+    Ok(())
+}
+
 /// Calls `each` with every entry: the document id and the packed codings.
 pub fn read_all(conn: &Connection, mut each: impl FnMut(DocumentId, &[u8])) -> Result<()> {
     let mut stmt = conn.prepare("SELECT document_id, codings FROM coding_cache")?;
