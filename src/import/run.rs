@@ -85,20 +85,22 @@ pub fn import_paths(
     outcomes
 }
 
-/// A parsed file and the sha256 of its text.
+/// A parsed file with the sha256 and code point count of its text.
 struct Hashed {
     parsed: ParsedDocument,
     sha256: String,
+    chars: usize,
 }
 
 fn parse_and_hash(path: &Path) -> Result<Hashed> {
     let parsed = parse_file(path)?;
     let sha256 = documents::text_sha256(&parsed.text);
-    Ok(Hashed { parsed, sha256 })
+    let chars = parsed.text.chars().count();
+    Ok(Hashed { parsed, sha256, chars })
 }
 
 fn store_one(project: &mut Project, path: &Path, hashed: Result<Hashed>, options: &ImportOptions) -> ImportOutcome {
-    let Hashed { parsed, sha256 } = match hashed {
+    let Hashed { parsed, sha256, chars } = match hashed {
         Ok(hashed) => hashed,
         Err(error) => return ImportOutcome::Failed { path: path.to_path_buf(), error },
     };
@@ -108,7 +110,7 @@ fn store_one(project: &mut Project, path: &Path, hashed: Result<Hashed>, options
             path: path.to_path_buf(),
             name,
             kind,
-            chars: parsed.text.chars().count(),
+            chars,
             turns: parsed.turns.len(),
             speakers: parsed.speakers().len(),
         },
