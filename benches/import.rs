@@ -1,8 +1,10 @@
 //! Import throughput: a generated 50 MB plain-text corpus with speaker turns (50 files of 1 MB),
-//! imported into a fresh project. Criterion prints the figure as MiB/s (target: 200 MB/s).
+//! imported into a fresh project. Criterion prints the figure as MiB/s (target: 200 MB/s, which is
+//! 190.7 MiB/s). A second figure measures the parse thread's share alone.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
@@ -75,20 +77,48 @@ fn bench_import(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes));
     let mut run = 0;
+    // Timed: the import and closing the project (which checkpoints its log into the file). Not
+    // timed: creating the empty project and deleting the file afterwards, which is not import
+    // work and on a disk mounted with `discard` made the figure swing by ±10%.
     group.bench_function("50MB_transcripts", |b| {
-        b.iter(|| {
-            run += 1;
-            let path = dir.path().join(format!("bench-{run}.fieldcode"));
-            let mut project = Project::create(&path).expect("create project");
-            let outcomes =
-                import_paths(&mut project, &paths, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false));
-            assert!(outcomes.iter().all(|o| !o.is_failure()));
-            drop(project);
-            let _ = std::fs::remove_file(&path);
+        b.iter_custom(|iterations| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iterations {
+                run += 1;
+                let path = dir.path().join(format!("bench-{run}.fieldcode"));
+                let mut project = Project::create(&path).expect("create project");
+                let start = Instant::now();
+                let outcomes =
+                    import_paths(&mut project, &paths, &ImportOptions::default(), &mut |_| {}, &AtomicBool::new(false));
+                drop(project);
+                timed += start.elapsed();
+                assert!(outcomes.iter().all(|o| !o.is_failure()));
+                let _ = std::fs::remove_file(&path);
+            }
+            timed
         })
     });
     group.finish();
 }
 
-criterion_group!(benches, bench_import);
+/// Parsing alone (read, decode, front matter, turns, paragraphs, sha256), the work of the
+/// import's parse thread: it shows how much of the store thread's time parsing could hide behind.
+fn bench_parse(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (paths, bytes) = corpus(dir.path());
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("50MB_parse_only", |b| {
+        b.iter(|| {
+            for path in &paths {
+                let parsed = fieldcode::import::parse_file(path).expect("parse");
+                std::hint::black_box(fieldcode::store::documents::text_sha256(&parsed.text));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_import, bench_parse);
 criterion_main!(benches);

@@ -215,13 +215,9 @@ fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -
     }
     let name = format!("FG{:05}", index + 1);
     // The generated text always parses; fall back to a plain document if the parser ever refuses.
-    import::parse_bytes(&name, Format::Text, text.as_bytes()).unwrap_or_else(|_| ParsedDocument {
-        name,
-        text: text.clone(),
-        turns: Vec::new(),
-        paragraphs: Vec::new(),
-        attributes: vec![("site".into(), site.into()), ("provider".into(), provider.into())],
-    })
+    let attributes = vec![("site".into(), site.into()), ("provider".into(), provider.into())];
+    import::parse_bytes(&name, Format::Text, text.as_bytes())
+        .unwrap_or_else(|_| ParsedDocument::from_text(&name, text.clone(), attributes))
 }
 
 fn add_codings(

@@ -10,6 +10,18 @@ pub fn normalise_newlines(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// [`normalise_newlines`] taking the text by value: a text that needs no change is returned as
+/// it is, without a copy.
+pub fn normalise_newlines_owned(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return text;
+    }
+    normalise_newlines(&text)
+}
+
 /// Maps code point offsets to byte offsets and back for one text, in O(log n) a lookup.
 ///
 /// Only every 64th code point's byte offset is kept, so the index is small even for long texts.
@@ -87,6 +99,8 @@ mod tests {
     #[test]
     fn newlines_are_normalised_and_bom_dropped() {
         assert_eq!(normalise_newlines("\u{feff}a\r\nb\rc\n"), "a\nb\nc\n");
+        assert_eq!(normalise_newlines_owned("\u{feff}a\r\nb\rc\n".into()), "a\nb\nc\n");
+        assert_eq!(normalise_newlines_owned("\u{feff}a\nb".into()), "a\nb");
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn build(world: &World) -> Project {
         let text: String = format!("doc{d}:").chars().chain(std::iter::repeat('x')).take(TEXT_LEN as usize).collect();
         let parsed = ParsedDocument {
             name: format!("D{d}"),
+            char_len: text.chars().count(),
             text,
             turns: doc
                 .turns

@@ -74,23 +74,31 @@ fn an_upgraded_first_version_has_exactly_the_schema_of_a_new_project() {
 }
 
 #[test]
-fn an_import_turns_automatic_checkpoints_back_on_and_its_documents_are_in_the_file() {
+fn an_import_puts_the_connection_back_and_leaves_no_broken_reference() {
     use fieldcode::import::{ImportOptions, import_paths};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.fieldcode");
-    let files: Vec<_> = (0..3)
+    let mut files: Vec<_> = (0..3)
         .map(|i| {
-            let file = dir.path().join(format!("FN{i}.md"));
-            std::fs::write(&file, format!("Note {i}: the link worker phoned the surgery.\n")).unwrap();
+            let file = dir.path().join(format!("FG{i}.md"));
+            let text = format!("---\nsite: site {i}\n---\nLW{i}: we phoned the surgery.\nTL1: and then?\nLW9: {i}\n");
+            std::fs::write(&file, text).unwrap();
             file
         })
         .collect();
+    files.push(files[0].clone()); // a duplicate, skipped: its transaction is rolled back
     let mut project = Project::create(&path).unwrap();
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let outcomes = import_paths(&mut project, &files, &ImportOptions::default(), &mut |_| {}, &cancel);
+    let options = ImportOptions { attributes: vec![("provider".into(), "Northfield".into())], ..Default::default() };
+    let outcomes = import_paths(&mut project, &files, &options, &mut |_| {}, &cancel);
     assert!(outcomes.iter().all(|o| !o.is_failure()));
-    let auto: i64 = project.conn().query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0)).unwrap();
-    assert_eq!(auto, 1000);
+    let pragma = |name: &str| -> i64 { project.conn().query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap() };
+    assert_eq!(pragma("wal_autocheckpoint"), 1000);
+    assert_eq!(pragma("foreign_keys"), 1, "foreign key checks are back on after the import");
+    let count = |sql: &str| -> i64 { project.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM turn"), 9, "turns were imported");
+    assert_eq!(count("SELECT count(*) FROM document_attribute"), 6, "site and provider of each document");
+    assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0, "every reference points at a row");
     drop(project);
     let reopened = Project::open(&path).unwrap();
     assert_eq!(fieldcode::store::documents::count(reopened.conn()).unwrap(), 3);

@@ -37,6 +37,18 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
+/// [`decode_text`] taking the bytes by value: valid UTF-8 without a byte-order mark (the common
+/// case) becomes the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.is_empty() || Encoding::for_bom(&bytes).is_some() {
+        return decode_text(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => finish(text),
+        Err(not_utf8) => decode_text(not_utf8.as_bytes()),
+    }
+}
+
 fn finish(text: String) -> Result<String, String> {
     if looks_binary(text.as_bytes()) {
         return Err("it looks like a binary file, not text".into());

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod front_matter;
+pub mod lines;
 pub mod office;
 pub mod paragraphs;
 pub mod run;
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
+use lines::Lines;
 
 pub use run::{ImportOptions, ImportOutcome, ImportProgress, Stored, import_paths, store_parsed};
 
@@ -36,12 +38,36 @@ pub struct ParsedTurn {
 pub struct ParsedDocument {
     pub name: String,
     pub text: String,
+    /// The text's length in code points.
+    pub char_len: usize,
     pub turns: Vec<ParsedTurn>,
     pub paragraphs: Vec<Span>,
     pub attributes: Vec<(String, String)>,
 }
 
 impl ParsedDocument {
+    /// A document of `text` with the speaker turns and paragraphs found in it.
+    pub fn from_text(name: &str, text: String, attributes: Vec<(String, String)>) -> ParsedDocument {
+        let lines = Lines::of(&text);
+        let turns = speakers::find_turns_in(&lines);
+        let paragraphs = paragraphs::find_paragraphs_in(&lines, &turns);
+        let char_len = lines.char_len;
+        ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+    }
+
+    /// A document of `text` whose turns are already known (from captions), with its paragraphs.
+    pub fn with_turns(
+        name: &str,
+        text: String,
+        turns: Vec<ParsedTurn>,
+        attributes: Vec<(String, String)>,
+    ) -> ParsedDocument {
+        let lines = Lines::of(&text);
+        let paragraphs = paragraphs::find_paragraphs_in(&lines, &turns);
+        let char_len = lines.char_len;
+        ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+    }
+
     /// Distinct speakers in order of first appearance.
     pub fn speakers(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();
@@ -102,7 +128,7 @@ pub fn parse_file(path: &Path) -> Result<ParsedDocument> {
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    parse_bytes(&name, format, &bytes).map_err(|err| match err {
+    parse_owned(&name, format, bytes).map_err(|err| match err {
         ParseError::Whole(reason) => Error::import(path, reason),
         ParseError::Line(line, reason) => Error::Parse { path: path.to_path_buf(), line, reason },
     })
@@ -117,32 +143,35 @@ pub enum ParseError {
 
 /// Parses a file's bytes in a known format. `name` becomes the document name.
 pub fn parse_bytes(name: &str, format: Format, bytes: &[u8]) -> Result<ParsedDocument, ParseError> {
-    let (raw_text, front_attrs) = match format {
-        Format::Docx => (office::docx_text(bytes).map_err(ParseError::Whole)?, Vec::new()),
-        Format::Odt => (office::odt_text(bytes).map_err(ParseError::Whole)?, Vec::new()),
-        Format::Text | Format::Markdown | Format::Vtt | Format::Srt => {
-            let decoded = decode::decode_text(bytes).map_err(ParseError::Whole)?;
-            let normalised = crate::text::normalise_newlines(&decoded);
-            if matches!(format, Format::Vtt | Format::Srt) {
-                let (text, turns) = subtitles::parse_captions(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
-                return Ok(finish(name, text, turns, Vec::new()));
-            }
-            let (attrs, body) =
-                front_matter::split_front_matter(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
-            (body.to_owned(), attrs)
+    parse_owned(name, format, bytes.to_vec())
+}
+
+/// [`parse_bytes`] taking the bytes by value: a UTF-8 file becomes the document's text without
+/// being copied, which matters for the large transcripts of a bulk import.
+pub fn parse_owned(name: &str, format: Format, bytes: Vec<u8>) -> Result<ParsedDocument, ParseError> {
+    let (text, attributes) = match format {
+        Format::Docx => (office::docx_text(&bytes).map_err(ParseError::Whole)?, Vec::new()),
+        Format::Odt => (office::odt_text(&bytes).map_err(ParseError::Whole)?, Vec::new()),
+        Format::Vtt | Format::Srt => {
+            let decoded = decode::decode_owned(bytes).map_err(ParseError::Whole)?;
+            let normalised = crate::text::normalise_newlines_owned(decoded);
+            let (text, turns) = subtitles::parse_captions(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
+            return Ok(ParsedDocument::with_turns(name, text, turns, Vec::new()));
+        }
+        Format::Text | Format::Markdown => {
+            let decoded = decode::decode_owned(bytes).map_err(ParseError::Whole)?;
+            let mut text = crate::text::normalise_newlines_owned(decoded);
+            let (attrs, body) = front_matter::split_front_matter(&text).map_err(|(l, r)| ParseError::Line(l, r))?;
+            let front_len = text.len() - body.len();
+            text.drain(..front_len);
+            (text, attrs)
         }
     };
-    let text = crate::text::normalise_newlines(&raw_text);
+    let text = crate::text::normalise_newlines_owned(text);
     if text.trim().is_empty() {
         return Err(ParseError::Whole("the file has no text after its front matter".into()));
     }
-    let turns = speakers::find_turns(&text);
-    Ok(finish(name, text, turns, front_attrs))
-}
-
-fn finish(name: &str, text: String, turns: Vec<ParsedTurn>, attributes: Vec<(String, String)>) -> ParsedDocument {
-    let paragraphs = paragraphs::find_paragraphs(&text, &turns);
-    ParsedDocument { name: name.to_owned(), text, turns, paragraphs, attributes }
+    Ok(ParsedDocument::from_text(name, text, attributes))
 }
 
 #[cfg(test)]

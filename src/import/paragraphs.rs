@@ -6,23 +6,26 @@
 use crate::model::Span;
 
 use super::ParsedTurn;
+use super::lines::Lines;
 
 /// Paragraph spans of `text` (code points), given its turns sorted by start.
 pub fn find_paragraphs(text: &str, turns: &[ParsedTurn]) -> Vec<Span> {
+    find_paragraphs_in(&Lines::of(text), turns)
+}
+
+/// [`find_paragraphs`] over lines already split.
+pub fn find_paragraphs_in(lines: &Lines<'_>, turns: &[ParsedTurn]) -> Vec<Span> {
     let mut paragraphs = Vec::new();
     let mut current: Option<Span> = None;
     let mut turn_iter = turns.iter().peekable();
-    let mut line_start = 0usize;
-    for line in text.split_inclusive('\n') {
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        let body_chars = body.chars().count();
-        let line_end = line_start + body_chars;
+    for line in &lines.lines {
+        let body = line.body;
         let mut turn_here = None;
         while let Some(t) = turn_iter.peek() {
-            if t.start > line_end {
+            if t.start > line.end {
                 break;
             }
-            if t.start >= line_start {
+            if t.start >= line.start {
                 turn_here = Some(t.start);
             }
             turn_iter.next();
@@ -30,8 +33,7 @@ pub fn find_paragraphs(text: &str, turns: &[ParsedTurn]) -> Vec<Span> {
         if body.trim().is_empty() {
             paragraphs.extend(current.take());
         } else {
-            // Counted back from the line's end: the trailing whitespace is short, the line is not.
-            let content_end = line_end - body[body.trim_end().len()..].chars().count();
+            let content_end = line.end - body[body.trim_end().len()..].chars().count();
             if let Some(turn_start) = turn_here {
                 paragraphs.extend(current.take());
                 current = Some(Span { start: turn_start, end: content_end.max(turn_start) });
@@ -39,10 +41,9 @@ pub fn find_paragraphs(text: &str, turns: &[ParsedTurn]) -> Vec<Span> {
                 span.end = content_end;
             } else {
                 let lead = body.chars().take_while(|c| c.is_whitespace()).count();
-                current = Some(Span { start: line_start + lead, end: content_end });
+                current = Some(Span { start: line.start + lead, end: content_end });
             }
         }
-        line_start = line_end + usize::from(line.ends_with('\n'));
     }
     paragraphs.extend(current);
     paragraphs.retain(|p| p.start < p.end);

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::{Error, Result};
 use crate::model::DocumentKind;
 use crate::store::Project;
-use crate::store::checkpointer::Checkpointer;
+use crate::store::bulk_write::BulkWrite;
 use crate::store::documents::{self, NewDocument};
 
 use super::{Format, ParsedDocument, parse_file};
@@ -57,7 +57,7 @@ pub fn import_paths(
     // Parsing the next file overlaps with storing the current one: two cores, twice the speed.
     // The parse thread also hashes the text, which the storing thread would otherwise wait for.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(2);
-    let checkpointer = Checkpointer::start(project);
+    let bulk = BulkWrite::start(project);
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for path in &files {
@@ -73,34 +73,28 @@ pub fn import_paths(
             }
             progress(&ImportProgress { done, total: files.len(), current: path.clone() });
             outcomes.push(store_one(project, &path, parsed, options));
-            if let Some(checkpointer) = &checkpointer {
-                checkpointer.nudge();
-            }
+            bulk.committed();
         }
         drop(receiver);
     });
-    if let Some(checkpointer) = checkpointer {
-        checkpointer.finish(project);
-    }
+    bulk.finish(project);
     outcomes
 }
 
-/// A parsed file with the sha256 and code point count of its text.
+/// A parsed file with the sha256 of its text.
 struct Hashed {
     parsed: ParsedDocument,
     sha256: String,
-    chars: usize,
 }
 
 fn parse_and_hash(path: &Path) -> Result<Hashed> {
     let parsed = parse_file(path)?;
     let sha256 = documents::text_sha256(&parsed.text);
-    let chars = parsed.text.chars().count();
-    Ok(Hashed { parsed, sha256, chars })
+    Ok(Hashed { parsed, sha256 })
 }
 
 fn store_one(project: &mut Project, path: &Path, hashed: Result<Hashed>, options: &ImportOptions) -> ImportOutcome {
-    let Hashed { parsed, sha256, chars } = match hashed {
+    let Hashed { parsed, sha256 } = match hashed {
         Ok(hashed) => hashed,
         Err(error) => return ImportOutcome::Failed { path: path.to_path_buf(), error },
     };
@@ -110,7 +104,7 @@ fn store_one(project: &mut Project, path: &Path, hashed: Result<Hashed>, options
             path: path.to_path_buf(),
             name,
             kind,
-            chars,
+            chars: parsed.char_len,
             turns: parsed.turns.len(),
             speakers: parsed.speakers().len(),
         },

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::ParsedTurn;
+use super::lines::Lines;
 
 static TURN_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -24,7 +25,7 @@ static TURN_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("speaker regex is valid")
 });
 
-/// Header words that look like labels but are not speakers.
+/// Header words that look like labels but are not speakers (ASCII, compared ignoring case).
 const NOT_SPEAKERS: &[&str] = &[
     "note",
     "notes",
@@ -74,12 +75,14 @@ pub struct TurnStart {
 /// The regex has no capture groups so the lazy DFA answers (fast on long transcripts); the short
 /// matched prefix is then split into timestamp and label by hand.
 pub fn turn_start(line: &str) -> Option<TurnStart> {
+    // Most lines of field notes have no colon at all; a SIMD search rules them out before the regex.
+    memchr::memchr(b':', line.as_bytes())?;
     let matched = TURN_LINE.find(line)?;
     let prefix = &line[..matched.end()];
     let head = prefix[..prefix.rfind(':')?].trim();
     let (timestamp, label) = split_timestamp(head);
     let label = label.trim();
-    if label.len() > 40 || NOT_SPEAKERS.contains(&label.to_lowercase().as_str()) {
+    if label.len() > 40 || NOT_SPEAKERS.iter().any(|word| word.eq_ignore_ascii_case(label)) {
         return None;
     }
     Some(TurnStart {
@@ -110,8 +113,13 @@ pub fn parse_timestamp(raw: &str) -> Option<i64> {
         Some((c, f)) => (c, Some(f)),
         None => (raw, None),
     };
-    let parts: Vec<i64> = clock.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let seconds = match parts.as_slice() {
+    let mut parts = [0i64; 3];
+    let mut count = 0;
+    for part in clock.split(':') {
+        *parts.get_mut(count)? = part.parse().ok()?;
+        count += 1;
+    }
+    let seconds = match &parts[..count] {
         [m, s] => m * 60 + s,
         [h, m, s] => h * 3600 + m * 60 + s,
         _ => return None,
@@ -128,31 +136,32 @@ pub fn parse_timestamp(raw: &str) -> Option<i64> {
 
 /// Finds the speaker turns of a whole text (offsets in code points).
 pub fn find_turns(text: &str) -> Vec<ParsedTurn> {
+    find_turns_in(&Lines::of(text))
+}
+
+/// [`find_turns`] over lines already split.
+pub fn find_turns_in(lines: &Lines<'_>) -> Vec<ParsedTurn> {
     let mut turns: Vec<ParsedTurn> = Vec::new();
     let mut open = false;
-    let mut line_start_char = 0usize;
-    for line in text.split_inclusive('\n') {
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        let body_chars = body.chars().count();
-        let line_end_char = line_start_char + body_chars;
+    for line in &lines.lines {
+        let body = line.body;
         if let Some(start) = turn_start(body) {
-            let content_char = line_start_char + body[..start.content_byte].chars().count();
+            let content_char = line.start + body[..start.content_byte].chars().count();
             let has_content = !body[start.content_byte..].trim().is_empty();
             turns.push(ParsedTurn {
                 speaker: start.speaker,
                 start: content_char,
-                end: if has_content { trimmed_end(body, line_end_char) } else { content_char },
+                end: if has_content { trimmed_end(body, line.end) } else { content_char },
                 time_ms: start.time_ms,
             });
             open = true;
         } else if open && !body.trim().is_empty() {
             let turn = turns.last_mut().expect("an open turn exists");
             if turn.start == turn.end {
-                turn.start = line_start_char + leading_ws_chars(body);
+                turn.start = line.start + leading_ws_chars(body);
             }
-            turn.end = trimmed_end(body, line_end_char);
+            turn.end = trimmed_end(body, line.end);
         }
-        line_start_char = line_end_char + usize::from(line.ends_with('\n'));
     }
     turns
 }

@@ -17,7 +17,7 @@ use super::positions::{self, Convention, Placement};
 use super::qde_read;
 use super::qdpx::Archive;
 use crate::error::{Error, Result};
-use crate::import::{ParsedDocument, paragraphs, speakers};
+use crate::import::ParsedDocument;
 use crate::model::{DocumentKind, ReviewStatus};
 use crate::store::{self, Project, attributes, documents, participants};
 
@@ -411,15 +411,7 @@ impl Filler<'_> {
     }
 
     fn insert_document(&mut self, source: &Source, name: &str, loaded: &Loaded) -> Result<i64> {
-        let turns = speakers::find_turns(&loaded.text);
-        let paragraphs = paragraphs::find_paragraphs(&loaded.text, &turns);
-        let parsed = ParsedDocument {
-            name: name.to_owned(),
-            text: loaded.text.clone(),
-            turns,
-            paragraphs,
-            attributes: Vec::new(),
-        };
+        let parsed = ParsedDocument::from_text(name, loaded.text.clone(), Vec::new());
         let (kind, description) = kind_and_description(&source.description);
         let kind = kind.unwrap_or_else(|| parsed.inferred_kind());
         let guid = self.fresh_guid("document", &source.guid)?;

@@ -59,7 +59,7 @@ pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
         name,
         doc.kind.as_str(),
         parsed.text,
-        parsed.text.chars().count() as i64,
+        parsed.char_len as i64,
         encode_spans(&parsed.paragraphs),
         doc.source_path,
         doc.sha256.map_or_else(|| text_sha256(&parsed.text), str::to_owned),

@@ -5,6 +5,7 @@
 //! `schema.sql` is the only schema source; [`migrate`] upgrades older files.
 
 pub mod attributes;
+pub mod bulk_write;
 pub mod checkpointer;
 pub mod coders;
 pub mod codes;
