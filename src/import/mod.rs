@@ -14,6 +14,7 @@ pub mod speakers;
 pub mod subtitles;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
@@ -27,10 +28,35 @@ pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 /// A speaker turn found by a parser (code point offsets into the parsed text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedTurn {
-    pub speaker: String,
+    /// The speaker's label, shared by all of one speaker's turns (see [`SpeakerLabels`]).
+    pub speaker: Arc<str>,
     pub start: usize,
     pub end: usize,
     pub time_ms: Option<i64>,
+}
+
+/// One shared copy of each speaker label of a document, so that its thousands of turns do not
+/// each allocate their label, and turns of one speaker can be matched by pointer.
+#[derive(Debug, Default)]
+pub struct SpeakerLabels {
+    labels: Vec<Arc<str>>,
+}
+
+impl SpeakerLabels {
+    pub fn intern(&mut self, label: &str) -> Arc<str> {
+        if let Some(found) = self.labels.iter().find(|known| &***known == label) {
+            return Arc::clone(found);
+        }
+        let label: Arc<str> = Arc::from(label);
+        self.labels.push(Arc::clone(&label));
+        label
+    }
+}
+
+/// Where `label` is in `seen`: by pointer first (labels shared through [`SpeakerLabels`]), then
+/// by text, so turns built any other way are matched too.
+pub fn speaker_position(seen: &[&Arc<str>], label: &Arc<str>) -> Option<usize> {
+    seen.iter().position(|known| Arc::ptr_eq(known, label)).or_else(|| seen.iter().position(|known| *known == label))
 }
 
 /// A file turned into what a document is made of, before it is stored.
@@ -70,13 +96,13 @@ impl ParsedDocument {
 
     /// Distinct speakers in order of first appearance.
     pub fn speakers(&self) -> Vec<&str> {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<&Arc<str>> = Vec::new();
         for turn in &self.turns {
-            if !seen.contains(&turn.speaker.as_str()) {
+            if speaker_position(&seen, &turn.speaker).is_none() {
                 seen.push(&turn.speaker);
             }
         }
-        seen
+        seen.into_iter().map(|label| &**label).collect()
     }
 
     /// The kind inferred from the number of speakers.

@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ParsedTurn;
 use super::lines::Lines;
+use super::{ParsedTurn, SpeakerLabels};
 
 static TURN_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -63,8 +63,8 @@ const NOT_SPEAKERS: &[&str] = &[
 
 /// A label and timestamp found at the start of a line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TurnStart {
-    pub speaker: String,
+pub struct TurnStart<'a> {
+    pub speaker: &'a str,
     pub time_ms: Option<i64>,
     /// Byte offset within the line where the utterance starts.
     pub content_byte: usize,
@@ -74,7 +74,7 @@ pub struct TurnStart {
 ///
 /// The regex has no capture groups so the lazy DFA answers (fast on long transcripts); the short
 /// matched prefix is then split into timestamp and label by hand.
-pub fn turn_start(line: &str) -> Option<TurnStart> {
+pub fn turn_start(line: &str) -> Option<TurnStart<'_>> {
     // Most lines of field notes have no colon at all; a SIMD search rules them out before the regex.
     memchr::memchr(b':', line.as_bytes())?;
     let matched = TURN_LINE.find(line)?;
@@ -85,11 +85,7 @@ pub fn turn_start(line: &str) -> Option<TurnStart> {
     if label.len() > 40 || NOT_SPEAKERS.iter().any(|word| word.eq_ignore_ascii_case(label)) {
         return None;
     }
-    Some(TurnStart {
-        speaker: label.to_owned(),
-        time_ms: timestamp.and_then(parse_timestamp),
-        content_byte: matched.end(),
-    })
+    Some(TurnStart { speaker: label, time_ms: timestamp.and_then(parse_timestamp), content_byte: matched.end() })
 }
 
 /// Splits `[00:01] Name` into the timestamp (if any) and the label.
@@ -109,14 +105,14 @@ fn split_timestamp(head: &str) -> (Option<&str>, &str) {
 /// Parses `[hh:mm:ss.fff]`, `(mm:ss)`, `hh:mm:ss,fff` and similar into milliseconds.
 pub fn parse_timestamp(raw: &str) -> Option<i64> {
     let raw = raw.trim().trim_start_matches(['[', '(']).trim_end_matches([']', ')']);
-    let (clock, fraction) = match raw.split_once(['.', ',']) {
-        Some((c, f)) => (c, Some(f)),
+    let (clock, fraction) = match raw.bytes().position(|b| b == b'.' || b == b',') {
+        Some(dot) => (&raw[..dot], Some(&raw[dot + 1..])),
         None => (raw, None),
     };
     let mut parts = [0i64; 3];
     let mut count = 0;
     for part in clock.split(':') {
-        *parts.get_mut(count)? = part.parse().ok()?;
+        *parts.get_mut(count)? = digits_value(part)?;
         count += 1;
     }
     let seconds = match &parts[..count] {
@@ -126,12 +122,20 @@ pub fn parse_timestamp(raw: &str) -> Option<i64> {
     };
     let millis = match fraction {
         Some(f) if !f.is_empty() => {
-            let digits = &f[..f.len().min(3)];
-            digits.parse::<i64>().ok()? * 10_i64.pow(3 - digits.len() as u32)
+            let digits = f.get(..f.len().min(3))?;
+            digits_value(digits)? * 10_i64.pow(3 - digits.len() as u32)
         }
         _ => 0,
     };
     Some(seconds * 1000 + millis)
+}
+
+/// The value of a run of 1 to 9 ASCII digits (a clock field), else `None`.
+fn digits_value(digits: &str) -> Option<i64> {
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.bytes().fold(0, |value, b| value * 10 + i64::from(b - b'0')))
 }
 
 /// Finds the speaker turns of a whole text (offsets in code points).
@@ -142,6 +146,7 @@ pub fn find_turns(text: &str) -> Vec<ParsedTurn> {
 /// [`find_turns`] over lines already split.
 pub fn find_turns_in(lines: &Lines<'_>) -> Vec<ParsedTurn> {
     let mut turns: Vec<ParsedTurn> = Vec::new();
+    let mut labels = SpeakerLabels::default();
     let mut open = false;
     for line in &lines.lines {
         let body = line.body;
@@ -149,7 +154,7 @@ pub fn find_turns_in(lines: &Lines<'_>) -> Vec<ParsedTurn> {
             let content_char = line.start + body[..start.content_byte].chars().count();
             let has_content = !body[start.content_byte..].trim().is_empty();
             turns.push(ParsedTurn {
-                speaker: start.speaker,
+                speaker: labels.intern(start.speaker),
                 start: content_char,
                 end: if has_content { trimmed_end(body, line.end) } else { content_char },
                 time_ms: start.time_ms,
@@ -181,7 +186,7 @@ mod tests {
     use super::*;
 
     fn speakers(text: &str) -> Vec<String> {
-        find_turns(text).into_iter().map(|t| t.speaker).collect()
+        find_turns(text).into_iter().map(|t| t.speaker.to_string()).collect()
     }
 
     #[test]
@@ -196,6 +201,25 @@ mod tests {
             let start = turn_start(line).unwrap_or_else(|| panic!("{line}"));
             assert_eq!(start.speaker, speaker);
             assert_eq!(start.time_ms, ms);
+        }
+    }
+
+    #[test]
+    fn timestamps_in_every_written_form() {
+        for (raw, ms) in [
+            ("1:02", Some(62_000)),
+            ("[00:01:02]", Some(62_000)),
+            ("(01:02)", Some(62_000)),
+            ("01:02:03,5", Some(3_723_500)),
+            ("00:00:03.250", Some(3_250)),
+            ("1:02.", Some(62_000)),
+            ("1:2:3:4", None),
+            ("ab:cd", None),
+            ("12", None),
+            ("", None),
+            ("1:0x", None),
+        ] {
+            assert_eq!(parse_timestamp(raw), ms, "{raw:?}");
         }
     }
 

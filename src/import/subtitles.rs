@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ParsedTurn;
 use super::speakers::{parse_timestamp, turn_start};
+use super::{ParsedTurn, SpeakerLabels};
 
 static TIMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
@@ -66,7 +66,7 @@ fn cue_from_payload(time_ms: Option<i64>, payload: &str) -> Cue {
     if speaker.is_none()
         && let Some(start) = turn_start(&words)
     {
-        speaker = Some(start.speaker);
+        speaker = Some(start.speaker.to_owned());
         words = words[start.content_byte..].trim().to_owned();
     }
     let words = words.trim_start_matches("- ").to_owned();
@@ -98,6 +98,7 @@ fn render(cues: Vec<Cue>) -> (String, Vec<ParsedTurn>) {
     let mut text = String::new();
     let mut chars = 0usize;
     let mut turns = Vec::new();
+    let mut labels = SpeakerLabels::default();
     for cue in cues {
         let prefix = match (&cue.speaker, cue.time_ms) {
             (Some(name), Some(ms)) => format!("[{}] {name}: ", format_clock(ms)),
@@ -110,7 +111,7 @@ fn render(cues: Vec<Cue>) -> (String, Vec<ParsedTurn>) {
         chars += cue.text.chars().count();
         text.push_str(&cue.text);
         if let Some(speaker) = cue.speaker {
-            turns.push(ParsedTurn { speaker, start, end: chars, time_ms: cue.time_ms });
+            turns.push(ParsedTurn { speaker: labels.intern(&speaker), start, end: chars, time_ms: cue.time_ms });
         }
         text.push('\n');
         chars += 1;
@@ -137,7 +138,7 @@ mod tests {
             "[00:00:01] Interviewer: How did you start?\n[00:00:03] LW2: In housing, then this job.\n[00:01:05] Interviewer: Right & then?\n"
         );
         assert_eq!(turns.len(), 3);
-        assert_eq!(turns[1].speaker, "LW2");
+        assert_eq!(&*turns[1].speaker, "LW2");
         assert_eq!(turns[1].time_ms, Some(3500));
         let chars: Vec<char> = text.chars().collect();
         assert_eq!(chars[turns[1].start..turns[1].end].iter().collect::<String>(), "In housing, then this job.");
@@ -148,7 +149,7 @@ mod tests {
         let srt = "1\n00:00:01,000 --> 00:00:02,000\nTL1: Morning all.\n\n2\n00:00:02,500 --> 00:00:04,000\nShall we start?\n\n3\n00:00:04,000 --> 00:00:06,000\nLW7: Yes.\n";
         let (text, turns) = parse_captions(srt).unwrap();
         assert_eq!(text, "[00:00:01] TL1: Morning all. Shall we start?\n[00:00:04] LW7: Yes.\n");
-        assert_eq!(turns.iter().map(|t| t.speaker.as_str()).collect::<Vec<_>>(), ["TL1", "LW7"]);
+        assert_eq!(turns.iter().map(|t| &*t.speaker).collect::<Vec<_>>(), ["TL1", "LW7"]);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Documents and their turns: inserting parsed documents, listing and looking them up.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::import::ParsedDocument;
+use crate::import::{ParsedDocument, speaker_position};
 use crate::model::{DocumentId, DocumentKind, DocumentSummary, Span, Turn};
 
 use super::{attributes, participants};
@@ -77,22 +78,17 @@ pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
 const TURN_BATCH: usize = 64;
 
 fn insert_turns(conn: &Connection, document_id: DocumentId, parsed: &ParsedDocument) -> Result<()> {
-    let mut speaker_ids: BTreeMap<&str, i64> = BTreeMap::new();
-    for turn in &parsed.turns {
-        if !speaker_ids.contains_key(turn.speaker.as_str()) {
-            speaker_ids.insert(&turn.speaker, participants::id_for_label(conn, &turn.speaker)?);
-        }
-    }
+    let speaker_ids = turn_speaker_ids(conn, parsed)?;
     let sql = |rows: usize| {
         let values = vec!["(?, ?, ?, ?, ?)"; rows].join(", ");
         format!("INSERT INTO turn (document_id, participant_id, start, \"end\", time_ms) VALUES {values}")
     };
     let mut full = conn.prepare_cached(&sql(TURN_BATCH))?;
-    for chunk in parsed.turns.chunks(TURN_BATCH) {
+    for (chunk, ids) in parsed.turns.chunks(TURN_BATCH).zip(speaker_ids.chunks(TURN_BATCH)) {
         let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 5);
-        for turn in chunk {
+        for (turn, &speaker_id) in chunk.iter().zip(ids) {
             values.push(document_id.into());
-            values.push(speaker_ids[turn.speaker.as_str()].into());
+            values.push(speaker_id.into());
             values.push((turn.start as i64).into());
             values.push((turn.end as i64).into());
             values.push(turn.time_ms.into());
@@ -105,6 +101,25 @@ fn insert_turns(conn: &Connection, document_id: DocumentId, parsed: &ParsedDocum
         }
     }
     Ok(())
+}
+
+/// The participant id of each turn's speaker, creating participants for new labels.
+fn turn_speaker_ids(conn: &Connection, parsed: &ParsedDocument) -> Result<Vec<i64>> {
+    let mut speakers: Vec<&Arc<str>> = Vec::new();
+    let mut ids: Vec<i64> = Vec::new();
+    let mut turn_ids = Vec::with_capacity(parsed.turns.len());
+    for turn in &parsed.turns {
+        let position = match speaker_position(&speakers, &turn.speaker) {
+            Some(position) => position,
+            None => {
+                speakers.push(&turn.speaker);
+                ids.push(participants::id_for_label(conn, &turn.speaker)?);
+                speakers.len() - 1
+            }
+        };
+        turn_ids.push(ids[position]);
+    }
+    Ok(turn_ids)
 }
 
 /// Packs spans as little-endian u32 pairs.
