@@ -24,19 +24,18 @@ pub struct Lines<'a> {
 impl<'a> Lines<'a> {
     pub fn of(text: &'a str) -> Lines<'a> {
         let mut lines = Vec::with_capacity(text.len() / 64 + 1);
-        let mut byte = 0;
-        let mut char_pos = 0;
-        let newlines =
-            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i, 1)).chain(std::iter::once((text.len(), 0)));
-        for (newline, width) in newlines {
-            if width == 0 && byte == text.len() {
-                break;
-            }
-            let body = &text[byte..newline];
-            let end = char_pos + body.chars().count();
-            lines.push(Line { body, start: char_pos, end });
-            byte = newline + width;
-            char_pos = end + width;
+        let mut push = |body: &'a str, start: usize| {
+            let end = start + body.chars().count();
+            lines.push(Line { body, start, end });
+            end
+        };
+        let (mut byte, mut char_pos) = (0, 0);
+        for newline in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            char_pos = push(&text[byte..newline], char_pos) + 1;
+            byte = newline + 1;
+        }
+        if byte < text.len() {
+            char_pos = push(&text[byte..], char_pos);
         }
         Lines { lines, char_len: char_pos }
     }
