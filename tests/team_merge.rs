@@ -214,3 +214,56 @@ fn the_other_project_is_only_read_even_when_it_is_an_older_version() {
     assert_eq!(std::fs::read(&old).unwrap(), before, "the team member's file is not upgraded or touched");
     assert!(!scratch.path("old-copy.fieldcode-wal").exists());
 }
+
+/// Sets a document's (by name) or a participant's (by label) attribute in a project file.
+fn set_value(path: &Path, owner: &str, name: &str, value: &str) {
+    use fieldcode::store::{attributes, documents, participants};
+    let p = Project::open(path).unwrap();
+    match documents::id_by_name(p.conn(), owner) {
+        Ok(doc) => attributes::set_document_value(p.conn(), doc, name, value).unwrap(),
+        Err(_) => {
+            let person = participants::id_for_label(p.conn(), owner).unwrap();
+            attributes::set_participant_value(p.conn(), person, name, value).unwrap();
+        }
+    }
+}
+
+#[test]
+fn attribute_values_come_across_conflicts_keep_ours_and_undo_takes_them_back() {
+    let scratch = Scratch::new();
+    let (lead, ana, _) = team(&scratch);
+    set_value(&lead, "LW1", "role", "link worker");
+    set_value(&lead, "note", "site", "GP surgery");
+    set_value(&lead, "visit", "site", "office");
+    std::fs::copy(&lead, &ana).unwrap();
+    set_value(&ana, "visit", "site", "client home");
+    set_value(&ana, "note", "provider", "Northfield");
+    set_value(&ana, "LW1", "team", "north");
+    set_value(&ana, "Zed", "role", "team leader");
+    let values = "SELECT (SELECT count(*) FROM document_attribute) + (SELECT count(*) FROM participant_attribute)";
+
+    let json = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
+    assert_eq!(json["attribute_values_added"], 2, "{json}");
+    assert_eq!(json["attribute_values_already_present"], 2, "note's site and LW1's role: {json}");
+    assert_eq!(json["attribute_values_without_owner"], 1, "Zed is only in Ana's copy");
+    let conflict = serde_json::json!([
+        {"scope": "document", "owner": "visit", "attribute": "site", "here": "office", "there": "client home"}
+    ]);
+    assert_eq!(json["attribute_conflicts"], conflict);
+    assert_eq!(count(&lead, values), 3 + 2);
+    assert_eq!(count(&lead, "SELECT count(*) FROM attribute WHERE name IN ('provider', 'team')"), 2);
+    let kept = "SELECT count(*) FROM document_attribute WHERE value = 'office'";
+    assert_eq!(count(&lead, kept), 1, "ours is kept");
+
+    let human = fieldcode(&["merge", s(&lead), s(&ana), "--dry-run"]).ok().stdout;
+    assert!(human.contains("conflict: site of document \"visit\""), "{human}");
+
+    fieldcode(&["undo", s(&lead)]).ok();
+    assert_eq!(count(&lead, values), 3, "undo removes the merged values");
+    assert_eq!(count(&lead, "SELECT count(*) FROM attribute WHERE name IN ('provider', 'team')"), 0);
+    fieldcode(&["redo", s(&lead)]).ok();
+    assert_eq!(count(&lead, values), 5);
+    let again = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
+    assert_eq!(again["attribute_values_added"], 0);
+    assert!(again["history_id"].is_null(), "nothing new: {again}");
+}

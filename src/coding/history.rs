@@ -180,5 +180,7 @@ fn table_word(row: &Row) -> &'static str {
         Row::Coding(_) => "coding",
         Row::Memo(_) => "memo",
         Row::Comment(_) => "comment",
+        Row::Attribute(_) => "attribute",
+        Row::Value(_) => "attribute value",
     }
 }

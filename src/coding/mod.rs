@@ -7,6 +7,7 @@
 //! message and change nothing. Commands refer to things by id; front ends resolve paths first.
 
 mod apply;
+pub mod attribute_rows;
 pub mod autocode;
 mod code_ops;
 mod coding_ops;

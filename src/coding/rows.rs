@@ -1,5 +1,5 @@
-//! Whole-row images of the tables the command layer changes (code, coding, memo, code_comment),
-//! and the four row operations undo and redo are built from: read, insert with its original id,
+//! Whole-row images of the tables the command layer changes (code, coding, memo, code_comment,
+//! and attribute names and values, see [`super::attribute_rows`]), and the four row operations undo and redo are built from: read, insert with its original id,
 //! update every column, delete.
 //!
 //! A command records the before and after image of every row it touches; undo writes the
@@ -8,6 +8,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+pub use super::attribute_rows::{AttributeRec, AttributeValueRec};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +69,9 @@ pub enum Row {
     Coding(CodingRec),
     Memo(MemoRec),
     Comment(CommentRec),
+    Attribute(AttributeRec),
+    /// Keyed by owner and attribute, not by an id of its own.
+    Value(AttributeValueRec),
 }
 
 /// One row changed by a command: `before` is `None` for an insert, `after` for a delete.
@@ -80,21 +84,26 @@ pub struct Change {
 }
 
 impl Row {
+    /// The row's id; for an attribute value, its owner's id.
     pub fn id(&self) -> i64 {
         match self {
             Row::Code(r) => r.id,
             Row::Coding(r) => r.id,
             Row::Memo(r) => r.id,
             Row::Comment(r) => r.id,
+            Row::Attribute(r) => r.id,
+            Row::Value(r) => r.owner_id,
         }
     }
 
+    /// The table of a row keyed by `id` (every row but an attribute value).
     fn table(&self) -> &'static str {
         match self {
             Row::Code(_) => "code",
             Row::Coding(_) => "coding",
             Row::Memo(_) => "memo",
             Row::Comment(_) => "code_comment",
+            Row::Attribute(_) | Row::Value(_) => "attribute",
         }
     }
 
@@ -106,6 +115,8 @@ impl Row {
             Row::Coding(_) => read_coding(conn, id)?.map(Row::Coding),
             Row::Memo(_) => read_memo(conn, id)?.map(Row::Memo),
             Row::Comment(_) => read_comment(conn, id)?.map(Row::Comment),
+            Row::Attribute(_) => AttributeRec::read(conn, id)?.map(Row::Attribute),
+            Row::Value(r) => r.current(conn)?.map(Row::Value),
         })
     }
 
@@ -169,6 +180,8 @@ impl Row {
                     "INSERT INTO code_comment (id, code_id, author, created_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
                 .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
+            Row::Attribute(r) => return r.insert(conn),
+            Row::Value(r) => return r.insert(conn),
         };
         Ok(())
     }
@@ -224,13 +237,18 @@ impl Row {
                     "UPDATE code_comment SET code_id = ?2, author = ?3, created_at = ?4, body = ?5 WHERE id = ?1",
                 )?
                 .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
+            Row::Attribute(r) => return r.update(conn),
+            Row::Value(r) => return r.update(conn),
         };
         Ok(())
     }
 
-    /// Deletes the stored row with this row's id.
+    /// Deletes the stored row with this row's id (an attribute value: with its owner and attribute).
     pub fn delete(&self, conn: &Connection) -> Result<()> {
         self.invalidate_cache(conn)?;
+        if let Row::Value(r) = self {
+            return r.delete(conn);
+        }
         let sql = format!("DELETE FROM {} WHERE id = ?1", self.table());
         conn.prepare_cached(&sql)?.execute([self.id()])?;
         Ok(())

@@ -1,9 +1,10 @@
 //! Writing a read [`Source`] into this project, inside the caller's transaction: codes by GUID
 //! then by path, coders by name, documents by text hash, codings and memos by GUID, comments by
-//! their exact content. Whatever is already here is skipped, so a second run adds nothing.
+//! their exact content, attribute values by owner and name ([`super::values`]). Whatever is
+//! already here is skipped, so a second run adds nothing.
 //!
-//! Rows of the tables the coding engine owns (code, coding, memo, code_comment) are written as
-//! row images ([`crate::coding::rows`]) and returned as changes, so the merge is recorded as one
+//! Rows of the tables the coding engine owns (code, coding, memo, code_comment, attribute names
+//! and values) are written as row images ([`crate::coding::rows`]) and returned as changes, so the merge is recorded as one
 //! history entry and undoes and redoes like any other command.
 
 use std::collections::{BTreeMap, HashMap};
@@ -36,12 +37,12 @@ pub struct Created {
 
 impl Created {
     /// Inserts a row image with the next free id of its table and records the change.
-    fn insert(&mut self, conn: &Connection, table: &str, make: impl FnOnce(i64) -> Row) -> Result<i64> {
+    pub(super) fn insert(&mut self, conn: &Connection, table: &str, make: impl FnOnce(i64) -> Row) -> Result<i64> {
         let sql = format!("SELECT coalesce(max(id), 0) + 1 FROM {table}");
         let id: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
         let row = make(id);
         row.insert(conn)?;
-        if !matches!(row, Row::Comment(_)) {
+        if matches!(row, Row::Code(_) | Row::Coding(_) | Row::Memo(_)) {
             self.ids.push(id);
         }
         self.changes.push(Change { before: None, after: Some(row) });
@@ -51,9 +52,10 @@ impl Created {
 
 /// Other project's ids → ids here.
 #[derive(Default)]
-struct Maps {
+pub(super) struct Maps {
     codes: HashMap<CodeId, CodeId>,
-    documents: HashMap<DocumentId, (DocumentId, usize)>,
+    /// With the document's length here.
+    pub(super) documents: HashMap<DocumentId, (DocumentId, usize)>,
     codings: HashMap<CodingId, CodingId>,
 }
 
@@ -68,6 +70,7 @@ pub fn apply(conn: &Connection, source: &Source, report: &mut MergeReport) -> Re
         merge_memo(conn, source, memo, &maps, report, &mut created)?;
     }
     merge_comments(conn, source, &maps, report, &mut created)?;
+    super::values::merge_values(conn, source, &maps, report, &mut created)?;
     Ok(created)
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Documents match by the hash of their text, codes by GUID then by path (missing codes are
 //! created with their GUID under the matched parent), coders by name, participants by label,
-//! codings and memos by GUID, comments by their exact content. A team member's codings keep their
+//! codings and memos by GUID, comments by their exact content, attribute values by owner and
+//! attribute name (a value this project lacks is added; a different one is a conflict). A team member's codings keep their
 //! coder, so agreement can compare them afterwards. Conflicts (a code renamed differently, a
 //! document this project lacks, a span that does not fit) are reported, never guessed at.
 //! Everything happens in one transaction recorded in `merge_source` and, as one
@@ -12,6 +13,7 @@
 pub mod apply;
 pub mod report;
 pub mod source;
+mod values;
 
 use std::path::Path;
 
@@ -21,7 +23,7 @@ use crate::coding::{Command, history};
 use crate::error::{Error, Result};
 use crate::store::{Project, now_utc};
 
-pub use report::{BadSpan, CodeConflict, MergeReport, MissingDocument};
+pub use report::{AttributeConflict, BadSpan, CodeConflict, MergeReport, MissingDocument};
 
 /// How to merge.
 #[derive(Debug, Clone, Default)]
@@ -72,12 +74,13 @@ pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Res
 /// The one line the history shows for a merge.
 fn summary_line(report: &MergeReport) -> String {
     format!(
-        "merged {}: {} codings, {} new codes, {} memos, {} comments",
+        "merged {}: {} codings, {} new codes, {} memos, {} comments, {} attribute values",
         report.source,
         report.codings_added,
         report.codes_created.len(),
         report.memos_added,
-        report.comments_added
+        report.comments_added,
+        report.attribute_values_added
     )
 }
 

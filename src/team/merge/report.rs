@@ -30,6 +30,18 @@ pub struct BadSpan {
     pub length: usize,
 }
 
+/// An attribute value that differs between the projects (ours is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttributeConflict {
+    /// `document` or `participant`.
+    pub scope: String,
+    /// The document's name or the participant's label.
+    pub owner: String,
+    pub attribute: String,
+    pub here: String,
+    pub there: String,
+}
+
 /// The outcome of [`super::merge`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeReport {
@@ -56,6 +68,12 @@ pub struct MergeReport {
     /// Memos whose target (a document, code or coding) did not come across.
     pub memos_without_target: usize,
     pub comments_added: usize,
+    /// Document and participant attribute values this project did not have.
+    pub attribute_values_added: usize,
+    pub attribute_values_already_present: usize,
+    pub attribute_conflicts: Vec<AttributeConflict>,
+    /// Values of documents or participants that are not in this project.
+    pub attribute_values_without_owner: usize,
 }
 
 impl MergeReport {
@@ -102,6 +120,18 @@ impl MergeReport {
                 b.code, b.coder, b.start, b.end, b.document, b.length
             ));
         }
+        if self.attribute_values_added + self.attribute_values_already_present > 0 {
+            out.push(format!(
+                "{} attribute values added ({} already here).",
+                self.attribute_values_added, self.attribute_values_already_present
+            ));
+        }
+        for c in &self.attribute_conflicts {
+            out.push(format!(
+                "conflict: {} of {} {:?} is {:?} here and {:?} there; kept {:?}",
+                c.attribute, c.scope, c.owner, c.here, c.there, c.here
+            ));
+        }
         if self.memos_without_target > 0 {
             out.push(format!("{} memos skipped: what they annotate is not in this project", self.memos_without_target));
         }
@@ -110,6 +140,9 @@ impl MergeReport {
 
     /// Whether anything needs the team's attention.
     pub fn has_conflicts(&self) -> bool {
-        !self.code_conflicts.is_empty() || !self.documents_missing.is_empty() || !self.codings_out_of_range.is_empty()
+        !self.code_conflicts.is_empty()
+            || !self.documents_missing.is_empty()
+            || !self.codings_out_of_range.is_empty()
+            || !self.attribute_conflicts.is_empty()
     }
 }

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::coding::rows::{self, CommentRec, MemoRec};
 use crate::error::Result;
-use crate::model::{CodeNode, CodingRow, DocumentId};
+use crate::model::{AttributeScope, CodeNode, CodingRow, DocumentId};
 use crate::store::{codes, codings};
 
 /// A document of the other project, as far as matching needs it.
@@ -23,6 +23,16 @@ pub type SourceMemo = MemoRec;
 /// A code comment of the other project (its id is not used).
 pub type SourceComment = CommentRec;
 
+/// An attribute value of the other project: of a document (`owner_id` is its document id) or
+/// of a participant (its participant id).
+#[derive(Debug, Clone)]
+pub struct SourceValue {
+    pub scope: AttributeScope,
+    pub owner_id: i64,
+    pub name: String,
+    pub value: String,
+}
+
 /// The other project's content.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -34,6 +44,7 @@ pub struct Source {
     pub participants: HashMap<i64, String>,
     pub memos: Vec<SourceMemo>,
     pub comments: Vec<SourceComment>,
+    pub values: Vec<SourceValue>,
 }
 
 /// Reads the other project.
@@ -46,6 +57,7 @@ pub fn read(conn: &Connection, guid: String) -> Result<Source> {
         participants: participants(conn)?,
         memos: rows::all_memos(conn)?,
         comments: rows::all_comments(conn)?,
+        values: values(conn)?,
     })
 }
 
@@ -59,4 +71,23 @@ fn participants(conn: &Connection) -> Result<HashMap<i64, String>> {
     let mut stmt = conn.prepare("SELECT id, label FROM participant")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every attribute value, documents' then participants', in a stable order.
+fn values(conn: &Connection) -> Result<Vec<SourceValue>> {
+    let mut out = Vec::new();
+    for (scope, table, owner) in [
+        (AttributeScope::Document, "document_attribute", "document_id"),
+        (AttributeScope::Participant, "participant_attribute", "participant_id"),
+    ] {
+        let sql = format!(
+            "SELECT v.{owner}, a.name, v.value FROM {table} v JOIN attribute a ON a.id = v.attribute_id
+             ORDER BY v.{owner}, a.name"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows =
+            stmt.query_map([], |r| Ok(SourceValue { scope, owner_id: r.get(0)?, name: r.get(1)?, value: r.get(2)? }))?;
+        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    Ok(out)
 }
