@@ -96,17 +96,6 @@ impl Row {
         }
     }
 
-    /// The table of a row keyed by `id` (every row but an attribute value).
-    fn table(&self) -> &'static str {
-        match self {
-            Row::Code(_) => "code",
-            Row::Coding(_) => "coding",
-            Row::Memo(_) => "memo",
-            Row::Comment(_) => "code_comment",
-            Row::Attribute(_) | Row::Value(_) => "attribute",
-        }
-    }
-
     /// The row as it is now in the database (same table and id), if it exists.
     pub fn current(&self, conn: &Connection) -> Result<Option<Row>> {
         let id = self.id();
@@ -246,10 +235,15 @@ impl Row {
     /// Deletes the stored row with this row's id (an attribute value: with its owner and attribute).
     pub fn delete(&self, conn: &Connection) -> Result<()> {
         self.invalidate_cache(conn)?;
-        if let Row::Value(r) = self {
-            return r.delete(conn);
-        }
-        let sql = format!("DELETE FROM {} WHERE id = ?1", self.table());
+        let table = match self {
+            Row::Code(_) => "code",
+            Row::Coding(_) => "coding",
+            Row::Memo(_) => "memo",
+            Row::Comment(_) => "code_comment",
+            Row::Attribute(_) => "attribute",
+            Row::Value(r) => return r.delete(conn),
+        };
+        let sql = format!("DELETE FROM {table} WHERE id = ?1");
         conn.prepare_cached(&sql)?.execute([self.id()])?;
         Ok(())
     }
