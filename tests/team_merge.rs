@@ -26,13 +26,17 @@ fn team(scratch: &Scratch) -> (PathBuf, PathBuf, PathBuf) {
 
 /// Writes a memo (guid, title, body, author) on the code at `path`, straight into the file as a
 /// team member's copy would hold it.
-fn code_memo(p: &Project, path: &str, (guid, title, body, author): (&str, &str, &str, &str)) {
-    let target = code(p, path);
+fn code_memo(p: &Project, path: &str, memo: (&str, &str, &str, &str)) {
+    memo_on(p, "code", code(p, path), memo);
+}
+
+/// Writes a memo (guid, title, body, author) on a target of `kind` (code, participant, …).
+fn memo_on(p: &Project, kind: &str, target: i64, (guid, title, body, author): (&str, &str, &str, &str)) {
     p.conn()
         .execute(
             "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-             VALUES (?1, 'code', ?2, ?3, ?4, ?5, 'now', 'now')",
-            rusqlite::params![guid, target, title, body, author],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'now', 'now')",
+            rusqlite::params![guid, kind, target, title, body, author],
         )
         .unwrap();
 }
@@ -266,4 +270,27 @@ fn attribute_values_come_across_conflicts_keep_ours_and_undo_takes_them_back() {
     let again = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
     assert_eq!(again["attribute_values_added"], 0);
     assert!(again["history_id"].is_null(), "nothing new: {again}");
+}
+
+#[test]
+fn undoing_a_merge_removes_the_coders_and_participants_it_created() {
+    let scratch = Scratch::new();
+    let (lead, ana, _) = team(&scratch);
+    {
+        let p = Project::open(&ana).unwrap();
+        coding(&p, "note", "Access/Phone", "Ana", 0, 12);
+        let zoe = fieldcode::store::participants::id_for_label(p.conn(), "Zoe").unwrap();
+        memo_on(&p, "participant", zoe, ("memo-z", "", "Joined in March.", "Ana"));
+    }
+    let people = "SELECT (SELECT count(*) FROM coder WHERE name = 'Ana') + (SELECT count(*) FROM participant WHERE label = 'Zoe')";
+    let json = fieldcode(&["merge", s(&lead), s(&ana), "--json"]).ok().json();
+    assert_eq!(json["coders_created"], serde_json::json!(["Ana"]));
+    assert_eq!(json["memos_added"], 1);
+    assert_eq!(count(&lead, people), 2);
+    fieldcode(&["undo", s(&lead)]).ok();
+    assert_eq!(count(&lead, people), 0, "the coder and participant the merge made are gone");
+    fieldcode(&["redo", s(&lead)]).ok();
+    assert_eq!(count(&lead, people), 2);
+    let target = count(&lead, "SELECT target_id FROM memo WHERE guid = 'memo-z'");
+    assert_eq!(target, count(&lead, "SELECT id FROM participant WHERE label = 'Zoe'"), "redo restores the same ids");
 }

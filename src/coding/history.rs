@@ -182,5 +182,7 @@ fn table_word(row: &Row) -> &'static str {
         Row::Comment(_) => "comment",
         Row::Attribute(_) => "attribute",
         Row::Value(_) => "attribute value",
+        Row::Coder(_) => "coder",
+        Row::Participant(_) => "participant",
     }
 }

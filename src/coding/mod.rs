@@ -16,6 +16,7 @@ mod compact;
 mod coverage_ops;
 pub mod history;
 pub mod memos;
+pub mod people_rows;
 mod recorder;
 pub mod rows;
 pub mod search;

@@ -1,5 +1,6 @@
-//! Whole-row images of the tables the command layer changes (code, coding, memo, code_comment,
-//! and attribute names and values, see [`super::attribute_rows`]), and the four row operations undo and redo are built from: read, insert with its original id,
+//! Whole-row images of the tables the command layer changes (code, coding, memo, code_comment;
+//! attribute names and values, see [`super::attribute_rows`]; coders and participants, see
+//! [`super::people_rows`]), and the four row operations undo and redo are built from: read, insert with its original id,
 //! update every column, delete.
 //!
 //! A command records the before and after image of every row it touches; undo writes the
@@ -9,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 pub use super::attribute_rows::{AttributeRec, AttributeValueRec};
+pub use super::people_rows::{People, PersonRec};
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +74,8 @@ pub enum Row {
     Attribute(AttributeRec),
     /// Keyed by owner and attribute, not by an id of its own.
     Value(AttributeValueRec),
+    Coder(PersonRec),
+    Participant(PersonRec),
 }
 
 /// One row changed by a command: `before` is `None` for an insert, `after` for a delete.
@@ -93,6 +97,7 @@ impl Row {
             Row::Comment(r) => r.id,
             Row::Attribute(r) => r.id,
             Row::Value(r) => r.owner_id,
+            Row::Coder(r) | Row::Participant(r) => r.id,
         }
     }
 
@@ -106,6 +111,8 @@ impl Row {
             Row::Comment(_) => read_comment(conn, id)?.map(Row::Comment),
             Row::Attribute(_) => AttributeRec::read(conn, id)?.map(Row::Attribute),
             Row::Value(r) => r.current(conn)?.map(Row::Value),
+            Row::Coder(_) => People::Coders.read(conn, id)?.map(Row::Coder),
+            Row::Participant(_) => People::Participants.read(conn, id)?.map(Row::Participant),
         })
     }
 
@@ -171,6 +178,8 @@ impl Row {
                 .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
             Row::Attribute(r) => return r.insert(conn),
             Row::Value(r) => return r.insert(conn),
+            Row::Coder(r) => return People::Coders.insert(conn, r),
+            Row::Participant(r) => return People::Participants.insert(conn, r),
         };
         Ok(())
     }
@@ -228,6 +237,8 @@ impl Row {
                 .execute(params![r.id, r.code_id, r.author, r.created_at, r.body])?,
             Row::Attribute(r) => return r.update(conn),
             Row::Value(r) => return r.update(conn),
+            Row::Coder(r) => return People::Coders.update(conn, r),
+            Row::Participant(r) => return People::Participants.update(conn, r),
         };
         Ok(())
     }
@@ -241,6 +252,8 @@ impl Row {
             Row::Memo(_) => "memo",
             Row::Comment(_) => "code_comment",
             Row::Attribute(_) => "attribute",
+            Row::Coder(_) => "coder",
+            Row::Participant(_) => "participant",
             Row::Value(r) => return r.delete(conn),
         };
         let sql = format!("DELETE FROM {table} WHERE id = ?1");

@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use super::report::{BadSpan, CodeConflict, MergeReport, MissingDocument};
 use super::source::{Source, SourceMemo};
-use crate::coding::rows::{Change, CodeRec, CodingRec, CommentRec, MemoRec, Row};
-use crate::error::Result;
+use crate::coding::rows::{Change, CodeRec, CodingRec, CommentRec, MemoRec, PersonRec, Row};
+use crate::error::{Error, Result};
 use crate::model::{CodeId, CodeNode, CodingId, CodingRow, DocumentId};
-use crate::store::{coders, codes, now_utc, participants};
+use crate::store::{coders, codes, new_guid, now_utc, participants};
 
 /// What the merge created, by stable identity (recorded in `merge_source`), and the row
 /// changes and new ids the history entry needs.
@@ -226,12 +226,28 @@ fn coder_id(conn: &Connection, name: &str, cache: &mut HashMap<String, i64>, cre
     if let Some(&id) = cache.get(name) {
         return Ok(id);
     }
-    if coders::find(conn, name)?.is_none() {
-        created.coders.push(name.to_owned());
-    }
-    let id = coders::id_for_name(conn, name)?;
+    let id = match coders::find(conn, name)? {
+        Some(id) => id,
+        None if name.trim().is_empty() => {
+            return Err(Error::invalid("the other project has a coding without a coder name; nothing was merged"));
+        }
+        None => {
+            created.coders.push(name.to_owned());
+            let name = name.trim().to_owned();
+            created.insert(conn, "coder", |id| Row::Coder(PersonRec { id, guid: new_guid(), name }))?
+        }
+    };
     cache.insert(name.to_owned(), id);
     Ok(id)
+}
+
+/// The participant labelled `label`, created (and recorded) if new.
+fn participant_id(conn: &Connection, label: &str, created: &mut Created) -> Result<i64> {
+    if let Some(id) = participants::find(conn, label)? {
+        return Ok(id);
+    }
+    let name = label.to_owned();
+    created.insert(conn, "participant", |id| Row::Participant(PersonRec { id, guid: new_guid(), name }))
 }
 
 fn merge_memo(
@@ -253,7 +269,7 @@ fn merge_memo(
         ("code", Some(id)) => maps.codes.get(&id).map(|c| Some(*c)),
         ("coding", Some(id)) => maps.codings.get(&id).map(|c| Some(*c)),
         ("participant", Some(id)) => match source.participants.get(&id) {
-            Some(label) => Some(Some(participants::id_for_label(conn, label)?)),
+            Some(label) => Some(Some(participant_id(conn, label, created)?)),
             None => None,
         },
         _ => None,
