@@ -8,9 +8,9 @@ use std::sync::Arc;
 use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, Ui};
 
 use super::compare_state::CompareDocument;
-use super::document_view::PARAGRAPH_GAP;
+use super::document_view::DocumentView;
 use super::highlight::{Layer, Palette, paragraph_job};
-use super::viewer::{Placed, coding_extent, heading};
+use super::viewer::{Frame, Placed, coding_extent, paint_paragraphs, scroll_area};
 use crate::model::{CodeId, Span};
 
 /// Width of one coder's stripe column.
@@ -45,54 +45,24 @@ pub fn document_ui(ui: &mut Ui, doc: &mut CompareDocument, cx: &StripeContext) -
             );
         }
     });
-    let mut area = egui::ScrollArea::vertical().id_salt(("compare-text", doc.view.id)).auto_shrink(false);
-    if let Some(offset) = cx.scroll_to {
-        let para = doc.view.paragraph_of(offset);
-        area = area.vertical_scroll_offset((doc.view.heights.top(para) - 40.0).max(0.0));
-    }
+    let area = scroll_area(("compare-text", doc.view.id), &doc.view, cx.scroll_to);
     area.show_viewport(ui, |ui, viewport| paint(ui, viewport, doc, cx)).inner
 }
 
 fn paint(ui: &mut Ui, viewport: Rect, doc: &mut CompareDocument, cx: &StripeContext) -> Option<usize> {
-    let margin = cx.coders.len() as f32 * COLUMN + 8.0;
-    let speaker_w = if doc.view.headings.iter().any(Option::is_some) { SPEAKER_WIDTH } else { 0.0 };
-    let width = ui.available_width();
-    let text_w = (width - margin - speaker_w - 8.0).max(80.0);
-    let font = FontId::proportional(cx.font_size);
-    let row_h = ui.fonts_mut(|f| f.row_height(&font));
-    let lengths = doc.view.paragraphs.iter().map(|p| p.end - p.start);
-    doc.view.heights.prepare(text_w, row_h, cx.font_size * 0.5, lengths);
-    let origin = ui.max_rect().min;
-    ui.set_height(doc.view.heights.total());
-    ui.set_width(width);
-    let visuals = ui.visuals().clone();
-    let palette = Palette {
-        text: visuals.text_color(),
-        background: visuals.panel_fill,
-        selection: visuals.selection.bg_fill,
-        font,
-        code_color: cx.code_color,
-    };
-    column_rules(ui, origin, viewport, cx.coders.len());
-    let mut placed = Vec::new();
-    let mut i = doc.view.heights.index_at(viewport.min.y);
-    while i < doc.view.paragraphs.len() && doc.view.heights.top(i) < viewport.max.y {
-        let top = origin.y + doc.view.heights.top(i);
-        let galley = layout(ui, doc, i, cx, text_w, &palette);
-        let pos = Pos2::new(origin.x + margin + speaker_w, top);
-        let heading_h = heading(ui, &doc.view, i, Pos2::new(origin.x + margin, top), cx.font_size);
-        doc.view.heights.measure(i, galley.size().y.max(heading_h) + PARAGRAPH_GAP);
-        ui.put(
-            Rect::from_min_size(pos, galley.size()),
-            egui::Label::new(galley.clone()).selectable(false).sense(Sense::hover()),
-        );
-        stripes(ui, doc, i, origin.x, pos.y, &galley, cx);
-        placed.push(Placed { index: i, pos, galley });
-        i += 1;
-    }
-    if doc.view.heights.settle() {
-        ui.ctx().request_repaint();
-    }
+    column_rules(ui, ui.max_rect().min, viewport, cx.coders.len());
+    let frame =
+        Frame { margin: cx.coders.len() as f32 * COLUMN + 8.0, speaker_width: SPEAKER_WIDTH, font_size: cx.font_size };
+    let lanes = Lanes { of_coding: &doc.lanes, per_coder: &doc.lane_counts };
+    let (origin, placed) = paint_paragraphs(
+        ui,
+        viewport,
+        &mut doc.view,
+        &frame,
+        cx.code_color,
+        &|ui, view, i, width, palette| layout(ui, view, i, cx, width, palette),
+        &mut |ui, view, i, origin, pos, galley| stripes(ui, view, &lanes, i, Pos2::new(origin.x, pos.y), galley, cx),
+    );
     let rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
     let response = ui.interact(rect, ui.scope_id().with("compare-click"), Sense::click());
     let pos = response.interact_pointer_pos().filter(|_| response.clicked())?;
@@ -108,8 +78,8 @@ fn column_rules(ui: &Ui, origin: Pos2, viewport: Rect, coders: usize) {
     }
 }
 
-fn layout(ui: &Ui, doc: &CompareDocument, i: usize, cx: &StripeContext, width: f32, p: &Palette) -> Arc<Galley> {
-    let para = doc.view.paragraphs[i];
+fn layout(ui: &Ui, view: &DocumentView, i: usize, cx: &StripeContext, width: f32, p: &Palette) -> Arc<Galley> {
+    let para = view.paragraphs[i];
     let clip = |s: Span| Span { start: s.start.max(para.start) - para.start, end: s.end.min(para.end) - para.start };
     let layers: Vec<Layer> = cx
         .differences
@@ -121,16 +91,24 @@ fn layout(ui: &Ui, doc: &CompareDocument, i: usize, cx: &StripeContext, width: f
         })
         .collect();
     let selection = cx.selection.filter(|s| s.start < para.end && s.end > para.start).map(clip);
-    ui.painter().layout_job(paragraph_job(doc.view.paragraph_text(i), &layers, selection, width, p))
+    ui.painter().layout_job(paragraph_job(view.paragraph_text(i), &layers, selection, width, p))
 }
 
-/// Each coder's codings over paragraph `i`, as bars in that coder's column.
-fn stripes(ui: &Ui, doc: &CompareDocument, i: usize, left: f32, top: f32, galley: &Galley, cx: &StripeContext) {
-    let para = doc.view.paragraphs[i];
-    for &k in &doc.view.by_paragraph[i] {
-        let coding = &doc.view.codings[k as usize];
-        let (coder, lane) = doc.lanes[k as usize];
-        let lanes = doc.lane_counts.get(coder).copied().unwrap_or(1).max(1);
+/// A compared document's stripe lanes (see [`CompareDocument`]).
+struct Lanes<'a> {
+    of_coding: &'a [(usize, u16)],
+    per_coder: &'a [usize],
+}
+
+/// Each coder's codings over paragraph `i`, as bars in that coder's column; `at` is the left
+/// edge of the columns and the paragraph's top.
+fn stripes(ui: &Ui, view: &DocumentView, lanes: &Lanes, i: usize, at: Pos2, galley: &Galley, cx: &StripeContext) {
+    let (left, top) = (at.x, at.y);
+    let para = view.paragraphs[i];
+    for &k in &view.by_paragraph[i] {
+        let coding = &view.codings[k as usize];
+        let (coder, lane) = lanes.of_coding[k as usize];
+        let lanes = lanes.per_coder.get(coder).copied().unwrap_or(1).max(1);
         let step = ((COLUMN - 10.0) / lanes as f32).min(STRIPE_WIDTH + 2.0);
         let (y0, y1) = coding_extent(galley, para, coding.start, coding.end);
         let x = left + coder as f32 * COLUMN + 4.0 + lane as f32 * step;

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, Sense, Ui};
+use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, ScrollArea, Sense, Ui};
 
 use super::action::Action;
 use super::document_view::{DocumentView, PARAGRAPH_GAP};
@@ -61,24 +61,75 @@ pub(crate) fn coding_extent(galley: &Galley, para: Span, start: usize, end: usiz
 
 /// Draws the open document and reports selection and clicks as actions.
 pub fn show(ui: &mut Ui, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
-    let mut area = egui::ScrollArea::vertical().id_salt(("viewer", view.id)).auto_shrink(false);
-    if let Some(offset) = view.scroll_to.take() {
-        let para = view.paragraph_of(offset);
-        area = area.vertical_scroll_offset((view.heights.top(para) - 40.0).max(0.0));
-    }
+    let scroll_to = view.scroll_to.take();
+    let area = scroll_area(("viewer", view.id), view, scroll_to);
     area.show_viewport(ui, |ui, viewport| paint(ui, viewport, view, cx, actions));
+}
+
+/// A vertical scroll area over `view`, scrolled to the paragraph of `scroll_to` if given.
+pub(crate) fn scroll_area(
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    view: &DocumentView,
+    scroll_to: Option<usize>,
+) -> ScrollArea {
+    let area = ScrollArea::vertical().id_salt(salt).auto_shrink(false);
+    match scroll_to {
+        Some(offset) => area.vertical_scroll_offset((view.heights.top(view.paragraph_of(offset)) - 40.0).max(0.0)),
+        None => area,
+    }
 }
 
 fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
     let stripes = view.stripe_columns().min(MAX_STRIPES);
-    let margin = stripes as f32 * STRIPE_STEP + 8.0;
-    let speaker_w = if view.headings.iter().any(Option::is_some) { SPEAKER_WIDTH } else { 0.0 };
+    let frame =
+        Frame { margin: stripes as f32 * STRIPE_STEP + 8.0, speaker_width: SPEAKER_WIDTH, font_size: cx.font_size };
+    let (origin, placed) = paint_paragraphs(
+        ui,
+        viewport,
+        view,
+        &frame,
+        cx.code_color,
+        &|ui, view, i, width, palette| layout(ui, view, i, cx.selection, width, palette),
+        &mut |ui, view, i, origin, pos, galley| draw_stripes(ui, view, i, origin.x + 4.0, pos, galley, cx),
+    );
+    let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
+    interact(ui, sense_rect, view, &placed, actions);
+}
+
+/// Where a document's columns go: `margin` points (coding stripes) left of a speaker column of
+/// `speaker_width` (only when the document has turns), then the text.
+pub(crate) struct Frame {
+    pub(crate) margin: f32,
+    pub(crate) speaker_width: f32,
+    pub(crate) font_size: f32,
+}
+
+/// Builds paragraph `i`'s galley for a text width.
+pub(crate) type LayoutParagraph<'a> = dyn Fn(&Ui, &DocumentView, usize, f32, &Palette) -> Arc<Galley> + 'a;
+
+/// Paints beside paragraph `i`, given the frame's origin and the paragraph's position.
+pub(crate) type Decorate<'a> = dyn FnMut(&Ui, &DocumentView, usize, Pos2, Pos2, &Galley) + 'a;
+
+/// Lays out and draws the paragraphs of `view` visible in `viewport`, with their speaker
+/// headings: `layout` builds a paragraph's galley for a text width, `decorate` paints beside it
+/// (given the frame's origin and the paragraph's position). Returns the origin and the
+/// paragraphs placed, for hit testing. Shared by the viewer and the compare view.
+pub(crate) fn paint_paragraphs(
+    ui: &mut Ui,
+    viewport: Rect,
+    view: &mut DocumentView,
+    frame: &Frame,
+    code_color: &dyn Fn(CodeId) -> Color32,
+    layout: &LayoutParagraph,
+    decorate: &mut Decorate,
+) -> (Pos2, Vec<Placed>) {
+    let speaker_w = if view.headings.iter().any(Option::is_some) { frame.speaker_width } else { 0.0 };
     let width = ui.available_width();
-    let text_w = (width - margin - speaker_w - 8.0).max(80.0);
-    let font = FontId::proportional(cx.font_size);
+    let text_w = (width - frame.margin - speaker_w - 8.0).max(80.0);
+    let font = FontId::proportional(frame.font_size);
     let row_h = ui.fonts_mut(|f| f.row_height(&font));
     let lengths = view.paragraphs.iter().map(|p| p.end - p.start);
-    view.heights.prepare(text_w, row_h, cx.font_size * 0.5, lengths);
+    view.heights.prepare(text_w, row_h, frame.font_size * 0.5, lengths);
     let origin = ui.max_rect().min;
     ui.set_height(view.heights.total());
     ui.set_width(width);
@@ -89,29 +140,28 @@ fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContex
         background: visuals.panel_fill,
         selection: visuals.selection.bg_fill,
         font,
-        code_color: cx.code_color,
+        code_color,
     };
     let mut placed = Vec::new();
     let mut i = view.heights.index_at(viewport.min.y);
     while i < view.paragraphs.len() && view.heights.top(i) < viewport.max.y {
         let top = origin.y + view.heights.top(i);
-        let galley = layout(ui, view, i, cx.selection, text_w, &palette);
-        let pos = Pos2::new(origin.x + margin + speaker_w, top);
-        let heading_h = heading(ui, view, i, Pos2::new(origin.x + margin, top), cx.font_size);
+        let galley = layout(ui, view, i, text_w, &palette);
+        let pos = Pos2::new(origin.x + frame.margin + speaker_w, top);
+        let heading_h = heading(ui, view, i, Pos2::new(origin.x + frame.margin, top), frame.font_size);
         view.heights.measure(i, galley.size().y.max(heading_h) + PARAGRAPH_GAP);
         ui.put(
             Rect::from_min_size(pos, galley.size()),
             egui::Label::new(galley.clone()).selectable(false).sense(Sense::hover()),
         );
-        draw_stripes(ui, view, i, origin.x + 4.0, pos, &galley, cx);
+        decorate(ui, view, i, origin, pos, &galley);
         placed.push(Placed { index: i, pos, galley });
         i += 1;
     }
     if view.heights.settle() {
         ui.ctx().request_repaint();
     }
-    let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
-    interact(ui, sense_rect, view, &placed, actions);
+    (origin, placed)
 }
 
 fn layout(ui: &Ui, view: &DocumentView, i: usize, selection: Option<Span>, width: f32, p: &Palette) -> Arc<Galley> {
@@ -132,7 +182,7 @@ fn layout(ui: &Ui, view: &DocumentView, i: usize, selection: Option<Span>, width
 }
 
 /// Paints the speaker label and time of a turn; returns the height used.
-pub(crate) fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 {
+fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 {
     let Some(Some(h)) = view.headings.get(i) else { return 0.0 };
     let painter = ui.painter();
     let strong = ui.visuals().strong_text_color();
