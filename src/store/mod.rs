@@ -152,8 +152,9 @@ fn initialise(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    // Statement journals (needed once triggers make one INSERT touch two tables) stay in memory:
-    // as temporary files they turned a 100,000-coding command into thousands of small writes.
+    // Statement journals (SQLite keeps one for a statement that may fail part-way, such as a
+    // multi-row insert under constraints) stay in memory: as temporary files they turned a
+    // 100,000-coding command into thousands of small writes.
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")
         .map_err(|e| classify(path, e))?;
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
