@@ -10,7 +10,7 @@ use include_dir::{Dir, File, include_dir};
 
 use crate::error::{Error, Result};
 use crate::import::{self, ImportOptions};
-use crate::store::{Project, attributes};
+use crate::store::Project;
 
 static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/demo");
 
@@ -42,7 +42,7 @@ pub fn populate(project: &mut Project) -> Result<()> {
     }
     for sheet in files.iter().filter(|f| f.path().extension().is_some_and(|e| e == "csv")) {
         let shown = PathBuf::from("assets/demo").join(sheet.path());
-        attributes::apply_sheet_bytes(project, &shown, sheet.contents())?;
+        import::sheet::apply_sheet_bytes(project, &shown, sheet.contents(), "rosa")?;
     }
     crate::demo_codebook::populate(project)?;
     Ok(())

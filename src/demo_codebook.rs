@@ -13,7 +13,7 @@ use crate::coding::units::Unit;
 use crate::coding::{Command, MemoTarget, apply, snapshot};
 use crate::error::{Error, Result};
 use crate::model::{CodeId, ReviewStatus};
-use crate::store::{Project, coders, codes, documents};
+use crate::store::{Project, codes, documents};
 
 const SOURCE: &str = include_str!("../assets/codebook/demo-codebook.json");
 const SHOWN: &str = "assets/codebook/demo-codebook.json";
@@ -135,7 +135,6 @@ fn create(project: &mut Project, parent: Option<CodeId>, def: &Definition, color
 
 /// One autocode run per code with this coder's rule.
 fn code_all(project: &mut Project, book: &Book, coder: &str) -> Result<()> {
-    let coder_id = coders::id_for_name(project.conn(), coder)?;
     for theme in &book.themes {
         for code in &theme.codes {
             let spec = if coder == "rosa" { &code.rosa } else { &code.sam };
@@ -143,7 +142,7 @@ fn code_all(project: &mut Project, book: &Book, coder: &str) -> Result<()> {
             let id = codes::id_by_path(project.conn(), &path)?;
             let rule = Rule { pattern: Pattern::Regex(spec.regex.clone()), ignore_case: true, whole_word: false };
             let unit: Unit = spec.unit.parse().map_err(bad)?;
-            autocode::run(project, coder, coder_id, id, &rule, &Scope::default(), unit)?;
+            autocode::run(project, coder, coder.into(), id, &rule, &Scope::default(), unit)?;
         }
     }
     Ok(())

@@ -7,8 +7,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: no such file. Check the path, or create a project with `fieldcode new`.")]
+    /// A project file that is not there.
+    #[error("{path}: no such project file. Check the path, or create a project first.")]
     Missing { path: PathBuf },
+
+    /// An input file (to import, or a map, sheet or codebook to read) that is not there.
+    #[error("{path}: no such file. Check the path.")]
+    MissingInput { path: PathBuf },
+
+    /// Another program holds the project's write lock for longer than Fieldcode waits.
+    #[error("{path}: another program is writing to this project; nothing was changed. Try again when it has finished.")]
+    Busy { path: PathBuf },
 
     #[error("{path}: already exists. Choose another name, or open it instead.")]
     AlreadyExists { path: PathBuf },

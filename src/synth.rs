@@ -5,20 +5,22 @@
 //!
 //! Output is deterministic for a seed (text, attributes, codebook, codings and their guids).
 //! Documents go through the real parser and [`documents::insert`] so turns and paragraphs are
-//! genuine; codes and codings are bulk-inserted with prepared statements. Everything is written
-//! in one transaction: a failure leaves no project behind.
+//! genuine; codes, codings, coders and participants go through the coding engine's
+//! [`Recorder`] (unrecorded: a new project has nothing to undo). Everything is written in one
+//! transaction: a failure leaves no project behind.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rusqlite::{Transaction, params};
-
+use crate::coding::Recorder;
+use crate::coding::rows::{CodeRec, CodingRec, Row};
 use crate::error::{Error, Result};
 use crate::import::{self, Format, ParsedDocument};
+use crate::model::{AttributeScope, ReviewStatus};
+use crate::store::Project;
 use crate::store::documents::{self, NewDocument};
-use crate::store::{Project, attributes, coders, participants};
 
 /// How big a project to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,10 +120,11 @@ pub fn generate(path: &Path, options: &SynthOptions) -> Result<SynthReport> {
 
 fn fill(project: &mut Project, options: &SynthOptions) -> Result<SynthReport> {
     let mut rng = StdRng::seed_from_u64(options.seed);
-    let tx = project.conn_mut().transaction()?;
-    let coder_ids: Vec<i64> = CODERS.iter().map(|n| coders::id_for_name(&tx, n)).collect::<Result<_>>()?;
-    let people = add_people(&tx, &mut rng)?;
-    let leaves = add_codebook(&tx, &mut rng, options.codes)?;
+    let tx = project.write_transaction()?;
+    let mut rec = Recorder::unrecorded(&tx);
+    let coder_ids: Vec<i64> = CODERS.iter().map(|n| rec.coder_named(n)).collect::<Result<_>>()?;
+    let people = add_people(&mut rec, &mut rng)?;
+    let leaves = add_codebook(&mut rec, &mut rng, options.codes)?;
     let mut written = 0;
     for d in 0..options.docs {
         let wanted = options.codings / options.docs + usize::from(d < options.codings % options.docs);
@@ -136,8 +139,9 @@ fn fill(project: &mut Project, options: &SynthOptions) -> Result<SynthReport> {
             extra_attributes: &[],
         };
         let doc = documents::insert(&tx, &new)?;
-        written += add_codings(&tx, &mut rng, doc, &parsed, wanted, &leaves, &coder_ids)?;
+        written += add_codings(&mut rec, &mut rng, doc, &parsed, wanted, &leaves, &coder_ids)?;
     }
+    drop(rec);
     tx.commit()?;
     Ok(SynthReport { documents: options.docs, participants: people.len(), codes: options.codes, codings: written })
 }
@@ -146,14 +150,15 @@ fn guid(rng: &mut StdRng) -> String {
     uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string()
 }
 
-fn add_people(tx: &Transaction<'_>, rng: &mut StdRng) -> Result<Vec<String>> {
+fn add_people(rec: &mut Recorder<'_>, rng: &mut StdRng) -> Result<Vec<String>> {
     let mut labels = Vec::new();
     for (prefix, count, role) in PEOPLE {
         for k in 1..=count {
             let label = format!("{prefix}{k:02}");
-            let id = participants::id_for_label(tx, &label)?;
-            attributes::set_participant_value(tx, id, "role", role)?;
-            attributes::set_participant_value(tx, id, "provider", PROVIDERS[rng.random_range(0..PROVIDERS.len())])?;
+            let id = rec.participant_labelled(&label)?;
+            let provider = PROVIDERS[rng.random_range(0..PROVIDERS.len())];
+            rec.set_value(AttributeScope::Participant, id, "role", Some(role))?;
+            rec.set_value(AttributeScope::Participant, id, "provider", Some(provider))?;
             labels.push(label);
         }
     }
@@ -162,18 +167,14 @@ fn add_people(tx: &Transaction<'_>, rng: &mut StdRng) -> Result<Vec<String>> {
 
 /// Inserts themes and their codes; returns the ids of the codes codings go on (the leaves, or the
 /// single code when `total` is 1).
-fn add_codebook(tx: &Transaction<'_>, rng: &mut StdRng, total: usize) -> Result<Vec<i64>> {
+fn add_codebook(rec: &mut Recorder<'_>, rng: &mut StdRng, total: usize) -> Result<Vec<i64>> {
     let themes = if total < 2 { total } else { (total / 15).clamp(1, total - 1) };
-    let mut stmt = tx.prepare(
-        "INSERT INTO code (guid, parent_id, name, color, position, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let now = crate::store::now_utc();
     let mut theme_ids = Vec::new();
     for t in 0..themes {
         let name = format!("{} {}", THEMES[t % THEMES.len()], t / THEMES.len() + 1);
         let color = format!("#{:06x}", rng.random_range(0..0xff_ffffu32));
-        stmt.execute(params![guid(rng), None::<i64>, name, color, t as i64, now])?;
-        theme_ids.push(tx.last_insert_rowid());
+        let guid = guid(rng);
+        theme_ids.push(rec.insert_new("code", |id| code_row(id, guid, None, name, color, t))?);
     }
     if total < 2 {
         return Ok(theme_ids);
@@ -182,10 +183,27 @@ fn add_codebook(tx: &Transaction<'_>, rng: &mut StdRng, total: usize) -> Result<
     for k in 0..total - themes {
         let parent = theme_ids[k % themes];
         let name = format!("{} {} {}", WORDS[k % WORDS.len()], WORDS[(k / WORDS.len() + 7) % WORDS.len()], k + 1);
-        stmt.execute(params![guid(rng), parent, name, "#808080", (k / themes) as i64, now])?;
-        leaves.push(tx.last_insert_rowid());
+        let guid = guid(rng);
+        leaves.push(rec.insert_new("code", |id| code_row(id, guid, Some(parent), name, "#808080".into(), k / themes))?);
     }
     Ok(leaves)
+}
+
+fn code_row(id: i64, guid: String, parent_id: Option<i64>, name: String, color: String, position: usize) -> Row {
+    Row::Code(CodeRec {
+        id,
+        guid,
+        parent_id,
+        name,
+        color,
+        description: String::new(),
+        inclusion: String::new(),
+        exclusion: String::new(),
+        example: String::new(),
+        status: ReviewStatus::Proposed.as_str().to_owned(),
+        position: position as i64,
+        created_at: crate::store::now_utc(),
+    })
 }
 
 /// A focus-group transcript of about `chars` characters with front-matter attributes.
@@ -221,7 +239,7 @@ fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -
 }
 
 fn add_codings(
-    tx: &Transaction<'_>,
+    rec: &mut Recorder<'_>,
     rng: &mut StdRng,
     doc: i64,
     parsed: &ParsedDocument,
@@ -233,12 +251,8 @@ fn add_codings(
     if len < 2 || wanted == 0 {
         return Ok(0);
     }
-    crate::store::coding_cache::invalidate(tx, doc)?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     let now = crate::store::now_utc();
+    let mut next = rec.next_id("coding")?;
     let mut seen = HashSet::with_capacity(wanted);
     let mut written = 0;
     for _ in 0..wanted * 4 {
@@ -261,7 +275,19 @@ fn add_codings(
         if !seen.insert((code, coder, start, end)) {
             continue;
         }
-        stmt.execute(params![guid(rng), doc, code, coder, start as i64, end as i64, now])?;
+        let guid = guid(rng);
+        let row = CodingRec {
+            id: next,
+            guid,
+            document_id: doc,
+            code_id: code,
+            coder_id: coder,
+            start: start as i64,
+            end: end as i64,
+            created_at: now.clone(),
+        };
+        rec.insert(Row::Coding(row))?;
+        next += 1;
         written += 1;
     }
     Ok(written)

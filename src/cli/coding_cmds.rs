@@ -14,7 +14,7 @@ use crate::coding::units::{self, Unit};
 use crate::coding::{self, Command, MemoTarget, SpanRef, memos, search, snapshot};
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, ReviewStatus};
-use crate::store::{Project, coders, codes, codings, default_actor, documents, participants};
+use crate::store::{Project, codes, codings, default_actor, documents, participants};
 
 #[derive(Debug, Subcommand)]
 pub enum CodingCommand {
@@ -435,9 +435,8 @@ fn code(args: CodeArgs) -> Result<Outcome> {
         (Some(start), Some(end), _, _) => crate::model::Span { start, end },
         _ => return Err(Error::invalid("say what to code: --start N --end N, --turn N or --paragraph N")),
     };
-    let coder = coders::id_for_name(p.conn(), &actor)?;
     let spans = vec![SpanRef { document, code, start: span.start, end: span.end }];
-    apply_one(&mut p, &actor, Command::AddCodings { coder, spans, memo: args.memo })
+    apply_one(&mut p, &actor, Command::AddCodings { coder: actor.as_str().into(), spans, memo: args.memo })
 }
 
 /// One coding as `codings --json` prints it.
@@ -473,7 +472,7 @@ fn list_codings(
         filter.document = Some(documents::id_by_name(conn, name)?);
     }
     if let Some(name) = coder {
-        filter.coder = Some(coders::find(conn, name)?.ok_or_else(|| Error::not_found("coder", name))?);
+        filter.coder = Some(crate::store::coders::find(conn, name)?.ok_or_else(|| Error::not_found("coder", name))?);
     }
     let rows = codings::list(conn, &filter)?;
     let paths: HashMap<i64, String> = nodes.into_iter().map(|c| (c.id, c.path)).collect();
@@ -567,8 +566,7 @@ fn run_autocode(args: AutocodeArgs) -> Result<Outcome> {
         println!("{} hits, {spans} spans would be coded (dry run: nothing changed)", hits.len());
         return done();
     }
-    let coder = coders::id_for_name(p.conn(), &actor)?;
-    let (hits, applied) = autocode::run(&mut p, &actor, coder, code, &rule, &scope, args.unit)?;
+    let (hits, applied) = autocode::run(&mut p, &actor, actor.as_str().into(), code, &rule, &scope, args.unit)?;
     println!("{} ({} hits)", capitalise(&applied.summary), hits.len());
     done()
 }
@@ -599,8 +597,7 @@ fn autocode_speaker(
         println!("{} turns of {} participants would be coded (dry run: nothing changed)", spans.len(), ids.len());
         return done();
     }
-    let coder = coders::id_for_name(p.conn(), &actor)?;
-    apply_one(&mut p, &actor, Command::Autocode { coder, rule: format!("{rule} (turn)"), spans })
+    apply_one(&mut p, &actor, Command::Autocode { coder: actor.as_str().into(), rule: format!("{rule} (turn)"), spans })
 }
 
 fn run_search(project: &Project, query: &str, regex: bool, ignore_case: bool, json: bool) -> Result<Outcome> {

@@ -96,11 +96,14 @@ impl ExportCommand {
             }
             ExportCommand::ImportCodebook { project, file, json } => {
                 let mut project = Project::open(&project)?;
-                let report = codebook::import(&mut project, &file, &crate::store::default_actor())?;
+                let report = crate::import::codebook::import(&mut project, &file, &crate::store::default_actor())?;
                 if json {
                     print_json(&report)?;
                 } else {
                     println!("{} codes added, {} updated.", report.added, report.updated);
+                    for note in &report.notes {
+                        println!("  note: {note}");
+                    }
                 }
             }
             ExportCommand::ExportQdpx { project, out, json } => {

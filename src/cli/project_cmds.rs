@@ -12,7 +12,7 @@ use super::output::{attributes_cell, print_json, print_table};
 use crate::error::Result;
 use crate::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::model::DocumentKind;
-use crate::store::{Project, attributes, documents, participants};
+use crate::store::{Project, documents, participants};
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectCommand {
@@ -79,7 +79,7 @@ impl ProjectCommand {
             }
             ProjectCommand::Attributes { project, csv } => {
                 let mut project = Project::open(&project)?;
-                let report = attributes::apply_sheet(&mut project, &csv)?;
+                let report = crate::import::sheet::apply_sheet(&mut project, &csv, &crate::store::default_actor())?;
                 println!("Set {} values on {} {}s.", report.values, report.rows, report.scope.as_str());
                 Ok(Outcome::Exit(ExitCode::SUCCESS))
             }

@@ -7,6 +7,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::Outcome;
 use super::output::{print_json, print_table};
+use crate::coding::{self, Command};
 use crate::error::{Error, Result};
 use crate::store::{Project, codes, default_actor};
 use crate::team::agreement::{AgreementReport, AgreementRequest, Coefficients, Unit, agreement};
@@ -104,11 +105,11 @@ impl TeamCommand {
                 print_merge(&report, json)?;
             }
             TeamCommand::Comment { project, code, text, author } => {
-                let project = Project::open(&project)?;
+                let mut project = Project::open(&project)?;
                 let id = codes::id_by_path(project.conn(), &code)?;
                 let author = author.unwrap_or_else(default_actor);
-                let comment = review::add_comment(project.conn(), id, &author, &text)?;
-                println!("Commented on {code} as {} ({}).", comment.author, comment.created_at);
+                coding::apply(&mut project, &author, Command::AddComment { code: id, body: text })?;
+                println!("Commented on {code} as {}.", author.trim());
             }
             TeamCommand::Comments { project, code, json } => {
                 let project = Project::open(&project)?;

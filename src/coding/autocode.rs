@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
-use super::command::{Command, SpanRef};
+use super::command::{CoderRef, Command, SpanRef};
 use super::units::{Layout, Unit};
 use super::{Applied, apply};
 use crate::error::{Error, Result};
-use crate::model::{CodeId, CoderId, DocumentId, DocumentKind, ParticipantId, Span};
+use crate::model::{CodeId, DocumentId, DocumentKind, ParticipantId, Span};
 use crate::store::{Project, attributes, documents};
 
 /// What to look for.
@@ -186,7 +186,7 @@ pub fn spans_of(hits: &[Hit], code: CodeId) -> Vec<SpanRef> {
 pub fn run(
     project: &mut Project,
     actor: &str,
-    coder: CoderId,
+    coder: CoderRef,
     code: CodeId,
     rule: &Rule,
     scope: &Scope,

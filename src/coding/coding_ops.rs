@@ -4,16 +4,15 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use super::command::SpanRef;
+use super::command::{CoderRef, SpanRef};
 use super::recorder::Recorder;
 use super::rows::{self, CodingRec, MemoRec, Row};
 use super::validate;
 use crate::error::{Error, Result};
 use crate::model::{CoderId, CodingId};
 
-/// Checks every span before anything is written: coder, documents, codes and offsets.
-fn check_spans(rec: &Recorder<'_>, coder: CoderId, spans: &[SpanRef]) -> Result<()> {
-    validate::coder(rec.conn, coder)?;
+/// Checks every span before anything is written: documents, codes and offsets.
+fn check_spans(rec: &Recorder<'_>, spans: &[SpanRef]) -> Result<()> {
     let mut docs: HashMap<i64, (String, usize)> = HashMap::new();
     let mut codes: HashSet<i64> = HashSet::new();
     for span in spans {
@@ -27,6 +26,14 @@ fn check_spans(rec: &Recorder<'_>, coder: CoderId, spans: &[SpanRef]) -> Result<
         validate::span(name, *chars, span.start, span.end)?;
     }
     Ok(())
+}
+
+/// The coder's id: an existing coder, or one created by name inside the command.
+fn resolve_coder(rec: &mut Recorder<'_>, coder: &CoderRef) -> Result<CoderId> {
+    match coder {
+        CoderRef::Id(id) => validate::coder(rec.conn, *id).map(|_| *id),
+        CoderRef::Name(name) => rec.coder_named(name),
+    }
 }
 
 /// Above this many spans a command gets a larger page cache ([`BULK_CACHE_KIB`]).
@@ -87,11 +94,12 @@ fn target_label(rec: &Recorder<'_>, spans: &[SpanRef]) -> Result<String> {
     }
 }
 
-pub(crate) fn add(rec: &mut Recorder<'_>, coder: CoderId, spans: &[SpanRef], memo: Option<&str>) -> Result<String> {
+pub(crate) fn add(rec: &mut Recorder<'_>, coder: &CoderRef, spans: &[SpanRef], memo: Option<&str>) -> Result<String> {
     if spans.is_empty() {
         return Err(Error::invalid("nothing to code: give at least one span"));
     }
-    check_spans(rec, coder, spans)?;
+    check_spans(rec, spans)?;
+    let coder = resolve_coder(rec, coder)?;
     let (added, present) = insert_spans(rec, coder, spans, memo)?;
     let target = target_label(rec, spans)?;
     if added == 0 {
@@ -104,12 +112,13 @@ pub(crate) fn add(rec: &mut Recorder<'_>, coder: CoderId, spans: &[SpanRef], mem
     Ok(format!("added {added} codings to {target} ({present} already there)"))
 }
 
-pub(crate) fn autocode(rec: &mut Recorder<'_>, coder: CoderId, rule: &str, spans: &[SpanRef]) -> Result<String> {
-    check_spans(rec, coder, spans)?;
-    let (added, present) = insert_spans(rec, coder, spans, None)?;
+pub(crate) fn autocode(rec: &mut Recorder<'_>, coder: &CoderRef, rule: &str, spans: &[SpanRef]) -> Result<String> {
+    check_spans(rec, spans)?;
     if spans.is_empty() {
         return Ok(format!("autocode {rule}: no hits; nothing changed"));
     }
+    let coder = resolve_coder(rec, coder)?;
+    let (added, present) = insert_spans(rec, coder, spans, None)?;
     let target = target_label(rec, spans)?;
     Ok(format!("autocoded {added} spans as {target} by {rule} ({present} already coded)"))
 }

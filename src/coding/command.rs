@@ -7,10 +7,65 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CodeId, CoderId, CodingId, DocumentId, ReviewStatus};
+use crate::model::{AttributeScope, CodeId, CoderId, CodingId, DocumentId, ReviewStatus};
 
 /// A memo's id.
 pub type MemoId = i64;
+
+/// The coder a command codes for: an existing coder's id, or a name. A name that is new is
+/// created inside the command's transaction, so a refused command leaves no coder behind (and
+/// undo takes the coder away with the codings).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CoderRef {
+    Id(CoderId),
+    Name(String),
+}
+
+impl From<CoderId> for CoderRef {
+    fn from(id: CoderId) -> CoderRef {
+        CoderRef::Id(id)
+    }
+}
+
+impl From<&str> for CoderRef {
+    fn from(name: &str) -> CoderRef {
+        CoderRef::Name(name.to_owned())
+    }
+}
+
+/// One cell of a classification sheet: `owner` is a document's name or a participant's label,
+/// `name` the attribute. `value: None` removes the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeCell {
+    pub owner: String,
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// One code of an imported codebook file: its name and parent (an earlier entry of the same
+/// list, so the file's tree is kept without repeating paths), and the fields the file sets (an
+/// empty field leaves a matched code's field as it is).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingCode {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<usize>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReviewStatus>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub inclusion: String,
+    #[serde(default)]
+    pub exclusion: String,
+    #[serde(default)]
+    pub example: String,
+}
 
 /// One span to code: a document, a code and code point offsets (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,7 +179,7 @@ pub enum Command {
     },
     /// Codes spans for one coder. An identical coding that exists already is skipped.
     AddCodings {
-        coder: CoderId,
+        coder: CoderRef,
         spans: Vec<SpanRef>,
         /// A memo attached to each new coding.
         memo: Option<String>,
@@ -143,7 +198,7 @@ pub enum Command {
     },
     /// The result of an autocode run: like `AddCodings`, recorded with the rule that found it.
     Autocode {
-        coder: CoderId,
+        coder: CoderRef,
         rule: String,
         spans: Vec<SpanRef>,
     },
@@ -157,19 +212,25 @@ pub enum Command {
     DeleteMemo {
         memo: MemoId,
     },
-    /// A team member's project merged in by `fieldcode merge` (`crate::team::merge`), which
-    /// records the rows it inserted so the merge undoes and redoes as one step. It is applied by
-    /// the merge itself, never through [`crate::coding::apply`].
-    MergeProject {
-        source: String,
-        source_guid: String,
+    /// Adds a comment to a code's discussion thread; the command's actor is its author.
+    AddComment {
+        code: CodeId,
+        body: String,
     },
-    /// A codebook file (.qdc or .csv) imported by `fieldcode import-codebook`
-    /// (`crate::export::codebook::import`), which records the code rows it added or updated so
-    /// the import undoes and redoes as one step. Applied by the import itself, never through
-    /// [`crate::coding::apply`].
+    /// Sets (or, with `value: None`, removes) attribute values of documents or participants:
+    /// one edit of the classification sheet, or a whole sheet file. Unknown documents are
+    /// refused; unknown participants are created (a sheet may list people who never speak).
+    SetAttributes {
+        scope: AttributeScope,
+        cells: Vec<AttributeCell>,
+    },
+    /// A codebook file (.qdc or .csv), parsed by [`crate::import::codebook`]: codes are matched
+    /// by GUID, else by path; matched codes get the file's non-empty fields, the others are
+    /// created with any missing parent codes.
     ImportCodebook {
         file: String,
+        #[serde(default)]
+        codes: Vec<IncomingCode>,
     },
 }
 
@@ -192,7 +253,8 @@ impl Command {
             Command::Autocode { .. } => "autocode",
             Command::SetMemo { .. } => "set-memo",
             Command::DeleteMemo { .. } => "delete-memo",
-            Command::MergeProject { .. } => "merge-project",
+            Command::AddComment { .. } => "add-comment",
+            Command::SetAttributes { .. } => "set-attributes",
             Command::ImportCodebook { .. } => "import-codebook",
         }
     }

@@ -55,10 +55,49 @@ pub struct HistoryEntry {
     pub state: EntryState,
 }
 
+/// What a history entry records as its forward change: a command, or a bulk change a library
+/// operation made through the recorder (a team merge), which is undone and redone from its row
+/// images like any command but is not re-applied from the entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recorded {
+    Command(Command),
+    Bulk(Bulk),
+}
+
+/// The bulk changes that are recorded without being [`Command`]s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Bulk {
+    /// A team member's project merged in by `fieldcode merge` ([`crate::team::merge`]).
+    MergeProject { source: String, source_guid: String },
+}
+
+/// What can be written as an entry's forward change: a [`Command`] or a [`Bulk`] change (both
+/// serialise as a [`Recorded`] reads them back).
+pub trait Entry: Serialize {
+    /// The short name stored in `history.kind`.
+    fn kind(&self) -> &'static str;
+}
+
+impl Entry for Command {
+    fn kind(&self) -> &'static str {
+        Command::kind(self)
+    }
+}
+
+impl Entry for Bulk {
+    fn kind(&self) -> &'static str {
+        match self {
+            Bulk::MergeProject { .. } => "merge-project",
+        }
+    }
+}
+
 /// What an entry's `payload` column holds.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Payload {
-    pub command: Command,
+    pub command: Recorded,
     #[serde(default)]
     pub created: Vec<i64>,
     #[serde(deserialize_with = "super::compact::deserialize")]
@@ -66,19 +105,19 @@ pub struct Payload {
 }
 
 #[derive(Serialize)]
-struct PayloadRef<'a> {
-    command: &'a Command,
+struct PayloadRef<'a, E: Entry> {
+    command: &'a E,
     created: &'a [i64],
     #[serde(serialize_with = "super::compact::serialize")]
     changes: &'a [Change],
 }
 
 /// Appends an entry (inside the command's transaction) and gives up any pending redo.
-pub(crate) fn append(
+pub(crate) fn append<E: Entry>(
     conn: &Connection,
     at: &str,
     actor: &str,
-    command: &Command,
+    command: &E,
     summary: &str,
     changes: &[Change],
     created: &[i64],
@@ -119,7 +158,7 @@ pub fn payload(conn: &Connection, id: i64) -> Result<Payload> {
 
 /// Reverts the newest done command. Returns its summary, or `None` if there is nothing to undo.
 pub fn undo(project: &mut Project) -> Result<Option<String>> {
-    let tx = project.conn_mut().transaction()?;
+    let tx = project.write_transaction()?;
     let newest: Option<(i64, String)> = tx
         .query_row("SELECT id, summary FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -138,7 +177,7 @@ pub fn undo(project: &mut Project) -> Result<Option<String>> {
 /// Re-applies the oldest undone command that can still be redone. Returns its summary, or
 /// `None` if there is nothing to redo.
 pub fn redo(project: &mut Project) -> Result<Option<String>> {
-    let tx = project.conn_mut().transaction()?;
+    let tx = project.write_transaction()?;
     let oldest: Option<(i64, String)> = tx
         .query_row("SELECT id, summary FROM history WHERE undone = 1 ORDER BY id LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))

@@ -1,23 +1,28 @@
-//! The coding engine: the codebook, codings and memos, changed only through [`Command`]s.
+//! The coding engine: the codebook, codings, memos, comments and attribute values, changed only
+//! through the [`Recorder`] — by [`Command`]s, or by the bulk writers (merge, REFI import,
+//! `synth`) that use the same recorder.
 //!
-//! Every change is applied by [`apply`] in one transaction and recorded in the append-only
+//! Every change is applied by [`apply`] (or [`record`]) in one transaction and recorded in the append-only
 //! `history` table with the before and after image of each row it touched, so it can be undone
 //! and redone ([`undo`], [`redo`]) — also after the project is closed and reopened — and so the
 //! codebook's evolution can be shown ([`snapshot`]). Invalid commands are refused with a clear
 //! message and change nothing. Commands refer to things by id; front ends resolve paths first.
 
 mod apply;
+mod attribute_ops;
 pub mod attribute_rows;
 pub mod autocode;
 mod code_ops;
+pub(crate) mod codebook_ops;
 mod coding_ops;
 pub mod command;
+mod comment_ops;
 mod compact;
 mod coverage_ops;
 pub mod history;
 pub mod memos;
 pub mod people_rows;
-mod recorder;
+pub mod recorder;
 pub mod rows;
 pub mod search;
 pub mod snapshot;
@@ -27,5 +32,6 @@ mod validate;
 pub use validate::path_of;
 
 pub use apply::{Applied, apply};
-pub use command::{Command, MemoId, MemoTarget, SpanRef};
-pub use history::{EntryState, HistoryEntry, history, redo, undo};
+pub use command::{AttributeCell, CoderRef, Command, IncomingCode, MemoId, MemoTarget, SpanRef};
+pub use history::{Bulk, EntryState, HistoryEntry, Recorded, history, redo, undo};
+pub use recorder::{Mode, Recorder, Written, record};

@@ -23,6 +23,11 @@ pub enum People {
 }
 
 impl People {
+    /// The table's name.
+    pub fn table_name(self) -> &'static str {
+        self.table().0
+    }
+
     /// The table and its name column.
     fn table(self) -> (&'static str, &'static str) {
         match self {

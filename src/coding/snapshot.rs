@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::command::Command;
-use super::history::{self, EntryState};
+use super::history::{self, EntryState, Recorded};
 use crate::error::{Error, Result};
 use crate::store::codes;
 
@@ -207,8 +207,8 @@ fn events_between(conn: &Connection, after: i64, upto: i64) -> Result<Events> {
         let payload = history::payload(conn, entry.id)?;
         let codings = payload.changes.iter().filter(|c| matches!(c.before, Some(super::rows::Row::Coding(_)))).count();
         match payload.command {
-            Command::MergeCodes { from, into } => events.merges.push((from, into, codings)),
-            Command::SplitCode { code, .. } => {
+            Recorded::Command(Command::MergeCodes { from, into }) => events.merges.push((from, into, codings)),
+            Recorded::Command(Command::SplitCode { code, .. }) => {
                 if let Some(&new) = payload.created.first() {
                     events.splits.push((code, new, codings));
                 }

@@ -8,7 +8,6 @@ use super::workbench::Workbench;
 use crate::coding::{self, Command, SpanRef};
 use crate::error::{Error, Result};
 use crate::model::CodeId;
-use crate::store::coders;
 
 /// Longest name an in-vivo code gets from its selection, in characters.
 const IN_VIVO_MAX: usize = 60;
@@ -86,9 +85,8 @@ fn selection_span(wb: &Workbench, code: CodeId) -> Result<SpanRef> {
 
 fn apply_code(wb: &mut Workbench, coder: &str, code: CodeId) -> Result<String> {
     let span = selection_span(wb, code)?;
-    let coder_id = coders::id_for_name(wb.project.conn(), coder)?;
     let applied =
-        coding::apply(&mut wb.project, coder, Command::AddCodings { coder: coder_id, spans: vec![span], memo: None })?;
+        coding::apply(&mut wb.project, coder, Command::AddCodings { coder: coder.into(), spans: vec![span], memo: None })?;
     Ok(if applied.history_id.is_none() {
         format!("{} is already coded there.", wb.code_path(code))
     } else {
@@ -115,8 +113,7 @@ fn autocode(wb: &mut Workbench, coder: &str, rule: &str, spans: &[SpanRef]) -> R
     if spans.is_empty() {
         return Err(Error::invalid("the preview found nothing to code; change the query and preview again"));
     }
-    let coder_id = coders::id_for_name(wb.project.conn(), coder)?;
-    let command = Command::Autocode { coder: coder_id, rule: rule.to_owned(), spans: spans.to_vec() };
+    let command = Command::Autocode { coder: coder.into(), rule: rule.to_owned(), spans: spans.to_vec() };
     let applied = coding::apply(&mut wb.project, coder, command)?;
     Ok(if applied.history_id.is_none() {
         "Every previewed span was already coded.".to_owned()
@@ -138,7 +135,7 @@ fn recode(wb: &mut Workbench, coder: &str, coding_id: i64, code: CodeId) -> Resu
         return Err(Error::invalid("that coding is no longer in the open document"));
     };
     let span = SpanRef { document: row.document_id, code, start: row.start, end: row.end };
-    coding::apply(&mut wb.project, coder, Command::AddCodings { coder: row.coder_id, spans: vec![span], memo: None })?;
+    coding::apply(&mut wb.project, coder, Command::AddCodings { coder: row.coder_id.into(), spans: vec![span], memo: None })?;
     coding::apply(&mut wb.project, coder, Command::RemoveCodings { codings: vec![coding_id] })?;
     Ok(format!("recoded as {}", wb.code_path(code)))
 }

@@ -4,12 +4,15 @@
 //! [`run`] commits parsed files into a project, each file in its own transaction, so one bad file
 //! never leaves half a document behind and never stops the others.
 
+pub mod codebook;
 pub mod decode;
 pub mod front_matter;
+pub mod input;
 pub mod lines;
 pub mod office;
 pub mod paragraphs;
 pub mod run;
+pub mod sheet;
 pub mod speakers;
 pub mod subtitles;
 
@@ -20,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
 use lines::Lines;
 
+pub use input::read_input;
 pub use run::{ImportOptions, ImportOutcome, ImportProgress, Stored, import_paths, store_parsed};
 
 /// Largest file Fieldcode imports.
@@ -145,14 +149,7 @@ pub fn parse_file(path: &Path) -> Result<ParsedDocument> {
     let format = Format::of(path).ok_or_else(|| {
         Error::import(path, format!("unsupported file type; Fieldcode imports .{}", Format::EXTENSIONS.join(", .")))
     })?;
-    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(Error::import(
-            path,
-            format!("the file is {} MB; the limit is {} MB", size >> 20, MAX_FILE_BYTES >> 20),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_input(path, MAX_FILE_BYTES)?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
     parse_owned(&name, format, bytes).map_err(|err| match err {
         ParseError::Whole(reason) => Error::import(path, reason),

@@ -16,10 +16,12 @@ use super::model::*;
 use super::positions::{self, Convention, Placement};
 use super::qde_read;
 use super::qdpx::Archive;
+use crate::coding::Recorder;
+use crate::coding::rows::{CodeRec, CodingRec, MemoRec, People, Row};
 use crate::error::{Error, Result};
 use crate::import::ParsedDocument;
-use crate::model::{DocumentKind, ReviewStatus};
-use crate::store::{self, Project, attributes, documents, participants};
+use crate::model::{AttributeScope, DocumentKind, ReviewStatus};
+use crate::store::{self, Project, documents, participants};
 
 /// Choices for one import.
 #[derive(Debug, Clone, Default)]
@@ -212,9 +214,11 @@ fn load_notes(archive: &mut Archive, refi: &RefiProject, skipped: &mut Vec<Strin
     Ok(out)
 }
 
-/// State while filling the new project.
+/// State while filling the new project: every row goes through the recorder (unrecorded: a new
+/// project has no history to undo back to).
 struct Filler<'a> {
     tx: &'a Connection,
+    rec: Recorder<'a>,
     refi: &'a RefiProject,
     users: HashMap<String, String>,
     coders: HashMap<String, i64>,
@@ -232,11 +236,12 @@ fn fill(
     notes: &HashMap<String, String>,
     skipped: Vec<String>,
 ) -> Result<QdpxReport> {
-    let tx = project.conn_mut().transaction()?;
+    let tx = project.write_transaction()?;
     let name = if refi.name.trim().is_empty() { "Imported project" } else { refi.name.trim() };
     tx.execute("UPDATE project SET value = ?1 WHERE key = 'name'", [name])?;
     let mut f = Filler {
         tx: &tx,
+        rec: Recorder::unrecorded(&tx),
         refi,
         users: refi.users.iter().map(|u| (u.guid.clone(), u.name.clone())).collect(),
         coders: HashMap::new(),
@@ -251,7 +256,7 @@ fn fill(
             ..QdpxReport::default()
         },
     };
-    f.insert_codes(&refi.codes, None)?;
+    f.insert_codes(&refi.codes)?;
     f.insert_cases()?;
     for (source, text) in refi.sources.iter().zip(texts) {
         if let Some(text) = text {
@@ -291,43 +296,50 @@ fn color(raw: Option<&str>) -> String {
 }
 
 impl Filler<'_> {
-    fn insert_codes(&mut self, codes: &[Code], parent: Option<i64>) -> Result<()> {
-        for (position, code) in codes.iter().enumerate() {
-            let base = code_name(&code.name);
-            let mut name = base.clone();
-            let mut n = 2;
-            while self.sibling_exists(parent, &name)? {
-                name = format!("{base} ({n})");
-                n += 1;
-            }
-            let guid = self.fresh_guid("code", &code.guid)?;
-            let def = definition::parse(&code.description);
-            self.tx.execute(
-                "INSERT INTO code (guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    guid,
-                    parent,
-                    name,
-                    color(code.color.as_deref()),
-                    def.description,
-                    def.inclusion,
-                    def.exclusion,
-                    def.example,
-                    def.status.unwrap_or(ReviewStatus::Proposed).as_str(),
-                    position as i64,
-                    store::now_utc()
-                ],
-            )?;
-            let id = self.tx.last_insert_rowid();
-            self.codes.entry(code.guid.clone()).or_insert(id);
-            self.report.codes += 1;
-            for note in &code.note_refs {
-                self.memo_targets.push((note.clone(), "code", Some(id)));
-            }
-            self.insert_codes(&code.children, Some(id))?;
+    /// The codebook, parents before children, walked with an explicit stack (no recursion, so
+    /// a deep tree costs no native stack).
+    fn insert_codes(&mut self, codes: &[Code]) -> Result<()> {
+        let mut stack: Vec<(&Code, Option<i64>, usize)> =
+            codes.iter().enumerate().rev().map(|(i, c)| (c, None, i)).collect();
+        while let Some((code, parent, position)) = stack.pop() {
+            let id = self.insert_code(code, parent, position)?;
+            stack.extend(code.children.iter().enumerate().rev().map(|(i, c)| (c, Some(id), i)));
         }
         Ok(())
+    }
+
+    fn insert_code(&mut self, code: &Code, parent: Option<i64>, position: usize) -> Result<i64> {
+        let base = code_name(&code.name);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.sibling_exists(parent, &name)? {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        let guid = self.fresh_guid("code", &code.guid)?;
+        let def = definition::parse(&code.description);
+        let id = self.rec.insert_new("code", |id| {
+            Row::Code(CodeRec {
+                id,
+                guid,
+                parent_id: parent,
+                name,
+                color: color(code.color.as_deref()),
+                description: def.description,
+                inclusion: def.inclusion,
+                exclusion: def.exclusion,
+                example: def.example,
+                status: def.status.unwrap_or(ReviewStatus::Proposed).as_str().to_owned(),
+                position: position as i64,
+                created_at: store::now_utc(),
+            })
+        })?;
+        self.codes.entry(code.guid.clone()).or_insert(id);
+        self.report.codes += 1;
+        for note in &code.note_refs {
+            self.memo_targets.push((note.clone(), "code", Some(id)));
+        }
+        Ok(id)
     }
 
     fn sibling_exists(&self, parent: Option<i64>, name: &str) -> Result<bool> {
@@ -350,13 +362,12 @@ impl Filler<'_> {
                 Some(id) => id,
                 None => {
                     let guid = self.fresh_guid("participant", &case.guid)?;
-                    self.tx.execute("INSERT INTO participant (guid, label) VALUES (?1, ?2)", params![guid, label])?;
-                    self.tx.last_insert_rowid()
+                    self.rec.insert_person(People::Participants, guid, &label)?
                 }
             };
             for value in &case.values {
                 if let Some(name) = self.variables.get(&value.variable) {
-                    attributes::set_participant_value(self.tx, id, name, &value.value)?;
+                    self.rec.set_value(AttributeScope::Participant, id, name, Some(&value.value))?;
                     self.report.attribute_values += 1;
                 }
             }
@@ -426,7 +437,7 @@ impl Filler<'_> {
         let id = documents::insert(self.tx, &new)?;
         for value in &source.values {
             if let Some(var) = self.variables.get(&value.variable) {
-                attributes::set_document_value(self.tx, id, var, &value.value)?;
+                self.rec.set_value(AttributeScope::Document, id, var, Some(&value.value))?;
                 self.report.attribute_values += 1;
             }
         }
@@ -503,18 +514,21 @@ impl Filler<'_> {
         let user = coding.creating_user.as_deref().or(fallback_user).or(self.refi.creating_user.as_deref());
         let coder_id = self.coder(user)?;
         let guid = if self.coding_guids.insert(coding.guid.clone()) { coding.guid.clone() } else { store::new_guid() };
-        let created = coding.created.clone().unwrap_or_else(store::now_utc);
-        let inserted = self.tx.execute(
-            "INSERT OR IGNORE INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![guid, doc_id, code_id, coder_id, start as i64, end as i64, created],
-        )?;
-        if inserted == 0 {
+        let id = self.rec.next_id("coding")?;
+        let row = CodingRec {
+            id,
+            guid,
+            document_id: doc_id,
+            code_id,
+            coder_id,
+            start: start as i64,
+            end: end as i64,
+            created_at: coding.created.clone().unwrap_or_else(store::now_utc),
+        };
+        if !self.rec.insert_coding_if_new(row)? {
             return Ok(None);
         }
-        store::coding_cache::invalidate(self.tx, doc_id)?;
         self.report.codings += 1;
-        let id = self.tx.last_insert_rowid();
         for note in &coding.note_refs {
             self.memo_targets.push((note.clone(), "coding", Some(id)));
         }
@@ -530,20 +544,19 @@ impl Filler<'_> {
         }
         let id = match self.users.get(&key).cloned() {
             Some(name) => self.coder_named(&key, &name)?,
-            None => store::coders::id_for_name(self.tx, &store::default_actor())?,
+            None => self.rec.coder_named(&store::default_actor())?,
         };
         self.coders.insert(key, id);
         Ok(id)
     }
 
-    fn coder_named(&self, guid: &str, name: &str) -> Result<i64> {
+    fn coder_named(&mut self, guid: &str, name: &str) -> Result<i64> {
         let name = if name.trim().is_empty() { guid } else { name.trim() };
         if let Some(id) = store::coders::find(self.tx, name)? {
             return Ok(id);
         }
         let guid = self.fresh_guid("coder", guid)?;
-        self.tx.execute("INSERT INTO coder (guid, name) VALUES (?1, ?2)", params![guid, name])?;
-        Ok(self.tx.last_insert_rowid())
+        self.rec.insert_person(People::Coders, guid, name)
     }
 
     /// Users who neither coded nor wrote notes are kept as coders (a team member with no codings
@@ -628,11 +641,20 @@ impl Filler<'_> {
         let created = note.created.clone().unwrap_or_else(store::now_utc);
         let updated = note.modified.clone().unwrap_or_else(|| created.clone());
         let guid = self.fresh_guid("memo", guid)?;
-        self.tx.execute(
-            "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![guid, kind, target, title, body, author, created, updated],
-        )?;
+        let (target_kind, title, body) = (kind.to_owned(), title.to_owned(), body.to_owned());
+        self.rec.insert_new("memo", |id| {
+            Row::Memo(MemoRec {
+                id,
+                guid,
+                target_kind,
+                target_id: target,
+                title,
+                body,
+                author,
+                created_at: created,
+                updated_at: updated,
+            })
+        })?;
         self.report.memos += 1;
         Ok(())
     }

@@ -36,7 +36,7 @@ impl Archive {
     /// Opens a `.qdpx`, checks every entry and finds its `.qde`.
     pub fn open(path: &Path) -> Result<Archive> {
         let file = File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Missing { path: path.to_path_buf() },
+            std::io::ErrorKind::NotFound => Error::MissingInput { path: path.to_path_buf() },
             _ => Error::io(path, e),
         })?;
         let mut zip = ZipArchive::new(file)

@@ -2,22 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::CoderId;
-
-/// The coder with this name, created if new.
-pub fn id_for_name(conn: &Connection, name: &str) -> Result<CoderId> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("a coder needs a name; pass --coder NAME or set FIELDCODE_CODER"));
-    }
-    if let Some(id) = find(conn, name)? {
-        return Ok(id);
-    }
-    conn.prepare_cached("INSERT INTO coder (guid, name) VALUES (?1, ?2)")?
-        .execute([super::new_guid(), name.to_owned()])?;
-    Ok(conn.last_insert_rowid())
-}
 
 /// The coder with this name, if any.
 pub fn find(conn: &Connection, name: &str) -> Result<Option<CoderId>> {

@@ -29,6 +29,9 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 
+/// How long a write waits for another program's write to finish before giving up.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// An open project file.
 pub struct Project {
     conn: Connection,
@@ -104,6 +107,15 @@ impl Project {
         &mut self.conn
     }
 
+    /// Starts a write transaction that takes the project's write lock at once
+    /// (`BEGIN IMMEDIATE`). While another program writes, it waits up to [`BUSY_TIMEOUT`]; a
+    /// deferred transaction would instead fail at its first write whenever another writer
+    /// committed in between. Every writer of project data starts its transaction here.
+    pub fn write_transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        let path = self.path.clone();
+        self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| busy(&path, e))
+    }
+
     /// A fact from the `project` table (`name`, `guid`, `created_at`).
     pub fn info(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
@@ -117,7 +129,7 @@ fn open_checked(path: &Path, flags: OpenFlags) -> Result<(Connection, i64)> {
     check_header(path)?;
     let conn =
         Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| classify(path, e))?;
-    conn.busy_timeout(std::time::Duration::from_millis(1500))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     let app_id: i32 = pragma(&conn, path, "application_id")?;
     if app_id != APPLICATION_ID {
         let reason = "it is an SQLite database made by another program".into();
@@ -199,6 +211,16 @@ fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, path: &Path, name: &st
 /// as locked instead of failing at the first edit.
 fn check_not_locked(conn: &Connection, path: &Path) -> Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(|e| classify(path, e))
+}
+
+/// An error starting a write: another writer kept the lock past the busy timeout, or else the
+/// error itself.
+pub(crate) fn busy(path: &Path, err: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match err.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Busy { path: path.to_path_buf() },
+        _ => Error::Sqlite(err),
+    }
 }
 
 /// Turns an SQLite error met while opening into the error a user can act on.

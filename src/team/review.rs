@@ -2,8 +2,8 @@
 //! queue (codes not yet `agreed`, with definition, counts and example excerpts), and filtering
 //! codes by review status for the codebook view and exports.
 //!
-//! A code's status itself is a codebook change and is set through the command layer
-//! (`fieldcode::coding`), so it can be undone; this module only reads it.
+//! A code's status and its comments are changes made through the command layer
+//! (`fieldcode::coding`), so they can be undone; this module only reads them.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{CodeId, CodeNode, CodingRow, DocumentId, ReviewStatus};
-use crate::store::{codes, codings, documents, now_utc};
+use crate::store::{codes, codings, documents};
 use crate::text::CharIndex;
 
 /// Example excerpts shown per code in the review queue.
@@ -30,23 +30,6 @@ pub struct Comment {
     pub author: String,
     pub created_at: String,
     pub body: String,
-}
-
-/// Adds a comment to a code's thread. The text and the author must not be blank.
-pub fn add_comment(conn: &Connection, code: CodeId, author: &str, body: &str) -> Result<Comment> {
-    let (author, body) = (author.trim(), body.trim());
-    if body.is_empty() {
-        return Err(Error::invalid("the comment is empty; write what you want to say about the code"));
-    }
-    if author.is_empty() {
-        return Err(Error::invalid("a comment needs an author; pass --author NAME or set FIELDCODE_CODER"));
-    }
-    let created_at = now_utc();
-    conn.execute(
-        "INSERT INTO code_comment (code_id, author, created_at, body) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![code, author, created_at, body],
-    )?;
-    Ok(Comment { id: conn.last_insert_rowid(), code_id: code, author: author.into(), created_at, body: body.into() })
 }
 
 /// A code's comment thread, oldest first.

@@ -3,8 +3,7 @@
 //! their exact content, attribute values by owner and name ([`super::values`]). Whatever is
 //! already here is skipped, so a second run adds nothing.
 //!
-//! Rows of the tables the coding engine owns (code, coding, memo, code_comment, attribute names
-//! and values) are written as row images ([`crate::coding::rows`]) and returned as changes, so the merge is recorded as one
+//! Every row is written through the caller's [`Recorder`], so the merge is recorded as one
 //! history entry and undoes and redoes like any other command.
 
 use std::collections::{BTreeMap, HashMap};
@@ -14,13 +13,13 @@ use serde::Serialize;
 
 use super::report::{BadSpan, CodeConflict, MergeReport, MissingDocument};
 use super::source::{Source, SourceMemo};
-use crate::coding::rows::{Change, CodeRec, CodingRec, CommentRec, MemoRec, PersonRec, Row};
+use crate::coding::Recorder;
+use crate::coding::rows::{CodeRec, CodingRec, CommentRec, MemoRec, Row};
 use crate::error::{Error, Result};
 use crate::model::{CodeId, CodeNode, CodingId, CodingRow, DocumentId};
-use crate::store::{coders, codes, new_guid, now_utc, participants};
+use crate::store::{coders, codes, now_utc};
 
-/// What the merge created, by stable identity (recorded in `merge_source`), and the row
-/// changes and new ids the history entry needs.
+/// What the merge created, by stable identity (recorded in `merge_source`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Created {
     pub codes: Vec<String>,
@@ -28,26 +27,6 @@ pub struct Created {
     pub memos: Vec<String>,
     pub comments: Vec<i64>,
     pub coders: Vec<String>,
-    #[serde(skip)]
-    pub changes: Vec<Change>,
-    /// Ids of new codes, codings and memos, in creation order.
-    #[serde(skip)]
-    pub ids: Vec<i64>,
-}
-
-impl Created {
-    /// Inserts a row image with the next free id of its table and records the change.
-    pub(super) fn insert(&mut self, conn: &Connection, table: &str, make: impl FnOnce(i64) -> Row) -> Result<i64> {
-        let sql = format!("SELECT coalesce(max(id), 0) + 1 FROM {table}");
-        let id: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
-        let row = make(id);
-        row.insert(conn)?;
-        if matches!(row, Row::Code(_) | Row::Coding(_) | Row::Memo(_)) {
-            self.ids.push(id);
-        }
-        self.changes.push(Change { before: None, after: Some(row) });
-        Ok(id)
-    }
 }
 
 /// Other project's ids → ids here.
@@ -59,18 +38,18 @@ pub(super) struct Maps {
     codings: HashMap<CodingId, CodingId>,
 }
 
-/// Applies `source` to `conn` (a transaction), filling `report`.
-pub fn apply(conn: &Connection, source: &Source, report: &mut MergeReport) -> Result<Created> {
+/// Applies `source` through `rec`, filling `report`.
+pub fn apply(rec: &mut Recorder<'_>, source: &Source, report: &mut MergeReport) -> Result<Created> {
     let mut created = Created::default();
     let mut maps = Maps::default();
-    match_documents(conn, source, report, &mut maps)?;
-    merge_codes(conn, source, report, &mut created, &mut maps)?;
-    merge_codings(conn, source, report, &mut created, &mut maps)?;
+    match_documents(rec.conn(), source, report, &mut maps)?;
+    merge_codes(rec, source, report, &mut created, &mut maps)?;
+    merge_codings(rec, source, report, &mut created, &mut maps)?;
     for memo in &source.memos {
-        merge_memo(conn, source, memo, &maps, report, &mut created)?;
+        merge_memo(rec, source, memo, &maps, report, &mut created)?;
     }
-    merge_comments(conn, source, &maps, report, &mut created)?;
-    super::values::merge_values(conn, source, &maps, report, &mut created)?;
+    merge_comments(rec, source, &maps, report, &mut created)?;
+    super::values::merge_values(rec, source, &maps, report)?;
     Ok(created)
 }
 
@@ -97,7 +76,7 @@ fn match_documents(conn: &Connection, source: &Source, report: &mut MergeReport,
 }
 
 fn merge_codes(
-    conn: &Connection,
+    rec: &mut Recorder<'_>,
     source: &Source,
     report: &mut MergeReport,
     created: &mut Created,
@@ -105,6 +84,7 @@ fn merge_codes(
 ) -> Result<()> {
     let mut path_to_id: HashMap<String, CodeId> = HashMap::new();
     let mut id_to_path: HashMap<CodeId, String> = HashMap::new();
+    let conn = rec.conn();
     for code in codes::list(conn)? {
         path_to_id.insert(code.path.clone(), code.id);
         id_to_path.insert(code.id, code.path);
@@ -130,7 +110,7 @@ fn merge_codes(
             report.codes_matched += 1;
             continue;
         }
-        let ours = insert_code(conn, code, parent, created)?;
+        let ours = insert_code(rec, code, parent)?;
         maps.codes.insert(code.id, ours);
         path_to_id.insert(path.clone(), ours);
         id_to_path.insert(ours, path.clone());
@@ -140,8 +120,8 @@ fn merge_codes(
     Ok(())
 }
 
-fn insert_code(conn: &Connection, code: &CodeNode, parent: Option<CodeId>, created: &mut Created) -> Result<CodeId> {
-    created.insert(conn, "code", |id| {
+fn insert_code(rec: &mut Recorder<'_>, code: &CodeNode, parent: Option<CodeId>) -> Result<CodeId> {
+    rec.insert_new("code", |id| {
         Row::Code(CodeRec {
             id,
             guid: code.guid.clone(),
@@ -160,7 +140,7 @@ fn insert_code(conn: &Connection, code: &CodeNode, parent: Option<CodeId>, creat
 }
 
 fn merge_codings(
-    conn: &Connection,
+    rec: &mut Recorder<'_>,
     source: &Source,
     report: &mut MergeReport,
     created: &mut Created,
@@ -168,6 +148,7 @@ fn merge_codings(
 ) -> Result<()> {
     let mut coder_ids: HashMap<String, i64> = HashMap::new();
     let code_paths: HashMap<CodeId, &str> = source.codes.iter().map(|c| (c.id, c.path.as_str())).collect();
+    let conn = rec.conn();
     let mut by_guid = conn.prepare("SELECT id FROM coding WHERE guid = ?1")?;
     let mut by_span = conn.prepare(
         "SELECT id FROM coding WHERE document_id = ?1 AND code_id = ?2 AND coder_id = ?3 AND start = ?4 AND \"end\" = ?5",
@@ -184,14 +165,14 @@ fn merge_codings(
             report.codings_out_of_range.push(bad_span(source, row, &code_paths, length));
             continue;
         }
-        let coder = coder_id(conn, &row.coder, &mut coder_ids, created)?;
+        let coder = coder_id(rec, &row.coder, &mut coder_ids, created)?;
         let span = params![doc, code, coder, row.start as i64, row.end as i64];
         if let Some(ours) = by_span.query_row(span, |r| r.get(0)).optional()? {
             maps.codings.insert(row.id, ours);
             report.codings_already_present += 1;
             continue;
         }
-        let ours = created.insert(conn, "coding", |id| {
+        let ours = rec.insert_new("coding", |id| {
             Row::Coding(CodingRec {
                 id,
                 guid: row.guid.clone(),
@@ -222,43 +203,35 @@ fn bad_span(source: &Source, row: &CodingRow, code_paths: &HashMap<CodeId, &str>
     }
 }
 
-fn coder_id(conn: &Connection, name: &str, cache: &mut HashMap<String, i64>, created: &mut Created) -> Result<i64> {
+fn coder_id(
+    rec: &mut Recorder<'_>,
+    name: &str,
+    cache: &mut HashMap<String, i64>,
+    created: &mut Created,
+) -> Result<i64> {
     if let Some(&id) = cache.get(name) {
         return Ok(id);
     }
-    let id = match coders::find(conn, name)? {
-        Some(id) => id,
-        None if name.trim().is_empty() => {
-            return Err(Error::invalid("the other project has a coding without a coder name; nothing was merged"));
-        }
-        None => {
-            created.coders.push(name.to_owned());
-            let name = name.trim().to_owned();
-            created.insert(conn, "coder", |id| Row::Coder(PersonRec { id, guid: new_guid(), name }))?
-        }
-    };
+    if name.trim().is_empty() {
+        return Err(Error::invalid("the other project has a coding without a coder name; nothing was merged"));
+    }
+    if coders::find(rec.conn(), name)?.is_none() {
+        created.coders.push(name.to_owned());
+    }
+    let id = rec.coder_named(name)?;
     cache.insert(name.to_owned(), id);
     Ok(id)
 }
 
-/// The participant labelled `label`, created (and recorded) if new.
-fn participant_id(conn: &Connection, label: &str, created: &mut Created) -> Result<i64> {
-    if let Some(id) = participants::find(conn, label)? {
-        return Ok(id);
-    }
-    let name = label.to_owned();
-    created.insert(conn, "participant", |id| Row::Participant(PersonRec { id, guid: new_guid(), name }))
-}
-
 fn merge_memo(
-    conn: &Connection,
+    rec: &mut Recorder<'_>,
     source: &Source,
     memo: &SourceMemo,
     maps: &Maps,
     report: &mut MergeReport,
     created: &mut Created,
 ) -> Result<()> {
-    let exists = conn.prepare_cached("SELECT 1 FROM memo WHERE guid = ?1")?.exists([&memo.guid])?;
+    let exists = rec.conn().prepare_cached("SELECT 1 FROM memo WHERE guid = ?1")?.exists([&memo.guid])?;
     if exists {
         report.memos_already_present += 1;
         return Ok(());
@@ -269,7 +242,7 @@ fn merge_memo(
         ("code", Some(id)) => maps.codes.get(&id).map(|c| Some(*c)),
         ("coding", Some(id)) => maps.codings.get(&id).map(|c| Some(*c)),
         ("participant", Some(id)) => match source.participants.get(&id) {
-            Some(label) => Some(Some(participant_id(conn, label, created)?)),
+            Some(label) => Some(Some(rec.participant_labelled(label)?)),
             None => None,
         },
         _ => None,
@@ -278,7 +251,7 @@ fn merge_memo(
         report.memos_without_target += 1;
         return Ok(());
     };
-    created.insert(conn, "memo", |id| {
+    rec.insert_new("memo", |id| {
         Row::Memo(MemoRec {
             id,
             guid: memo.guid.clone(),
@@ -297,12 +270,13 @@ fn merge_memo(
 }
 
 fn merge_comments(
-    conn: &Connection,
+    rec: &mut Recorder<'_>,
     source: &Source,
     maps: &Maps,
     report: &mut MergeReport,
     created: &mut Created,
 ) -> Result<()> {
+    let conn = rec.conn();
     let mut exists = conn
         .prepare("SELECT 1 FROM code_comment WHERE code_id = ?1 AND author = ?2 AND created_at = ?3 AND body = ?4")?;
     for comment in &source.comments {
@@ -310,7 +284,7 @@ fn merge_comments(
         if exists.exists(params![code, comment.author, comment.created_at, comment.body])? {
             continue;
         }
-        let id = created.insert(conn, "code_comment", |id| {
+        let id = rec.insert_new("code_comment", |id| {
             Row::Comment(CommentRec {
                 id,
                 code_id: code,

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::coding::{Command, history};
+use crate::coding::{Bulk, Mode, record};
 use crate::error::{Error, Result};
 use crate::store::{Project, now_utc};
 
@@ -48,26 +48,22 @@ pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Res
         dry_run: options.dry_run,
         ..MergeReport::default()
     };
-    let tx = project.conn_mut().transaction()?;
-    report.previous_merges =
-        tx.query_row("SELECT count(*) FROM merge_source WHERE project_guid = ?1", [&source.guid], |r| {
-            r.get::<_, i64>(0)
-        })? as usize;
-    let created = apply::apply(&tx, &source, &mut report)?;
-    if !created.changes.is_empty() && !options.dry_run {
-        let command = Command::MergeProject { source: report.source.clone(), source_guid: source.guid.clone() };
-        let line = summary_line(&report);
-        report.history_id =
-            Some(history::append(&tx, &now_utc(), &options.actor, &command, &line, &created.changes, &created.ids)?);
-    }
-    let summary = json!({ "source": report.source, "report": report, "created": created });
-    tx.execute(
-        "INSERT INTO merge_source (project_guid, merged_at, summary) VALUES (?1, ?2, ?3)",
-        rusqlite::params![source.guid, now_utc(), summary.to_string()],
-    )?;
-    if !options.dry_run {
-        tx.commit()?;
-    }
+    let entry = Bulk::MergeProject { source: report.source.clone(), source_guid: source.guid.clone() };
+    let mode = if options.dry_run { Mode::DryRun } else { Mode::Commit };
+    let written = record(project, &options.actor, &entry, mode, |rec| {
+        report.previous_merges =
+            rec.conn().query_row("SELECT count(*) FROM merge_source WHERE project_guid = ?1", [&source.guid], |r| {
+                r.get::<_, i64>(0)
+            })? as usize;
+        let created = apply::apply(rec, &source, &mut report)?;
+        let summary = json!({ "source": report.source, "report": report, "created": created });
+        rec.conn().execute(
+            "INSERT INTO merge_source (project_guid, merged_at, summary) VALUES (?1, ?2, ?3)",
+            rusqlite::params![source.guid, now_utc(), summary.to_string()],
+        )?;
+        Ok((summary_line(&report), ()))
+    })?;
+    report.history_id = written.history_id;
     Ok(report)
 }
 

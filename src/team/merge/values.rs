@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
-use super::apply::{Created, Maps};
+use super::apply::Maps;
 use super::report::{AttributeConflict, MergeReport};
 use super::source::{Source, SourceValue};
-use crate::coding::rows::{AttributeRec, AttributeValueRec, Change, Row};
+use crate::coding::Recorder;
+use crate::coding::rows::AttributeValueRec;
 use crate::error::Result;
 use crate::model::AttributeScope;
 use crate::store::participants;
@@ -18,25 +19,27 @@ use crate::store::participants;
 /// Adds the attribute values this project lacks, for documents and participants it has; a value
 /// that differs is reported and ours is kept.
 pub(super) fn merge_values(
-    conn: &Connection,
+    rec: &mut Recorder<'_>,
     source: &Source,
     maps: &Maps,
     report: &mut MergeReport,
-    created: &mut Created,
 ) -> Result<()> {
     let mut attribute_ids: HashMap<(AttributeScope, String), i64> = HashMap::new();
     for theirs in &source.values {
-        let Some((owner_id, owner)) = value_owner(conn, source, theirs, maps)? else {
+        let Some((owner_id, owner)) = value_owner(rec.conn(), source, theirs, maps)? else {
             report.attribute_values_without_owner += 1;
             continue;
         };
-        let attribute_id = attribute_id(conn, theirs, &mut attribute_ids, created)?;
+        let key = (theirs.scope, theirs.name.clone());
+        let attribute_id = match attribute_ids.get(&key) {
+            Some(&id) => id,
+            None => *attribute_ids.entry(key).or_insert(rec.attribute(&theirs.name, theirs.scope)?),
+        };
         let scope = theirs.scope.as_str().to_owned();
         let row = AttributeValueRec { scope: scope.clone(), owner_id, attribute_id, value: theirs.value.clone() };
-        match row.current(conn)? {
+        match row.current(rec.conn())? {
             None => {
-                row.insert(conn)?;
-                created.changes.push(Change { before: None, after: Some(Row::Value(row)) });
+                rec.set_value(theirs.scope, owner_id, &theirs.name, Some(&theirs.value))?;
                 report.attribute_values_added += 1;
             }
             Some(ours) if ours.value == theirs.value => report.attribute_values_already_present += 1,
@@ -65,30 +68,4 @@ fn value_owner(conn: &Connection, source: &Source, value: &SourceValue, maps: &M
             None => None,
         },
     })
-}
-
-/// The id of a value's attribute here, created (and recorded) if new.
-fn attribute_id(
-    conn: &Connection,
-    value: &SourceValue,
-    cache: &mut HashMap<(AttributeScope, String), i64>,
-    created: &mut Created,
-) -> Result<i64> {
-    let key = (value.scope, value.name.clone());
-    if let Some(&id) = cache.get(&key) {
-        return Ok(id);
-    }
-    let scope = value.scope.as_str();
-    let found: Option<i64> = conn
-        .prepare_cached("SELECT id FROM attribute WHERE name = ?1 AND scope = ?2")?
-        .query_row([&value.name, scope], |r| r.get(0))
-        .optional()?;
-    let id = match found {
-        Some(id) => id,
-        None => created.insert(conn, "attribute", |id| {
-            Row::Attribute(AttributeRec { id, name: value.name.clone(), scope: scope.to_owned() })
-        })?,
-    };
-    cache.insert(key, id);
-    Ok(id)
 }
