@@ -6,7 +6,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
 use fieldcode::model::Span;
-use fieldcode::store::{coders, new_guid, now_utc};
+use fieldcode::coding::{Command, SpanRef, apply};
 use fieldcode::team::agreement::{AgreementRequest, Unit, agreement, char_tally};
 
 /// Deterministic pseudo-random numbers (no seed files, same spans every run).
@@ -49,36 +49,23 @@ fn project() -> Project {
             fieldcode::import::parse_bytes(&name, fieldcode::import::Format::Text, body.as_bytes()).expect("parse");
         fieldcode::import::run::store_parsed(&mut project, &parsed, None, &Default::default()).expect("store");
     }
-    let tx = project.conn_mut().transaction().expect("tx");
+    let mut codes = Vec::new();
     for k in 0..20 {
-        tx.execute(
-            "INSERT INTO code (guid, name, created_at) VALUES (?1, ?2, ?3)",
-            rusqlite::params![new_guid(), format!("Code {k:02}"), now_utc()],
-        )
-        .expect("code");
+        let create = Command::CreateCode { parent: None, path: format!("Code {k:02}"), color: None, description: None };
+        codes.push(apply(&mut project, "bench", create).expect("code").created[0]);
     }
     let mut rng = Lcg(11);
     for coder in ["Ana", "Ben"] {
-        let coder = coders::id_for_name(&tx, coder).expect("coder");
-        for _ in 0..6_000 {
-            let start = rng.next(19_000);
-            tx.execute(
-                "INSERT OR IGNORE INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                rusqlite::params![
-                    new_guid(),
-                    1 + rng.next(100) as i64,
-                    1 + rng.next(20) as i64,
-                    coder,
-                    start as i64,
-                    (start + 20 + rng.next(500)) as i64,
-                    now_utc()
-                ],
-            )
-            .expect("coding");
-        }
+        let spans = (0..6_000)
+            .map(|_| {
+                let start = rng.next(19_000);
+                let document = 1 + rng.next(100) as i64;
+                let code = codes[rng.next(20)];
+                SpanRef { document, code, start, end: start + 20 + rng.next(500) }
+            })
+            .collect();
+        apply(&mut project, "bench", Command::AddCodings { coder: coder.into(), spans, memo: None }).expect("codings");
     }
-    tx.commit().expect("commit");
     project
 }
 

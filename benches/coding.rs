@@ -9,7 +9,7 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
 use fieldcode::coding::autocode::{Pattern, Rule, find_matches};
-use fieldcode::coding::{Command, SpanRef, apply};
+use fieldcode::coding::{CoderRef, Command, SpanRef, apply};
 use fieldcode::import::{self, ImportOptions, run::store_parsed};
 
 const DOCS: usize = 100;
@@ -97,7 +97,7 @@ fn autocode_matching(c: &mut Criterion) {
 }
 
 /// A project file with one 1 MB document, one code and one coder; the spans to code.
-fn project_with_document(dir: &std::path::Path, n: usize) -> (Project, Vec<SpanRef>, i64) {
+fn project_with_document(dir: &std::path::Path, n: usize) -> (Project, Vec<SpanRef>, CoderRef) {
     let path = dir.join(format!("bench-{n}.fieldcode"));
     let _ = std::fs::remove_file(&path);
     let mut project = Project::create(&path).expect("create project");
@@ -111,7 +111,7 @@ fn project_with_document(dir: &std::path::Path, n: usize) -> (Project, Vec<SpanR
     )
     .expect("create code")
     .created[0];
-    let coder = fieldcode::store::coders::id_for_name(project.conn(), "bench").expect("coder");
+    let coder = CoderRef::from("bench");
     let chars = text.chars().count();
     let spans = (0..CODINGS)
         .map(|i| {

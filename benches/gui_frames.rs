@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use fieldcode::Project;
-use fieldcode::coding::{self, Command, SpanRef};
+use fieldcode::coding::{self, CoderRef, Command, SpanRef};
 use fieldcode::gui::{Action, Settings, WorkbenchApp};
 use fieldcode::import::{self, ImportOptions};
 use rand::rngs::StdRng;
@@ -94,7 +94,7 @@ fn project() -> (Project, i64) {
         .expect("code");
         codes.push(*applied.created.last().expect("created"));
     }
-    let coder = fieldcode::store::coders::id_for_name(project.conn(), "bench").expect("coder");
+    let coder = CoderRef::from("bench");
     let spans: Vec<SpanRef> = (0..CODINGS)
         .map(|_| {
             let start = rng.random_range(0..chars - 3000);
@@ -109,7 +109,7 @@ fn project() -> (Project, i64) {
 /// The command layer's own share of applying a code (applied, then undone).
 fn library_apply_time(project: &mut Project, doc: i64) {
     let code = fieldcode::store::codes::list(project.conn()).expect("codes")[1].id;
-    let coder = fieldcode::store::coders::id_for_name(project.conn(), "bench").expect("coder");
+    let coder = CoderRef::from("bench");
     let span = SpanRef { document: doc, code, start: 10, end: 40 };
     let start = Instant::now();
     coding::apply(project, "bench", Command::AddCodings { coder, spans: vec![span], memo: None }).expect("apply");

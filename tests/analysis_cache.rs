@@ -54,7 +54,7 @@ fn every_change_to_codings_drops_its_documents_entry_and_undo_redo_too() {
     let coder = corpus.coders[0].0;
     let span = SpanRef { document, code, start: 0, end: 3 };
     let changes = [
-        Command::AddCodings { coder, spans: vec![span], memo: None },
+        Command::AddCodings { coder: coder.into(), spans: vec![span], memo: None },
         Command::RemoveCodings { codings: vec![coding] },
     ];
     for command in changes {

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::util::{Scratch, bytes, fieldcode, s};
+use fieldcode::coding::Recorder;
+use fieldcode::coding::rows::{CodeRec, CodingRec, Row};
 use rusqlite::{Connection, OptionalExtension, params};
 
 const GP_VISIT: &str = "---\nsite: GP surgery\n---\n[00:00:01] LW1: The referral form takes ages to fill in.\n\
@@ -13,8 +15,7 @@ const GP_VISIT: &str = "---\nsite: GP surgery\n---\n[00:00:01] LW1: The referral
 const HOME_VISIT: &str =
     "---\nsite: client home\n---\nVisited Mrs B at home. The referral came from the GP.\n\nShe trusts us now.\n";
 
-/// The id of the code at `path`, creating it and its parents (plain SQL: the command layer for
-/// codes lives elsewhere).
+/// The id of the code at `path`, creating it and its parents through the library's recorder.
 fn code(conn: &Connection, path: &str) -> i64 {
     let mut parent: Option<i64> = None;
     for name in path.split('/') {
@@ -27,12 +28,23 @@ fn code(conn: &Connection, path: &str) -> i64 {
             .optional()
             .unwrap();
         parent = Some(found.unwrap_or_else(|| {
-            conn.execute(
-                "INSERT INTO code (guid, parent_id, name, created_at) VALUES (?1, ?2, ?3, 'now')",
-                params![format!("{path}-{name}"), parent, name],
-            )
-            .unwrap();
-            conn.last_insert_rowid()
+            let row = |id| {
+                Row::Code(CodeRec {
+                    id,
+                    guid: format!("{path}-{name}"),
+                    parent_id: parent,
+                    name: name.into(),
+                    color: "#808080".into(),
+                    description: String::new(),
+                    inclusion: String::new(),
+                    exclusion: String::new(),
+                    example: String::new(),
+                    status: "proposed".into(),
+                    position: 0,
+                    created_at: "now".into(),
+                })
+            };
+            Recorder::unrecorded(conn).insert_new("code", row).unwrap()
         }));
     }
     parent.unwrap()
@@ -46,14 +58,21 @@ fn code_quote(conn: &Connection, document: &str, path: &str, coder: &str, quote:
     let byte = text.find(quote).unwrap_or_else(|| panic!("{quote:?} not in {document}"));
     let start = text[..byte].chars().count() as i64;
     let end = start + quote.chars().count() as i64;
-    conn.execute("INSERT OR IGNORE INTO coder (guid, name) VALUES (?1, ?1)", [coder]).unwrap();
+    let coder = Recorder::unrecorded(conn).coder_named(coder).unwrap();
     let code = code(conn, path);
-    conn.execute(
-        "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-         VALUES (?1, ?2, ?3, (SELECT id FROM coder WHERE name = ?4), ?5, ?6, 'now')",
-        params![format!("{document}-{path}-{start}"), doc, code, coder, start, end],
-    )
-    .unwrap();
+    let row = |id| {
+        Row::Coding(CodingRec {
+            id,
+            guid: format!("{document}-{path}-{start}"),
+            document_id: doc,
+            code_id: code,
+            coder_id: coder,
+            start,
+            end,
+            created_at: "now".into(),
+        })
+    };
+    Recorder::unrecorded(conn).insert_new("coding", row).unwrap();
 }
 
 /// Two documents (a GP-surgery transcript with a link worker and a team leader, a home-visit

@@ -9,8 +9,10 @@ use fieldcode::analysis::{
     CooccurIndex, Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
 };
 use fieldcode::import::{ParsedDocument, ParsedTurn};
-use fieldcode::model::{DocumentKind, Span};
-use fieldcode::store::{attributes, documents, participants};
+use fieldcode::coding::Recorder;
+use fieldcode::coding::rows::{CodeRec, CodingRec, Row};
+use fieldcode::model::{AttributeScope, DocumentKind, Span};
+use fieldcode::store::documents;
 use proptest::prelude::*;
 
 const TEXT_LEN: u32 = 160;
@@ -117,14 +119,15 @@ fn build(world: &World) -> Project {
         };
         doc_ids.push(documents::insert(&tx, &new).unwrap());
     }
+    let mut rec = Recorder::unrecorded(&tx);
     // P0 and P1 have roles; P1 also has a site of their own, which wins over the document's.
     for (label, role, site) in [("P0", Some("link worker"), None), ("P1", Some("team leader"), Some("office"))] {
-        let id = participants::id_for_label(&tx, label).unwrap();
+        let id = rec.participant_labelled(label).unwrap();
         if let Some(role) = role {
-            attributes::set_participant_value(&tx, id, "role", role).unwrap();
+            rec.set_value(AttributeScope::Participant, id, "role", Some(role)).unwrap();
         }
         if let Some(site) = site {
-            attributes::set_participant_value(&tx, id, "site", site).unwrap();
+            rec.set_value(AttributeScope::Participant, id, "site", Some(site)).unwrap();
         }
     }
     let mut code_ids: Vec<i64> = Vec::new();
@@ -133,31 +136,41 @@ fn build(world: &World) -> Project {
             Some((parent, name)) => (Some(code_ids[CODES.iter().position(|p| *p == parent).unwrap()]), name),
             None => (None, *path),
         };
-        tx.execute(
-            "INSERT INTO code (guid, parent_id, name, position, created_at) VALUES (?1, ?2, ?3, ?4, 'now')",
-            rusqlite::params![format!("code-{i}"), parent, name, i as i64],
-        )
-        .unwrap();
-        code_ids.push(tx.last_insert_rowid());
+        let code = |id| {
+            Row::Code(CodeRec {
+                id,
+                guid: format!("code-{i}"),
+                parent_id: parent,
+                name: name.into(),
+                color: "#808080".into(),
+                description: String::new(),
+                inclusion: String::new(),
+                exclusion: String::new(),
+                example: String::new(),
+                status: "proposed".into(),
+                position: i as i64,
+                created_at: "now".into(),
+            })
+        };
+        code_ids.push(rec.insert_new("code", code).unwrap());
     }
-    for name in ["ann", "bob"] {
-        tx.execute("INSERT INTO coder (guid, name) VALUES (?1, ?1)", [name]).unwrap();
-    }
+    let coder_ids = ["ann", "bob"].map(|name| rec.coder_named(name).unwrap());
     for (i, c) in world.codings.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at)
-             VALUES (?1, ?2, ?3, (SELECT id FROM coder WHERE name = ?4), ?5, ?6, 'now')",
-            rusqlite::params![
-                format!("g{i}"),
-                doc_ids[c.doc],
-                code_ids[c.code],
-                ["ann", "bob"][c.coder],
-                c.start,
-                c.end
-            ],
-        )
-        .unwrap();
+        let coding = |id| {
+            Row::Coding(CodingRec {
+                id,
+                guid: format!("g{i}"),
+                document_id: doc_ids[c.doc],
+                code_id: code_ids[c.code],
+                coder_id: coder_ids[c.coder],
+                start: c.start as i64,
+                end: c.end as i64,
+                created_at: "now".into(),
+            })
+        };
+        rec.insert_new("coding", coding).unwrap();
     }
+    drop(rec);
     tx.commit().unwrap();
     project
 }

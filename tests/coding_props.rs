@@ -29,7 +29,7 @@ fn project() -> Project {
         store_parsed(&mut p, &parsed, None, &ImportOptions::default()).unwrap();
     }
     for coder in ["rosa", "sam"] {
-        fieldcode::store::coders::id_for_name(p.conn(), coder).unwrap();
+        fieldcode::coding::Recorder::unrecorded(p.conn()).coder_named(coder).unwrap();
     }
     coding::apply(
         &mut p,
@@ -139,7 +139,7 @@ fn command(p: &Project, op: &Op) -> Option<Command> {
             let (document, chars) = pick(&docs, d)?;
             let start = s as usize % (chars as usize + 2);
             Command::AddCodings {
-                coder: if second { 2 } else { 1 },
+                coder: (if second { 2 } else { 1 }).into(),
                 spans: vec![SpanRef { document, code: pick(&code_ids, c)?, start, end: start + len as usize % 40 }],
                 memo: memo.then(|| "why".into()),
             }

@@ -32,13 +32,20 @@ fn code_memo(p: &Project, path: &str, memo: (&str, &str, &str, &str)) {
 
 /// Writes a memo (guid, title, body, author) on a target of `kind` (code, participant, …).
 fn memo_on(p: &Project, kind: &str, target: i64, (guid, title, body, author): (&str, &str, &str, &str)) {
-    p.conn()
-        .execute(
-            "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'now', 'now')",
-            rusqlite::params![guid, kind, target, title, body, author],
-        )
-        .unwrap();
+    let row = |id| {
+        fieldcode::coding::rows::Row::Memo(fieldcode::coding::rows::MemoRec {
+            id,
+            guid: guid.into(),
+            target_kind: kind.into(),
+            target_id: Some(target),
+            title: title.into(),
+            body: body.into(),
+            author: author.into(),
+            created_at: "now".into(),
+            updated_at: "now".into(),
+        })
+    };
+    fieldcode::coding::Recorder::unrecorded(p.conn()).insert_new("memo", row).unwrap();
 }
 
 fn count(path: &Path, sql: &str) -> i64 {
@@ -221,15 +228,16 @@ fn the_other_project_is_only_read_even_when_it_is_an_older_version() {
 
 /// Sets a document's (by name) or a participant's (by label) attribute in a project file.
 fn set_value(path: &Path, owner: &str, name: &str, value: &str) {
-    use fieldcode::store::{attributes, documents, participants};
+    use fieldcode::model::AttributeScope;
     let p = Project::open(path).unwrap();
-    match documents::id_by_name(p.conn(), owner) {
-        Ok(doc) => attributes::set_document_value(p.conn(), doc, name, value).unwrap(),
+    let mut rec = fieldcode::coding::Recorder::unrecorded(p.conn());
+    match fieldcode::store::documents::id_by_name(p.conn(), owner) {
+        Ok(doc) => rec.set_value(AttributeScope::Document, doc, name, Some(value)).unwrap(),
         Err(_) => {
-            let person = participants::id_for_label(p.conn(), owner).unwrap();
-            attributes::set_participant_value(p.conn(), person, name, value).unwrap();
+            let person = rec.participant_labelled(owner).unwrap();
+            rec.set_value(AttributeScope::Participant, person, name, Some(value)).unwrap()
         }
-    }
+    };
 }
 
 #[test]

@@ -1,13 +1,14 @@
-//! Test helpers for export and REFI-QDA tests: seeding codes, codings, memos and a snapshot with
-//! plain SQL (the command layer is not used here), dumping a project for comparison, and
-//! validating XML against the REFI schemas with xmllint.
+//! Test helpers for export and REFI-QDA tests: seeding codes, codings and memos with exact
+//! fields through the library's recorder (unrecorded, like an import), a snapshot, dumping a
+//! project for comparison, and validating XML against the REFI schemas with xmllint.
 
 use std::path::Path;
 use std::process::Command;
 
 use fieldcode::Project;
+use fieldcode::coding::Recorder;
+use fieldcode::coding::rows::{CodeRec, CodingRec, MemoRec, Row};
 use fieldcode::store::documents;
-use rusqlite::params;
 use serde_json::{Value, json};
 
 pub fn fixture(name: &str) -> String {
@@ -32,27 +33,27 @@ pub fn assert_valid(xml: &Path, schema: &str) {
 }
 
 pub fn insert_code(p: &Project, parent: Option<i64>, name: &str, color: &str, description: &str) -> i64 {
-    p.conn()
-        .execute(
-            "INSERT INTO code (guid, parent_id, name, color, description, inclusion, exclusion, example, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, ?8, '2024-05-01T10:00:00.000Z')",
-            params![
-                uuid::Uuid::new_v4().to_string(),
-                parent,
-                name,
-                color,
-                description,
-                if parent.is_some() { format!("{name} is talked about") } else { String::new() },
-                if parent.is_some() { "\"an example\"\n\nsecond paragraph" } else { "" },
-                if parent.is_some() { "agreed" } else { "proposed" },
-            ],
-        )
-        .unwrap();
-    p.conn().last_insert_rowid()
+    let row = |id| {
+        Row::Code(CodeRec {
+            id,
+            guid: uuid::Uuid::new_v4().to_string(),
+            parent_id: parent,
+            name: name.into(),
+            color: color.into(),
+            description: description.into(),
+            inclusion: if parent.is_some() { format!("{name} is talked about") } else { String::new() },
+            exclusion: String::new(),
+            example: if parent.is_some() { "\"an example\"\n\nsecond paragraph".into() } else { String::new() },
+            status: if parent.is_some() { "agreed" } else { "proposed" }.into(),
+            position: 0,
+            created_at: "2024-05-01T10:00:00.000Z".into(),
+        })
+    };
+    Recorder::unrecorded(p.conn()).insert_new("code", row).unwrap()
 }
 
 pub fn coder(p: &Project, name: &str) -> i64 {
-    fieldcode::store::coders::id_for_name(p.conn(), name).unwrap()
+    Recorder::unrecorded(p.conn()).coder_named(name).unwrap()
 }
 
 /// Codes `needle`'s first occurrence in `doc`; returns the coding id.
@@ -62,23 +63,27 @@ pub fn code_text(p: &Project, doc: &str, needle: &str, code: i64, coder: i64, at
     let byte = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {doc}"));
     let start = text[..byte].chars().count() as i64;
     let end = start + needle.chars().count() as i64;
-    p.conn()
-        .execute(
-            "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uuid::Uuid::new_v4().to_string(), id, code, coder, start, end, at],
-        )
-        .unwrap();
-    p.conn().last_insert_rowid()
+    let guid = uuid::Uuid::new_v4().to_string();
+    let document_id = id;
+    let row = |id| Row::Coding(CodingRec { id, guid, document_id, code_id: code, coder_id: coder, start, end, created_at: at.into() });
+    Recorder::unrecorded(p.conn()).insert_new("coding", row).unwrap()
 }
 
 pub fn memo(p: &Project, kind: &str, target: Option<i64>, title: &str, body: &str, author: &str) {
-    p.conn()
-        .execute(
-            "INSERT INTO memo (guid, target_kind, target_id, title, body, author, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2024-05-02T09:00:00.000Z', '2024-05-03T09:00:00.000Z')",
-            params![uuid::Uuid::new_v4().to_string(), kind, target, title, body, author],
-        )
-        .unwrap();
+    let row = |id| {
+        Row::Memo(MemoRec {
+            id,
+            guid: uuid::Uuid::new_v4().to_string(),
+            target_kind: kind.into(),
+            target_id: target,
+            title: title.into(),
+            body: body.into(),
+            author: author.into(),
+            created_at: "2024-05-02T09:00:00.000Z".into(),
+            updated_at: "2024-05-03T09:00:00.000Z".into(),
+        })
+    };
+    Recorder::unrecorded(p.conn()).insert_new("memo", row).unwrap();
 }
 
 /// Seeds the demo study with a codebook, codings by two coders, memos on every kind of target

@@ -1,12 +1,13 @@
-//! Builds projects with codes and codings for the team-review tests. The coding commands are
-//! another part of Fieldcode, so these helpers write codes and codings with plain SQL, exactly
-//! as the schema stores them.
+//! Builds projects with codes and codings for the team-review tests, written with exact fields
+//! through the library's recorder (unrecorded, as an import fills a project).
 
 use std::path::Path;
 
 use fieldcode::Project;
 use fieldcode::import::{self, Format, ImportOptions};
-use fieldcode::store::{coders, codes, documents, new_guid, now_utc};
+use fieldcode::coding::rows::{CodeRec, CodingRec, Row};
+use fieldcode::coding::{Recorder, SpanRef};
+use fieldcode::store::{codes, documents, new_guid, now_utc};
 
 /// A project file at `path` (or in memory) holding the given (name, text) documents.
 pub fn project_with(path: Option<&Path>, docs: &[(&str, &str)]) -> Project {
@@ -30,14 +31,23 @@ pub fn code(project: &Project, path: &str) -> i64 {
         Some((parent, name)) => (Some(code(project, parent)), name),
         None => (None, path),
     };
-    project
-        .conn()
-        .execute(
-            "INSERT INTO code (guid, parent_id, name, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![new_guid(), parent, name, format!("About {name}."), now_utc()],
-        )
-        .expect("insert code");
-    project.conn().last_insert_rowid()
+    let row = |id| {
+        Row::Code(CodeRec {
+            id,
+            guid: new_guid(),
+            parent_id: parent,
+            name: name.into(),
+            color: "#808080".into(),
+            description: format!("About {name}."),
+            inclusion: String::new(),
+            exclusion: String::new(),
+            example: String::new(),
+            status: "proposed".into(),
+            position: 0,
+            created_at: now_utc(),
+        })
+    };
+    Recorder::unrecorded(project.conn()).insert_new("code", row).expect("insert code")
 }
 
 /// Codes `[start, end)` of document `doc` with `code_path` as `coder`.
@@ -45,10 +55,8 @@ pub fn coding(project: &Project, doc: &str, code_path: &str, coder: &str, start:
     let conn = project.conn();
     let doc = documents::id_by_name(conn, doc).expect("document");
     let code = code(project, code_path);
-    let coder = coders::id_for_name(conn, coder).expect("coder");
-    conn.execute(
-        "INSERT INTO coding (guid, document_id, code_id, coder_id, start, \"end\", created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![new_guid(), doc, code, coder, start as i64, end as i64, now_utc()],
-    )
-    .expect("insert coding");
+    let mut rec = Recorder::unrecorded(conn);
+    let coder = rec.coder_named(coder).expect("coder");
+    let row = |id| Row::Coding(CodingRec::for_span(id, &SpanRef { document: doc, code, start, end }, coder, &now_utc()));
+    rec.insert_new("coding", row).expect("insert coding");
 }
