@@ -7,6 +7,7 @@
 mod analysis_cmds;
 mod coding_cmds;
 mod export_cmds;
+mod hints;
 mod output;
 mod project_cmds;
 mod team_cmds;
@@ -64,6 +65,9 @@ pub fn main() -> ExitCode {
         Ok(Outcome::OpenGui(project)) => open_gui(project),
         Err(err) => {
             eprintln!("fieldcode: {err}");
+            if let Some(hint) = hints::hint(&err) {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -16,13 +16,8 @@ static DEMO: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets/demo");
 
 /// Builds the demo study into a new project at `path`.
 pub fn build(path: &Path) -> Result<Project> {
-    let mut project = Project::create(path)?;
-    if let Err(err) = populate(&mut project) {
-        drop(project);
-        let _ = std::fs::remove_file(path);
-        return Err(err);
-    }
-    Ok(project)
+    crate::store::build_new(path, populate)?;
+    Project::open(path)
 }
 
 /// Imports the demo material into an (empty) project.

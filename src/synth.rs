@@ -107,15 +107,9 @@ const PEOPLE: [(&str, usize, &str); 3] =
 /// Writes a new synthetic project at `path` (which must not exist).
 pub fn generate(path: &Path, options: &SynthOptions) -> Result<SynthReport> {
     if options.docs == 0 || options.codes == 0 || options.chars < 200 {
-        return Err(Error::invalid("synth needs --docs ≥ 1, --codes ≥ 1 and --chars ≥ 200"));
+        return Err(Error::invalid("a synthetic project needs at least 1 document, 1 code and 200 characters per document"));
     }
-    let mut project = Project::create(path)?;
-    let result = fill(&mut project, options);
-    if result.is_err() {
-        drop(project);
-        let _ = std::fs::remove_file(path);
-    }
-    result
+    crate::store::build_new(path, |project| fill(project, options))
 }
 
 fn fill(project: &mut Project, options: &SynthOptions) -> Result<SynthReport> {

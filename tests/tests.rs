@@ -10,6 +10,7 @@ mod coding_cli;
 mod coding_props;
 mod import_cli;
 mod store_open;
+mod write_path;
 
 mod export_excerpts;
 mod export_support;

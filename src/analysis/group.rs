@@ -69,7 +69,7 @@ pub(crate) fn value_of(corpus: &Corpus, attribute: &super::load::Attribute, i: u
 pub(crate) fn unknown_attribute(corpus: &Corpus, name: &str) -> Error {
     let known: Vec<&str> = corpus.attributes.iter().map(|a| a.name.as_str()).collect();
     let hint = if known.is_empty() {
-        "; this project has no attributes yet (set them with `fieldcode attributes`)".to_owned()
+        "; this project has no attributes yet".to_owned()
     } else {
         format!("; attributes in this project: {}", known.join(", "))
     };

@@ -47,7 +47,7 @@ impl Rule {
                     .collect();
                 if alts.is_empty() {
                     return Err(Error::invalid(
-                        "no words to look for; give a comma-separated list, e.g. --words GP,surgery",
+                        "no words to look for; give at least one word",
                     ));
                 }
                 alts.join("|")
@@ -211,7 +211,7 @@ pub fn participants_where(conn: &rusqlite::Connection, name: &str, value: &str) 
         return Err(Error::NotFound {
             what: "participant with",
             name: format!("{name} = {value}"),
-            hint: "; `fieldcode speakers PROJECT` lists participants and their attributes".into(),
+            hint: String::new(),
         });
     }
     Ok(found)

@@ -171,6 +171,7 @@ pub fn undo(project: &mut Project) -> Result<Option<String>> {
     }
     tx.execute("UPDATE history SET undone = 1 WHERE id = ?1", [id])?;
     tx.commit()?;
+    project.settle()?;
     Ok(Some(summary))
 }
 
@@ -190,6 +191,7 @@ pub fn redo(project: &mut Project) -> Result<Option<String>> {
     }
     tx.execute("UPDATE history SET undone = 0 WHERE id = ?1", [id])?;
     tx.commit()?;
+    project.settle()?;
     Ok(Some(summary))
 }
 

@@ -217,5 +217,6 @@ pub fn record<T, E: Entry>(
         false => Some(history::append(&tx, &now, actor, entry, &summary, &changes, &created)?),
     };
     tx.commit()?;
+    project.settle()?;
     Ok(Written { history_id, summary, created, value })
 }

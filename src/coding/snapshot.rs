@@ -69,7 +69,7 @@ pub fn take(conn: &Connection, name: &str) -> Result<SnapshotInfo> {
     }
     if find(conn, name)?.is_some() {
         return Err(Error::invalid(format!(
-            "there is already a snapshot named {name:?}; choose another name (`fieldcode snapshots PROJECT` lists them)"
+            "there is already a snapshot named {name:?}; choose another name"
         )));
     }
     let codes = current(conn)?;
@@ -173,7 +173,7 @@ pub fn diff(conn: &Connection, a: &str, b: Option<&str>) -> Result<CodebookDiff>
     let missing = |n: &str| Error::NotFound {
         what: "snapshot",
         name: n.to_owned(),
-        hint: "; `fieldcode snapshots PROJECT` lists them".into(),
+        hint: String::new(),
     };
     let (info_a, codes_a) = find(conn, a)?.ok_or_else(|| missing(a))?;
     let (to, hist_b, codes_b) = match b {

@@ -12,7 +12,7 @@ pub fn code(conn: &Connection, id: CodeId) -> Result<CodeRec> {
     rows::read_code(conn, id)?.ok_or_else(|| Error::NotFound {
         what: "code",
         name: format!("#{id}"),
-        hint: "; `fieldcode codes PROJECT` lists the codebook".into(),
+        hint: String::new(),
     })
 }
 
@@ -24,7 +24,7 @@ pub fn document(conn: &Connection, id: DocumentId) -> Result<(String, usize)> {
         .ok_or_else(|| Error::NotFound {
             what: "document",
             name: format!("#{id}"),
-            hint: "; `fieldcode docs PROJECT` lists the documents".into(),
+            hint: String::new(),
         })
 }
 

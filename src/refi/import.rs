@@ -109,7 +109,7 @@ fn load_sources(
         return Err(Error::import(
             qdpx,
             format!(
-                "{} source text file(s) are missing: {}. Nothing was created; pass --skip-missing-sources to import the rest",
+                "{} source text file(s) are missing: {}. Nothing was created; the import can skip these sources and import the rest",
                 missing.len(),
                 missing.join(", ")
             ),

@@ -95,7 +95,7 @@ pub fn id_by_path(conn: &Connection, path: &str) -> Result<CodeId> {
                 return Err(Error::NotFound {
                     what: "code",
                     name: prefix,
-                    hint: "; `fieldcode codes PROJECT` lists the codebook".into(),
+                    hint: String::new(),
                 });
             }
         }

@@ -159,7 +159,7 @@ pub fn id_by_name(conn: &Connection, name: &str) -> Result<DocumentId> {
         .take(5)
         .collect();
     let hint = if similar.is_empty() {
-        "; `fieldcode docs PROJECT` lists the documents".to_owned()
+        String::new()
     } else {
         format!("; did you mean {}?", similar.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" or "))
     };

@@ -5,6 +5,7 @@
 //! `schema.sql` is the only schema source; [`migrate`] upgrades older files.
 
 pub mod attributes;
+pub mod build_new;
 pub mod bulk_write;
 pub mod checkpointer;
 pub mod coders;
@@ -20,6 +21,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
+
+pub use build_new::build_new;
 
 /// `PRAGMA application_id` of every Fieldcode project: "FCOD" in ASCII.
 pub const APPLICATION_ID: i32 = 0x4643_4F44;
@@ -114,6 +117,19 @@ impl Project {
     pub fn write_transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
         let path = self.path.clone();
         self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| busy(&path, e))
+    }
+
+    /// Copies what the write-ahead log holds into the project file itself, so that the file
+    /// alone is complete: a researcher who copies `study.fieldcode` while the workbench is open
+    /// (to a colleague, to a USB stick) gets every committed change. Called after each committed
+    /// change. A passive checkpoint never waits for readers; whatever a reader still needs is
+    /// copied by the next one.
+    pub fn settle(&self) -> Result<()> {
+        if self.path.as_os_str() == ":memory:" {
+            return Ok(());
+        }
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// A fact from the `project` table (`name`, `guid`, `created_at`).

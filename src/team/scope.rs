@@ -41,7 +41,7 @@ pub fn resolve_coders(conn: &Connection, names: &[String]) -> Result<Coders> {
         }
     }
     if out.ids.len() < 2 {
-        return Err(Error::invalid("compare at least two different coders, e.g. --coders Ana,Ben"));
+        return Err(Error::invalid("compare at least two different coders"));
     }
     Ok(out)
 }

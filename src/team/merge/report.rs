@@ -91,7 +91,7 @@ impl MergeReport {
             self.comments_added
         )];
         if self.history_id.is_some() && !self.dry_run {
-            out.push("`fieldcode undo` takes the whole merge back.".to_owned());
+            out.push("Undo takes the whole merge back.".to_owned());
         }
         if self.previous_merges > 0 {
             out.push(format!(
