@@ -5,6 +5,7 @@
 //! stderr, and the process exits 1.
 
 mod analysis_cmds;
+mod backup_cmds;
 mod coding_cmds;
 mod export_cmds;
 mod hints;
@@ -40,6 +41,8 @@ pub enum Command {
     Team(team_cmds::TeamCommand),
     #[command(flatten)]
     Analysis(analysis_cmds::AnalysisCommand),
+    #[command(flatten)]
+    Backup(backup_cmds::BackupCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(cmd)) => cmd.run(),
         Some(Command::Team(cmd)) => cmd.run(),
         Some(Command::Analysis(cmd)) => cmd.run(),
+        Some(Command::Backup(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

@@ -8,7 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A project file that is not there.
-    #[error("{path}: no such project file. Check the path, or create a project first.")]
+    #[error("{path}: no such file. Check the path, or create the project first.")]
     Missing { path: PathBuf },
 
     /// An input file (to import, or a map, sheet or codebook to read) that is not there.
@@ -37,6 +37,10 @@ pub enum Error {
     #[error("{path}: the project is in use by another program (it is locked). Close it there and try again.")]
     Locked { path: PathBuf },
 
+    /// The disk holding `path` ran out of space; `needed` estimates the bytes still to write.
+    #[error("{path}: the disk is full{}; free some space and try again", needed_text(.needed))]
+    DiskFull { path: PathBuf, needed: Option<u64> },
+
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 
@@ -57,6 +61,13 @@ pub enum Error {
 
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+fn needed_text(needed: &Option<u64>) -> String {
+    match needed {
+        Some(bytes) => format!(" (about {} MB more is needed)", bytes.div_ceil(1 << 20).max(1)),
+        None => String::new(),
+    }
 }
 
 impl Error {

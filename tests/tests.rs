@@ -11,6 +11,7 @@ mod coding_props;
 mod import_cli;
 mod store_open;
 mod write_path;
+mod crash_safety;
 
 mod export_excerpts;
 mod export_support;

@@ -205,18 +205,20 @@ pub fn record<T, E: Entry>(
     mode: Mode,
     body: impl FnOnce(&mut Recorder<'_>) -> Result<(String, T)>,
 ) -> Result<Written<T>> {
+    let path = project.path().to_path_buf();
+    let named = |e| crate::store::name_error(&path, e);
     let tx = project.write_transaction()?;
     let mut rec = Recorder::new(&tx);
-    let (summary, value) = body(&mut rec)?;
+    let (summary, value) = body(&mut rec).map_err(named)?;
     let Recorder { changes, created, now, .. } = rec;
     if mode == Mode::DryRun {
         return Ok(Written { history_id: None, summary, created, value });
     }
     let history_id = match changes.is_empty() {
         true => None,
-        false => Some(history::append(&tx, &now, actor, entry, &summary, &changes, &created)?),
+        false => Some(history::append(&tx, &now, actor, entry, &summary, &changes, &created).map_err(named)?),
     };
-    tx.commit()?;
+    tx.commit().map_err(|e| named(e.into()))?;
     project.settle()?;
     Ok(Written { history_id, summary, created, value })
 }

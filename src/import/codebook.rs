@@ -40,6 +40,7 @@ pub struct Codebook {
 /// Imports a `.qdc` (or `.xml`) or `.csv` codebook into the project as one undoable command.
 pub fn import(project: &mut Project, file: &Path, actor: &str) -> Result<CodebookImport> {
     let book = read(file)?;
+    crate::store::backup::take(project, "before-codebook-import")?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let command = Command::ImportCodebook { file: name.clone(), codes: book.codes.clone() };
     let written = coding::record(project, actor, &command, Mode::Commit, |rec| {

@@ -5,6 +5,7 @@
 //! `schema.sql` is the only schema source; [`migrate`] upgrades older files.
 
 pub mod attributes;
+pub mod backup;
 pub mod build_new;
 pub mod bulk_write;
 pub mod checkpointer;
@@ -31,6 +32,11 @@ pub const APPLICATION_ID: i32 = 0x4643_4F44;
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// Projects up to this size are checked whole (`PRAGMA quick_check`) every time they are
+/// opened — a few milliseconds for a study of ordinary size. Larger ones are checked by the
+/// workbench when it opens them, by `fieldcode check`, and when merged from.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 32 << 20;
 
 /// How long a write waits for another program's write to finish before giving up.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -76,7 +82,11 @@ impl Project {
         check_not_locked(&conn, &path)?;
         migrate::upgrade(&mut conn, &path, version)?;
         configure(&conn, &path)?;
-        Ok(Project { conn, path })
+        let project = Project { conn, path };
+        if std::fs::metadata(&project.path).is_ok_and(|m| m.len() <= QUICK_CHECK_MAX_BYTES) {
+            check_integrity(&project)?;
+        }
+        Ok(project)
     }
 
     /// Opens another project only to read it (a team member's copy being merged): nothing is
@@ -117,6 +127,12 @@ impl Project {
     pub fn write_transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
         let path = self.path.clone();
         self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(|e| busy(&path, e))
+    }
+
+    /// The error with this project's file named where SQLite's words alone would not tell the
+    /// user what happened (a full disk, a damaged file).
+    pub fn name_error(&self, err: Error) -> Error {
+        name_error(&self.path, err)
     }
 
     /// Copies what the write-ahead log holds into the project file itself, so that the file
@@ -227,6 +243,42 @@ fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, path: &Path, name: &st
 /// as locked instead of failing at the first edit.
 fn check_not_locked(conn: &Connection, path: &Path) -> Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(|e| classify(path, e))
+}
+
+/// [`Project::name_error`] for code that holds a transaction of the project.
+pub(crate) fn name_error(path: &Path, err: Error) -> Error {
+    match err {
+        Error::Sqlite(e) => write_error(path, e),
+        other => other,
+    }
+}
+
+/// An SQLite error met while writing `path`: a full disk or a damaged file named as such.
+pub(crate) fn write_error(path: &Path, err: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match err.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => Error::DiskFull { path: path.to_path_buf(), needed: None },
+        Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+            Error::Corrupt { path: path.to_path_buf(), reason: err.to_string() }
+        }
+        _ => Error::Sqlite(err),
+    }
+}
+
+/// Checks the whole file (`PRAGMA quick_check`): a damaged project is refused by name instead
+/// of failing later, half-way through a command, with SQLite's own words.
+pub fn check_integrity(project: &Project) -> Result<()> {
+    let path = project.path();
+    let mut stmt = project.conn().prepare("PRAGMA quick_check(5)").map_err(|e| classify(path, e))?;
+    let problems: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(|e| classify(path, e))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(|e| classify(path, e))?;
+    match problems.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        _ => Err(Error::Corrupt { path: path.to_path_buf(), reason: problems.join("; ") }),
+    }
 }
 
 /// An error starting a write: another writer kept the lock past the busy timeout, or else the

@@ -39,6 +39,7 @@ pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Res
     refuse_self(project, other)?;
     let source = {
         let theirs = Project::open_to_read(other)?;
+        crate::store::check_integrity(&theirs)?;
         let guid = theirs.info("guid")?.unwrap_or_default();
         source::read(theirs.conn(), guid)?
     };
@@ -48,6 +49,9 @@ pub fn merge(project: &mut Project, other: &Path, options: &MergeOptions) -> Res
         dry_run: options.dry_run,
         ..MergeReport::default()
     };
+    if !options.dry_run {
+        crate::store::backup::take(project, "before-merge")?;
+    }
     let entry = Bulk::MergeProject { source: report.source.clone(), source_guid: source.guid.clone() };
     let mode = if options.dry_run { Mode::DryRun } else { Mode::Commit };
     let written = record(project, &options.actor, &entry, mode, |rec| {
