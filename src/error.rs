@@ -71,8 +71,14 @@ fn needed_text(needed: &Option<u64>) -> String {
 }
 
 impl Error {
+    /// An I/O error on `path`; a full disk is reported as such.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        match source.kind() {
+            std::io::ErrorKind::StorageFull => {
+                Error::DiskFull { path: path.into(), needed: None }
+            }
+            _ => Error::Io { path: path.into(), source },
+        }
     }
 
     pub fn import(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {

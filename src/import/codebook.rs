@@ -27,6 +27,7 @@ pub struct CodebookImport {
     pub added: usize,
     pub updated: usize,
     /// One line per row the import read differently from what it says (a repeated GUID, say).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 

@@ -27,7 +27,9 @@ pub struct BackupInfo {
     pub bytes: u64,
 }
 
-const TIME_FORMAT: &str = "%Y-%m-%d %H-%M-%S";
+/// The time in a copy's name, to the millisecond so two copies in one second do not collide.
+const TIME_FORMAT: &str = "%Y-%m-%d %H-%M-%S-%3f";
+const STAMP_LEN: usize = 23;
 const EXTENSION: &str = "fieldcode";
 
 /// Writes a consistent single-file copy of `project` to `out`, which must not exist. The copy
@@ -77,8 +79,12 @@ pub fn take(project: &Project, reason: &str) -> Result<Option<BackupInfo>> {
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let now = chrono::Local::now().naive_local();
-    let name = format!("{} {} {reason}.{EXTENSION}", stem(project.path()), now.format(TIME_FORMAT));
-    let path = dir.join(name);
+    let stamp = now.format(TIME_FORMAT);
+    let name = |n: u32| match n {
+        0 => format!("{} {stamp} {reason}.{EXTENSION}", stem(project.path())),
+        n => format!("{} {stamp} {reason}-{n}.{EXTENSION}", stem(project.path())),
+    };
+    let path = (0..1000).map(|n| dir.join(name(n))).find(|p| !p.exists()).unwrap_or_else(|| dir.join(name(0)));
     copy_to(project, &path)?;
     prune(project.path())?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -122,7 +128,7 @@ pub fn list(project: &Path) -> Result<Vec<BackupInfo>> {
 fn parse_name(path: &Path, prefix: &str) -> Option<(NaiveDateTime, BackupInfo)> {
     let name = path.file_name()?.to_str()?;
     let rest = name.strip_prefix(prefix)?.strip_suffix(&format!(".{EXTENSION}"))?;
-    let (stamp, reason) = (rest.get(..19)?, rest.get(20..)?);
+    let (stamp, reason) = (rest.get(..STAMP_LEN)?, rest.get(STAMP_LEN + 1..)?);
     let time = NaiveDateTime::parse_from_str(stamp, TIME_FORMAT).ok()?;
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let taken_at = time.format("%Y-%m-%d %H:%M:%S").to_string();
@@ -200,7 +206,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("study 2026-12-03 20-30-01 before-import.fieldcode");
+        let path = dir.path().join("study 2026-12-03 20-30-01-250 before-import.fieldcode");
         std::fs::write(&path, b"x").unwrap();
         let (_, info) = parse_name(&path, "study ").unwrap();
         assert_eq!((info.reason.as_str(), info.taken_at.as_str()), ("before-import", "2026-12-03 20:30:01"));
