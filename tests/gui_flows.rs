@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use egui_kittest::kittest::Queryable;
+use fieldcode::coding::Command;
 use fieldcode::gui::Action;
 
 use crate::gui_support::{H, app, harness, message, open_demo, open_menu, settle};
@@ -198,7 +199,7 @@ fn clicking_a_code_applies_it_and_clicking_the_highlight_shows_it() {
     assert!(inspection.codings.iter().any(|c| c.code_id == code));
     assert!(h.query_by_label_contains("Working in liminal spaces/Doors and badges").is_some());
     let coding = inspection.codings.iter().find(|c| c.code_id == code).unwrap().id;
-    h.state_mut().queue(Action::RemoveCoding(coding));
+    h.state_mut().queue(Action::Edit(Command::RemoveCodings { codings: vec![coding] }));
     h.run_steps(2);
     assert_eq!(code_count(&h, code), before, "removed from the highlight's window");
 }

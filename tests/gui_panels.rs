@@ -21,6 +21,10 @@ fn stored(h: &H, name: &str) -> Option<CodeNode> {
     codes::list(conn(h)).unwrap().into_iter().find(|c| c.name == name)
 }
 
+fn create_code(path: &str) -> Action {
+    Action::Edit(coding::Command::CreateCode { parent: None, path: path.into(), color: None, description: None })
+}
+
 fn undo(h: &mut H) {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(3);
@@ -260,7 +264,7 @@ fn autocode_previews_then_applies_one_undoable_step() {
 fn the_history_lists_changes_newest_first_and_undoes_and_takes_snapshots() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.state_mut().queue(Action::CreateCode { name: "Ethics/Consent".into(), parent: None });
+    h.state_mut().queue(create_code("Ethics/Consent"));
     h.run_steps(3);
     open_menu(&mut h, "View", "History and snapshots");
     let panel = h.state().panels.history.as_ref().expect("the panel opened");
@@ -275,7 +279,7 @@ fn the_history_lists_changes_newest_first_and_undoes_and_takes_snapshots() {
     h.run_steps(3);
     let snaps = coding::snapshot::list(conn(&h)).unwrap();
     assert_eq!(snaps.last().unwrap().name, "before consent");
-    h.state_mut().queue(Action::CreateCode { name: "Ethics/Anonymity".into(), parent: None });
+    h.state_mut().queue(create_code("Ethics/Anonymity"));
     h.run_steps(3);
     h.get_by_label("Compare before consent with now").click();
     h.run_steps(3);

@@ -24,6 +24,8 @@ mod team_resolve;
 mod team_support;
 
 #[cfg(feature = "gui")]
+mod gui_actions;
+#[cfg(feature = "gui")]
 mod gui_compare;
 #[cfg(feature = "gui")]
 mod gui_drop;

@@ -1,214 +1,182 @@
 //! The one list of things a user can do in the workbench. Menus, keyboard shortcuts, the command
 //! palette and the views all emit [`Action`]s into a queue; the app applies them after the frame
-//! is drawn, so every change has a single path (and coding changes go through the library's
-//! command layer from one place, `edit.rs`).
+//! is drawn, in one exhaustive `match` (`app.rs`), so every change has a single path. Changes to
+//! the project are [`Action::Edit`] with a library [`Command`], or an action that needs the
+//! workbench's state (the selection, the open document) to build its command (`edit.rs`).
+//!
+//! The argument-free actions ([`Action::ALL_SIMPLE`]) carry their own menu label, palette text
+//! and shortcuts ([`Action::offer`]): the menus, the palette, the shortcut handler and the help
+//! window all read them from here, so there is no second list to keep in step.
 
 use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::chart_png::Chart;
+use crate::coding::Command;
+use crate::coding::SpanRef;
 use crate::coding::autocode::Rule;
 use crate::coding::units::Unit;
-use crate::coding::{MemoId, MemoTarget, SpanRef};
 use crate::model::{CodeId, CodingId, DocumentId};
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    // Projects and import
-    NewProjectDialog,
-    OpenProjectDialog,
-    OpenProject(PathBuf),
-    CreateProject(PathBuf),
-    OpenDemo,
-    CloseProject,
-    ImportDialog,
-    Import(Vec<PathBuf>),
-    CancelJob,
-    // Reading
-    OpenDocument(DocumentId),
-    /// Select a span of the open document (code points, end exclusive).
-    Select {
-        start: usize,
-        end: usize,
-    },
-    ClearSelection,
-    /// Open a document and select a span in it, scrolling it into view.
-    JumpTo {
-        document: DocumentId,
-        start: usize,
-        end: usize,
-    },
-    /// Show the codings that cover this offset of the open document.
-    InspectAt(usize),
-    // Coding
-    ApplyCode(CodeId),
-    /// Apply the n-th (0-based) code of the quick-code bar.
-    QuickCode(usize),
-    InVivo,
-    CreateCode {
-        name: String,
-        parent: Option<CodeId>,
-    },
-    CreateCodeAndApply(String),
-    RemoveCoding(CodingId),
-    Recode {
-        coding: CodingId,
-        code: CodeId,
-    },
-    MergeCodes {
-        from: CodeId,
-        into: CodeId,
-    },
-    RenameCode {
-        code: CodeId,
-        name: String,
-    },
-    RecolorCode {
-        code: CodeId,
-        color: String,
-    },
-    MoveCode {
-        code: CodeId,
-        parent: Option<CodeId>,
-    },
-    SetStatus {
-        code: CodeId,
-        status: crate::model::ReviewStatus,
-    },
-    /// Ask before deleting a code.
-    AskDeleteCode(CodeId),
-    DeleteCode(CodeId),
-    DismissDelete,
-    ShowExcerpts(CodeId),
-    // Panels: describe and split a code, memos, search and autocode, history, chart export
-    /// Open the "Describe…" dialog of a code, prefilled with its definition.
-    DescribeCodeDialog(CodeId),
-    /// Set the definition fields that are given (`None` keeps a field as it is).
-    DescribeCode {
-        code: CodeId,
-        description: Option<String>,
-        inclusion: Option<String>,
-        exclusion: Option<String>,
-        example: Option<String>,
-    },
-    /// Open the "Split…" dialog of a code.
-    SplitCodeDialog(CodeId),
-    /// Move the chosen codings of `code` to a new sibling code `name`.
-    SplitCode {
-        code: CodeId,
-        name: String,
-        codings: Vec<CodingId>,
-    },
-    ShowMemos,
-    /// Create (`memo` is `None`) or edit a memo.
-    SaveMemo {
-        memo: Option<MemoId>,
-        target: MemoTarget,
-        title: String,
-        body: String,
-    },
-    DeleteMemo(MemoId),
-    ShowSearch,
-    /// Search the corpus on a worker thread (words through the index, or a regular expression).
-    Search {
-        query: String,
-        regex: bool,
-        ignore_case: bool,
-    },
-    /// Dry run of an autocode rule on a worker thread: the hits, nothing coded.
-    PreviewAutocode {
-        rule: Rule,
-        unit: Unit,
-    },
-    /// Code the previewed spans as one undoable step.
-    Autocode {
-        rule: String,
-        spans: Vec<SpanRef>,
-    },
-    ShowHistory,
-    /// Tag the current codebook with a name.
-    TakeSnapshot(String),
-    /// Compare a snapshot with the current codebook.
-    DiffSnapshot(String),
-    /// Save a chart of the analysis view as PNG: through a file dialog, or next to the project.
-    ExportChartDialog(Chart),
-    ExportChart {
-        chart: Chart,
-        path: PathBuf,
-    },
-    // Analysis
-    /// Show the analysis view in the centre.
-    ShowAnalysis,
-    /// Show the open document in the centre again.
-    ShowDocument,
-    /// List the coding pairs behind a matrix cell: group label index, code indexes of the corpus.
-    DrillCell {
-        group: u32,
-        a: u32,
-        b: u32,
-    },
-    /// Export the shown matrices as CSV: through a file dialog, or next to the project without one.
-    ExportMatrixDialog,
-    ExportMatrix(PathBuf),
-    // Team
-    /// Show the compare-coders view (Team > Compare coders…).
-    ShowCompare,
-    /// Resolve one disagreement between coders, as one undoable step.
-    ResolveDisagreement {
-        disagreement: Box<crate::team::Disagreement>,
-        resolution: crate::team::Resolution,
-    },
-    Undo,
-    Redo,
-    // Workbench
-    FindCode,
-    OpenPalette,
-    ShowShortcuts,
-    ToggleTheme,
-    FontBigger,
-    FontSmaller,
-    DismissMessage,
-    Quit,
+/// Declares [`Action`] with its argument-free variants in a `simple { … }` block first, so that
+/// [`Action::ALL_SIMPLE`] lists every one of them by construction, in declaration order.
+macro_rules! actions {
+    (
+        $(#[$meta:meta])*
+        pub enum Action {
+            simple { $( $(#[$simple_meta:meta])* $simple:ident, )* }
+            $($rest:tt)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum Action {
+            $( $(#[$simple_meta])* $simple, )*
+            $($rest)*
+        }
+
+        impl Action {
+            /// Every argument-free action, in the order the palette lists them.
+            pub const ALL_SIMPLE: &[Action] = &[$(Action::$simple),*];
+        }
+    };
 }
 
-impl Action {
-    /// The actions the command palette offers, with their names.
-    pub fn palette() -> Vec<(&'static str, Action)> {
-        vec![
-            ("New project…", Action::NewProjectDialog),
-            ("Open project…", Action::OpenProjectDialog),
-            ("Open the demo study", Action::OpenDemo),
-            ("Import files…", Action::ImportDialog),
-            ("Close project", Action::CloseProject),
-            ("Code the selection in vivo", Action::InVivo),
-            ("Find a code for the selection", Action::FindCode),
-            ("Analysis: co-occurrence, crosstab, frequencies", Action::ShowAnalysis),
-            ("Back to the document", Action::ShowDocument),
-            ("Export the co-occurrence matrix as CSV", Action::ExportMatrixDialog),
-            ("Team: compare coders", Action::ShowCompare),
-            ("Memos: project, document and code", Action::ShowMemos),
-            ("Search the corpus and autocode", Action::ShowSearch),
-            ("History, undo/redo and codebook snapshots", Action::ShowHistory),
-            ("Export the heatmap as PNG", Action::ExportChartDialog(Chart::Heatmap)),
-            ("Export the frequency chart as PNG", Action::ExportChartDialog(Chart::Frequencies)),
-            ("Undo", Action::Undo),
-            ("Redo", Action::Redo),
-            ("Clear the selection", Action::ClearSelection),
-            ("Switch light/dark theme", Action::ToggleTheme),
-            ("Larger document text", Action::FontBigger),
-            ("Smaller document text", Action::FontSmaller),
-            ("Keyboard shortcuts", Action::ShowShortcuts),
-            ("Quit", Action::Quit),
-        ]
+actions! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Action {
+        simple {
+            NewProjectDialog,
+            OpenProjectDialog,
+            OpenDemo,
+            ImportDialog,
+            CloseProject,
+            /// Create a code named after the selected words and apply it to the selection.
+            InVivo,
+            FindCode,
+            /// Show the analysis view in the centre.
+            ShowAnalysis,
+            /// Show the open document in the centre again.
+            ShowDocument,
+            /// Export the shown matrices as CSV: through a file dialog, or next to the project without one.
+            ExportMatrixDialog,
+            /// Save the heatmap of the analysis view as PNG: through a file dialog, or next to the project.
+            ExportHeatmapDialog,
+            /// Save the frequency chart of the analysis view as PNG.
+            ExportFrequenciesDialog,
+            /// Show the compare-coders view (Team > Compare coders…).
+            ShowCompare,
+            ShowMemos,
+            ShowSearch,
+            ShowHistory,
+            Undo,
+            Redo,
+            ClearSelection,
+            ToggleTheme,
+            FontBigger,
+            FontSmaller,
+            ShowSettings,
+            ShowShortcuts,
+            OpenPalette,
+            CancelJob,
+            DismissMessage,
+            /// Close the "Delete code" question without deleting.
+            DismissDelete,
+            Quit,
+        }
+        // Projects and import
+        OpenProject(PathBuf),
+        CreateProject(PathBuf),
+        Import(Vec<PathBuf>),
+        // Reading
+        OpenDocument(DocumentId),
+        /// Select a span of the open document (code points, end exclusive).
+        Select {
+            start: usize,
+            end: usize,
+        },
+        /// Open a document and select a span in it, scrolling it into view.
+        JumpTo {
+            document: DocumentId,
+            start: usize,
+            end: usize,
+        },
+        /// Show the codings that cover this offset of the open document.
+        InspectAt(usize),
+        ShowExcerpts(CodeId),
+        // Changes to the project
+        /// A change that is one library command as it stands: create, rename, recolour, move,
+        /// merge, split, describe or delete a code, set its status, remove codings, write or
+        /// delete a memo, …
+        Edit(Command),
+        /// Apply a code to the selection of the open document, for the current coder.
+        ApplyCode(CodeId),
+        /// Apply the n-th (0-based) code of the quick-code bar.
+        QuickCode(usize),
+        /// Create a top-level code and apply it to the selection.
+        CreateCodeAndApply(String),
+        /// Move a coding of the open document to another code, keeping its span and coder.
+        Recode {
+            coding: CodingId,
+            code: CodeId,
+        },
+        /// Code the previewed spans for the current coder as one undoable step.
+        Autocode {
+            rule: String,
+            spans: Vec<SpanRef>,
+        },
+        /// Resolve one disagreement between coders, as one undoable step.
+        ResolveDisagreement {
+            disagreement: Box<crate::team::Disagreement>,
+            resolution: crate::team::Resolution,
+        },
+        /// Tag the current codebook with a name.
+        TakeSnapshot(String),
+        // Dialogs and panels
+        /// Ask before deleting a code.
+        AskDeleteCode(CodeId),
+        /// Open the "Describe…" dialog of a code, prefilled with its definition.
+        DescribeCodeDialog(CodeId),
+        /// Open the "Split…" dialog of a code.
+        SplitCodeDialog(CodeId),
+        /// Search the corpus on a worker thread (words through the index, or a regular expression).
+        Search {
+            query: String,
+            regex: bool,
+            ignore_case: bool,
+        },
+        /// Dry run of an autocode rule on a worker thread: the hits, nothing coded.
+        PreviewAutocode {
+            rule: Rule,
+            unit: Unit,
+        },
+        /// Compare a snapshot with the current codebook.
+        DiffSnapshot(String),
+        ExportChart {
+            chart: Chart,
+            path: PathBuf,
+        },
+        /// List the coding pairs behind a matrix cell: group label index, code indexes of the corpus.
+        DrillCell {
+            group: u32,
+            a: u32,
+            b: u32,
+        },
+        ExportMatrix(PathBuf),
     }
 }
 
-/// A keyboard shortcut with the action it triggers and how the help window describes it.
-pub struct Shortcut {
-    pub keys: KeyboardShortcut,
-    pub action: Action,
-    pub what: &'static str,
+/// How an argument-free action is offered to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    /// Its label in a menu (where the menu gives the context).
+    pub menu: &'static str,
+    /// Its entry in the command palette and the help window (`None`: not in the palette).
+    pub palette: Option<&'static str>,
+    /// Its keyboard shortcuts, the one menus show first.
+    pub keys: &'static [KeyboardShortcut],
+    /// Whether it only makes sense with a project open (menus grey it out without one).
+    pub needs_project: bool,
 }
 
 const fn ctrl(key: Key) -> KeyboardShortcut {
@@ -219,31 +187,158 @@ const fn ctrl_shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
 }
 
-/// Every global shortcut. Longer modifier sets come first so Ctrl+Shift+Z is not read as Ctrl+Z.
-pub fn shortcuts() -> Vec<Shortcut> {
-    let mut list = vec![
-        Shortcut { keys: ctrl_shift(Key::Z), action: Action::Redo, what: "Redo" },
-        Shortcut { keys: ctrl(Key::Y), action: Action::Redo, what: "Redo" },
-        Shortcut { keys: ctrl(Key::Z), action: Action::Undo, what: "Undo the last change" },
-        Shortcut { keys: ctrl_shift(Key::A), action: Action::ShowAnalysis, what: "Analysis view" },
-        Shortcut { keys: ctrl(Key::K), action: Action::OpenPalette, what: "Command palette" },
-        Shortcut { keys: ctrl_shift(Key::F), action: Action::ShowSearch, what: "Search and autocode" },
-        Shortcut { keys: ctrl_shift(Key::M), action: Action::ShowMemos, what: "Memos" },
-        Shortcut { keys: ctrl_shift(Key::H), action: Action::ShowHistory, what: "History and snapshots" },
-        Shortcut { keys: ctrl(Key::O), action: Action::OpenProjectDialog, what: "Open a project" },
-        Shortcut { keys: ctrl(Key::N), action: Action::NewProjectDialog, what: "New project" },
-        Shortcut { keys: ctrl(Key::I), action: Action::InVivo, what: "Code the selection in vivo" },
-        Shortcut { keys: ctrl(Key::E), action: Action::FindCode, what: "Find a code for the selection" },
-        Shortcut { keys: ctrl(Key::Plus), action: Action::FontBigger, what: "Larger document text" },
-        Shortcut { keys: ctrl(Key::Equals), action: Action::FontBigger, what: "Larger document text" },
-        Shortcut { keys: ctrl(Key::Minus), action: Action::FontSmaller, what: "Smaller document text" },
-        Shortcut {
-            keys: KeyboardShortcut::new(Modifiers::NONE, Key::F1),
-            action: Action::ShowShortcuts,
-            what: "Keyboard shortcuts",
-        },
-    ];
-    list.sort_by_key(|s| std::cmp::Reverse(modifier_count(s.keys.modifiers)));
+const fn offer(menu: &'static str, palette: &'static str, keys: &'static [KeyboardShortcut]) -> Option<Offer> {
+    Some(Offer { menu, palette: Some(palette), keys, needs_project: false })
+}
+
+/// [`offer`] for an action that needs an open project.
+const fn offer_project(menu: &'static str, palette: &'static str, keys: &'static [KeyboardShortcut]) -> Option<Offer> {
+    Some(Offer { menu, palette: Some(palette), keys, needs_project: true })
+}
+
+/// An action offered in menus or buttons only, not in the palette.
+const fn offer_unlisted(menu: &'static str, keys: &'static [KeyboardShortcut]) -> Option<Offer> {
+    Some(Offer { menu, palette: None, keys, needs_project: false })
+}
+
+impl Action {
+    /// How this action is offered; `None` for actions that carry arguments (views emit those).
+    pub fn offer(&self) -> Option<Offer> {
+        match self {
+            Action::NewProjectDialog => offer("New project…", "New project…", const { &[ctrl(Key::N)] }),
+            Action::OpenProjectDialog => offer("Open project…", "Open project…", const { &[ctrl(Key::O)] }),
+            Action::OpenDemo => offer("Open the demo study", "Open the demo study", &[]),
+            Action::ImportDialog => offer_project("Import files…", "Import files…", &[]),
+            Action::CloseProject => offer_project("Close project", "Close project", &[]),
+            Action::InVivo => {
+                offer_project("Code the selection in vivo", "Code the selection in vivo", const { &[ctrl(Key::I)] })
+            }
+            Action::FindCode => offer_project(
+                "Find a code for the selection",
+                "Find a code for the selection",
+                const { &[ctrl(Key::E)] },
+            ),
+            Action::ShowAnalysis => offer_project(
+                "Analysis",
+                "Analysis: co-occurrence, crosstab, frequencies",
+                const { &[ctrl_shift(Key::A)] },
+            ),
+            Action::ShowDocument => offer_project("Document", "Back to the document", &[]),
+            Action::ExportMatrixDialog => {
+                offer_project("Export the matrix as CSV…", "Export the co-occurrence matrix as CSV", &[])
+            }
+            Action::ExportHeatmapDialog => {
+                offer_project("Export the heatmap as PNG…", "Export the heatmap as PNG", &[])
+            }
+            Action::ExportFrequenciesDialog => {
+                offer_project("Export the frequency chart as PNG…", "Export the frequency chart as PNG", &[])
+            }
+            Action::ShowCompare => offer_project("Compare coders…", "Team: compare coders", &[]),
+            Action::ShowMemos => {
+                offer_project("Memos", "Memos: project, document and code", const { &[ctrl_shift(Key::M)] })
+            }
+            Action::ShowSearch => {
+                offer_project("Search and autocode", "Search the corpus and autocode", const { &[ctrl_shift(Key::F)] })
+            }
+            Action::ShowHistory => offer_project(
+                "History and snapshots",
+                "History, undo/redo and codebook snapshots",
+                const { &[ctrl_shift(Key::H)] },
+            ),
+            Action::Undo => offer_project("Undo", "Undo the last change", const { &[ctrl(Key::Z)] }),
+            Action::Redo => offer_project("Redo", "Redo", const { &[ctrl_shift(Key::Z), ctrl(Key::Y)] }),
+            Action::ClearSelection => offer_project("Clear the selection", "Clear the selection", &[]),
+            Action::ToggleTheme => offer("Switch light/dark theme", "Switch light/dark theme", &[]),
+            Action::FontBigger => {
+                offer("Larger document text", "Larger document text", const { &[ctrl(Key::Plus), ctrl(Key::Equals)] })
+            }
+            Action::FontSmaller => {
+                offer("Smaller document text", "Smaller document text", const { &[ctrl(Key::Minus)] })
+            }
+            Action::ShowSettings => offer("Settings…", "Settings: coder name, text size, theme", &[]),
+            Action::ShowShortcuts => offer(
+                "Keyboard shortcuts",
+                "Keyboard shortcuts",
+                const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F1)] },
+            ),
+            Action::OpenPalette => offer_unlisted("Command palette…", const { &[ctrl(Key::K)] }),
+            Action::CancelJob => offer_unlisted("Cancel", &[]),
+            Action::DismissMessage => offer_unlisted("Dismiss", &[]),
+            Action::DismissDelete => offer_unlisted("Cancel", &[]),
+            Action::Quit => offer("Quit", "Quit", &[]),
+            Action::OpenProject(_)
+            | Action::CreateProject(_)
+            | Action::Import(_)
+            | Action::OpenDocument(_)
+            | Action::Select { .. }
+            | Action::JumpTo { .. }
+            | Action::InspectAt(_)
+            | Action::ShowExcerpts(_)
+            | Action::Edit(_)
+            | Action::ApplyCode(_)
+            | Action::QuickCode(_)
+            | Action::CreateCodeAndApply(_)
+            | Action::Recode { .. }
+            | Action::Autocode { .. }
+            | Action::ResolveDisagreement { .. }
+            | Action::TakeSnapshot(_)
+            | Action::AskDeleteCode(_)
+            | Action::DescribeCodeDialog(_)
+            | Action::SplitCodeDialog(_)
+            | Action::Search { .. }
+            | Action::PreviewAutocode { .. }
+            | Action::DiffSnapshot(_)
+            | Action::ExportChart { .. }
+            | Action::DrillCell { .. }
+            | Action::ExportMatrix(_) => None,
+        }
+    }
+
+    /// The command palette's entry for this action, if it has one.
+    pub fn palette_text(&self) -> Option<&'static str> {
+        self.offer()?.palette
+    }
+
+    /// The label of this action in a menu.
+    pub fn menu_text(&self) -> Option<&'static str> {
+        Some(self.offer()?.menu)
+    }
+
+    /// Every keyboard shortcut of this action (the first is the one menus show).
+    pub fn shortcuts(&self) -> &'static [KeyboardShortcut] {
+        self.offer().map_or(&[], |o| o.keys)
+    }
+
+    /// The shortcut menus show for this action.
+    pub fn shortcut(&self) -> Option<KeyboardShortcut> {
+        self.shortcuts().first().copied()
+    }
+
+    /// Whether the action only makes sense with a project open.
+    pub fn needs_project(&self) -> bool {
+        self.offer().is_some_and(|o| o.needs_project)
+    }
+
+    /// The argument-free actions the palette lists, with their text.
+    pub fn palette() -> impl Iterator<Item = (&'static str, &'static Action)> {
+        Action::ALL_SIMPLE.iter().filter_map(|a| Some((a.palette_text()?, a)))
+    }
+
+    /// The action that saves `chart` through a file dialog.
+    pub fn export_chart_dialog(chart: Chart) -> Action {
+        match chart {
+            Chart::Heatmap => Action::ExportHeatmapDialog,
+            Chart::Frequencies => Action::ExportFrequenciesDialog,
+        }
+    }
+}
+
+/// Every global shortcut with its action, longer modifier sets first so that Ctrl+Shift+Z is not
+/// read as Ctrl+Z.
+pub fn shortcuts() -> Vec<(KeyboardShortcut, &'static Action)> {
+    let mut list: Vec<(KeyboardShortcut, &'static Action)> =
+        Action::ALL_SIMPLE.iter().flat_map(|a| a.shortcuts().iter().map(move |k| (*k, a))).collect();
+    list.sort_by_key(|(keys, _)| std::cmp::Reverse(modifier_count(keys.modifiers)));
     list
 }
 
@@ -254,3 +349,31 @@ fn modifier_count(m: Modifiers) -> u8 {
 /// The number keys of the quick-code bar, in order.
 pub const QUICK_KEYS: [Key; 9] =
     [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::{Action, shortcuts};
+
+    #[test]
+    fn every_simple_action_is_offered_and_no_shortcut_is_taken_twice() {
+        for action in Action::ALL_SIMPLE {
+            assert!(action.offer().is_some(), "{action:?} has a menu label");
+        }
+        let mut seen = HashSet::new();
+        for (keys, action) in shortcuts() {
+            assert!(seen.insert(keys), "{keys:?} of {action:?} is also another action's");
+        }
+        let texts: Vec<&str> = Action::palette().map(|(text, _)| text).collect();
+        assert_eq!(texts.len(), texts.iter().collect::<HashSet<_>>().len(), "palette entries are distinct");
+    }
+
+    #[test]
+    fn longer_modifier_sets_are_tried_first() {
+        let list = shortcuts();
+        let redo = list.iter().position(|(k, _)| k.modifiers.shift && k.logical_key == egui::Key::Z).unwrap();
+        let undo = list.iter().position(|(k, _)| !k.modifiers.shift && k.logical_key == egui::Key::Z).unwrap();
+        assert!(redo < undo);
+    }
+}

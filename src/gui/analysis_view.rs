@@ -24,10 +24,10 @@ pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Actio
             actions.push(Action::ExportMatrixDialog);
         }
         if ui.button("Export heatmap PNG…").clicked() {
-            actions.push(Action::ExportChartDialog(Chart::Heatmap));
+            actions.push(Action::ExportHeatmapDialog);
         }
         if ui.button("Export chart PNG…").clicked() {
-            actions.push(Action::ExportChartDialog(Chart::Frequencies));
+            actions.push(Action::ExportFrequenciesDialog);
         }
     });
     chart_png::forget_rects(ui.ctx());

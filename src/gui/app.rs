@@ -19,6 +19,7 @@ use super::windows::{self, Windows};
 use super::workbench::{Centre, Workbench};
 use super::{analysis_view, codebook_panel, documents_panel, edit, menus, quick_bar, status_bar, viewer, welcome};
 use crate::Project;
+use crate::coding::Command;
 use crate::model::Span;
 
 /// A line shown at the top of the window until dismissed.
@@ -61,6 +62,9 @@ pub struct WorkbenchApp {
     pub compare: Option<CompareState>,
     /// Describe…, Split…, memos, search and autocode, history.
     pub panels: Panels,
+    /// When set, the actions of each frame are collected here instead of applied: tests check
+    /// what a key, click or palette entry does without doing it.
+    pub capture: Option<Vec<Action>>,
     pending: Vec<Action>,
     dialog: Option<Receiver<Option<DialogAnswer>>>,
     applied_theme: Option<bool>,
@@ -84,6 +88,7 @@ impl WorkbenchApp {
             dialog: None,
             applied_theme: None,
             panels: Panels::default(),
+            capture: None,
             chart_export: None,
         }
     }
@@ -125,12 +130,15 @@ impl WorkbenchApp {
         self.layout(ui, &mut actions);
         self.floating_windows(&ctx, &mut actions);
         for action in actions {
-            self.apply(&ctx, action);
+            match &mut self.capture {
+                Some(captured) => captured.push(action),
+                None => self.apply(&ctx, action),
+            }
         }
     }
 
     fn layout(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), &mut self.windows, actions));
+        egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), actions));
         if let Some(message) = &self.message {
             egui::Panel::top("message").show(ui, |ui| banner(ui, message, actions));
         }
@@ -187,9 +195,9 @@ impl WorkbenchApp {
     }
 
     fn read_keys(&mut self, ctx: &Context) {
-        for s in shortcuts() {
-            if ctx.input_mut(|i| i.consume_shortcut(&s.keys)) {
-                self.pending.push(s.action);
+        for (keys, action) in shortcuts() {
+            if ctx.input_mut(|i| i.consume_shortcut(&keys)) {
+                self.pending.push(action.clone());
             }
         }
         let typing = ctx.memory(|m| m.focused().is_some());
@@ -319,75 +327,172 @@ impl WorkbenchApp {
         self.dialog = Some(rx);
     }
 
-    /// Applies one action. Coding changes go through [`edit::perform`].
+    /// Applies one action: the workbench's one dispatch, a `match` that names every action, so a
+    /// new action does not compile until it is handled. Changes to the project go through
+    /// [`edit`], which calls the library's command layer.
     pub fn apply(&mut self, ctx: &Context, action: Action) {
-        if matches!(
-            action,
-            Action::ShowDocument
-                | Action::ShowAnalysis
-                | Action::OpenDocument(_)
-                | Action::JumpTo { .. }
-                | Action::CloseProject
-        ) {
-            self.compare = None;
-        }
         match action {
-            Action::ShowCompare => self.show_compare(&[]),
-            Action::NewProjectDialog => self.dialog(ctx, || {
-                let file = rfd::FileDialog::new()
-                    .add_filter("Fieldcode project", &["fieldcode"])
-                    .set_file_name("study.fieldcode")
-                    .save_file()?;
-                Some(DialogAnswer::New(file))
-            }),
-            Action::OpenProjectDialog => self.dialog(ctx, || {
-                let file = rfd::FileDialog::new().add_filter("Fieldcode project", &["fieldcode"]).pick_file()?;
-                Some(DialogAnswer::Open(file))
-            }),
-            Action::ImportDialog => self.dialog(ctx, || {
-                let files = rfd::FileDialog::new()
-                    .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt"])
-                    .pick_files()?;
-                Some(DialogAnswer::Import(files))
-            }),
+            // Projects and import
+            Action::NewProjectDialog => self.dialog(ctx, new_project_dialog),
+            Action::OpenProjectDialog => self.dialog(ctx, open_project_dialog),
+            Action::ImportDialog => self.dialog(ctx, import_dialog),
             Action::OpenProject(path) => self.start_job(ctx, format!("Opening {}", path.display()), jobs::open(path)),
             Action::CreateProject(path) => self.start_job(ctx, "Creating the project".into(), jobs::create(path)),
-            Action::OpenDemo => {
-                let path = std::path::absolute(&self.demo_path).unwrap_or_else(|_| self.demo_path.clone());
-                self.start_job(ctx, "Opening the demo study".into(), jobs::demo(path));
-            }
+            Action::OpenDemo => self.open_demo(ctx),
             Action::CloseProject => {
+                self.compare = None;
                 self.workbench = None;
                 self.panels = Panels::default();
             }
             Action::Import(paths) => self.import(ctx, paths),
-            Action::CancelJob => {
-                if self.job.as_ref().is_some_and(jobs::Job::detaches_on_cancel) {
-                    self.job = None;
-                    self.info("Search cancelled.");
-                } else if let Some(job) = &self.job {
-                    job.cancel();
-                }
-            }
+            Action::CancelJob => self.cancel_job(),
+            // The window
             Action::OpenPalette => {
                 self.windows.palette = Some(String::new());
                 self.windows.palette_focus = true;
             }
             Action::ShowShortcuts => self.windows.shortcuts = true,
+            Action::ShowSettings => self.windows.settings = true,
             Action::ToggleTheme => self.settings.dark = !self.settings.dark,
             Action::FontBigger => self.settings.font_size = (self.settings.text_size() + 1.0).min(32.0),
             Action::FontSmaller => self.settings.font_size = (self.settings.text_size() - 1.0).max(9.0),
             Action::DismissMessage => self.message = None,
             Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Action::AskDeleteCode(code) => self.confirm_delete = Some(code),
+            Action::DismissDelete => self.confirm_delete = None,
+            // Exports and work on other threads
             Action::ExportMatrixDialog => self.export_dialog(ctx),
             Action::ExportMatrix(path) => self.export_matrix(&path),
-            Action::ExportChartDialog(chart) => self.export_chart_dialog(ctx, chart),
+            Action::ExportHeatmapDialog => self.export_chart_dialog(ctx, Chart::Heatmap),
+            Action::ExportFrequenciesDialog => self.export_chart_dialog(ctx, Chart::Frequencies),
             Action::ExportChart { chart, path } => self.export_chart(ctx, chart, path),
             Action::Search { query, regex, ignore_case } => self.search(ctx, query, regex, ignore_case),
             Action::PreviewAutocode { rule, unit } => self.preview_autocode(ctx, rule, unit),
-            Action::AskDeleteCode(code) => self.confirm_delete = Some(code),
-            Action::DismissDelete => self.confirm_delete = None,
-            other => self.apply_to_project(other),
+            // What the open project shows
+            Action::ShowCompare => self.show_compare(&[]),
+            Action::ShowAnalysis => self.leave_compare(|wb, _| {
+                wb.centre = Centre::Analysis;
+                Ok(())
+            }),
+            Action::ShowDocument => self.leave_compare(|wb, _| {
+                wb.centre = Centre::Document;
+                Ok(())
+            }),
+            Action::OpenDocument(id) => self.leave_compare(|wb, _| wb.open_document(id)),
+            Action::JumpTo { document, start, end } => self.leave_compare(|wb, _| jump_to(wb, document, start, end)),
+            Action::Select { start, end } => self.on_project(|wb, _| {
+                wb.selection = (start < end).then_some(Span { start, end });
+                Ok(())
+            }),
+            Action::ClearSelection => self.on_project(|wb, _| {
+                wb.selection = None;
+                wb.inspection = None;
+                Ok(())
+            }),
+            Action::InspectAt(offset) => self.on_project(|wb, _| {
+                wb.selection = None;
+                wb.inspect(offset);
+                Ok(())
+            }),
+            Action::FindCode => self.on_project(|wb, _| {
+                wb.finder_focus = true;
+                Ok(())
+            }),
+            Action::DrillCell { group, a, b } => self.on_project(|wb, _| wb.analysis.pick(&wb.project, group, a, b)),
+            Action::ShowExcerpts(code) => self.on_project(|wb, _| wb.show_excerpts(code)),
+            Action::DescribeCodeDialog(code) => self.on_project(|wb, panels| {
+                panels.describe = wb.code(code).map(super::describe_dialog::DescribeDraft::of);
+                Ok(())
+            }),
+            Action::SplitCodeDialog(code) => self.on_project(|wb, panels| {
+                wb.show_excerpts(code)?;
+                panels.split = Some(super::split_dialog::SplitDraft::new(code));
+                Ok(())
+            }),
+            Action::ShowMemos => self.on_project(|_, panels| {
+                panels.memos.get_or_insert_with(Default::default);
+                Ok(())
+            }),
+            Action::ShowSearch => self.on_project(|_, panels| {
+                panels.search.get_or_insert_with(super::search_panel::SearchPanel::new);
+                Ok(())
+            }),
+            Action::ShowHistory => self.on_project(|wb, panels| {
+                panels.history = Some(super::history_panel::HistoryPanel::new(wb.project.conn())?);
+                Ok(())
+            }),
+            Action::DiffSnapshot(ref name) => self.on_project(|wb, panels| {
+                let diff = crate::coding::snapshot::diff(wb.project.conn(), name, None)?;
+                if let Some(history) = &mut panels.history {
+                    history.diff = Some(diff);
+                }
+                Ok(())
+            }),
+            // Changes to the project, each through the command layer
+            Action::Edit(ref command) => self.change(&action, |wb, coder| edit::command(wb, coder, command.clone())),
+            Action::ApplyCode(code) => self.change(&action, |wb, coder| edit::apply_code(wb, coder, code)),
+            Action::QuickCode(slot) => {
+                if let Some(code) = self.workbench.as_ref().and_then(|wb| wb.quick.get(slot).copied()) {
+                    self.apply(ctx, Action::ApplyCode(code));
+                }
+            }
+            Action::InVivo => self.change(&action, edit::in_vivo),
+            Action::CreateCodeAndApply(ref name) => {
+                self.change(&action, |wb, coder| edit::create_and_apply(wb, coder, name))
+            }
+            Action::Recode { coding, code } => self.change(&action, |wb, coder| edit::recode(wb, coder, coding, code)),
+            Action::Autocode { ref rule, ref spans } => {
+                self.change(&action, |wb, coder| edit::autocode(wb, coder, rule, spans))
+            }
+            Action::ResolveDisagreement { ref disagreement, ref resolution } => {
+                self.change(&action, |wb, coder| edit::resolve(wb, coder, disagreement, resolution))
+            }
+            Action::TakeSnapshot(ref name) => self.change(&action, |wb, _| edit::take_snapshot(wb, name)),
+            Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
+            Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
+        }
+    }
+
+    /// Runs `f` on the open project's workbench and panels (nothing without a project), showing
+    /// its error.
+    fn on_project(&mut self, f: impl FnOnce(&mut Workbench, &mut Panels) -> crate::error::Result<()>) {
+        let Some(wb) = self.workbench.as_mut() else { return };
+        if let Err(err) = f(wb, &mut self.panels) {
+            self.error(err.to_string());
+        }
+    }
+
+    /// [`Self::on_project`] for an action that shows the document or analysis in place of the
+    /// compare-coders view.
+    fn leave_compare(&mut self, f: impl FnOnce(&mut Workbench, &mut Panels) -> crate::error::Result<()>) {
+        self.compare = None;
+        self.on_project(f);
+    }
+
+    /// A change to the project: `f` applies it through [`edit`]; its summary or error is shown,
+    /// and the panels that show project data re-read it.
+    fn change(&mut self, action: &Action, f: impl FnOnce(&mut Workbench, &str) -> crate::error::Result<String>) {
+        let Some(wb) = self.workbench.as_mut() else { return };
+        match f(wb, &self.settings.coder) {
+            Ok(summary) => {
+                self.panels.changed(action);
+                self.info(summary);
+            }
+            Err(err) => self.error(err.to_string()),
+        }
+    }
+
+    fn open_demo(&mut self, ctx: &Context) {
+        let path = std::path::absolute(&self.demo_path).unwrap_or_else(|_| self.demo_path.clone());
+        self.start_job(ctx, "Opening the demo study".into(), jobs::demo(path));
+    }
+
+    fn cancel_job(&mut self) {
+        if self.job.as_ref().is_some_and(jobs::Job::detaches_on_cancel) {
+            self.job = None;
+            self.info("Search cancelled.");
+        } else if let Some(job) = &self.job {
+            job.cancel();
         }
     }
 
@@ -426,104 +531,6 @@ impl WorkbenchApp {
         };
         match crate::export::matrix::write_csv(&table, path, false) {
             Ok(()) => self.info(format!("Saved the matrix ({} rows) to {}.", table.rows.len(), path.display())),
-            Err(err) => self.error(err.to_string()),
-        }
-    }
-
-    fn apply_to_project(&mut self, action: Action) {
-        let Some(wb) = self.workbench.as_mut() else { return };
-        let result = match action {
-            Action::OpenDocument(id) => wb.open_document(id),
-            Action::Select { start, end } => {
-                wb.selection = (start < end).then_some(Span { start, end });
-                Ok(())
-            }
-            Action::ClearSelection => {
-                wb.selection = None;
-                wb.inspection = None;
-                Ok(())
-            }
-            Action::ShowAnalysis => {
-                wb.centre = Centre::Analysis;
-                Ok(())
-            }
-            Action::ShowDocument => {
-                wb.centre = Centre::Document;
-                Ok(())
-            }
-            Action::DrillCell { group, a, b } => wb.analysis.pick(&wb.project, group, a, b),
-            Action::JumpTo { document, start, end } => wb.open_document(document).map(|()| {
-                wb.centre = Centre::Document;
-                wb.selection = Some(Span { start, end });
-                if let Some(view) = &mut wb.view {
-                    view.scroll_to = Some(start);
-                }
-            }),
-            Action::InspectAt(offset) => {
-                wb.selection = None;
-                wb.inspect(offset);
-                Ok(())
-            }
-            Action::ShowExcerpts(code) => wb.show_excerpts(code),
-            Action::FindCode => {
-                wb.finder_focus = true;
-                Ok(())
-            }
-            Action::DescribeCodeDialog(code) => {
-                self.panels.describe = wb.code(code).map(super::describe_dialog::DescribeDraft::of);
-                Ok(())
-            }
-            Action::SplitCodeDialog(code) => wb.show_excerpts(code).map(|()| {
-                self.panels.split = Some(super::split_dialog::SplitDraft::new(code));
-            }),
-            Action::ShowMemos => {
-                self.panels.memos.get_or_insert_with(Default::default);
-                Ok(())
-            }
-            Action::ShowSearch => {
-                self.panels.search.get_or_insert_with(super::search_panel::SearchPanel::new);
-                Ok(())
-            }
-            Action::ShowHistory => super::history_panel::HistoryPanel::new(wb.project.conn()).map(|panel| {
-                self.panels.history = Some(panel);
-            }),
-            Action::DiffSnapshot(name) => crate::coding::snapshot::diff(wb.project.conn(), &name, None).map(|diff| {
-                if let Some(history) = &mut self.panels.history {
-                    history.diff = Some(diff);
-                }
-            }),
-            Action::QuickCode(slot) => match wb.quick.get(slot) {
-                Some(&code) => return self.apply_to_project(Action::ApplyCode(code)),
-                None => Ok(()),
-            },
-            coding => return self.change(coding),
-        };
-        if let Err(err) = result {
-            self.error(err.to_string());
-        }
-    }
-
-    /// A change to the codebook or codings, through the command layer.
-    fn change(&mut self, action: Action) {
-        let Some(wb) = self.workbench.as_mut() else { return };
-        if let Action::DeleteCode(_) = action {
-            self.confirm_delete = None;
-        }
-        let outcome = edit::perform(wb, &self.settings.coder, &action).and_then(|summary| {
-            match action {
-                Action::ApplyCode(code) => wb.reload_after_coding(code)?,
-                _ => wb.reload_codes()?,
-            }
-            Ok(summary)
-        });
-        match outcome {
-            Ok(summary) => {
-                if let Action::ApplyCode(code) = action {
-                    wb.used(code);
-                }
-                self.panels.changed(&action);
-                self.info(summary);
-            }
             Err(err) => self.error(err.to_string()),
         }
     }
@@ -747,7 +754,8 @@ fn confirm_delete(ctx: &Context, wb: &Workbench, code: i64, actions: &mut Vec<Ac
         ));
         ui.horizontal(|ui| {
             if ui.button("Delete").clicked() {
-                actions.push(Action::DeleteCode(code));
+                actions.push(Action::DismissDelete);
+                actions.push(Action::Edit(Command::DeleteCode { code, reassign_to: None }));
             }
             if ui.button("Cancel").clicked() {
                 actions.push(Action::DismissDelete);
@@ -764,4 +772,40 @@ fn summarise_import(lines: &[String]) -> String {
         text.push_str(line);
     }
     text
+}
+
+fn new_project_dialog() -> Option<DialogAnswer> {
+    let file = rfd::FileDialog::new()
+        .add_filter("Fieldcode project", &["fieldcode"])
+        .set_file_name("study.fieldcode")
+        .save_file()?;
+    Some(DialogAnswer::New(file))
+}
+
+fn open_project_dialog() -> Option<DialogAnswer> {
+    let file = rfd::FileDialog::new().add_filter("Fieldcode project", &["fieldcode"]).pick_file()?;
+    Some(DialogAnswer::Open(file))
+}
+
+fn import_dialog() -> Option<DialogAnswer> {
+    let files = rfd::FileDialog::new()
+        .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt"])
+        .pick_files()?;
+    Some(DialogAnswer::Import(files))
+}
+
+/// Opens a document and selects a span of it, scrolled into view.
+fn jump_to(
+    wb: &mut Workbench,
+    document: crate::model::DocumentId,
+    start: usize,
+    end: usize,
+) -> crate::error::Result<()> {
+    wb.open_document(document)?;
+    wb.centre = Centre::Document;
+    wb.selection = Some(Span { start, end });
+    if let Some(view) = &mut wb.view {
+        view.scroll_to = Some(start);
+    }
+    Ok(())
 }

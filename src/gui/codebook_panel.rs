@@ -7,6 +7,7 @@ use egui::{Color32, Sense, Ui, vec2};
 use super::action::Action;
 use super::highlight::color_hex;
 use super::workbench::Workbench;
+use crate::coding::Command;
 use crate::model::{CodeId, CodeNode};
 
 /// Per-frame edit buffers of the context menus, kept in egui temp memory by code id.
@@ -50,7 +51,12 @@ fn new_code(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
         let edit = ui.add(edit).labelled_by(label.id);
         let submit = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Add").clicked() || submit) && !wb.new_code.trim().is_empty() {
-            actions.push(Action::CreateCode { name: wb.new_code.trim().to_owned(), parent: None });
+            actions.push(Action::Edit(Command::CreateCode {
+                parent: None,
+                path: wb.new_code.trim().to_owned(),
+                color: None,
+                description: None,
+            }));
             wb.new_code.clear();
         }
     });
@@ -105,7 +111,7 @@ fn code_row(
     if let Some(dragged) = row.response.dnd_release_payload::<CodeId>()
         && *dragged != code.id
     {
-        actions.push(Action::MoveCode { code: *dragged, parent: Some(code.id) });
+        actions.push(Action::Edit(Command::MoveCode { code: *dragged, parent: Some(code.id) }));
     }
     label.context_menu(|ui| context_menu(ui, wb, code, actions));
 }
@@ -126,7 +132,7 @@ fn top_level_drop_zone(ui: &mut Ui, actions: &mut Vec<Action>) {
         ui.weak("Drop here to move a code to the top level");
     });
     if let Some(code) = payload {
-        actions.push(Action::MoveCode { code: *code, parent: None });
+        actions.push(Action::Edit(Command::MoveCode { code: *code, parent: None }));
     }
 }
 
@@ -151,21 +157,21 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
     ui.horizontal(|ui| {
         ui.text_edit_singleline(&mut state.rename);
         if ui.button("Rename").clicked() && state.rename.trim() != code.name {
-            actions.push(Action::RenameCode { code: code.id, name: state.rename.trim().to_owned() });
+            actions.push(Action::Edit(Command::RenameCode { code: code.id, name: state.rename.trim().to_owned() }));
             ui.close();
         }
     });
     ui.horizontal(|ui| {
         ui.color_edit_button_srgba(&mut state.color);
         if ui.button("Recolour").clicked() {
-            actions.push(Action::RecolorCode { code: code.id, color: color_hex(state.color) });
+            actions.push(Action::Edit(Command::RecolorCode { code: code.id, color: color_hex(state.color) }));
             ui.close();
         }
     });
     ui.menu_button("Merge into…", |ui| {
         for other in wb.codes.iter().filter(|c| c.id != code.id) {
             if ui.button(&other.path).clicked() {
-                actions.push(Action::MergeCodes { from: code.id, into: other.id });
+                actions.push(Action::Edit(Command::MergeCodes { from: code.id, into: other.id }));
                 ui.close();
             }
         }
@@ -174,13 +180,13 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
         use crate::model::ReviewStatus;
         for status in [ReviewStatus::Proposed, ReviewStatus::Reviewed, ReviewStatus::Agreed] {
             if ui.radio(code.status == status, status.as_str()).clicked() && code.status != status {
-                actions.push(Action::SetStatus { code: code.id, status });
+                actions.push(Action::Edit(Command::SetStatus { code: code.id, status }));
                 ui.close();
             }
         }
     });
     if code.parent_id.is_some() && ui.button("Move to the top level").clicked() {
-        actions.push(Action::MoveCode { code: code.id, parent: None });
+        actions.push(Action::Edit(Command::MoveCode { code: code.id, parent: None }));
         ui.close();
     }
     ui.separator();

@@ -6,6 +6,7 @@ use egui::{Context, Ui};
 
 use super::action::Action;
 use super::workbench::Workbench;
+use crate::coding::Command;
 use crate::model::{CodeId, CodeNode};
 
 /// The dialog's edit buffers.
@@ -32,20 +33,26 @@ impl DescribeDraft {
     fn unchanged(&self, code: &CodeNode) -> bool {
         matches!(
             self.action(code),
-            Action::DescribeCode { description: None, inclusion: None, exclusion: None, example: None, .. }
+            Action::Edit(Command::DescribeCode {
+                description: None,
+                inclusion: None,
+                exclusion: None,
+                example: None,
+                ..
+            })
         )
     }
 
     /// The change: only the fields that differ from `code`'s current values.
     fn action(&self, code: &CodeNode) -> Action {
         let changed = |new: &String, old: &String| (new.trim() != old.trim()).then(|| new.clone());
-        Action::DescribeCode {
+        Action::Edit(Command::DescribeCode {
             code: self.code,
             description: changed(&self.description, &code.description),
             inclusion: changed(&self.inclusion, &code.inclusion),
             exclusion: changed(&self.exclusion, &code.exclusion),
             example: changed(&self.example, &code.example),
-        }
+        })
     }
 }
 

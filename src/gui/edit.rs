@@ -1,77 +1,101 @@
-//! The one place where the workbench changes a project's codebook and codings: each coding
-//! [`Action`] becomes a [`Command`] of the library's command layer, applied by
-//! [`coding::apply`] in one transaction and recorded in the history for undo and redo. The GUI
-//! never writes SQL.
+//! The one place where the workbench changes a project's codebook, codings, memos and
+//! attributes: [`apply`] runs a library [`Command`] through [`coding::apply`] (one transaction,
+//! one history entry for undo and redo) and re-reads what the views show. [`Action::Edit`]
+//! carries its command as it stands; the actions that need the workbench's state (the
+//! selection, the open document, the current coder) build theirs here. The GUI never writes SQL.
+//!
+//! [`Action::Edit`]: super::Action::Edit
 
-use super::action::Action;
 use super::workbench::Workbench;
-use crate::coding::{self, Command, SpanRef};
+use crate::coding::{self, CoderRef, Command, SpanRef};
 use crate::error::{Error, Result};
 use crate::model::CodeId;
 
 /// Longest name an in-vivo code gets from its selection, in characters.
 const IN_VIVO_MAX: usize = 60;
 
-/// Applies a coding action; returns the summary line to show.
-pub fn perform(wb: &mut Workbench, coder: &str, action: &Action) -> Result<String> {
-    let project = &mut wb.project;
-    match action {
-        Action::Undo => {
-            Ok(coding::undo(project)?.map_or_else(|| "Nothing to undo.".to_owned(), |s| format!("Undone: {s}")))
-        }
-        Action::Redo => {
-            Ok(coding::redo(project)?.map_or_else(|| "Nothing to redo.".to_owned(), |s| format!("Redone: {s}")))
-        }
-        Action::InVivo => {
-            let name = in_vivo_name(wb.selected_text().unwrap_or(""))?;
-            create_and_apply(wb, coder, &name)
-        }
-        Action::CreateCodeAndApply(name) => create_and_apply(wb, coder, name),
-        Action::ApplyCode(code) => apply_code(wb, coder, *code),
-        Action::Recode { coding, code } => recode(wb, coder, *coding, *code),
-        Action::ResolveDisagreement { disagreement, resolution } => {
-            let command = crate::team::resolution_command(project.conn(), disagreement, resolution)?;
-            Ok(coding::apply(project, coder, command)?.summary)
-        }
-        Action::Autocode { rule, spans } => autocode(wb, coder, rule, spans),
-        Action::TakeSnapshot(name) => take_snapshot(wb, name),
-        other => {
-            let command =
-                command_for(other).ok_or_else(|| Error::invalid(format!("{other:?} is not a coding change")))?;
-            Ok(coding::apply(project, coder, command)?.summary)
+/// The hint shown when a coding is refused because no coder name is set.
+pub const CODER_HINT: &str = "set your name under View > Settings, then try again";
+
+/// What the views re-read after a command.
+enum Reload {
+    /// Only the codings of this code in the open document changed (applying a code there).
+    CodingsOf(CodeId),
+    /// The codebook and codings.
+    Codes,
+    /// Documents and participants too (their attributes).
+    Everything,
+}
+
+impl Reload {
+    fn after(command: &Command, wb: &Workbench) -> Reload {
+        match command {
+            Command::AddCodings { spans, .. } => match spans.as_slice() {
+                [span] if wb.view.as_ref().is_some_and(|v| v.id == span.document) => Reload::CodingsOf(span.code),
+                _ => Reload::Codes,
+            },
+            Command::SetAttributes { .. } => Reload::Everything,
+            Command::CreateCode { .. }
+            | Command::RenameCode { .. }
+            | Command::RecolorCode { .. }
+            | Command::DescribeCode { .. }
+            | Command::SetStatus { .. }
+            | Command::MoveCode { .. }
+            | Command::MergeCodes { .. }
+            | Command::SplitCode { .. }
+            | Command::DeleteCode { .. }
+            | Command::RemoveCodings { .. }
+            | Command::ResolveSpan { .. }
+            | Command::Autocode { .. }
+            | Command::SetMemo { .. }
+            | Command::DeleteMemo { .. }
+            | Command::AddComment { .. }
+            | Command::ImportCodebook { .. } => Reload::Codes,
         }
     }
 }
 
-/// The command for actions that map one to one.
-fn command_for(action: &Action) -> Option<Command> {
-    Some(match action {
-        Action::CreateCode { name, parent } => {
-            Command::CreateCode { parent: *parent, path: name.clone(), color: None, description: None }
-        }
-        Action::RemoveCoding(id) => Command::RemoveCodings { codings: vec![*id] },
-        Action::MergeCodes { from, into } => Command::MergeCodes { from: *from, into: *into },
-        Action::RenameCode { code, name } => Command::RenameCode { code: *code, name: name.clone() },
-        Action::RecolorCode { code, color } => Command::RecolorCode { code: *code, color: color.clone() },
-        Action::MoveCode { code, parent } => Command::MoveCode { code: *code, parent: *parent },
-        Action::DeleteCode(code) => Command::DeleteCode { code: *code, reassign_to: None },
-        Action::SetStatus { code, status } => Command::SetStatus { code: *code, status: *status },
-        Action::DescribeCode { code, description, inclusion, exclusion, example } => Command::DescribeCode {
-            code: *code,
-            description: description.clone(),
-            inclusion: inclusion.clone(),
-            exclusion: exclusion.clone(),
-            example: example.clone(),
-        },
-        Action::SplitCode { code, name, codings } => {
-            Command::SplitCode { code: *code, name: name.clone(), codings: codings.clone() }
-        }
-        Action::SaveMemo { memo, target, title, body } => {
-            Command::SetMemo { memo: *memo, target: *target, title: title.clone(), body: body.clone() }
-        }
-        Action::DeleteMemo(memo) => Command::DeleteMemo { memo: *memo },
-        _ => return None,
-    })
+/// Applies one command for `coder` and re-reads what the views need. A refused command changes
+/// nothing; its error gets the GUI's hint where the user can fix it here.
+pub fn apply(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding::Applied> {
+    let reload = Reload::after(&command, wb);
+    let unnamed = codes_for_nobody(&command);
+    let applied = coding::apply(&mut wb.project, coder, command).map_err(|err| match unnamed {
+        true => Error::invalid(format!("{err}: {CODER_HINT}")),
+        false => err,
+    })?;
+    match reload {
+        Reload::CodingsOf(code) => wb.reload_after_coding(code)?,
+        Reload::Codes => wb.reload_codes()?,
+        Reload::Everything => wb.reload()?,
+    }
+    Ok(applied)
+}
+
+/// True when the command codes for a coder named by an empty name (no name in the settings).
+fn codes_for_nobody(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::AddCodings { coder: CoderRef::Name(name), .. } | Command::Autocode { coder: CoderRef::Name(name), .. }
+            if name.trim().is_empty()
+    )
+}
+
+/// Applies a command as it stands; returns the summary line to show.
+pub fn command(wb: &mut Workbench, coder: &str, command: Command) -> Result<String> {
+    Ok(apply(wb, coder, command)?.summary)
+}
+
+pub fn undo(wb: &mut Workbench) -> Result<String> {
+    let line = coding::undo(&mut wb.project)?.map_or_else(|| "Nothing to undo.".to_owned(), |s| format!("Undone: {s}"));
+    wb.reload_codes()?;
+    Ok(line)
+}
+
+pub fn redo(wb: &mut Workbench) -> Result<String> {
+    let line = coding::redo(&mut wb.project)?.map_or_else(|| "Nothing to redo.".to_owned(), |s| format!("Redone: {s}"));
+    wb.reload_codes()?;
+    Ok(line)
 }
 
 fn selection_span(wb: &Workbench, code: CodeId) -> Result<SpanRef> {
@@ -83,10 +107,11 @@ fn selection_span(wb: &Workbench, code: CodeId) -> Result<SpanRef> {
     }
 }
 
-fn apply_code(wb: &mut Workbench, coder: &str, code: CodeId) -> Result<String> {
+/// Codes the selection with `code` for `coder`, and moves the code to the front of the quick bar.
+pub fn apply_code(wb: &mut Workbench, coder: &str, code: CodeId) -> Result<String> {
     let span = selection_span(wb, code)?;
-    let applied =
-        coding::apply(&mut wb.project, coder, Command::AddCodings { coder: coder.into(), spans: vec![span], memo: None })?;
+    let applied = apply(wb, coder, Command::AddCodings { coder: coder.into(), spans: vec![span], memo: None })?;
+    wb.used(code);
     Ok(if applied.history_id.is_none() {
         format!("{} is already coded there.", wb.code_path(code))
     } else {
@@ -94,27 +119,30 @@ fn apply_code(wb: &mut Workbench, coder: &str, code: CodeId) -> Result<String> {
     })
 }
 
-fn create_and_apply(wb: &mut Workbench, coder: &str, name: &str) -> Result<String> {
+/// Creates a code named after the selected words and applies it to the selection.
+pub fn in_vivo(wb: &mut Workbench, coder: &str) -> Result<String> {
+    let name = in_vivo_name(wb.selected_text().unwrap_or(""))?;
+    create_and_apply(wb, coder, &name)
+}
+
+/// Creates a top-level code and applies it to the selection (two undoable steps).
+pub fn create_and_apply(wb: &mut Workbench, coder: &str, name: &str) -> Result<String> {
     selection_span(wb, 0)?;
-    let created = coding::apply(
-        &mut wb.project,
-        coder,
-        Command::CreateCode { parent: None, path: name.to_owned(), color: None, description: None },
-    )?;
+    let created =
+        apply(wb, coder, Command::CreateCode { parent: None, path: name.to_owned(), color: None, description: None })?;
     let code =
         created.created.last().copied().ok_or_else(|| Error::invalid(format!("no code was created for {name:?}")))?;
     apply_code(wb, coder, code)?;
-    wb.used(code);
     Ok(format!("{}; applied to the selection", created.summary))
 }
 
 /// Codes the spans of an autocode preview as one undoable command.
-fn autocode(wb: &mut Workbench, coder: &str, rule: &str, spans: &[SpanRef]) -> Result<String> {
+pub fn autocode(wb: &mut Workbench, coder: &str, rule: &str, spans: &[SpanRef]) -> Result<String> {
     if spans.is_empty() {
         return Err(Error::invalid("the preview found nothing to code; change the query and preview again"));
     }
     let command = Command::Autocode { coder: coder.into(), rule: rule.to_owned(), spans: spans.to_vec() };
-    let applied = coding::apply(&mut wb.project, coder, command)?;
+    let applied = apply(wb, coder, command)?;
     Ok(if applied.history_id.is_none() {
         "Every previewed span was already coded.".to_owned()
     } else {
@@ -122,22 +150,33 @@ fn autocode(wb: &mut Workbench, coder: &str, rule: &str, spans: &[SpanRef]) -> R
     })
 }
 
-/// Tags the current codebook. A snapshot is a tag, not a command: it is not undone.
-fn take_snapshot(wb: &mut Workbench, name: &str) -> Result<String> {
-    let info = coding::snapshot::take(wb.project.conn(), name)?;
-    Ok(format!("Took snapshot {:?} of the codebook ({} codes).", info.name, info.codes))
+/// Resolves a disagreement between coders as one command.
+pub fn resolve(
+    wb: &mut Workbench,
+    coder: &str,
+    disagreement: &crate::team::Disagreement,
+    resolution: &crate::team::Resolution,
+) -> Result<String> {
+    let command = crate::team::resolution_command(wb.project.conn(), disagreement, resolution)?;
+    Ok(apply(wb, coder, command)?.summary)
 }
 
-/// Recoding keeps the span and coder: the old coding is removed and the new code applied, as
+/// Recoding keeps the span and coder: the new code is applied and the old coding removed, as
 /// two undoable steps.
-fn recode(wb: &mut Workbench, coder: &str, coding_id: i64, code: CodeId) -> Result<String> {
+pub fn recode(wb: &mut Workbench, coder: &str, coding_id: i64, code: CodeId) -> Result<String> {
     let Some(row) = wb.view.as_ref().and_then(|v| v.codings.iter().find(|c| c.id == coding_id)).cloned() else {
         return Err(Error::invalid("that coding is no longer in the open document"));
     };
     let span = SpanRef { document: row.document_id, code, start: row.start, end: row.end };
-    coding::apply(&mut wb.project, coder, Command::AddCodings { coder: row.coder_id.into(), spans: vec![span], memo: None })?;
-    coding::apply(&mut wb.project, coder, Command::RemoveCodings { codings: vec![coding_id] })?;
+    apply(wb, coder, Command::AddCodings { coder: row.coder_id.into(), spans: vec![span], memo: None })?;
+    apply(wb, coder, Command::RemoveCodings { codings: vec![coding_id] })?;
     Ok(format!("recoded as {}", wb.code_path(code)))
+}
+
+/// Tags the current codebook. A snapshot is a tag, not a command: it is not undone.
+pub fn take_snapshot(wb: &mut Workbench, name: &str) -> Result<String> {
+    let info = coding::snapshot::take(wb.project.conn(), name)?;
+    Ok(format!("Took snapshot {:?} of the codebook ({} codes).", info.name, info.codes))
 }
 
 /// A code name from selected text: whitespace collapsed, `/` (the path separator) replaced,
@@ -154,7 +193,8 @@ fn in_vivo_name(selected: &str) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_vivo_name;
+    use super::{codes_for_nobody, in_vivo_name};
+    use crate::coding::Command;
 
     #[test]
     fn in_vivo_names_come_from_the_selection() {
@@ -162,5 +202,14 @@ mod tests {
         assert_eq!(in_vivo_name("NHS/charity").unwrap(), "NHS-charity");
         assert!(in_vivo_name(" ... ").is_err());
         assert_eq!(in_vivo_name(&"word ".repeat(40)).unwrap().chars().count(), 59);
+    }
+
+    #[test]
+    fn only_codings_for_an_empty_coder_name_get_the_settings_hint() {
+        let add = |coder: &str| Command::AddCodings { coder: coder.into(), spans: vec![], memo: None };
+        assert!(codes_for_nobody(&add(" ")));
+        assert!(!codes_for_nobody(&add("rosa")));
+        assert!(!codes_for_nobody(&Command::AddCodings { coder: 3.into(), spans: vec![], memo: None }));
+        assert!(!codes_for_nobody(&Command::RenameCode { code: 1, name: String::new() }));
     }
 }

@@ -6,7 +6,7 @@ use egui::{Context, Ui};
 
 use super::action::Action;
 use super::workbench::Workbench;
-use crate::coding::{MemoId, MemoTarget, memos};
+use crate::coding::{Command, MemoId, MemoTarget, memos};
 use crate::error::Result;
 
 /// One memo's edit buffers (`id` is `None` for the "new memo" slot of a target).
@@ -150,7 +150,7 @@ fn memo_ui(ui: &mut Ui, target: MemoTarget, memo: &mut MemoDraft, actions: &mut 
             actions.push(save(Some(id), target, memo));
         }
         if ui.button(format!("Delete memo #{id}")).clicked() {
-            actions.push(Action::DeleteMemo(id));
+            actions.push(Action::Edit(Command::DeleteMemo { memo: id }));
         }
     });
 }
@@ -173,5 +173,5 @@ fn new_memo_ui(ui: &mut Ui, group: &mut MemoGroup, actions: &mut Vec<Action>) {
 }
 
 fn save(memo: Option<MemoId>, target: MemoTarget, draft: &MemoDraft) -> Action {
-    Action::SaveMemo { memo, target, title: draft.title.clone(), body: draft.body.clone() }
+    Action::Edit(Command::SetMemo { memo, target, title: draft.title.clone(), body: draft.body.clone() })
 }

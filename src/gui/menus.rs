@@ -1,70 +1,79 @@
-//! The menu bar: File, Edit, View and Help, each entry an [`Action`].
+//! The menu bar: File, Edit, View, Team and Help. Each entry is an argument-free [`Action`]
+//! whose label, shortcut and need of an open project come from [`Action::offer`]; only the
+//! layout (which menu, which order, where the separators go) lives here.
 
 use egui::Ui;
 
 use super::action::Action;
-use super::chart_png::Chart;
-use super::windows::Windows;
 
-pub fn show(ui: &mut Ui, has_project: bool, windows: &mut Windows, actions: &mut Vec<Action>) {
+pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
+    let mut menu = Menu { has_project, actions };
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            item(ui, "New project…", Action::NewProjectDialog, actions);
-            item(ui, "Open project…", Action::OpenProjectDialog, actions);
-            item(ui, "Open the demo study", Action::OpenDemo, actions);
-            ui.add_enabled_ui(has_project, |ui| {
-                item(ui, "Import files…", Action::ImportDialog, actions);
-                item(ui, "Close project", Action::CloseProject, actions);
-            });
+            menu.items(ui, &[Action::NewProjectDialog, Action::OpenProjectDialog, Action::OpenDemo]);
+            menu.items(ui, &[Action::ImportDialog, Action::CloseProject]);
             ui.separator();
-            item(ui, "Quit", Action::Quit, actions);
+            menu.items(ui, &[Action::Quit]);
         });
         ui.menu_button("Edit", |ui| {
-            ui.add_enabled_ui(has_project, |ui| {
-                item(ui, "Undo", Action::Undo, actions);
-                item(ui, "Redo", Action::Redo, actions);
-                ui.separator();
-                item(ui, "Code the selection in vivo", Action::InVivo, actions);
-                item(ui, "Find a code for the selection", Action::FindCode, actions);
-            });
+            menu.items(ui, &[Action::Undo, Action::Redo]);
             ui.separator();
-            item(ui, "Command palette…", Action::OpenPalette, actions);
+            menu.items(ui, &[Action::InVivo, Action::FindCode]);
+            ui.separator();
+            menu.items(ui, &[Action::OpenPalette]);
         });
         ui.menu_button("View", |ui| {
-            ui.add_enabled_ui(has_project, |ui| {
-                item(ui, "Analysis", Action::ShowAnalysis, actions);
-                item(ui, "Document", Action::ShowDocument, actions);
-                item(ui, "Export the matrix as CSV…", Action::ExportMatrixDialog, actions);
-                item(ui, "Export the heatmap as PNG…", Action::ExportChartDialog(Chart::Heatmap), actions);
-                item(ui, "Export the frequency chart as PNG…", Action::ExportChartDialog(Chart::Frequencies), actions);
-                ui.separator();
-                item(ui, "Memos", Action::ShowMemos, actions);
-                item(ui, "Search and autocode", Action::ShowSearch, actions);
-                item(ui, "History and snapshots", Action::ShowHistory, actions);
-            });
+            menu.items(
+                ui,
+                &[
+                    Action::ShowAnalysis,
+                    Action::ShowDocument,
+                    Action::ExportMatrixDialog,
+                    Action::ExportHeatmapDialog,
+                    Action::ExportFrequenciesDialog,
+                ],
+            );
             ui.separator();
-            item(ui, "Switch light/dark theme", Action::ToggleTheme, actions);
-            item(ui, "Larger document text", Action::FontBigger, actions);
-            item(ui, "Smaller document text", Action::FontSmaller, actions);
-            if ui.button("Settings…").clicked() {
-                windows.settings = true;
-                ui.close();
-            }
+            menu.items(ui, &[Action::ShowMemos, Action::ShowSearch, Action::ShowHistory]);
+            ui.separator();
+            menu.items(ui, &[Action::ToggleTheme, Action::FontBigger, Action::FontSmaller, Action::ShowSettings]);
         });
-        ui.menu_button("Team", |ui| {
-            ui.add_enabled_ui(has_project, |ui| {
-                item(ui, "Compare coders…", Action::ShowCompare, actions);
-            });
-        });
-        ui.menu_button("Help", |ui| {
-            item(ui, "Keyboard shortcuts", Action::ShowShortcuts, actions);
-        });
+        ui.menu_button("Team", |ui| menu.items(ui, &[Action::ShowCompare]));
+        ui.menu_button("Help", |ui| menu.items(ui, &[Action::ShowShortcuts]));
     });
 }
 
-fn item(ui: &mut Ui, label: &str, action: Action, actions: &mut Vec<Action>) {
-    if ui.button(label).clicked() {
-        actions.push(action);
-        ui.close();
+struct Menu<'a> {
+    has_project: bool,
+    actions: &'a mut Vec<Action>,
+}
+
+impl Menu<'_> {
+    fn items(&mut self, ui: &mut Ui, items: &[Action]) {
+        for action in items {
+            self.item(ui, action);
+        }
+    }
+
+    /// One entry: the action's label with its first shortcut on the right (announced to screen
+    /// readers as the shortcut, not as part of the name).
+    fn item(&mut self, ui: &mut Ui, action: &Action) {
+        let Some(offer) = action.offer() else { return };
+        let keys = offer.keys.first().map(|k| ui.ctx().format_shortcut(k));
+        let mut button = egui::Button::new(offer.menu);
+        if let Some(keys) = &keys {
+            button = button.shortcut_text(keys.as_str());
+        }
+        let response = ui.add_enabled(self.has_project || !offer.needs_project, button);
+        if let Some(keys) = keys {
+            ui.ctx().accesskit_node_builder(response.id, |node| {
+                node.set_label(offer.menu);
+                node.set_keyboard_shortcut(keys);
+            });
+        }
+        if response.clicked() {
+            self.actions.push(action.clone());
+            ui.close();
+        }
     }
 }

@@ -11,6 +11,7 @@ use super::memos_panel::{MemosPanel, memos_ui};
 use super::search_panel::{SearchPanel, search_ui};
 use super::split_dialog::{SplitDraft, split_ui};
 use super::workbench::Workbench;
+use crate::coding::Command;
 use crate::error::Result;
 
 #[derive(Debug, Default)]
@@ -39,7 +40,7 @@ impl Panels {
     pub fn changed(&mut self, action: &Action) {
         if let Some(memos) = &mut self.memos {
             memos.mark_stale();
-            if let Action::SaveMemo { memo: None, target, .. } = action {
+            if let Action::Edit(Command::SetMemo { memo: None, target, .. }) = action {
                 memos.saved_new(*target);
             }
         }
@@ -49,7 +50,7 @@ impl Panels {
                 history.snapshot_name.clear();
             }
         }
-        if let (Some(split), Action::SplitCode { .. }) = (&mut self.split, action) {
+        if let (Some(split), Action::Edit(Command::SplitCode { .. })) = (&mut self.split, action) {
             split.clear();
         }
         if let (Some(search), Action::Autocode { .. }) = (&mut self.search, action) {

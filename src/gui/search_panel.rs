@@ -8,6 +8,7 @@ use egui::{Color32, Context, FontId, TextFormat, Ui};
 
 use super::action::Action;
 use super::workbench::Workbench;
+use crate::coding::SpanRef;
 use crate::coding::autocode::{Hit, Pattern, Rule, spans_of};
 use crate::coding::search::SearchHit;
 use crate::coding::units::Unit;
@@ -75,13 +76,14 @@ impl SearchPanel {
         Some(Rule { pattern, ignore_case: true, whole_word: true })
     }
 
-    /// The Apply action, when the preview matches the current query, code and unit.
-    fn apply_action(&self) -> Option<Action> {
+    /// What Apply codes (the rule's description and the spans), when the preview matches the
+    /// current query, code and unit.
+    fn to_apply(&self) -> Option<(String, Vec<SpanRef>)> {
         let (preview, code) = (self.preview.as_ref()?, self.code?);
         if Some(&preview.rule) != self.rule().as_ref() || preview.unit != self.unit || preview.hits.is_empty() {
             return None;
         }
-        Some(Action::Autocode { rule: preview.rule.describe(preview.unit), spans: spans_of(&preview.hits, code) })
+        Some((preview.rule.describe(preview.unit), spans_of(&preview.hits, code)))
     }
 }
 
@@ -161,15 +163,14 @@ fn autocode_ui(ui: &mut Ui, state: &mut SearchPanel, wb: &Workbench, busy: bool,
             {
                 actions.push(Action::PreviewAutocode { rule, unit: state.unit });
             }
-            let apply = state.apply_action();
-            let label = match &apply {
-                Some(Action::Autocode { spans, .. }) => format!("Apply: code {} spans", spans.len()),
-                _ => "Apply".to_owned(),
-            };
+            let apply = state.to_apply();
+            let label = apply
+                .as_ref()
+                .map_or_else(|| "Apply".to_owned(), |(_, spans)| format!("Apply: code {} spans", spans.len()));
             if ui.add_enabled(!busy && apply.is_some(), egui::Button::new(label)).clicked()
-                && let Some(action) = apply
+                && let Some((rule, spans)) = apply
             {
-                actions.push(action);
+                actions.push(Action::Autocode { rule, spans });
             }
         });
         preview_ui(ui, state, actions);
@@ -191,7 +192,7 @@ fn preview_ui(ui: &mut Ui, state: &SearchPanel, actions: &mut Vec<Action>) {
     ));
     if state.code.is_none() {
         ui.weak("Choose the code to apply.");
-    } else if state.apply_action().is_none() && !preview.hits.is_empty() {
+    } else if state.to_apply().is_none() && !preview.hits.is_empty() {
         ui.weak("The query or unit changed since the preview: press Preview again.");
     }
     for hit in preview.hits.iter().take(PREVIEW_LISTED) {

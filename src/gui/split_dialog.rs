@@ -8,6 +8,7 @@ use egui::{Context, Ui};
 
 use super::action::Action;
 use super::workbench::{Excerpt, Workbench};
+use crate::coding::Command;
 use crate::model::{CodeId, CodingId};
 
 /// Characters of an excerpt shown next to its checkbox.
@@ -82,11 +83,11 @@ pub fn split_ui(ctx: &Context, draft: &mut Option<SplitDraft>, wb: &Workbench, a
             ui.separator();
             let ready = !state.name.trim().is_empty() && !state.chosen.is_empty();
             if ui.add_enabled(ready, egui::Button::new("Split")).clicked() {
-                actions.push(Action::SplitCode {
+                actions.push(Action::Edit(Command::SplitCode {
                     code: state.code,
                     name: state.name.trim().to_owned(),
                     codings: state.chosen.iter().copied().collect(),
-                });
+                }));
             }
         });
     if !open {

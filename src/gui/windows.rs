@@ -3,9 +3,10 @@
 
 use egui::{Context, Ui};
 
-use super::action::{Action, shortcuts};
+use super::action::Action;
 use super::settings::Settings;
 use super::workbench::Workbench;
+use crate::coding::Command;
 
 /// Which windows are open, and the palette's query.
 #[derive(Debug, Default)]
@@ -16,12 +17,15 @@ pub struct Windows {
     pub palette_focus: bool,
 }
 
+/// The help window: every action with a shortcut, as [`Action::offer`] gives them, then the keys
+/// that are not actions of their own.
 pub fn show_shortcuts(ctx: &Context, open: &mut bool) {
     egui::Window::new("Keyboard shortcuts").open(open).resizable(false).show(ctx, |ui| {
         egui::Grid::new("shortcut-grid").striped(true).show(ui, |ui| {
-            for s in shortcuts() {
-                ui.monospace(ctx.format_shortcut(&s.keys));
-                ui.label(s.what);
+            for action in Action::ALL_SIMPLE {
+                let Some(offer) = action.offer().filter(|o| !o.keys.is_empty()) else { continue };
+                ui.monospace(keys_text(ctx, offer.keys));
+                ui.label(offer.palette.unwrap_or(offer.menu));
                 ui.end_row();
             }
             for (keys, what) in [
@@ -37,6 +41,11 @@ pub fn show_shortcuts(ctx: &Context, open: &mut bool) {
             }
         });
     });
+}
+
+/// An action's shortcuts as the help window shows them, e.g. `Ctrl+Shift+Z or Ctrl+Y`.
+pub fn keys_text(ctx: &Context, keys: &[egui::KeyboardShortcut]) -> String {
+    keys.iter().map(|k| ctx.format_shortcut(k)).collect::<Vec<_>>().join(" or ")
 }
 
 pub fn show_settings(ctx: &Context, open: &mut bool, settings: &mut Settings) {
@@ -92,7 +101,7 @@ pub fn show_palette(ctx: &Context, windows: &mut Windows, wb: Option<&Workbench>
 }
 
 fn palette_entries(wb: Option<&Workbench>) -> Vec<(String, Action)> {
-    let mut entries: Vec<(String, Action)> = Action::palette().into_iter().map(|(l, a)| (l.to_owned(), a)).collect();
+    let mut entries: Vec<(String, Action)> = Action::palette().map(|(l, a)| (l.to_owned(), a.clone())).collect();
     if let Some(wb) = wb {
         entries.extend(wb.documents.iter().map(|d| (format!("Open document: {}", d.name), Action::OpenDocument(d.id))));
         for code in &wb.codes {
@@ -140,7 +149,7 @@ fn coding_row(ui: &mut Ui, wb: &Workbench, coding: &crate::model::CodingRow, act
     }
     ui.horizontal(|ui| {
         if ui.button("Remove").clicked() {
-            actions.push(Action::RemoveCoding(coding.id));
+            actions.push(Action::Edit(Command::RemoveCodings { codings: vec![coding.id] }));
         }
         if ui.button("Select span").clicked() {
             actions.push(Action::Select { start: coding.start, end: coding.end });
