@@ -74,9 +74,7 @@ impl Error {
     /// An I/O error on `path`; a full disk is reported as such.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         match source.kind() {
-            std::io::ErrorKind::StorageFull => {
-                Error::DiskFull { path: path.into(), needed: None }
-            }
+            std::io::ErrorKind::StorageFull => Error::DiskFull { path: path.into(), needed: None },
             _ => Error::Io { path: path.into(), source },
         }
     }

@@ -12,8 +12,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use crate::coding::Recorder;
 use crate::coding::rows::{CodeRec, CodingRec, Row};
 use crate::error::{Error, Result};
@@ -21,6 +19,8 @@ use crate::import::{self, Format, ParsedDocument};
 use crate::model::{AttributeScope, ReviewStatus};
 use crate::store::Project;
 use crate::store::documents::{self, NewDocument};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 /// How big a project to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,9 @@ const PEOPLE: [(&str, usize, &str); 3] =
 /// Writes a new synthetic project at `path` (which must not exist).
 pub fn generate(path: &Path, options: &SynthOptions) -> Result<SynthReport> {
     if options.docs == 0 || options.codes == 0 || options.chars < 200 {
-        return Err(Error::invalid("a synthetic project needs at least 1 document, 1 code and 200 characters per document"));
+        return Err(Error::invalid(
+            "a synthetic project needs at least 1 document, 1 code and 200 characters per document",
+        ));
     }
     crate::store::build_new(path, |project| fill(project, options))
 }

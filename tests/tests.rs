@@ -8,10 +8,10 @@ mod analysis_cli;
 mod analysis_reference;
 mod coding_cli;
 mod coding_props;
+mod crash_safety;
 mod import_cli;
 mod store_open;
 mod write_path;
-mod crash_safety;
 
 mod export_excerpts;
 mod export_support;

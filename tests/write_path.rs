@@ -59,16 +59,47 @@ fn a_new_coder_comes_and_goes_with_the_coding_that_named_it() {
     let scratch = Scratch::new();
     let p = study(&scratch);
     let ps = s(&p);
-    fieldcode(&["code", ps, "--doc", "interview", "--code", "Space/Rooms", "--start", "0", "--end", "11", "--coder", "newperson"])
-        .ok();
+    fieldcode(&[
+        "code",
+        ps,
+        "--doc",
+        "interview",
+        "--code",
+        "Space/Rooms",
+        "--start",
+        "0",
+        "--end",
+        "11",
+        "--coder",
+        "newperson",
+    ])
+    .ok();
     let codings = json(&["codings", ps, "--json"]);
     assert_eq!(codings[0]["coder"], "newperson");
     fieldcode(&["undo", ps]).ok();
-    let run = fieldcode(&["code", ps, "--doc", "interview", "--code", "Space/Rooms", "--start", "0", "--end", "1", "--coder", "x"]);
+    let run = fieldcode(&[
+        "code",
+        ps,
+        "--doc",
+        "interview",
+        "--code",
+        "Space/Rooms",
+        "--start",
+        "0",
+        "--end",
+        "1",
+        "--coder",
+        "x",
+    ]);
     run.ok();
     let conn = rusqlite::Connection::open(&p).unwrap();
-    let names: Vec<String> =
-        conn.prepare("SELECT name FROM coder ORDER BY name").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM coder ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
     assert_eq!(names, ["x"], "undo took newperson away with the coding");
 }
 
@@ -102,7 +133,8 @@ fn two_writers_each_add_a_hundred_codings_and_none_fails() {
         std::thread::spawn(move || {
             for i in 0..100 {
                 let (start, end) = (i.to_string(), (i + 5).to_string());
-                let args = ["code", s(&p), "--doc", "interview", "--code", "Space/Rooms", "--start", &start, "--end", &end];
+                let args =
+                    ["code", s(&p), "--doc", "interview", "--code", "Space/Rooms", "--start", &start, "--end", &end];
                 let run = fieldcode(&[&args[..], &["--coder", coder]].concat());
                 assert_eq!(run.status, 0, "{coder} run {i} failed: {}", run.stderr);
             }

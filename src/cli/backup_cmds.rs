@@ -69,7 +69,14 @@ fn list(project: &std::path::Path, json: bool) -> Result<()> {
             println!("Automatic copies in {}:", dir.display());
             let rows: Vec<Vec<String>> = copies
                 .iter()
-                .map(|c| vec![c.taken_at.clone(), c.reason.clone(), format!("{} KB", c.bytes.div_ceil(1024)), c.path.display().to_string()])
+                .map(|c| {
+                    vec![
+                        c.taken_at.clone(),
+                        c.reason.clone(),
+                        format!("{} KB", c.bytes.div_ceil(1024)),
+                        c.path.display().to_string(),
+                    ]
+                })
                 .collect();
             print_table(&["taken", "why", "size", "file"], &rows);
         }

@@ -9,7 +9,9 @@ pub fn hint(err: &Error) -> Option<&'static str> {
     match err {
         Error::Missing { .. } => Some("create a project with `fieldcode new PROJECT`"),
         Error::NotFound { what, hint, .. } if hint.is_empty() => not_found(what),
-        Error::Busy { .. } | Error::Locked { .. } => Some("close the project in the other program, or wait, and run the command again"),
+        Error::Busy { .. } | Error::Locked { .. } => {
+            Some("close the project in the other program, or wait, and run the command again")
+        }
         Error::Invalid(message) | Error::Import { reason: message, .. } => invalid(message),
         _ => None,
     }

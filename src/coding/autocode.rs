@@ -46,9 +46,7 @@ impl Rule {
                     .map(|w| w.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+"))
                     .collect();
                 if alts.is_empty() {
-                    return Err(Error::invalid(
-                        "no words to look for; give at least one word",
-                    ));
+                    return Err(Error::invalid("no words to look for; give at least one word"));
                 }
                 alts.join("|")
             }

@@ -58,7 +58,9 @@ pub fn words(conn: &Connection, query: &str) -> Result<Vec<SearchHit>> {
         alternatives.push(format!("{}{}", phrase.join(r"\W+"), if *prefix { r"\w*" } else { "" }));
     }
     if fts_terms.is_empty() {
-        return Err(Error::invalid(format!("{query:?} has no words to search for; search with a regular expression for patterns")));
+        return Err(Error::invalid(format!(
+            "{query:?} has no words to search for; search with a regular expression for patterns"
+        )));
     }
     ensure_index(conn)?;
     let docs = fts_documents(conn, &fts_terms.join(" OR "))?;

@@ -68,9 +68,7 @@ pub fn take(conn: &Connection, name: &str) -> Result<SnapshotInfo> {
         return Err(Error::invalid("a snapshot needs a name, e.g. \"after team meeting 3\""));
     }
     if find(conn, name)?.is_some() {
-        return Err(Error::invalid(format!(
-            "there is already a snapshot named {name:?}; choose another name"
-        )));
+        return Err(Error::invalid(format!("there is already a snapshot named {name:?}; choose another name")));
     }
     let codes = current(conn)?;
     let json = serde_json::to_string(&codes).map_err(|e| Error::invalid(format!("cannot record the snapshot: {e}")))?;
@@ -170,11 +168,7 @@ impl CodebookDiff {
 
 /// Differences from snapshot `a` to snapshot `b`, or to the current codebook if `b` is `None`.
 pub fn diff(conn: &Connection, a: &str, b: Option<&str>) -> Result<CodebookDiff> {
-    let missing = |n: &str| Error::NotFound {
-        what: "snapshot",
-        name: n.to_owned(),
-        hint: String::new(),
-    };
+    let missing = |n: &str| Error::NotFound { what: "snapshot", name: n.to_owned(), hint: String::new() };
     let (info_a, codes_a) = find(conn, a)?.ok_or_else(|| missing(a))?;
     let (to, hist_b, codes_b) = match b {
         Some(b) => {

@@ -21,11 +21,7 @@ pub fn document(conn: &Connection, id: DocumentId) -> Result<(String, usize)> {
     conn.prepare_cached("SELECT name, char_count FROM document WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))
         .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "document",
-            name: format!("#{id}"),
-            hint: String::new(),
-        })
+        .ok_or_else(|| Error::NotFound { what: "document", name: format!("#{id}"), hint: String::new() })
 }
 
 /// The coder's name, or an error.

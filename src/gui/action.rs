@@ -50,6 +50,8 @@ actions! {
             OpenProjectDialog,
             OpenDemo,
             ImportDialog,
+            /// Write a complete single-file copy of the project (File > Save a copy…).
+            SaveCopyDialog,
             CloseProject,
             /// Create a code named after the selected words and apply it to the selection.
             InVivo,
@@ -88,6 +90,8 @@ actions! {
         OpenProject(PathBuf),
         CreateProject(PathBuf),
         Import(Vec<PathBuf>),
+        /// Write a copy of the open project to this path.
+        SaveCopy(PathBuf),
         // Reading
         OpenDocument(DocumentId),
         /// Select a span of the open document (code points, end exclusive).
@@ -224,6 +228,11 @@ impl Action {
                 const { &[ctrl_shift(Key::A)] },
             ),
             Action::ShowDocument => offer_project("Document", "Back to the document", &[]),
+            Action::SaveCopyDialog => offer_project(
+                "Save a copy…",
+                "Save a copy of the project (one complete file, safe to send or archive)",
+                &[],
+            ),
             Action::ExportMatrixDialog => {
                 offer_project("Export the matrix as CSV…", "Export the co-occurrence matrix as CSV", &[])
             }
@@ -290,7 +299,8 @@ impl Action {
             | Action::DiffSnapshot(_)
             | Action::ExportChart { .. }
             | Action::DrillCell { .. }
-            | Action::ExportMatrix(_) => None,
+            | Action::ExportMatrix(_)
+            | Action::SaveCopy(_) => None,
         }
     }
 

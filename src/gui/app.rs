@@ -36,6 +36,7 @@ enum DialogAnswer {
     Import(Vec<PathBuf>),
     Export(PathBuf),
     ExportChart(Chart, PathBuf),
+    SaveCopy(PathBuf),
 }
 
 /// What to show once a project opens (used by the screenshot script).
@@ -257,6 +258,7 @@ impl WorkbenchApp {
                 Some(DialogAnswer::Import(paths)) => self.pending.push(Action::Import(paths)),
                 Some(DialogAnswer::Export(path)) => self.pending.push(Action::ExportMatrix(path)),
                 Some(DialogAnswer::ExportChart(chart, path)) => self.pending.push(Action::ExportChart { chart, path }),
+                Some(DialogAnswer::SaveCopy(path)) => self.pending.push(Action::SaveCopy(path)),
                 None => {}
             }
         }
@@ -278,6 +280,10 @@ impl WorkbenchApp {
             JobResult::Cancelled(line) => self.info(line),
             JobResult::Opened(Ok(project)) => self.show_project(project),
             JobResult::Opened(Err(err)) => self.error(err.to_string()),
+            JobResult::OpenedWithoutCopy(project, reason) => {
+                self.show_project(project);
+                self.error(format!("Opened, but today's automatic copy could not be written: {reason}"));
+            }
             JobResult::Imported(lines) => {
                 if let Some(wb) = &mut self.workbench
                     && let Err(err) = wb.reload()
@@ -361,6 +367,8 @@ impl WorkbenchApp {
             Action::AskDeleteCode(code) => self.confirm_delete = Some(code),
             Action::DismissDelete => self.confirm_delete = None,
             // Exports and work on other threads
+            Action::SaveCopyDialog => self.save_copy_dialog(ctx),
+            Action::SaveCopy(path) => self.save_copy(&path),
             Action::ExportMatrixDialog => self.export_dialog(ctx),
             Action::ExportMatrix(path) => self.export_matrix(&path),
             Action::ExportHeatmapDialog => self.export_chart_dialog(ctx, Chart::Heatmap),
@@ -507,6 +515,33 @@ impl WorkbenchApp {
             return;
         }
         self.start_job(ctx, format!("Importing {} item(s)", paths.len()), jobs::import(project, paths));
+    }
+
+    /// Asks where to save a copy of the project; without a display it is written beside it.
+    fn save_copy_dialog(&mut self, ctx: &Context) {
+        let Some(wb) = &self.workbench else { return };
+        let default = beside_project(wb.project.path(), "copy", "fieldcode");
+        if !super::has_display() {
+            self.pending.push(Action::SaveCopy(default));
+            return;
+        }
+        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.dialog(ctx, move || {
+            let file = rfd::FileDialog::new()
+                .add_filter("Fieldcode project", &["fieldcode"])
+                .set_file_name(name)
+                .save_file()?;
+            Some(DialogAnswer::SaveCopy(file))
+        });
+    }
+
+    /// Writes a consistent single-file copy of the open project (SQLite's `VACUUM INTO`).
+    fn save_copy(&mut self, path: &std::path::Path) {
+        let Some(wb) = &self.workbench else { return };
+        match crate::store::backup::copy_to(&wb.project, path) {
+            Ok(()) => self.info(format!("Saved a complete copy of the project to {}.", path.display())),
+            Err(err) => self.error(err.to_string()),
+        }
     }
 
     /// Asks where to save the matrix; without a display it is written next to the project.

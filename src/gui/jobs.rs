@@ -20,6 +20,8 @@ use crate::import::{ImportOptions, ImportOutcome, import_paths};
 pub enum JobResult {
     /// A project to show (opened, created or built).
     Opened(Result<Project>),
+    /// Opened, but the day's automatic copy could not be written (the reason).
+    OpenedWithoutCopy(Project, String),
     /// One line per imported, skipped or failed file.
     Imported(Vec<String>),
     /// Corpus search hits (the search panel).
@@ -109,7 +111,25 @@ fn set(progress: &Mutex<Progress>, fraction: Option<f32>, message: String) {
 pub fn open(path: PathBuf) -> impl FnOnce(&Mutex<Progress>, &AtomicBool) -> JobResult + Send + 'static {
     move |progress, _| {
         set(progress, None, format!("Opening {}", path.display()));
-        JobResult::Opened(Project::open(&path))
+        open_checked(&path, progress)
+    }
+}
+
+/// Opens a project, checks the whole file for damage (larger projects are not checked on every
+/// open by the library) and takes the day's automatic copy.
+fn open_checked(path: &std::path::Path, progress: &Mutex<Progress>) -> JobResult {
+    let project = match Project::open(path) {
+        Ok(project) => project,
+        Err(err) => return JobResult::Opened(Err(err)),
+    };
+    set(progress, None, format!("Checking {}", path.display()));
+    if let Err(err) = crate::store::check_integrity(&project) {
+        return JobResult::Opened(Err(err));
+    }
+    set(progress, None, format!("Keeping today's copy of {}", path.display()));
+    match crate::store::backup::daily(&project) {
+        Ok(_) => JobResult::Opened(Ok(project)),
+        Err(err) => JobResult::OpenedWithoutCopy(project, err.to_string()),
     }
 }
 
@@ -123,7 +143,7 @@ pub fn demo(path: PathBuf) -> impl FnOnce(&Mutex<Progress>, &AtomicBool) -> JobR
     move |progress, _| {
         if path.exists() {
             set(progress, None, format!("Opening the demo study at {}", path.display()));
-            return JobResult::Opened(Project::open(&path));
+            return open_checked(&path, progress);
         }
         set(progress, None, format!("Building the demo study at {}", path.display()));
         JobResult::Opened(crate::demo::build(&path))

@@ -11,7 +11,7 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             menu.items(ui, &[Action::NewProjectDialog, Action::OpenProjectDialog, Action::OpenDemo]);
-            menu.items(ui, &[Action::ImportDialog, Action::CloseProject]);
+            menu.items(ui, &[Action::ImportDialog, Action::SaveCopyDialog, Action::CloseProject]);
             ui.separator();
             menu.items(ui, &[Action::Quit]);
         });

@@ -174,7 +174,8 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportOutcome>) {
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            failures.push(ImportOutcome::Failed { path: path.clone(), error: Error::MissingInput { path: path.clone() } });
+            failures
+                .push(ImportOutcome::Failed { path: path.clone(), error: Error::MissingInput { path: path.clone() } });
         }
     }
     (files, failures)

@@ -88,7 +88,12 @@ pub fn take(project: &Project, reason: &str) -> Result<Option<BackupInfo>> {
     copy_to(project, &path)?;
     prune(project.path())?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    Ok(Some(BackupInfo { path, reason: reason.to_owned(), taken_at: now.format("%Y-%m-%d %H:%M:%S").to_string(), bytes }))
+    Ok(Some(BackupInfo {
+        path,
+        reason: reason.to_owned(),
+        taken_at: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        bytes,
+    }))
 }
 
 /// Takes the day's copy if none was taken today.
@@ -116,11 +121,9 @@ pub fn list(project: &Path) -> Result<Vec<BackupInfo>> {
         Err(e) => return Err(Error::io(&dir, e)),
     };
     let prefix = format!("{} ", stem(project));
-    let mut found: Vec<(NaiveDateTime, BackupInfo)> = entries
-        .filter_map(|entry| entry.ok())
-        .filter_map(|entry| parse_name(&entry.path(), &prefix))
-        .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut found: Vec<(NaiveDateTime, BackupInfo)> =
+        entries.filter_map(|entry| entry.ok()).filter_map(|entry| parse_name(&entry.path(), &prefix)).collect();
+    found.sort_by_key(|b| std::cmp::Reverse(b.0));
     Ok(found.into_iter().map(|(_, info)| info).collect())
 }
 
@@ -152,9 +155,9 @@ fn keep(newest_first: &[BackupInfo]) -> BTreeSet<PathBuf> {
     for backup in newest_first {
         let Ok(time) = NaiveDateTime::parse_from_str(&backup.taken_at, "%Y-%m-%d %H:%M:%S") else { continue };
         let week = (time.iso_week().year(), time.iso_week().week());
-        if days.len() < 7 && days.insert(time.date()) {
-            kept.insert(backup.path.clone());
-        } else if weeks.len() < 4 && !days.contains(&time.date()) && weeks.insert(week) {
+        let newest_of_day = days.len() < 7 && days.insert(time.date());
+        let newest_of_week = !newest_of_day && weeks.len() < 4 && !days.contains(&time.date()) && weeks.insert(week);
+        if newest_of_day || newest_of_week {
             kept.insert(backup.path.clone());
         }
     }
@@ -192,9 +195,8 @@ mod tests {
     fn rotation_keeps_three_newest_seven_days_and_four_weeks() {
         // One copy a day for 60 days, newest first.
         let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
-        let list: Vec<BackupInfo> = (0..60)
-            .map(|d| info(&format!("{} 09:00:00", start - chrono::Days::new(d))))
-            .collect();
+        let list: Vec<BackupInfo> =
+            (0..60).map(|d| info(&format!("{} 09:00:00", start - chrono::Days::new(d)))).collect();
         let kept = keep(&list);
         assert!(kept.len() >= 7 + 3 && kept.len() <= 3 + 7 + 4, "kept {}", kept.len());
         for newest in &list[..7] {

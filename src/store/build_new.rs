@@ -63,8 +63,10 @@ mod tests {
         let failed: Result<()> = build_new(&target, |_| Err(Error::invalid("stop")));
         assert!(failed.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left behind");
-        build_new(&target, |p| p.conn().execute("UPDATE project SET value = 'x' WHERE key = 'name'", []).map_err(Into::into))
-            .unwrap();
+        build_new(&target, |p| {
+            p.conn().execute("UPDATE project SET value = 'x' WHERE key = 'name'", []).map_err(Into::into)
+        })
+        .unwrap();
         let project = Project::open(&target).unwrap();
         assert_eq!(project.info("name").unwrap().as_deref(), Some("x"));
         assert!(!partial_path(&target).exists());

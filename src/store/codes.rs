@@ -92,11 +92,7 @@ pub fn id_by_path(conn: &Connection, path: &str) -> Result<CodeId> {
             Some(id) => parent = Some(id),
             None => {
                 let prefix = parts[..=depth].join("/");
-                return Err(Error::NotFound {
-                    what: "code",
-                    name: prefix,
-                    hint: String::new(),
-                });
+                return Err(Error::NotFound { what: "code", name: prefix, hint: String::new() });
             }
         }
     }
