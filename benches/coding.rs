@@ -11,62 +11,17 @@ use fieldcode::Project;
 use fieldcode::coding::autocode::{Pattern, Rule, find_matches};
 use fieldcode::coding::{CoderRef, Command, SpanRef, apply};
 use fieldcode::import::{self, ImportOptions, run::store_parsed};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 const DOCS: usize = 100;
 const DOC_BYTES: usize = 1 << 20;
 const CODINGS: usize = 100_000;
 
-const WORDS: &[&str] = &[
-    "referral",
-    "surgery",
-    "client",
-    "questionnaire",
-    "phone",
-    "visit",
-    "the",
-    "and",
-    "we",
-    "she",
-    "really",
-    "community",
-    "walking",
-    "group",
-    "practice",
-    "manager",
-    "caseload",
-    "café",
-    "outcome",
-    "payment",
-    "know",
-    "waiting",
-    "list",
-    "food",
-    "bank",
-    "room",
-    "receptionist",
-    "GP",
-    "contract",
-    "wellbeing",
-];
-
+/// The shared synthetic transcript generator (`fieldcode::synth::turns`).
 fn transcript(seed: usize, bytes: usize) -> String {
-    let speakers = ["Facilitator", "LW01", "LW02", "LW03", "TL1"];
-    let mut out = String::with_capacity(bytes + 512);
-    let mut state = seed as u64 * 2_654_435_761 + 1;
-    let mut turn = 0usize;
-    while out.len() < bytes {
-        out.push_str(speakers[turn % speakers.len()]);
-        out.push_str(": ");
-        for i in 0..(20 + turn % 30) {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            out.push_str(WORDS[(state >> 33) as usize % WORDS.len()]);
-            out.push(if i % 12 == 11 { '.' } else { ' ' });
-            out.push(' ');
-        }
-        out.push('\n');
-        turn += 1;
-    }
-    out
+    let mut rng = StdRng::seed_from_u64(seed as u64);
+    fieldcode::synth::turns(&mut rng, "Facilitator", &["LW01", "LW02", "LW03", "TL1"], bytes)
 }
 
 fn autocode_matching(c: &mut Criterion) {

@@ -19,60 +19,10 @@ const CODINGS: usize = 20_000;
 const CODES: usize = 40;
 const SCROLL_FRAMES: usize = 400;
 
-const WORDS: &[&str] = &[
-    "referral",
-    "surgery",
-    "client",
-    "questionnaire",
-    "phone",
-    "visit",
-    "the",
-    "and",
-    "we",
-    "she",
-    "really",
-    "community",
-    "walking",
-    "group",
-    "practice",
-    "manager",
-    "room",
-    "badge",
-    "waiting",
-    "list",
-    "food",
-    "bank",
-    "caseload",
-    "supervision",
-    "outcome",
-    "payment",
-    "a",
-    "of",
-    "to",
-    "in",
-    "it",
-    "was",
-    "that",
-    "they",
-    "for",
-];
-
+/// A 5 MB transcript from the shared generator (`fieldcode::synth::turns`).
 fn transcript(rng: &mut StdRng) -> String {
-    let mut text = String::with_capacity(TEXT_BYTES + 1024);
-    let mut seconds = 0;
-    while text.len() < TEXT_BYTES {
-        seconds += rng.random_range(5..40);
-        let speaker = rng.random_range(1..9);
-        text.push_str(&format!("[{:02}:{:02}:{:02}] LW{speaker}: ", seconds / 3600, seconds / 60 % 60, seconds % 60));
-        for w in 0..rng.random_range(20..160) {
-            if w > 0 {
-                text.push(' ');
-            }
-            text.push_str(WORDS[rng.random_range(0..WORDS.len())]);
-        }
-        text.push_str(".\n\n");
-    }
-    text
+    let speakers = ["LW1", "LW2", "LW3", "LW4", "LW5", "LW6", "LW7", "LW8"];
+    fieldcode::synth::turns(rng, "TL1", &speakers, TEXT_BYTES)
 }
 
 fn project() -> (Project, i64) {

@@ -9,51 +9,18 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
 use fieldcode::import::{ImportOptions, import_paths};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 const FILES: usize = 50;
 const FILE_BYTES: usize = 1 << 20;
 
-const WORDS: &[&str] = &[
-    "referral",
-    "surgery",
-    "client",
-    "questionnaire",
-    "phone",
-    "visit",
-    "the",
-    "and",
-    "we",
-    "she",
-    "really",
-    "community",
-    "walking",
-    "group",
-    "practice",
-    "manager",
-    "caseload",
-    "café",
-    "outcome",
-    "payment",
-    "know",
-];
-
+/// A 1 MB transcript with front matter, from the shared generator (`fieldcode::synth::turns`).
 fn transcript(seed: usize) -> String {
-    let speakers = ["Facilitator", "LW01", "LW02", "LW03", "TL1"];
-    let mut out = String::from("---\nsite: staff meeting\nprovider: Northfield Wellbeing\n---\n");
-    let mut state = seed as u64 * 2_654_435_761 + 1;
-    let mut turn = 0usize;
-    while out.len() < FILE_BYTES {
-        let secs = turn * 7;
-        out.push_str(&format!("[{:02}:{:02}:{:02}] {}: ", secs / 3600, secs / 60 % 60, secs % 60, speakers[turn % 5]));
-        for _ in 0..(20 + turn % 30) {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            out.push_str(WORDS[(state >> 33) as usize % WORDS.len()]);
-            out.push(' ');
-        }
-        out.push('\n');
-        turn += 1;
-    }
-    out
+    let mut rng = StdRng::seed_from_u64(seed as u64);
+    let speakers = ["LW01", "LW02", "LW03", "TL1"];
+    let body = fieldcode::synth::turns(&mut rng, "Facilitator", &speakers, FILE_BYTES);
+    format!("---\nsite: staff meeting\nprovider: Northfield Wellbeing\n---\n{body}")
 }
 
 fn corpus(dir: &std::path::Path) -> (Vec<PathBuf>, u64) {

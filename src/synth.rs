@@ -202,18 +202,20 @@ fn code_row(id: i64, guid: String, parent_id: Option<i64>, name: String, color: 
     })
 }
 
-/// A focus-group transcript of about `chars` characters with front-matter attributes.
-fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -> ParsedDocument {
-    let site = SITES[rng.random_range(0..SITES.len())];
-    let provider = PROVIDERS[rng.random_range(0..PROVIDERS.len())];
-    let mut text = format!("---\nsite: {site}\nprovider: {provider}\n---\n");
-    let facilitator = &people[people.len() - 1 - rng.random_range(0..4)];
-    let speakers: Vec<&String> = (0..rng.random_range(2..6)).map(|_| &people[rng.random_range(0..48)]).collect();
-    let body_start = text.len();
+/// Timestamped speaker turns of about `bytes` bytes of link-worker talk: every fourth turn is the
+/// facilitator's, the others a random one of `speakers`'s; 8–90 words a turn, sentences and
+/// line breaks mixed in. The one generator of synthetic text, shared by `synth` and the
+/// benchmarks (import, coding, GUI frames), so they measure the same kind of text.
+pub fn turns(rng: &mut StdRng, facilitator: &str, speakers: &[&str], bytes: usize) -> String {
+    let mut text = String::with_capacity(bytes + 1024);
     let mut seconds = 0;
     let mut turn = 0usize;
-    while text.len() - body_start < chars {
-        let who = if turn.is_multiple_of(4) { facilitator } else { speakers[rng.random_range(0..speakers.len())] };
+    while text.len() < bytes {
+        let who = match speakers {
+            [] => facilitator,
+            _ if turn.is_multiple_of(4) => facilitator,
+            _ => speakers[rng.random_range(0..speakers.len())],
+        };
         text.push_str(&format!("[{:02}:{:02}:{:02}] {who}: ", seconds / 3600, seconds / 60 % 60, seconds % 60));
         let words: usize = rng.random_range(8..90);
         for w in 0..words {
@@ -227,6 +229,18 @@ fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -
         seconds += rng.random_range(3..40);
         turn += 1;
     }
+    text
+}
+
+/// A focus-group transcript of about `chars` characters with front-matter attributes.
+fn transcript(rng: &mut StdRng, index: usize, chars: usize, people: &[String]) -> ParsedDocument {
+    let site = SITES[rng.random_range(0..SITES.len())];
+    let provider = PROVIDERS[rng.random_range(0..PROVIDERS.len())];
+    let mut text = format!("---\nsite: {site}\nprovider: {provider}\n---\n");
+    let facilitator = people[people.len() - 1 - rng.random_range(0..4)].as_str();
+    let speakers: Vec<&String> = (0..rng.random_range(2..6)).map(|_| &people[rng.random_range(0..48)]).collect();
+    let speakers: Vec<&str> = speakers.iter().map(|s| s.as_str()).collect();
+    text.push_str(&turns(rng, facilitator, &speakers, chars));
     let name = format!("FG{:05}", index + 1);
     // The generated text always parses; fall back to a plain document if the parser ever refuses.
     let attributes = vec![("site".into(), site.into()), ("provider".into(), provider.into())];
