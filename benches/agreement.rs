@@ -3,6 +3,8 @@
 //! `agreement`: a whole project of 100 documents × 20,000 characters, 20 codes and two coders
 //! with 6,000 codings each, from the project file to per-code kappa and alpha.
 
+#![allow(clippy::unwrap_used)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
 use fieldcode::coding::{Command, SpanRef, apply};

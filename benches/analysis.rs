@@ -11,6 +11,8 @@
 //! The synthetic projects are generated once into `target/analysis-bench/` and reused.
 //! `FIELDCODE_BENCH_2M=0` skips the 2M case.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

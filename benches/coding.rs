@@ -6,6 +6,8 @@
 //! - `add_100k_codings`: one `AddCodings` command writing 100,000 codings (with their history
 //!   entry) into a project file in one transaction (target: under 1 s).
 
+#![allow(clippy::unwrap_used)]
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
 use fieldcode::coding::autocode::{Pattern, Rule, find_matches};

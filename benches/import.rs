@@ -2,6 +2,8 @@
 //! imported into a fresh project. Criterion prints the figure as MiB/s (target: 200 MB/s, which is
 //! 190.7 MiB/s). A second figure measures the parse thread's share alone.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};

@@ -1,5 +1,5 @@
 //! The integration tests: one binary, one module per area. `util` runs the real `fieldcode` binary.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 mod util;
 
