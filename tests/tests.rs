@@ -9,6 +9,7 @@ mod analysis_reference;
 mod coding_cli;
 mod coding_props;
 mod crash_safety;
+mod sheet_and_codebook;
 mod import_cli;
 mod store_open;
 mod write_path;
