@@ -12,8 +12,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use crate::coding::Recorder;
 use crate::coding::rows::{CodeRec, CodingRec, Row};
 use crate::error::{Error, Result};
@@ -21,6 +19,8 @@ use crate::import::{self, Format, ParsedDocument};
 use crate::model::{AttributeScope, ReviewStatus};
 use crate::store::Project;
 use crate::store::documents::{self, NewDocument};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 /// How big a project to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

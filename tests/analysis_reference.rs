@@ -8,9 +8,9 @@ use fieldcode::Project;
 use fieldcode::analysis::{
     CooccurIndex, Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
 };
-use fieldcode::import::{ParsedDocument, ParsedTurn};
 use fieldcode::coding::Recorder;
 use fieldcode::coding::rows::{CodeRec, CodingRec, Row};
+use fieldcode::import::{ParsedDocument, ParsedTurn};
 use fieldcode::model::{AttributeScope, DocumentKind, Span};
 use fieldcode::store::documents;
 use proptest::prelude::*;

@@ -31,7 +31,9 @@ pub(crate) fn set(rec: &mut Recorder<'_>, scope: AttributeScope, cells: &[Attrib
     };
     Ok(match (cells, changed) {
         ([one], 1) => match &one.value {
-            Some(v) if !v.trim().is_empty() => format!("set {} of {what} {} to {:?}", one.name.trim(), one.owner.trim(), v.trim()),
+            Some(v) if !v.trim().is_empty() => {
+                format!("set {} of {what} {} to {:?}", one.name.trim(), one.owner.trim(), v.trim())
+            }
             _ => format!("cleared {} of {what} {}", one.name.trim(), one.owner.trim()),
         },
         _ => format!("set {changed} attribute values of {} {what}s", owners.len()),

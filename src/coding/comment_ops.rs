@@ -18,6 +18,7 @@ pub(crate) fn add(rec: &mut Recorder<'_>, author: &str, code: CodeId, body: &str
     validate::code(rec.conn, code)?;
     let path = validate::path_of(rec.conn, code)?;
     let (author, body, created_at) = (author.to_owned(), body.to_owned(), rec.now.clone());
-    let id = rec.insert_new("code_comment", |id| Row::Comment(CommentRec { id, code_id: code, author, created_at, body }))?;
+    let id =
+        rec.insert_new("code_comment", |id| Row::Comment(CommentRec { id, code_id: code, author, created_at, body }))?;
     Ok(format!("commented on {path} (comment #{id})"))
 }

@@ -58,4 +58,3 @@ fn csv_table(list: &[CodeNode]) -> Table {
         .collect();
     Table { header: CSV_COLUMNS.map(String::from).to_vec(), rows }
 }
-

@@ -85,8 +85,11 @@ fn selection_span(wb: &Workbench, code: CodeId) -> Result<SpanRef> {
 
 fn apply_code(wb: &mut Workbench, coder: &str, code: CodeId) -> Result<String> {
     let span = selection_span(wb, code)?;
-    let applied =
-        coding::apply(&mut wb.project, coder, Command::AddCodings { coder: coder.into(), spans: vec![span], memo: None })?;
+    let applied = coding::apply(
+        &mut wb.project,
+        coder,
+        Command::AddCodings { coder: coder.into(), spans: vec![span], memo: None },
+    )?;
     Ok(if applied.history_id.is_none() {
         format!("{} is already coded there.", wb.code_path(code))
     } else {
@@ -135,7 +138,11 @@ fn recode(wb: &mut Workbench, coder: &str, coding_id: i64, code: CodeId) -> Resu
         return Err(Error::invalid("that coding is no longer in the open document"));
     };
     let span = SpanRef { document: row.document_id, code, start: row.start, end: row.end };
-    coding::apply(&mut wb.project, coder, Command::AddCodings { coder: row.coder_id.into(), spans: vec![span], memo: None })?;
+    coding::apply(
+        &mut wb.project,
+        coder,
+        Command::AddCodings { coder: row.coder_id.into(), spans: vec![span], memo: None },
+    )?;
     coding::apply(&mut wb.project, coder, Command::RemoveCodings { codings: vec![coding_id] })?;
     Ok(format!("recoded as {}", wb.code_path(code)))
 }

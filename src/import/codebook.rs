@@ -191,7 +191,10 @@ fn from_csv(bytes: &[u8], path: &Path) -> Result<Codebook> {
         let at = tree.entry(&parts);
         if tree.lines[at] != 0 {
             let first = tree.lines[at];
-            notes.push(format!("{}:{line}: {raw_path} is listed again (first on line {first}); its fields were added", path.display()));
+            notes.push(format!(
+                "{}:{line}: {raw_path} is listed again (first on line {first}); its fields were added",
+                path.display()
+            ));
         } else {
             tree.lines[at] = line;
         }

@@ -16,11 +16,13 @@ pub mod sheet;
 pub mod speakers;
 pub mod subtitles;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
+use decode::{DecodeError, Invalid};
 use lines::Lines;
 
 pub use input::read_input;
@@ -40,25 +42,28 @@ pub struct ParsedTurn {
 }
 
 /// One shared copy of each speaker label of a document, so that its thousands of turns do not
-/// each allocate their label, and turns of one speaker can be matched by pointer.
+/// each allocate their label, and turns of one speaker can be matched by pointer. Looking a label
+/// up is a hash lookup, so a transcript with 100,000 distinct labels costs no more per line than
+/// one with two.
 #[derive(Debug, Default)]
 pub struct SpeakerLabels {
-    labels: Vec<Arc<str>>,
+    labels: HashSet<Arc<str>>,
 }
 
 impl SpeakerLabels {
     pub fn intern(&mut self, label: &str) -> Arc<str> {
-        if let Some(found) = self.labels.iter().find(|known| &***known == label) {
+        if let Some(found) = self.labels.get(label) {
             return Arc::clone(found);
         }
         let label: Arc<str> = Arc::from(label);
-        self.labels.push(Arc::clone(&label));
+        self.labels.insert(Arc::clone(&label));
         label
     }
 }
 
 /// Where `label` is in `seen`: by pointer first (labels shared through [`SpeakerLabels`]), then
-/// by text, so turns built any other way are matched too.
+/// by text, so turns built any other way are matched too. This is a linear search: to number
+/// the speakers of a whole document use [`ParsedDocument::speaker_indices`] instead.
 pub fn speaker_position(seen: &[&Arc<str>], label: &Arc<str>) -> Option<usize> {
     seen.iter().position(|known| Arc::ptr_eq(known, label)).or_else(|| seen.iter().position(|known| *known == label))
 }
@@ -100,13 +105,25 @@ impl ParsedDocument {
 
     /// Distinct speakers in order of first appearance.
     pub fn speakers(&self) -> Vec<&str> {
-        let mut seen: Vec<&Arc<str>> = Vec::new();
-        for turn in &self.turns {
-            if speaker_position(&seen, &turn.speaker).is_none() {
-                seen.push(&turn.speaker);
-            }
-        }
-        seen.into_iter().map(|label| &**label).collect()
+        self.speaker_indices().0
+    }
+
+    /// Distinct speakers in order of first appearance, and for each turn the index of its speaker
+    /// in that list (in time linear in the number of turns).
+    pub fn speaker_indices(&self) -> (Vec<&str>, Vec<usize>) {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut speakers: Vec<&str> = Vec::new();
+        let turns = self
+            .turns
+            .iter()
+            .map(|turn| {
+                *index.entry(&turn.speaker).or_insert_with(|| {
+                    speakers.push(&turn.speaker);
+                    speakers.len() - 1
+                })
+            })
+            .collect();
+        (speakers, turns)
     }
 
     /// The kind inferred from the number of speakers.
@@ -144,16 +161,26 @@ impl Format {
     pub const EXTENSIONS: &'static [&'static str] = &["txt", "md", "docx", "odt", "vtt", "srt"];
 }
 
-/// Reads and parses one file.
+/// Reads and parses one file, refusing invalid bytes in its text.
 pub fn parse_file(path: &Path) -> Result<ParsedDocument> {
+    parse_file_with(path, Invalid::Refuse)
+}
+
+/// Reads and parses one file; `invalid` says what to do with bytes its encoding does not allow.
+/// Errors name the file.
+pub fn parse_file_with(path: &Path, invalid: Invalid) -> Result<ParsedDocument> {
     let format = Format::of(path).ok_or_else(|| {
         Error::import(path, format!("unsupported file type; Fieldcode imports .{}", Format::EXTENSIONS.join(", .")))
     })?;
     let bytes = read_input(path, MAX_FILE_BYTES)?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    parse_owned(&name, format, bytes).map_err(|err| match err {
-        ParseError::Whole(reason) => Error::import(path, reason),
-        ParseError::Line(line, reason) => Error::Parse { path: path.to_path_buf(), line, reason },
+    parse_owned_with(&name, format, bytes, invalid).map_err(|err| match err {
+        Failure::Parse(ParseError::Whole(reason)) => Error::import(path, reason),
+        Failure::Parse(ParseError::Line(line, reason)) => Error::Parse { path: path.to_path_buf(), line, reason },
+        Failure::Decode(err @ DecodeError::BadUtf8 { offset, line, .. }) => {
+            Error::InvalidUtf8 { path: path.to_path_buf(), offset, line, reason: err.to_string() }
+        }
+        Failure::Decode(DecodeError::Other(reason)) => Error::import(path, reason),
     })
 }
 
@@ -164,6 +191,22 @@ pub enum ParseError {
     Line(usize, String),
 }
 
+/// Why [`parse_owned_with`] failed: the text did not decode, or did not parse.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    Decode(DecodeError),
+    Parse(ParseError),
+}
+
+impl From<Failure> for ParseError {
+    fn from(failure: Failure) -> ParseError {
+        match failure {
+            Failure::Decode(err) => ParseError::Whole(err.to_string()),
+            Failure::Parse(err) => err,
+        }
+    }
+}
+
 /// Parses a file's bytes in a known format. `name` becomes the document name.
 pub fn parse_bytes(name: &str, format: Format, bytes: &[u8]) -> Result<ParsedDocument, ParseError> {
     parse_owned(name, format, bytes.to_vec())
@@ -172,19 +215,31 @@ pub fn parse_bytes(name: &str, format: Format, bytes: &[u8]) -> Result<ParsedDoc
 /// [`parse_bytes`] taking the bytes by value: a UTF-8 file becomes the document's text without
 /// being copied, which matters for the large transcripts of a bulk import.
 pub fn parse_owned(name: &str, format: Format, bytes: Vec<u8>) -> Result<ParsedDocument, ParseError> {
+    parse_owned_with(name, format, bytes, Invalid::Refuse).map_err(ParseError::from)
+}
+
+/// [`parse_owned`] with a choice about invalid bytes in a text format.
+pub fn parse_owned_with(
+    name: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    invalid: Invalid,
+) -> Result<ParsedDocument, Failure> {
+    let whole = |reason: String| Failure::Parse(ParseError::Whole(reason));
+    let line = |(l, r): (usize, String)| Failure::Parse(ParseError::Line(l, r));
     let (text, attributes) = match format {
-        Format::Docx => (office::docx_text(&bytes).map_err(ParseError::Whole)?, Vec::new()),
-        Format::Odt => (office::odt_text(&bytes).map_err(ParseError::Whole)?, Vec::new()),
+        Format::Docx => (office::docx_text(&bytes).map_err(whole)?, Vec::new()),
+        Format::Odt => (office::odt_text(&bytes).map_err(whole)?, Vec::new()),
         Format::Vtt | Format::Srt => {
-            let decoded = decode::decode_owned(bytes).map_err(ParseError::Whole)?;
+            let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
             let normalised = crate::text::normalise_newlines_owned(decoded);
-            let (text, turns) = subtitles::parse_captions(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
+            let (text, turns) = subtitles::parse_captions(&normalised).map_err(line)?;
             return Ok(ParsedDocument::with_turns(name, text, turns, Vec::new()));
         }
         Format::Text | Format::Markdown => {
-            let decoded = decode::decode_owned(bytes).map_err(ParseError::Whole)?;
+            let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
             let mut text = crate::text::normalise_newlines_owned(decoded);
-            let (attrs, body) = front_matter::split_front_matter(&text).map_err(|(l, r)| ParseError::Line(l, r))?;
+            let (attrs, body) = front_matter::split_front_matter(&text).map_err(line)?;
             let front_len = text.len() - body.len();
             text.drain(..front_len);
             (text, attrs)
@@ -192,7 +247,7 @@ pub fn parse_owned(name: &str, format: Format, bytes: Vec<u8>) -> Result<ParsedD
     };
     let text = crate::text::normalise_newlines_owned(text);
     if text.trim().is_empty() {
-        return Err(ParseError::Whole("the file has no text after its front matter".into()));
+        return Err(whole("the file has no text after its front matter".into()));
     }
     Ok(ParsedDocument::from_text(name, text, attributes))
 }

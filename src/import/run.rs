@@ -10,7 +10,8 @@ use crate::store::Project;
 use crate::store::bulk_write::BulkWrite;
 use crate::store::documents::{self, NewDocument};
 
-use super::{Format, ParsedDocument, parse_file};
+use super::decode::Invalid;
+use super::{Format, ParsedDocument, parse_file_with};
 
 /// Choices that apply to every file of one import.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,9 @@ pub struct ImportOptions {
     pub kind: Option<DocumentKind>,
     /// Attributes set on every imported document (after front matter, so they win).
     pub attributes: Vec<(String, String)>,
+    /// Import a text file that is UTF-8 except for some bytes with U+FFFD in their place,
+    /// instead of refusing it.
+    pub lossy: bool,
 }
 
 /// What happened to one file.
@@ -58,10 +62,12 @@ pub fn import_paths(
     // The parse thread also hashes the text, which the storing thread would otherwise wait for.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(2);
     let bulk = BulkWrite::start(project);
+    let invalid = if options.lossy { Invalid::Replace } else { Invalid::Refuse };
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for path in &files {
-                if cancel.load(Ordering::Relaxed) || sender.send((path.clone(), parse_and_hash(path))).is_err() {
+                if cancel.load(Ordering::Relaxed) || sender.send((path.clone(), parse_and_hash(path, invalid))).is_err()
+                {
                     break;
                 }
             }
@@ -87,8 +93,8 @@ struct Hashed {
     sha256: String,
 }
 
-fn parse_and_hash(path: &Path) -> Result<Hashed> {
-    let parsed = parse_file(path)?;
+fn parse_and_hash(path: &Path, invalid: Invalid) -> Result<Hashed> {
+    let parsed = parse_file_with(path, invalid)?;
     let sha256 = documents::text_sha256(&parsed.text);
     Ok(Hashed { parsed, sha256 })
 }
@@ -174,7 +180,8 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportOutcome>) {
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            failures.push(ImportOutcome::Failed { path: path.clone(), error: Error::MissingInput { path: path.clone() } });
+            failures
+                .push(ImportOutcome::Failed { path: path.clone(), error: Error::MissingInput { path: path.clone() } });
         }
     }
     (files, failures)

@@ -59,15 +59,19 @@ pub fn parse(project: &Project, path: &Path, bytes: &[u8]) -> Result<Sheet> {
         return Err(parse_error(path, line, "a quote opened on this line is never closed; close it or remove it"));
     }
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers: Vec<String> =
-        reader.headers().map_err(|e| parse_error(path, 1, e.to_string()))?.iter().map(|h| h.trim().to_owned()).collect();
-    let scope = scope_of(&headers).ok_or_else(|| {
-        parse_error(path, 1, "the first column header must be `document` or `participant`")
-    })?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| parse_error(path, 1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let scope = scope_of(&headers)
+        .ok_or_else(|| parse_error(path, 1, "the first column header must be `document` or `participant`"))?;
     check_headers(path, &headers)?;
     let mut sheet = Sheet { scope, rows: 0, cells: Vec::new() };
     for record in reader.records() {
-        let record = record.map_err(|e| parse_error(path, e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
+        let record =
+            record.map_err(|e| parse_error(path, e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let key = record.get(0).unwrap_or("").trim();
         if key.is_empty() {

@@ -10,7 +10,6 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::error::Result;
 use crate::model::{AttributeScope, DocumentId, ParticipantId};
 
-
 /// The attribute with this name and scope, if any.
 pub fn find(conn: &Connection, name: &str, scope: AttributeScope) -> Result<Option<i64>> {
     Ok(conn

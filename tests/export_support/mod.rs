@@ -65,7 +65,18 @@ pub fn code_text(p: &Project, doc: &str, needle: &str, code: i64, coder: i64, at
     let end = start + needle.chars().count() as i64;
     let guid = uuid::Uuid::new_v4().to_string();
     let document_id = id;
-    let row = |id| Row::Coding(CodingRec { id, guid, document_id, code_id: code, coder_id: coder, start, end, created_at: at.into() });
+    let row = |id| {
+        Row::Coding(CodingRec {
+            id,
+            guid,
+            document_id,
+            code_id: code,
+            coder_id: coder,
+            start,
+            end,
+            created_at: at.into(),
+        })
+    };
     Recorder::unrecorded(p.conn()).insert_new("coding", row).unwrap()
 }
 

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use fieldcode::Project;
-use fieldcode::import::{self, Format, ImportOptions};
 use fieldcode::coding::rows::{CodeRec, CodingRec, Row};
 use fieldcode::coding::{Recorder, SpanRef};
+use fieldcode::import::{self, Format, ImportOptions};
 use fieldcode::store::{codes, documents, new_guid, now_utc};
 
 /// A project file at `path` (or in memory) holding the given (name, text) documents.
@@ -57,6 +57,7 @@ pub fn coding(project: &Project, doc: &str, code_path: &str, coder: &str, start:
     let code = code(project, code_path);
     let mut rec = Recorder::unrecorded(conn);
     let coder = rec.coder_named(coder).expect("coder");
-    let row = |id| Row::Coding(CodingRec::for_span(id, &SpanRef { document: doc, code, start, end }, coder, &now_utc()));
+    let row =
+        |id| Row::Coding(CodingRec::for_span(id, &SpanRef { document: doc, code, start, end }, coder, &now_utc()));
     rec.insert_new("coding", row).expect("insert coding");
 }
