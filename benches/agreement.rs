@@ -5,8 +5,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
-use fieldcode::coding::{Command, SpanRef, apply};
 use fieldcode::model::Span;
+use fieldcode::coding::{Command, SpanRef, apply};
 use fieldcode::team::agreement::{AgreementRequest, Unit, agreement, char_tally};
 
 /// Deterministic pseudo-random numbers (no seed files, same spans every run).
