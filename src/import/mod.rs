@@ -28,8 +28,41 @@ use lines::Lines;
 pub use input::read_input;
 pub use run::{ImportOptions, ImportOutcome, ImportProgress, Stored, import_paths, store_parsed};
 
-/// Largest file Fieldcode imports.
+/// Largest file Fieldcode imports, and largest text one document may have.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Most speaker turns one imported document may have. A turn takes 48 bytes while the document
+/// is imported and a line of three bytes (`A:` and a newline) can start one, so without a cap a
+/// 200 MB file could take 3 GB; a million turns is a 200 MB transcript of 200-byte turns. With
+/// [`MAX_PARAGRAPHS`] this keeps the peak memory of importing any one file (its text, turns and
+/// paragraphs, and SQLite's copies of the text while it is stored) under four times
+/// [`MAX_FILE_BYTES`].
+pub const MAX_TURNS: usize = 1_000_000;
+
+/// Most paragraphs one imported document may have (16 bytes each while it is imported, 8 in the
+/// project); 2 million is a 200 MB text of 100-byte paragraphs.
+pub const MAX_PARAGRAPHS: usize = 2_000_000;
+
+/// Whether a text fits in one document: at most [`MAX_FILE_BYTES`] of text, [`MAX_TURNS`] turns
+/// and [`MAX_PARAGRAPHS`] paragraphs; else why not. For texts that do not come through
+/// [`parse_file`], such as the sources of a REFI-QDA project.
+pub fn check_limits(text: &str) -> Result<(), String> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("its text is over {} MB, the limit for one document", MAX_FILE_BYTES >> 20));
+    }
+    let turns = speakers::find_turns_within(Lines::of(text), MAX_TURNS).ok_or_else(too_many_turns)?;
+    paragraphs::find_paragraphs_within(&mut Lines::of(text), &turns, MAX_PARAGRAPHS)
+        .map(drop)
+        .ok_or_else(too_many_paragraphs)
+}
+
+fn too_many_paragraphs() -> String {
+    format!("it has more than {MAX_PARAGRAPHS} paragraphs, the most one document may have; split the file")
+}
+
+fn too_many_turns() -> String {
+    format!("it has more than {MAX_TURNS} speaker turns, the most one document may have; split the file")
+}
 
 /// A speaker turn found by a parser (code point offsets into the parsed text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,11 +116,24 @@ pub struct ParsedDocument {
 impl ParsedDocument {
     /// A document of `text` with the speaker turns and paragraphs found in it.
     pub fn from_text(name: &str, text: String, attributes: Vec<(String, String)>) -> ParsedDocument {
-        let lines = Lines::of(&text);
-        let turns = speakers::find_turns_in(&lines);
-        let paragraphs = paragraphs::find_paragraphs_in(&lines, &turns);
-        let char_len = lines.char_len;
+        let turns = speakers::find_turns_in(Lines::of(&text));
+        let mut lines = Lines::of(&text);
+        let paragraphs = paragraphs::find_paragraphs_in(&mut lines, &turns);
+        let char_len = lines.char_len();
         ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+    }
+
+    /// [`ParsedDocument::from_text`] for an imported file: refused, before it takes more memory,
+    /// when it has more than [`MAX_TURNS`] turns or [`MAX_PARAGRAPHS`] paragraphs.
+    pub fn from_text_within_limits(
+        name: &str,
+        text: String,
+        attributes: Vec<(String, String)>,
+    ) -> Result<ParsedDocument, String> {
+        let mut turns = speakers::find_turns_within(Lines::of(&text), MAX_TURNS).ok_or_else(too_many_turns)?;
+        // Vectors grow by doubling; a long transcript's would keep up to half their room unused.
+        turns.shrink_to_fit();
+        ParsedDocument::within_limits(name, text, turns, attributes)
     }
 
     /// A document of `text` whose turns are already known (from captions), with its paragraphs.
@@ -97,10 +143,28 @@ impl ParsedDocument {
         turns: Vec<ParsedTurn>,
         attributes: Vec<(String, String)>,
     ) -> ParsedDocument {
-        let lines = Lines::of(&text);
-        let paragraphs = paragraphs::find_paragraphs_in(&lines, &turns);
-        let char_len = lines.char_len;
+        let mut lines = Lines::of(&text);
+        let paragraphs = paragraphs::find_paragraphs_in(&mut lines, &turns);
+        let char_len = lines.char_len();
         ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+    }
+
+    /// [`ParsedDocument::with_turns`] within [`MAX_TURNS`] and [`MAX_PARAGRAPHS`].
+    fn within_limits(
+        name: &str,
+        text: String,
+        turns: Vec<ParsedTurn>,
+        attributes: Vec<(String, String)>,
+    ) -> Result<ParsedDocument, String> {
+        if turns.len() > MAX_TURNS {
+            return Err(too_many_turns());
+        }
+        let mut lines = Lines::of(&text);
+        let mut paragraphs =
+            paragraphs::find_paragraphs_within(&mut lines, &turns, MAX_PARAGRAPHS).ok_or_else(too_many_paragraphs)?;
+        paragraphs.shrink_to_fit();
+        let char_len = lines.char_len();
+        Ok(ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes })
     }
 
     /// Distinct speakers in order of first appearance.
@@ -231,10 +295,12 @@ pub fn parse_owned_with(
         Format::Docx => (office::docx_text(&bytes).map_err(whole)?, Vec::new()),
         Format::Odt => (office::odt_text(&bytes).map_err(whole)?, Vec::new()),
         Format::Vtt | Format::Srt => {
-            let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
-            let normalised = crate::text::normalise_newlines_owned(decoded);
-            let (text, turns) = subtitles::parse_captions(&normalised).map_err(line)?;
-            return Ok(ParsedDocument::with_turns(name, text, turns, Vec::new()));
+            let (text, turns) = {
+                let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
+                let normalised = crate::text::normalise_newlines_owned(decoded);
+                subtitles::parse_captions(&normalised).map_err(line)?
+            };
+            return ParsedDocument::within_limits(name, text, turns, Vec::new()).map_err(whole);
         }
         Format::Text | Format::Markdown => {
             let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
@@ -249,7 +315,7 @@ pub fn parse_owned_with(
     if text.trim().is_empty() {
         return Err(whole("the file has no text after its front matter".into()));
     }
-    Ok(ParsedDocument::from_text(name, text, attributes))
+    ParsedDocument::from_text_within_limits(name, text, attributes).map_err(whole)
 }
 
 #[cfg(test)]

@@ -226,6 +226,7 @@ fn extract<R: std::io::BufRead>(reader: &mut Reader<R>, tags: &Tags<'_>, limit: 
         return Err("the document has no text".into());
     }
     text.out.push('\n');
+    text.out.shrink_to_fit();
     Ok(text.out)
 }
 

@@ -60,18 +60,34 @@ pub fn import_paths(
     let (files, mut outcomes) = expand(paths);
     // Parsing the next file overlaps with storing the current one: two cores, twice the speed.
     // The parse thread also hashes the text, which the storing thread would otherwise wait for.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(2);
+    // After a large document the parse thread waits until it is stored, so that two large
+    // documents are never in memory at once.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(1);
+    let (stored, stored_signal) = std::sync::mpsc::channel::<()>();
     let bulk = BulkWrite::start(project);
     let invalid = if options.lossy { Invalid::Replace } else { Invalid::Refuse };
     std::thread::scope(|scope| {
         scope.spawn(|| {
+            let mut in_flight = 0usize;
             for path in &files {
-                if cancel.load(Ordering::Relaxed) || sender.send((path.clone(), parse_and_hash(path, invalid))).is_err()
-                {
+                if cancel.load(Ordering::Relaxed) {
                     break;
+                }
+                let parsed = parse_and_hash(path, invalid);
+                let large = parsed.as_ref().is_ok_and(|h| h.parsed.text.len() >= OVERLAP_BYTES);
+                if sender.send((path.clone(), parsed)).is_err() {
+                    break;
+                }
+                in_flight += 1;
+                while in_flight > 0 && (large || stored_signal.try_recv().is_ok()) {
+                    if large && stored_signal.recv().is_err() {
+                        break;
+                    }
+                    in_flight -= 1;
                 }
             }
             drop(sender);
+            drop(stored_signal);
         });
         for (done, (path, parsed)) in receiver.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
@@ -80,12 +96,17 @@ pub fn import_paths(
             progress(&ImportProgress { done, total: files.len(), current: path.clone() });
             outcomes.push(store_one(project, &path, parsed, options));
             bulk.committed();
+            let _ = stored.send(());
         }
         drop(receiver);
+        drop(stored);
     });
     bulk.finish(project);
     outcomes
 }
+
+/// Texts at least this long (bytes) are stored before the next file is parsed.
+const OVERLAP_BYTES: usize = (super::MAX_FILE_BYTES / 8) as usize;
 
 /// A parsed file with the sha256 of its text.
 struct Hashed {

@@ -100,17 +100,27 @@ fn load_sources(
         if let Some(path) = &found.external {
             external.push(format!("{label}: {}", path.display()));
         }
-        match found.text {
-            Text::Found(raw) => texts.push(Some(loaded(raw))),
-            Text::Blank => {
-                skipped.push(format!("source \"{label}\" with {codings} coding(s): it has no text"));
-                texts.push(None);
+        let text = match found.text {
+            Text::Found(raw) => {
+                let loaded = loaded(raw);
+                match crate::import::check_limits(&loaded.text) {
+                    Ok(()) => {
+                        texts.push(Some(loaded));
+                        continue;
+                    }
+                    Err(why) => Text::Unavailable(why),
+                }
             }
+            other => other,
+        };
+        texts.push(None);
+        match text {
+            Text::Blank => skipped.push(format!("source \"{label}\" with {codings} coding(s): it has no text")),
             Text::Unavailable(why) => {
                 missing.push(format!("\"{label}\" ({why})"));
                 skipped.push(format!("source \"{label}\" with {codings} coding(s): {why}"));
-                texts.push(None);
             }
+            Text::Found(_) => {}
         }
     }
     if !missing.is_empty() && !options.skip_missing_sources {
