@@ -8,6 +8,7 @@ mod analysis_cli;
 mod analysis_reference;
 mod coding_cli;
 mod coding_props;
+mod data_safety;
 mod import_cli;
 mod store_open;
 
