@@ -9,6 +9,7 @@ mod analysis_reference;
 mod coding_cli;
 mod coding_props;
 mod data_safety;
+mod fuzz_parsers;
 mod import_cli;
 mod store_open;
 

@@ -57,6 +57,9 @@ pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, S
     if cues == 0 {
         return Err((1, "no caption cues with a `00:00:00.000 --> 00:00:00.000` timing line were found".into()));
     }
+    if transcript.open.is_none() {
+        return Err((1, format!("none of its {cues} caption cue(s) has any text")));
+    }
     Ok(transcript.finish())
 }
 
@@ -188,5 +191,13 @@ mod tests {
     #[test]
     fn captions_without_cues_are_refused() {
         assert!(parse_captions("WEBVTT\n\njust words\n").is_err());
+    }
+
+    #[test]
+    fn captions_whose_cues_have_no_text_are_refused() {
+        // Found by tests/fuzz_parsers.rs: a truncated SRT imported as an empty document.
+        let err = parse_captions("1\n00:00:01,000 --> 00:00:02,0").unwrap_err();
+        assert_eq!(err, (1, "none of its 1 caption cue(s) has any text".to_owned()));
+        assert!(parse_captions("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<i></i>\n").is_err());
     }
 }
