@@ -2,7 +2,8 @@
 //!
 //! Each area of commands lives in its own file under `src/cli/` as a clap `Subcommand` enum,
 //! flattened into [`Command`]. Errors are printed once, here, as one or two plain sentences on
-//! stderr, and the process exits 1.
+//! stderr, and the process exits 1 — usage errors found by the argument parser too (clap's own
+//! convention is 2); `--help` and `--version` exit 0.
 
 mod analysis_cmds;
 mod backup_cmds;
@@ -54,7 +55,10 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage(&err),
+    };
     let outcome = match cli.command {
         None => Ok(Outcome::OpenGui(cli.project)),
         Some(Command::Project(cmd)) => cmd.run(),
@@ -75,6 +79,14 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints what the argument parser said: help and version on stdout with exit 0, a usage error
+/// on stderr with exit 1, the status of every other error.
+fn usage(err: &clap::Error) -> ExitCode {
+    // Nothing useful is left to do if stdout or stderr is closed.
+    let _ = err.print();
+    if err.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 #[cfg(feature = "gui")]

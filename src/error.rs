@@ -50,6 +50,11 @@ pub enum Error {
     #[error("{path}:{line}: {reason}")]
     Parse { path: PathBuf, line: usize, reason: String },
 
+    /// A text file that is UTF-8 except for some bytes; `offset` (0-based) and `line` (1-based)
+    /// place the first bad one. Front ends can offer to import it with the bytes replaced.
+    #[error("{path}: {reason}")]
+    InvalidUtf8 { path: PathBuf, offset: usize, line: usize, reason: String },
+
     #[error("no {what} named {name:?}{hint}")]
     NotFound { what: &'static str, name: String, hint: String },
 

@@ -10,6 +10,8 @@ mod coding_cli;
 mod coding_props;
 mod crash_safety;
 mod sheet_and_codebook;
+mod data_safety;
+mod fuzz_parsers;
 mod import_cli;
 mod store_open;
 mod write_path;

@@ -68,6 +68,10 @@ pub enum ExportCommand {
         /// Import the rest when source text files are missing, reporting those sources as skipped.
         #[arg(long)]
         skip_missing_sources: bool,
+        /// Read source texts that the project places outside the archive (relative:// next to
+        /// the .qdpx, absolute:// anywhere); each one read is listed. Paths with `..` are never read.
+        #[arg(long)]
+        allow_external_sources: bool,
         #[arg(long)]
         json: bool,
     },
@@ -124,8 +128,8 @@ impl ExportCommand {
                     );
                 }
             }
-            ExportCommand::ImportQdpx { qdpx, project, skip_missing_sources, json } => {
-                let options = ImportQdpxOptions { skip_missing_sources };
+            ExportCommand::ImportQdpx { qdpx, project, skip_missing_sources, allow_external_sources, json } => {
+                let options = ImportQdpxOptions { skip_missing_sources, allow_external_sources };
                 let report = refi::import_qdpx(&qdpx, &project, &options)?;
                 if json {
                     print_json(&report)?;
@@ -157,5 +161,8 @@ fn print_import_report(project: &std::path::Path, r: &refi::QdpxReport) {
     }
     for line in &r.skipped {
         println!("skipped: {line}");
+    }
+    for line in &r.external_sources {
+        println!("read from outside the archive: {line}");
     }
 }

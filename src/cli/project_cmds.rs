@@ -9,7 +9,7 @@ use clap::Subcommand;
 
 use super::Outcome;
 use super::output::{attributes_cell, print_json, print_table};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::model::DocumentKind;
 use crate::store::{Project, documents, participants};
@@ -33,6 +33,10 @@ pub enum ProjectCommand {
         /// An attribute set on every imported document, e.g. --attr site="GP surgery".
         #[arg(long = "attr", value_name = "KEY=VALUE", value_parser = parse_key_value)]
         attributes: Vec<(String, String)>,
+        /// Import a text file that is UTF-8 except for a few invalid bytes, with U+FFFD in their
+        /// place (without it such a file is refused, naming the first bad byte).
+        #[arg(long)]
+        lossy: bool,
     },
     /// Set attributes in bulk from a CSV whose first column is `document` or `participant`.
     Attributes { project: PathBuf, csv: PathBuf },
@@ -73,9 +77,9 @@ impl ProjectCommand {
                 println!("Created {}", project.display());
                 Ok(Outcome::Exit(ExitCode::SUCCESS))
             }
-            ProjectCommand::Import { project, paths, kind, attributes } => {
+            ProjectCommand::Import { project, paths, kind, attributes, lossy } => {
                 let mut project = Project::open(&project)?;
-                import(&mut project, &paths, ImportOptions { kind, attributes })
+                import(&mut project, &paths, ImportOptions { kind, attributes, lossy })
             }
             ProjectCommand::Attributes { project, csv } => {
                 let mut project = Project::open(&project)?;
@@ -136,6 +140,9 @@ fn import(project: &mut Project, paths: &[PathBuf], options: ImportOptions) -> R
             ImportOutcome::Failed { error, .. } => {
                 failed += 1;
                 eprintln!("fieldcode: {error}");
+                if matches!(error, Error::InvalidUtf8 { .. }) {
+                    eprintln!("  (pass --lossy to import it with U+FFFD in place of the invalid bytes)");
+                }
             }
         }
     }

@@ -16,18 +16,53 @@ pub mod sheet;
 pub mod speakers;
 pub mod subtitles;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
+use decode::{DecodeError, Invalid};
 use lines::Lines;
 
 pub use input::read_input;
 pub use run::{ImportOptions, ImportOutcome, ImportProgress, Stored, import_paths, store_parsed};
 
-/// Largest file Fieldcode imports.
+/// Largest file Fieldcode imports, and largest text one document may have.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Most speaker turns one imported document may have. A turn takes 48 bytes while the document
+/// is imported and a line of three bytes (`A:` and a newline) can start one, so without a cap a
+/// 200 MB file could take 3 GB; a million turns is a 200 MB transcript of 200-byte turns. With
+/// [`MAX_PARAGRAPHS`] this keeps the peak memory of importing any one file (its text, turns and
+/// paragraphs, and SQLite's copies of the text while it is stored) under four times
+/// [`MAX_FILE_BYTES`].
+pub const MAX_TURNS: usize = 1_000_000;
+
+/// Most paragraphs one imported document may have (16 bytes each while it is imported, 8 in the
+/// project); 2 million is a 200 MB text of 100-byte paragraphs.
+pub const MAX_PARAGRAPHS: usize = 2_000_000;
+
+/// Whether a text fits in one document: at most [`MAX_FILE_BYTES`] of text, [`MAX_TURNS`] turns
+/// and [`MAX_PARAGRAPHS`] paragraphs; else why not. For texts that do not come through
+/// [`parse_file`], such as the sources of a REFI-QDA project.
+pub fn check_limits(text: &str) -> Result<(), String> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("its text is over {} MB, the limit for one document", MAX_FILE_BYTES >> 20));
+    }
+    let turns = speakers::find_turns_within(Lines::of(text), MAX_TURNS).ok_or_else(too_many_turns)?;
+    paragraphs::find_paragraphs_within(&mut Lines::of(text), &turns, MAX_PARAGRAPHS)
+        .map(drop)
+        .ok_or_else(too_many_paragraphs)
+}
+
+fn too_many_paragraphs() -> String {
+    format!("it has more than {MAX_PARAGRAPHS} paragraphs, the most one document may have; split the file")
+}
+
+fn too_many_turns() -> String {
+    format!("it has more than {MAX_TURNS} speaker turns, the most one document may have; split the file")
+}
 
 /// A speaker turn found by a parser (code point offsets into the parsed text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,25 +75,28 @@ pub struct ParsedTurn {
 }
 
 /// One shared copy of each speaker label of a document, so that its thousands of turns do not
-/// each allocate their label, and turns of one speaker can be matched by pointer.
+/// each allocate their label, and turns of one speaker can be matched by pointer. Looking a label
+/// up is a hash lookup, so a transcript with 100,000 distinct labels costs no more per line than
+/// one with two.
 #[derive(Debug, Default)]
 pub struct SpeakerLabels {
-    labels: Vec<Arc<str>>,
+    labels: HashSet<Arc<str>>,
 }
 
 impl SpeakerLabels {
     pub fn intern(&mut self, label: &str) -> Arc<str> {
-        if let Some(found) = self.labels.iter().find(|known| &***known == label) {
+        if let Some(found) = self.labels.get(label) {
             return Arc::clone(found);
         }
         let label: Arc<str> = Arc::from(label);
-        self.labels.push(Arc::clone(&label));
+        self.labels.insert(Arc::clone(&label));
         label
     }
 }
 
 /// Where `label` is in `seen`: by pointer first (labels shared through [`SpeakerLabels`]), then
-/// by text, so turns built any other way are matched too.
+/// by text, so turns built any other way are matched too. This is a linear search: to number
+/// the speakers of a whole document use [`ParsedDocument::speaker_indices`] instead.
 pub fn speaker_position(seen: &[&Arc<str>], label: &Arc<str>) -> Option<usize> {
     seen.iter().position(|known| Arc::ptr_eq(known, label)).or_else(|| seen.iter().position(|known| *known == label))
 }
@@ -78,11 +116,24 @@ pub struct ParsedDocument {
 impl ParsedDocument {
     /// A document of `text` with the speaker turns and paragraphs found in it.
     pub fn from_text(name: &str, text: String, attributes: Vec<(String, String)>) -> ParsedDocument {
-        let lines = Lines::of(&text);
-        let turns = speakers::find_turns_in(&lines);
-        let paragraphs = paragraphs::find_paragraphs_in(&lines, &turns);
-        let char_len = lines.char_len;
+        let turns = speakers::find_turns_in(Lines::of(&text));
+        let mut lines = Lines::of(&text);
+        let paragraphs = paragraphs::find_paragraphs_in(&mut lines, &turns);
+        let char_len = lines.char_len();
         ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+    }
+
+    /// [`ParsedDocument::from_text`] for an imported file: refused, before it takes more memory,
+    /// when it has more than [`MAX_TURNS`] turns or [`MAX_PARAGRAPHS`] paragraphs.
+    pub fn from_text_within_limits(
+        name: &str,
+        text: String,
+        attributes: Vec<(String, String)>,
+    ) -> Result<ParsedDocument, String> {
+        let mut turns = speakers::find_turns_within(Lines::of(&text), MAX_TURNS).ok_or_else(too_many_turns)?;
+        // Vectors grow by doubling; a long transcript's would keep up to half their room unused.
+        turns.shrink_to_fit();
+        ParsedDocument::within_limits(name, text, turns, attributes)
     }
 
     /// A document of `text` whose turns are already known (from captions), with its paragraphs.
@@ -92,21 +143,51 @@ impl ParsedDocument {
         turns: Vec<ParsedTurn>,
         attributes: Vec<(String, String)>,
     ) -> ParsedDocument {
-        let lines = Lines::of(&text);
-        let paragraphs = paragraphs::find_paragraphs_in(&lines, &turns);
-        let char_len = lines.char_len;
+        let mut lines = Lines::of(&text);
+        let paragraphs = paragraphs::find_paragraphs_in(&mut lines, &turns);
+        let char_len = lines.char_len();
         ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+    }
+
+    /// [`ParsedDocument::with_turns`] within [`MAX_TURNS`] and [`MAX_PARAGRAPHS`].
+    fn within_limits(
+        name: &str,
+        text: String,
+        turns: Vec<ParsedTurn>,
+        attributes: Vec<(String, String)>,
+    ) -> Result<ParsedDocument, String> {
+        if turns.len() > MAX_TURNS {
+            return Err(too_many_turns());
+        }
+        let mut lines = Lines::of(&text);
+        let mut paragraphs =
+            paragraphs::find_paragraphs_within(&mut lines, &turns, MAX_PARAGRAPHS).ok_or_else(too_many_paragraphs)?;
+        paragraphs.shrink_to_fit();
+        let char_len = lines.char_len();
+        Ok(ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes })
     }
 
     /// Distinct speakers in order of first appearance.
     pub fn speakers(&self) -> Vec<&str> {
-        let mut seen: Vec<&Arc<str>> = Vec::new();
-        for turn in &self.turns {
-            if speaker_position(&seen, &turn.speaker).is_none() {
-                seen.push(&turn.speaker);
-            }
-        }
-        seen.into_iter().map(|label| &**label).collect()
+        self.speaker_indices().0
+    }
+
+    /// Distinct speakers in order of first appearance, and for each turn the index of its speaker
+    /// in that list (in time linear in the number of turns).
+    pub fn speaker_indices(&self) -> (Vec<&str>, Vec<usize>) {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut speakers: Vec<&str> = Vec::new();
+        let turns = self
+            .turns
+            .iter()
+            .map(|turn| {
+                *index.entry(&turn.speaker).or_insert_with(|| {
+                    speakers.push(&turn.speaker);
+                    speakers.len() - 1
+                })
+            })
+            .collect();
+        (speakers, turns)
     }
 
     /// The kind inferred from the number of speakers.
@@ -144,16 +225,26 @@ impl Format {
     pub const EXTENSIONS: &'static [&'static str] = &["txt", "md", "docx", "odt", "vtt", "srt"];
 }
 
-/// Reads and parses one file.
+/// Reads and parses one file, refusing invalid bytes in its text.
 pub fn parse_file(path: &Path) -> Result<ParsedDocument> {
+    parse_file_with(path, Invalid::Refuse)
+}
+
+/// Reads and parses one file; `invalid` says what to do with bytes its encoding does not allow.
+/// Errors name the file.
+pub fn parse_file_with(path: &Path, invalid: Invalid) -> Result<ParsedDocument> {
     let format = Format::of(path).ok_or_else(|| {
         Error::import(path, format!("unsupported file type; Fieldcode imports .{}", Format::EXTENSIONS.join(", .")))
     })?;
     let bytes = read_input(path, MAX_FILE_BYTES)?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    parse_owned(&name, format, bytes).map_err(|err| match err {
-        ParseError::Whole(reason) => Error::import(path, reason),
-        ParseError::Line(line, reason) => Error::Parse { path: path.to_path_buf(), line, reason },
+    parse_owned_with(&name, format, bytes, invalid).map_err(|err| match err {
+        Failure::Parse(ParseError::Whole(reason)) => Error::import(path, reason),
+        Failure::Parse(ParseError::Line(line, reason)) => Error::Parse { path: path.to_path_buf(), line, reason },
+        Failure::Decode(err @ DecodeError::BadUtf8 { offset, line, .. }) => {
+            Error::InvalidUtf8 { path: path.to_path_buf(), offset, line, reason: err.to_string() }
+        }
+        Failure::Decode(DecodeError::Other(reason)) => Error::import(path, reason),
     })
 }
 
@@ -164,6 +255,22 @@ pub enum ParseError {
     Line(usize, String),
 }
 
+/// Why [`parse_owned_with`] failed: the text did not decode, or did not parse.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    Decode(DecodeError),
+    Parse(ParseError),
+}
+
+impl From<Failure> for ParseError {
+    fn from(failure: Failure) -> ParseError {
+        match failure {
+            Failure::Decode(err) => ParseError::Whole(err.to_string()),
+            Failure::Parse(err) => err,
+        }
+    }
+}
+
 /// Parses a file's bytes in a known format. `name` becomes the document name.
 pub fn parse_bytes(name: &str, format: Format, bytes: &[u8]) -> Result<ParsedDocument, ParseError> {
     parse_owned(name, format, bytes.to_vec())
@@ -172,19 +279,33 @@ pub fn parse_bytes(name: &str, format: Format, bytes: &[u8]) -> Result<ParsedDoc
 /// [`parse_bytes`] taking the bytes by value: a UTF-8 file becomes the document's text without
 /// being copied, which matters for the large transcripts of a bulk import.
 pub fn parse_owned(name: &str, format: Format, bytes: Vec<u8>) -> Result<ParsedDocument, ParseError> {
+    parse_owned_with(name, format, bytes, Invalid::Refuse).map_err(ParseError::from)
+}
+
+/// [`parse_owned`] with a choice about invalid bytes in a text format.
+pub fn parse_owned_with(
+    name: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    invalid: Invalid,
+) -> Result<ParsedDocument, Failure> {
+    let whole = |reason: String| Failure::Parse(ParseError::Whole(reason));
+    let line = |(l, r): (usize, String)| Failure::Parse(ParseError::Line(l, r));
     let (text, attributes) = match format {
-        Format::Docx => (office::docx_text(&bytes).map_err(ParseError::Whole)?, Vec::new()),
-        Format::Odt => (office::odt_text(&bytes).map_err(ParseError::Whole)?, Vec::new()),
+        Format::Docx => (office::docx_text(&bytes).map_err(whole)?, Vec::new()),
+        Format::Odt => (office::odt_text(&bytes).map_err(whole)?, Vec::new()),
         Format::Vtt | Format::Srt => {
-            let decoded = decode::decode_owned(bytes).map_err(ParseError::Whole)?;
-            let normalised = crate::text::normalise_newlines_owned(decoded);
-            let (text, turns) = subtitles::parse_captions(&normalised).map_err(|(l, r)| ParseError::Line(l, r))?;
-            return Ok(ParsedDocument::with_turns(name, text, turns, Vec::new()));
+            let (text, turns) = {
+                let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
+                let normalised = crate::text::normalise_newlines_owned(decoded);
+                subtitles::parse_captions(&normalised).map_err(line)?
+            };
+            return ParsedDocument::within_limits(name, text, turns, Vec::new()).map_err(whole);
         }
         Format::Text | Format::Markdown => {
-            let decoded = decode::decode_owned(bytes).map_err(ParseError::Whole)?;
+            let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
             let mut text = crate::text::normalise_newlines_owned(decoded);
-            let (attrs, body) = front_matter::split_front_matter(&text).map_err(|(l, r)| ParseError::Line(l, r))?;
+            let (attrs, body) = front_matter::split_front_matter(&text).map_err(line)?;
             let front_len = text.len() - body.len();
             text.drain(..front_len);
             (text, attrs)
@@ -192,9 +313,9 @@ pub fn parse_owned(name: &str, format: Format, bytes: Vec<u8>) -> Result<ParsedD
     };
     let text = crate::text::normalise_newlines_owned(text);
     if text.trim().is_empty() {
-        return Err(ParseError::Whole("the file has no text after its front matter".into()));
+        return Err(whole("the file has no text after its front matter".into()));
     }
-    Ok(ParsedDocument::from_text(name, text, attributes))
+    ParsedDocument::from_text_within_limits(name, text, attributes).map_err(whole)
 }
 
 #[cfg(test)]

@@ -1,109 +1,215 @@
 //! Paragraph text from word-processor files: `.docx` (`word/document.xml`) and `.odt`
 //! (`content.xml`). Paragraphs are joined by a blank line so each stays a paragraph in Fieldcode.
-//! Reads are bounded, so a zip bomb is refused instead of filling memory.
+//!
+//! A word-processor file is small on disk and large inside: a 1 MB `.docx` can inflate to
+//! hundreds of megabytes of text, and one `<text:s text:c="1000"/>` of an `.odt` stands for a
+//! thousand spaces. So the XML part is streamed from the zip (never held whole), the inflated
+//! bytes read are capped, and the text is built in one string that is checked against the text
+//! limit as it grows: extraction stops as soon as the text passes it, so memory stays a small
+//! multiple of the limit whatever the file claims.
 
-use std::io::Read;
+use std::io::{BufReader, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::MAX_FILE_BYTES;
+use super::input::megabytes;
+
 /// Largest inflated XML part read from a document (bytes).
 const MAX_PART_BYTES: u64 = 400 * 1024 * 1024;
 
+/// Most spaces one `<text:s text:c="…"/>` stands for.
+const MAX_SPACES: usize = 1000;
+
 /// The paragraphs of a `.docx` file.
 pub fn docx_text(bytes: &[u8]) -> Result<String, String> {
-    let xml = read_part(bytes, "word/document.xml", "a Word document")?;
-    extract(&xml, b"p", &[b"t"], b"tab", &[b"br", b"cr"])
+    docx_text_within(bytes, MAX_FILE_BYTES)
+}
+
+/// [`docx_text`], refusing a text longer than `limit` bytes.
+pub fn docx_text_within(bytes: &[u8], limit: u64) -> Result<String, String> {
+    let tags = Tags { para: b"p", text: &[b"t"], tab: b"tab", breaks: &[b"br", b"cr"], spaces: false };
+    with_part(bytes, "word/document.xml", "a Word document", |xml| extract(xml, &tags, limit))
 }
 
 /// The paragraphs (and headings) of an `.odt` file.
 pub fn odt_text(bytes: &[u8]) -> Result<String, String> {
-    let xml = read_part(bytes, "content.xml", "an OpenDocument text")?;
-    extract(&xml, b"p", &[], b"tab", &[b"line-break"]).map(|t| t.replace('\u{1}', " "))
+    odt_text_within(bytes, MAX_FILE_BYTES)
 }
 
-fn read_part(bytes: &[u8], part: &str, what: &str) -> Result<Vec<u8>, String> {
+/// [`odt_text`], refusing a text longer than `limit` bytes.
+pub fn odt_text_within(bytes: &[u8], limit: u64) -> Result<String, String> {
+    let tags = Tags { para: b"p", text: &[], tab: b"tab", breaks: &[b"line-break"], spaces: true };
+    let text = with_part(bytes, "content.xml", "an OpenDocument text", |xml| extract(xml, &tags, limit))?;
+    // U+0001 stands for a space in some writers' output; both are one byte, so swap in place.
+    let mut bytes = text.into_bytes();
+    for byte in bytes.iter_mut().filter(|b| **b == 1) {
+        *byte = b' ';
+    }
+    String::from_utf8(bytes).map_err(|_| "its text is not valid UTF-8".to_owned())
+}
+
+/// Runs `read` over the XML of `part`, streamed from the zip and capped at [`MAX_PART_BYTES`].
+fn with_part(
+    bytes: &[u8],
+    part: &str,
+    what: &str,
+    read: impl FnOnce(&mut Reader<BufReader<Capped<'_>>>) -> Result<String, String>,
+) -> Result<String, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("it is not {what} (the zip container cannot be read: {e})"))?;
-    let mut entry = archive.by_name(part).map_err(|_| format!("it is not {what}: the zip has no {part}"))?;
+    let entry = archive.by_name(part).map_err(|_| format!("it is not {what}: the zip has no {part}"))?;
+    let too_big = || format!("its {part} inflates beyond {} MB, the most Fieldcode reads", megabytes(MAX_PART_BYTES));
     if entry.size() > MAX_PART_BYTES {
-        return Err(format!("its {part} inflates to {} bytes, more than the {MAX_PART_BYTES} allowed", entry.size()));
+        return Err(too_big());
     }
-    let mut xml = Vec::new();
-    (&mut entry)
-        .take(MAX_PART_BYTES + 1)
-        .read_to_end(&mut xml)
-        .map_err(|e| format!("its {part} cannot be inflated: {e}"))?;
-    if xml.len() as u64 > MAX_PART_BYTES {
-        return Err(format!("its {part} inflates beyond {MAX_PART_BYTES} bytes"));
+    let mut reader =
+        Reader::from_reader(BufReader::new(Capped { inner: Box::new(entry), left: MAX_PART_BYTES, over: false }));
+    let result = read(&mut reader);
+    if reader.get_ref().get_ref().over {
+        return Err(too_big());
     }
-    Ok(xml)
+    result
 }
 
-/// Walks the XML: text inside `text_tags` (or anywhere in a paragraph, when empty) is kept,
-/// `tab` adds a tab, `breaks` add a newline, and the end of a `para` (or `h`) ends a paragraph.
-fn extract(xml: &[u8], para: &[u8], text_tags: &[&[u8]], tab: &[u8], breaks: &[&[u8]]) -> Result<String, String> {
-    let mut reader = Reader::from_reader(xml);
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
+/// A reader that stops after `left` bytes, noting whether there was more.
+struct Capped<'a> {
+    inner: Box<dyn Read + 'a>,
+    left: u64,
+    over: bool,
+}
+
+impl Read for Capped<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            if self.inner.read(&mut [0u8])? > 0 {
+                self.over = true;
+                return Err(std::io::Error::other("the part is too large"));
+            }
+            return Ok(0);
+        }
+        let len = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..len])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// The element names that matter to one format (local names).
+struct Tags<'a> {
+    /// A paragraph (`h`, a heading, is one too).
+    para: &'a [u8],
+    /// Elements whose text is kept; empty: all text inside a paragraph.
+    text: &'a [&'a [u8]],
+    tab: &'a [u8],
+    breaks: &'a [&'a [u8]],
+    /// Whether `<s c="n"/>` stands for n spaces (OpenDocument).
+    spaces: bool,
+}
+
+/// The text being built: paragraphs joined by a blank line, trailing blanks trimmed, empty
+/// paragraphs dropped, never longer than `limit` bytes.
+struct Text {
+    out: String,
+    limit: usize,
+    /// Where the open paragraph's separator starts, and its text.
+    open: Option<(usize, usize)>,
+}
+
+impl Text {
+    fn push(&mut self, piece: &str) -> Result<(), String> {
+        if self.out.len() + piece.len() > self.limit {
+            return Err(format!(
+                "its text is over {} MB, the limit for one document; split the document",
+                megabytes(self.limit as u64)
+            ));
+        }
+        self.out.push_str(piece);
+        Ok(())
+    }
+
+    fn open_paragraph(&mut self) {
+        let separator = self.out.len();
+        if separator > 0 {
+            self.out.push_str("\n\n");
+        }
+        self.open = Some((separator, self.out.len()));
+    }
+
+    fn close_paragraph(&mut self) {
+        if let Some((separator, start)) = self.open.take() {
+            let kept = start + self.out[start..].trim_end().len();
+            let blank = self.out[start..kept].trim().is_empty();
+            self.out.truncate(if blank { separator } else { kept });
+        }
+    }
+}
+
+/// Walks the XML: text inside `tags.text` (or anywhere in a paragraph, when empty) is kept,
+/// `tab` adds a tab, `breaks` add a newline, and the end of a paragraph (or `h`) ends it.
+fn extract<R: std::io::BufRead>(reader: &mut Reader<R>, tags: &Tags<'_>, limit: u64) -> Result<String, String> {
+    let mut text = Text { out: String::new(), limit: limit.min(usize::MAX as u64) as usize, open: None };
     let mut depth_in_para = 0usize;
     let mut in_text = 0usize;
     let mut buf = Vec::new();
+    let is_para = |name: &[u8]| name == tags.para || name == b"h";
     loop {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| format!("its XML is malformed at byte {}: {e}", reader.buffer_position()))?;
+        let keep_text = depth_in_para > 0 && (tags.text.is_empty() || in_text > 0);
         match event {
             Event::Start(e) => {
                 let name = e.local_name();
-                let name = name.as_ref();
-                if name == para || name == b"h" {
+                if is_para(name.as_ref()) {
+                    if depth_in_para == 0 {
+                        text.open_paragraph();
+                    }
                     depth_in_para += 1;
-                } else if text_tags.contains(&name) {
+                } else if tags.text.contains(&name.as_ref()) {
                     in_text += 1;
                 }
             }
-            Event::Empty(e) => {
+            Event::Empty(e) if depth_in_para > 0 => {
                 let name = e.local_name();
                 let name = name.as_ref();
-                if depth_in_para > 0 && name == tab {
-                    current.push('\t');
-                } else if depth_in_para > 0 && breaks.contains(&name) {
-                    current.push('\n');
-                } else if depth_in_para > 0 && name == b"s" && text_tags.is_empty() {
+                if name == tags.tab {
+                    text.push("\t")?;
+                } else if tags.breaks.contains(&name) {
+                    text.push("\n")?;
+                } else if name == b"s" && tags.spaces {
                     let count = e
                         .attributes()
                         .flatten()
                         .find(|a| a.key.local_name().as_ref() == b"c")
-                        .and_then(|a| std::str::from_utf8(&a.value).ok()?.parse::<usize>().ok())
+                        .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse::<usize>().ok())
                         .unwrap_or(1);
-                    current.extend(std::iter::repeat_n(' ', count.min(1000)));
-                } else if name == para || name == b"h" {
-                    paragraphs.push(String::new());
+                    text.push(&" ".repeat(count.min(MAX_SPACES)))?;
                 }
             }
-            Event::Text(t) if depth_in_para > 0 && (text_tags.is_empty() || in_text > 0) => {
-                let text = t.decode().map_err(|e| format!("its XML has bad text: {e}"))?;
-                current.push_str(
-                    &quick_xml::escape::unescape(&text).map_err(|e| format!("its XML has a bad entity: {e}"))?,
-                );
+            Event::Text(t) if keep_text => {
+                let raw = t.decode().map_err(|e| format!("its XML has bad text: {e}"))?;
+                text.push(&quick_xml::escape::unescape(&raw).map_err(|e| format!("its XML has a bad entity: {e}"))?)?;
             }
-            Event::GeneralRef(r) if depth_in_para > 0 && (text_tags.is_empty() || in_text > 0) => {
+            Event::CData(t) if keep_text => {
+                text.push(&t.decode().map_err(|e| format!("its XML has bad text: {e}"))?)?;
+            }
+            Event::GeneralRef(r) if keep_text => {
                 let name = r.decode().map_err(|e| format!("its XML has a bad entity: {e}"))?;
                 let resolved = quick_xml::escape::unescape(&format!("&{name};"))
                     .map_err(|e| format!("its XML has a bad entity: {e}"))?
                     .into_owned();
-                current.push_str(&resolved);
+                text.push(&resolved)?;
             }
             Event::End(e) => {
                 let name = e.local_name();
-                let name = name.as_ref();
-                if (name == para || name == b"h") && depth_in_para > 0 {
+                if is_para(name.as_ref()) && depth_in_para > 0 {
                     depth_in_para -= 1;
                     if depth_in_para == 0 {
-                        paragraphs.push(std::mem::take(&mut current));
+                        text.close_paragraph();
                     }
-                } else if text_tags.contains(&name) && in_text > 0 {
+                } else if tags.text.contains(&name.as_ref()) && in_text > 0 {
                     in_text -= 1;
                 }
             }
@@ -112,11 +218,16 @@ fn extract(xml: &[u8], para: &[u8], text_tags: &[&[u8]], tab: &[u8], breaks: &[&
         }
         buf.clear();
     }
-    let text: Vec<&str> = paragraphs.iter().map(|p| p.trim_end()).filter(|p| !p.trim().is_empty()).collect();
-    if text.is_empty() {
+    // A paragraph never closed is dropped, as before the stream ended.
+    if let Some((separator, _)) = text.open {
+        text.out.truncate(separator);
+    }
+    if text.out.trim().is_empty() {
         return Err("the document has no text".into());
     }
-    Ok(text.join("\n\n") + "\n")
+    text.out.push('\n');
+    text.out.shrink_to_fit();
+    Ok(text.out)
 }
 
 #[cfg(test)]

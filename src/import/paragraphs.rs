@@ -10,15 +10,32 @@ use super::lines::Lines;
 
 /// Paragraph spans of `text` (code points), given its turns sorted by start.
 pub fn find_paragraphs(text: &str, turns: &[ParsedTurn]) -> Vec<Span> {
-    find_paragraphs_in(&Lines::of(text), turns)
+    find_paragraphs_in(&mut Lines::of(text), turns)
 }
 
-/// [`find_paragraphs`] over lines already split.
-pub fn find_paragraphs_in(lines: &Lines<'_>, turns: &[ParsedTurn]) -> Vec<Span> {
+/// [`find_paragraphs`] over a walk of the text's lines.
+pub fn find_paragraphs_in(lines: &mut Lines<'_>, turns: &[ParsedTurn]) -> Vec<Span> {
+    find_paragraphs_within(lines, turns, usize::MAX).unwrap_or_default()
+}
+
+/// [`find_paragraphs_in`], giving up (`None`) as soon as there are more than `max` paragraphs.
+pub fn find_paragraphs_within(lines: &mut Lines<'_>, turns: &[ParsedTurn], max: usize) -> Option<Vec<Span>> {
     let mut paragraphs = Vec::new();
     let mut current: Option<Span> = None;
+    let mut end_paragraph = |span: Option<Span>| -> Option<()> {
+        match span {
+            Some(span) if span.start < span.end => {
+                if paragraphs.len() == max {
+                    return None;
+                }
+                paragraphs.push(span);
+            }
+            _ => {}
+        }
+        Some(())
+    };
     let mut turn_iter = turns.iter().peekable();
-    for line in &lines.lines {
+    for line in lines {
         let body = line.body;
         let mut turn_here = None;
         while let Some(t) = turn_iter.peek() {
@@ -31,11 +48,11 @@ pub fn find_paragraphs_in(lines: &Lines<'_>, turns: &[ParsedTurn]) -> Vec<Span> 
             turn_iter.next();
         }
         if body.trim().is_empty() {
-            paragraphs.extend(current.take());
+            end_paragraph(current.take())?;
         } else {
             let content_end = line.end - body[body.trim_end().len()..].chars().count();
             if let Some(turn_start) = turn_here {
-                paragraphs.extend(current.take());
+                end_paragraph(current.take())?;
                 current = Some(Span { start: turn_start, end: content_end.max(turn_start) });
             } else if let Some(span) = current.as_mut() {
                 span.end = content_end;
@@ -45,9 +62,8 @@ pub fn find_paragraphs_in(lines: &Lines<'_>, turns: &[ParsedTurn]) -> Vec<Span> 
             }
         }
     }
-    paragraphs.extend(current);
-    paragraphs.retain(|p| p.start < p.end);
-    paragraphs
+    end_paragraph(current)?;
+    Some(paragraphs)
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use crate::store::Project;
 use crate::store::bulk_write::BulkWrite;
 use crate::store::documents::{self, NewDocument};
 
-use super::{Format, ParsedDocument, parse_file};
+use super::decode::Invalid;
+use super::{Format, ParsedDocument, parse_file_with};
 
 /// Choices that apply to every file of one import.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,9 @@ pub struct ImportOptions {
     pub kind: Option<DocumentKind>,
     /// Attributes set on every imported document (after front matter, so they win).
     pub attributes: Vec<(String, String)>,
+    /// Import a text file that is UTF-8 except for some bytes with U+FFFD in their place,
+    /// instead of refusing it.
+    pub lossy: bool,
 }
 
 /// What happened to one file.
@@ -56,16 +60,34 @@ pub fn import_paths(
     let (files, mut outcomes) = expand(paths);
     // Parsing the next file overlaps with storing the current one: two cores, twice the speed.
     // The parse thread also hashes the text, which the storing thread would otherwise wait for.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(2);
+    // After a large document the parse thread waits until it is stored, so that two large
+    // documents are never in memory at once.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(PathBuf, Result<Hashed>)>(1);
+    let (stored, stored_signal) = std::sync::mpsc::channel::<()>();
     let bulk = BulkWrite::start(project);
+    let invalid = if options.lossy { Invalid::Replace } else { Invalid::Refuse };
     std::thread::scope(|scope| {
         scope.spawn(|| {
+            let mut in_flight = 0usize;
             for path in &files {
-                if cancel.load(Ordering::Relaxed) || sender.send((path.clone(), parse_and_hash(path))).is_err() {
+                if cancel.load(Ordering::Relaxed) {
                     break;
+                }
+                let parsed = parse_and_hash(path, invalid);
+                let large = parsed.as_ref().is_ok_and(|h| h.parsed.text.len() >= OVERLAP_BYTES);
+                if sender.send((path.clone(), parsed)).is_err() {
+                    break;
+                }
+                in_flight += 1;
+                while in_flight > 0 && (large || stored_signal.try_recv().is_ok()) {
+                    if large && stored_signal.recv().is_err() {
+                        break;
+                    }
+                    in_flight -= 1;
                 }
             }
             drop(sender);
+            drop(stored_signal);
         });
         for (done, (path, parsed)) in receiver.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
@@ -74,12 +96,17 @@ pub fn import_paths(
             progress(&ImportProgress { done, total: files.len(), current: path.clone() });
             outcomes.push(store_one(project, &path, parsed, options));
             bulk.committed();
+            let _ = stored.send(());
         }
         drop(receiver);
+        drop(stored);
     });
     bulk.finish(project);
     outcomes
 }
+
+/// Texts at least this long (bytes) are stored before the next file is parsed.
+const OVERLAP_BYTES: usize = (super::MAX_FILE_BYTES / 8) as usize;
 
 /// A parsed file with the sha256 of its text.
 struct Hashed {
@@ -87,8 +114,8 @@ struct Hashed {
     sha256: String,
 }
 
-fn parse_and_hash(path: &Path) -> Result<Hashed> {
-    let parsed = parse_file(path)?;
+fn parse_and_hash(path: &Path, invalid: Invalid) -> Result<Hashed> {
+    let parsed = parse_file_with(path, invalid)?;
     let sha256 = documents::text_sha256(&parsed.text);
     Ok(Hashed { parsed, sha256 })
 }

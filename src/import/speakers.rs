@@ -140,17 +140,24 @@ fn digits_value(digits: &str) -> Option<i64> {
 
 /// Finds the speaker turns of a whole text (offsets in code points).
 pub fn find_turns(text: &str) -> Vec<ParsedTurn> {
-    find_turns_in(&Lines::of(text))
+    find_turns_in(Lines::of(text))
 }
 
-/// [`find_turns`] over lines already split.
-pub fn find_turns_in(lines: &Lines<'_>) -> Vec<ParsedTurn> {
+/// [`find_turns`] over a walk of the text's lines.
+pub fn find_turns_in(lines: Lines<'_>) -> Vec<ParsedTurn> {
+    find_turns_within(lines, usize::MAX).unwrap_or_default()
+}
+
+/// [`find_turns_in`], giving up (`None`) as soon as there are more than `max` turns.
+pub fn find_turns_within(lines: Lines<'_>, max: usize) -> Option<Vec<ParsedTurn>> {
     let mut turns: Vec<ParsedTurn> = Vec::new();
     let mut labels = SpeakerLabels::default();
-    let mut open = false;
-    for line in &lines.lines {
+    for line in lines {
         let body = line.body;
         if let Some(start) = turn_start(body) {
+            if turns.len() == max {
+                return None;
+            }
             let content_char = line.start + body[..start.content_byte].chars().count();
             let has_content = !body[start.content_byte..].trim().is_empty();
             turns.push(ParsedTurn {
@@ -159,16 +166,16 @@ pub fn find_turns_in(lines: &Lines<'_>) -> Vec<ParsedTurn> {
                 end: if has_content { trimmed_end(body, line.end) } else { content_char },
                 time_ms: start.time_ms,
             });
-            open = true;
-        } else if open && !body.trim().is_empty() {
-            let turn = turns.last_mut().expect("an open turn exists");
+        } else if !body.trim().is_empty()
+            && let Some(turn) = turns.last_mut()
+        {
             if turn.start == turn.end {
                 turn.start = line.start + leading_ws_chars(body);
             }
             turn.end = trimmed_end(body, line.end);
         }
     }
-    turns
+    Some(turns)
 }
 
 fn leading_ws_chars(line: &str) -> usize {

@@ -27,36 +27,40 @@ struct Cue {
 }
 
 /// Converts caption text (already decoded and newline-normalised) to transcript text and turns.
+///
+/// Cues are read and written out one at a time (never all held at once), so memory stays close
+/// to the size of the transcript; a transcript over the text limit
+/// ([`super::MAX_FILE_BYTES`]) or with more than [`super::MAX_TURNS`] turns is refused as soon
+/// as it gets there.
 pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, String)> {
-    let cues = read_cues(text)?;
-    if cues.is_empty() {
-        return Err((1, "no caption cues with a `00:00:00.000 --> 00:00:00.000` timing line were found".into()));
-    }
-    Ok(render(merge(cues)))
-}
-
-fn read_cues(text: &str) -> Result<Vec<Cue>, (usize, String)> {
-    let mut cues = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let Some(caps) = TIMING.captures(lines[i]) else {
-            i += 1;
+    let mut transcript = Transcript::default();
+    let mut cues = 0usize;
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((index, line)) = lines.next() {
+        let Some(caps) = TIMING.captures(line) else {
             continue;
         };
         let time_ms = parse_timestamp(&caps[1]);
         if time_ms.is_none() {
-            return Err((i + 1, format!("cannot read the cue time {:?}", &caps[1])));
+            return Err((index + 1, format!("cannot read the cue time {:?}", &caps[1])));
         }
-        i += 1;
-        let mut payload = Vec::new();
-        while i < lines.len() && !lines[i].trim().is_empty() {
-            payload.push(lines[i].trim());
-            i += 1;
+        let mut payload = String::new();
+        while let Some((_, next)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
+            if !payload.is_empty() {
+                payload.push(' ');
+            }
+            payload.push_str(next.trim());
         }
-        cues.push(cue_from_payload(time_ms, &payload.join(" ")));
+        cues += 1;
+        transcript.add(cue_from_payload(time_ms, &payload)).map_err(|reason| (index + 1, reason))?;
     }
-    Ok(cues)
+    if cues == 0 {
+        return Err((1, "no caption cues with a `00:00:00.000 --> 00:00:00.000` timing line were found".into()));
+    }
+    if transcript.open.is_none() {
+        return Err((1, format!("none of its {cues} caption cue(s) has any text")));
+    }
+    Ok(transcript.finish())
 }
 
 fn cue_from_payload(time_ms: Option<i64>, payload: &str) -> Cue {
@@ -77,46 +81,78 @@ fn decode_entities(text: &str) -> String {
     text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&")
 }
 
-fn merge(cues: Vec<Cue>) -> Vec<Cue> {
-    let mut merged: Vec<Cue> = Vec::new();
-    for cue in cues {
-        if cue.text.is_empty() {
-            continue;
-        }
-        match merged.last_mut() {
-            Some(last) if cue.speaker.is_none() || cue.speaker == last.speaker => {
-                last.text.push(' ');
-                last.text.push_str(&cue.text);
-            }
-            _ => merged.push(cue),
-        }
-    }
-    merged
+/// The transcript being written: one `[hh:mm:ss] Name: words` line per run of cues of one
+/// speaker (a cue without a speaker continues the run before it).
+#[derive(Default)]
+struct Transcript {
+    text: String,
+    /// The text's length in code points.
+    chars: usize,
+    turns: Vec<ParsedTurn>,
+    labels: SpeakerLabels,
+    /// The speaker of the line still open, if a line is open.
+    open: Option<Option<String>>,
 }
 
-fn render(cues: Vec<Cue>) -> (String, Vec<ParsedTurn>) {
-    let mut text = String::new();
-    let mut chars = 0usize;
-    let mut turns = Vec::new();
-    let mut labels = SpeakerLabels::default();
-    for cue in cues {
+impl Transcript {
+    fn add(&mut self, cue: Cue) -> Result<(), String> {
+        if cue.text.is_empty() {
+            return Ok(());
+        }
+        match &self.open {
+            Some(speaker) if cue.speaker.is_none() || &cue.speaker == speaker => {
+                let has_turn = speaker.is_some();
+                self.push(" ")?;
+                self.push(&cue.text)?;
+                if has_turn && let Some(turn) = self.turns.last_mut() {
+                    turn.end = self.chars;
+                }
+                return Ok(());
+            }
+            Some(_) => self.push("\n")?,
+            None => {}
+        }
         let prefix = match (&cue.speaker, cue.time_ms) {
             (Some(name), Some(ms)) => format!("[{}] {name}: ", format_clock(ms)),
             (Some(name), None) => format!("{name}: "),
             (None, _) => String::new(),
         };
-        chars += prefix.chars().count();
-        text.push_str(&prefix);
-        let start = chars;
-        chars += cue.text.chars().count();
-        text.push_str(&cue.text);
-        if let Some(speaker) = cue.speaker {
-            turns.push(ParsedTurn { speaker: labels.intern(&speaker), start, end: chars, time_ms: cue.time_ms });
+        self.push(&prefix)?;
+        let start = self.chars;
+        self.push(&cue.text)?;
+        if let Some(speaker) = &cue.speaker {
+            if self.turns.len() == super::MAX_TURNS {
+                return Err(format!(
+                    "the captions make more than {} speaker turns, the most one document may have; split the file",
+                    super::MAX_TURNS
+                ));
+            }
+            let speaker = self.labels.intern(speaker);
+            self.turns.push(ParsedTurn { speaker, start, end: self.chars, time_ms: cue.time_ms });
         }
-        text.push('\n');
-        chars += 1;
+        self.open = Some(cue.speaker);
+        Ok(())
     }
-    (text, turns)
+
+    fn push(&mut self, piece: &str) -> Result<(), String> {
+        if (self.text.len() + piece.len()) as u64 > super::MAX_FILE_BYTES {
+            return Err(format!(
+                "the transcript made from the captions is over {} MB, the limit for one document; split the file",
+                super::MAX_FILE_BYTES >> 20
+            ));
+        }
+        self.text.push_str(piece);
+        self.chars += piece.chars().count();
+        Ok(())
+    }
+
+    fn finish(mut self) -> (String, Vec<ParsedTurn>) {
+        if self.open.is_some() {
+            self.text.push('\n');
+        }
+        self.turns.shrink_to_fit();
+        (self.text, self.turns)
+    }
 }
 
 /// `hh:mm:ss` for a time in milliseconds.
@@ -155,5 +191,13 @@ mod tests {
     #[test]
     fn captions_without_cues_are_refused() {
         assert!(parse_captions("WEBVTT\n\njust words\n").is_err());
+    }
+
+    #[test]
+    fn captions_whose_cues_have_no_text_are_refused() {
+        // Found by tests/fuzz_parsers.rs: a truncated SRT imported as an empty document.
+        let err = parse_captions("1\n00:00:01,000 --> 00:00:02,0").unwrap_err();
+        assert_eq!(err, (1, "none of its 1 caption cue(s) has any text".to_owned()));
+        assert!(parse_captions("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<i></i>\n").is_err());
     }
 }

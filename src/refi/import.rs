@@ -26,9 +26,12 @@ use crate::store::{self, Project, documents, participants};
 /// Choices for one import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportQdpxOptions {
-    /// Import the rest when some source files are missing (those sources are reported as
-    /// skipped) instead of refusing the whole archive.
+    /// Import the rest when some source files are missing or not read (those sources are
+    /// reported as skipped) instead of refusing the whole archive.
     pub skip_missing_sources: bool,
+    /// Read source texts that a `relative://` or `absolute://` path puts outside the archive.
+    /// Without it they are treated as missing. A path with a `..` component is never read.
+    pub allow_external_sources: bool,
 }
 
 /// What an import created and what it left out.
@@ -46,6 +49,8 @@ pub struct QdpxReport {
     /// Sources whose positions were not in the standard convention: "name: convention".
     pub positions: Vec<String>,
     pub skipped: Vec<String>,
+    /// Source texts read from outside the archive: "name: path".
+    pub external_sources: Vec<String>,
 }
 
 /// A source's text as the tool wrote it (BOM removed) and as Fieldcode stores it.
@@ -60,11 +65,10 @@ pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> R
         return Err(Error::AlreadyExists { path: target.to_path_buf() });
     }
     let mut archive = Archive::open(qdpx)?;
-    let qde = archive.qde()?;
     let qde_path = qdpx.join(archive.qde_name());
-    let refi = qde_read::read_project(&qde, &qde_path)?;
+    let refi = qde_read::read_project(&archive.qde()?, &qde_path)?;
     let mut skipped = refi.skipped.clone();
-    let texts = load_sources(&mut archive, qdpx, &refi, options, &mut skipped)?;
+    let (texts, external) = load_sources(&mut archive, &refi, options, &mut skipped)?;
     let notes = load_notes(&mut archive, &refi, &mut skipped)?;
     let mut project = Project::create(target)?;
     let result = fill(&mut project, &refi, &texts, &notes, skipped);
@@ -74,48 +78,71 @@ pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> R
             let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", target.display())));
         }
     }
-    result
+    result.map(|report| QdpxReport { external_sources: external, ..report })
 }
 
+/// Every source's text (`None` for those skipped), and a line for each read from outside the
+/// archive. Sources that are missing or not read refuse the whole import unless the options say
+/// to skip them.
 fn load_sources(
     archive: &mut Archive,
-    qdpx: &Path,
     refi: &RefiProject,
     options: &ImportQdpxOptions,
     skipped: &mut Vec<String>,
-) -> Result<Vec<Option<Loaded>>> {
+) -> Result<(Vec<Option<Loaded>>, Vec<String>)> {
     let mut texts = Vec::with_capacity(refi.sources.len());
     let mut missing = Vec::new();
+    let mut external = Vec::new();
     for source in &refi.sources {
         let label = source_label(source);
         let codings = source.codings.len() + source.selections.iter().map(|s| s.codings.len()).sum::<usize>();
-        match load_text(archive, qdpx, source)? {
-            Found::Text(raw) => {
-                let text = crate::text::normalise_newlines(&raw);
-                texts.push(Some(Loaded { raw: raw.strip_prefix('\u{feff}').unwrap_or(&raw).to_owned(), text }));
+        let found = load_text(archive, source, &label, options)?;
+        if let Some(path) = &found.external {
+            external.push(format!("{label}: {}", path.display()));
+        }
+        let text = match found.text {
+            Text::Found(raw) => {
+                let loaded = loaded(raw);
+                match crate::import::check_limits(&loaded.text) {
+                    Ok(()) => {
+                        texts.push(Some(loaded));
+                        continue;
+                    }
+                    Err(why) => Text::Unavailable(why),
+                }
             }
-            Found::Blank => {
-                skipped.push(format!("source \"{label}\" with {codings} coding(s): it has no text"));
-                texts.push(None);
+            other => other,
+        };
+        texts.push(None);
+        match text {
+            Text::Blank => skipped.push(format!("source \"{label}\" with {codings} coding(s): it has no text")),
+            Text::Unavailable(why) => {
+                missing.push(format!("\"{label}\" ({why})"));
+                skipped.push(format!("source \"{label}\" with {codings} coding(s): {why}"));
             }
-            Found::Missing(path) => {
-                missing.push(format!("\"{label}\" ({path})"));
-                skipped.push(format!("source \"{label}\" with {codings} coding(s): its text file {path} is missing"));
-                texts.push(None);
-            }
+            Text::Found(_) => {}
         }
     }
     if !missing.is_empty() && !options.skip_missing_sources {
         return Err(Error::import(
-            qdpx,
+            archive.path(),
             format!(
-                "{} source text file(s) are missing: {}. Nothing was created; the import can skip these sources and import the rest",
+                "{} source text file(s) are missing or were not read: {}. Nothing was created; the import can skip these sources and import the rest",
                 missing.len(),
                 missing.join(", ")
             ),
         ));
     }
-    Ok(texts)
+    Ok((texts, external))
+}
+
+/// A source text as read (BOM dropped) and newline-normalised.
+fn loaded(mut raw: String) -> Loaded {
+    if raw.starts_with('\u{feff}') {
+        raw.drain(..'\u{feff}'.len_utf8());
+    }
+    let text = crate::text::normalise_newlines(&raw);
+    Loaded { raw, text }
 }
 
 fn source_label(source: &Source) -> String {
@@ -127,42 +154,86 @@ fn source_label(source: &Source) -> String {
     file.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(file).to_owned()
 }
 
-enum Found {
-    Text(String),
-    Blank,
-    Missing(String),
+/// What became of one source's text, and the file outside the archive it came from, if any.
+struct Found {
+    text: Text,
+    external: Option<PathBuf>,
 }
 
-fn load_text(archive: &mut Archive, qdpx: &Path, source: &Source) -> Result<Found> {
+enum Text {
+    Found(String),
+    Blank,
+    /// Missing, outside the archive and not allowed, or not decodable: why, naming the path.
+    Unavailable(String),
+}
+
+/// The text of a source: inline, else its plain text file, else its rich text (`.docx`) file.
+fn load_text(archive: &mut Archive, source: &Source, label: &str, options: &ImportQdpxOptions) -> Result<Found> {
     if let Some(inline) = &source.inline_text {
-        return Ok(if inline.trim().is_empty() { Found::Blank } else { Found::Text(inline.clone()) });
+        let text = if inline.trim().is_empty() { Text::Blank } else { Text::Found(inline.clone()) };
+        return Ok(Found { text, external: None });
     }
+    let mut external = None;
+    let mut refused = None;
+    let mut undecodable = None;
     let plain = match &source.plain_text_path {
-        Some(path) => read_referenced(archive, qdpx, path)?,
+        Some(path) => fetch(archive, path, label, options, &mut external, &mut refused)?,
         None => None,
     };
-    let decoded = plain.as_deref().and_then(|b| crate::import::decode::decode_text(b).ok());
-    if let Some(text) = decoded {
-        return Ok(Found::Text(text));
+    if let Some(bytes) = &plain {
+        match decode(bytes) {
+            Ok(text) => return Ok(Found { text: Text::Found(text), external }),
+            Err(why) => {
+                let path = source.plain_text_path.as_deref().unwrap_or("");
+                undecodable = why.map(|why| format!("its text file {path} {why}"));
+            }
+        }
     }
     let rich = source.rich_text_path.as_deref().filter(|p| p.to_lowercase().ends_with(".docx"));
     let rich_bytes = match rich {
-        Some(rich) => read_referenced(archive, qdpx, rich)?,
+        Some(rich) => fetch(archive, rich, label, options, &mut external, &mut refused)?,
         None => None,
     };
     if let Some(text) = rich_bytes.and_then(|b| crate::import::office::docx_text(&b).ok()) {
-        return Ok(Found::Text(text));
+        return Ok(Found { text: Text::Found(text), external });
     }
-    match (plain, &source.plain_text_path) {
-        (Some(_), _) => Ok(Found::Blank),
-        (None, Some(path)) => Ok(Found::Missing(path.clone())),
-        (None, None) => Ok(Found::Missing("(no plainTextPath)".into())),
-    }
+    let text = if let Some(why) = undecodable {
+        Text::Unavailable(why)
+    } else if plain.is_some() {
+        Text::Blank
+    } else if let Some(why) = refused {
+        Text::Unavailable(why)
+    } else if let Some(path) = &source.plain_text_path {
+        Text::Unavailable(format!("its text file {path} is missing"))
+    } else {
+        Text::Unavailable("it has no plainTextPath and no text file".into())
+    };
+    Ok(Found { text, external })
 }
 
-/// The bytes a `plainTextPath` / `path` names: `internal://` in the archive, `relative://` in
-/// the archive or next to the `.qdpx`, `absolute://` on disk; a bare name in the archive.
-fn read_referenced(archive: &mut Archive, qdpx: &Path, reference: &str) -> Result<Option<Vec<u8>>> {
+/// A source file's text; `Err(None)` when it is blank or not text (the rich text may still do),
+/// `Err(Some(why))` when it is text with invalid bytes.
+fn decode(bytes: &[u8]) -> std::result::Result<String, Option<String>> {
+    use crate::import::decode::{DecodeError, Invalid};
+    crate::import::decode::decode(bytes, Invalid::Refuse).map_err(|err| match err {
+        DecodeError::BadUtf8 { .. } => Some(format!("is not valid UTF-8: {err}")),
+        DecodeError::Other(_) => None,
+    })
+}
+
+/// The bytes a `plainTextPath` / `path` names: looked up in the archive (`internal://`, bare
+/// names, and any other path by its file name); outside it only when the options allow,
+/// `relative://` next to the `.qdpx` and `absolute://` (or `file://`) on disk, never through a
+/// `..` component. A path outside the archive that is not read sets `refused` to why; one that
+/// is read sets `external`.
+fn fetch(
+    archive: &mut Archive,
+    reference: &str,
+    label: &str,
+    options: &ImportQdpxOptions,
+    external: &mut Option<PathBuf>,
+    refused: &mut Option<String>,
+) -> Result<Option<Vec<u8>>> {
     let (scheme, rest) = match reference.split_once("://") {
         Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
         None => (String::new(), reference),
@@ -177,17 +248,31 @@ fn read_referenced(archive: &mut Archive, qdpx: &Path, reference: &str) -> Resul
     if let Some(bytes) = archive.source_file(file_name)? {
         return Ok(Some(bytes));
     }
+    if rest.split(['/', '\\']).any(|part| part == "..") {
+        *refused =
+            Some(format!("its text file {reference} is outside the archive, through `..`; such a path is never read"));
+        return Ok(None);
+    }
+    if !options.allow_external_sources {
+        *refused = Some(format!(
+            "its text file {reference} is outside the archive and was not read; pass --allow-external-sources to read it"
+        ));
+        return Ok(None);
+    }
     let on_disk = match scheme.as_str() {
         "absolute" | "file" => PathBuf::from(rest),
-        _ => qdpx.parent().unwrap_or(Path::new(".")).join(rest),
+        _ => archive.path().parent().unwrap_or(Path::new(".")).join(rest),
     };
-    let size = std::fs::metadata(&on_disk).map(|m| m.len()).ok();
-    match size {
-        Some(size) if size <= crate::import::MAX_FILE_BYTES => {
-            std::fs::read(&on_disk).map(Some).map_err(|e| Error::io(&on_disk, e))
+    match crate::import::read_input(&on_disk, crate::import::MAX_FILE_BYTES) {
+        Ok(bytes) => {
+            *external = Some(on_disk);
+            Ok(Some(bytes))
         }
-        Some(_) => Err(Error::import(&on_disk, "the source file is over 200 MB; nothing was created")),
-        None => Ok(None),
+        Err(Error::MissingInput { .. }) => Ok(None),
+        Err(err) => Err(Error::import(
+            archive.path(),
+            format!("source \"{label}\" names {reference}, which cannot be read: {err}; nothing was created"),
+        )),
     }
 }
 

@@ -4,6 +4,8 @@
 //! position from a file is mapped through the convention that fits, chosen per source by checking
 //! selections whose `name` holds the selected text.
 
+use crate::text::CharIndex;
+
 /// How a tool counted positions in a source's plain text (the BOM is never counted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Convention {
@@ -36,28 +38,58 @@ impl Convention {
     }
 }
 
-/// For each position in `convention` over `raw` (BOM already removed), the code point offset in
-/// the newline-normalised text. Positions inside a CRLF or a surrogate pair map to the start of
-/// the character that follows or contains them.
-pub fn position_table(raw: &str, convention: Convention) -> Vec<usize> {
-    let mut table = Vec::with_capacity(raw.len() + 1);
-    let mut normalised = 0usize;
+/// For each position in a convention over a raw text, the code point offset in the
+/// newline-normalised text.
+///
+/// The offset goes up by one at every position except where the count pauses: at the `\r` of a
+/// CRLF counted as two, and at the first unit of a surrogate pair counted in UTF-16 units. Only
+/// those pauses are kept, so the table costs 8 bytes per pause instead of 8 bytes per character
+/// (a 200 MB source would otherwise need a 1.6 GB table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionTable {
+    /// Positions `p` where the offset at `p + 1` is the offset at `p`, in order.
+    pauses: Vec<usize>,
+    /// Number of positions, the end of the text included.
+    len: usize,
+}
+
+impl PositionTable {
+    /// The code point offset of `position`, or `None` past the end of the text.
+    pub fn get(&self, position: usize) -> Option<usize> {
+        (position < self.len).then(|| position - self.pauses.partition_point(|&p| p < position))
+    }
+
+    /// Number of positions, the end of the text included.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// The [`PositionTable`] of `raw` (BOM already removed) in `convention`. Positions inside a CRLF
+/// or a surrogate pair map to the start of the character that follows or contains them.
+pub fn position_table(raw: &str, convention: Convention) -> PositionTable {
+    let mut pauses = Vec::new();
+    let mut position = 0usize;
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\r' && chars.peek() == Some(&'\n') {
             if convention.crlf_as_two {
-                table.push(normalised);
+                pauses.push(position);
+                position += 1;
             }
             continue;
         }
-        let units = if convention.utf16 { c.len_utf16() } else { 1 };
-        for _ in 0..units {
-            table.push(normalised);
+        if convention.utf16 && c.len_utf16() == 2 {
+            pauses.push(position);
+            position += 1;
         }
-        normalised += 1;
+        position += 1;
     }
-    table.push(normalised);
-    table
+    PositionTable { pauses, len: position + 1 }
 }
 
 /// A selection to place: its positions as written and, when known, the text it should cover.
@@ -69,11 +101,13 @@ pub struct Placement<'a> {
 }
 
 /// Maps one selection through a table; `None` when it is out of range or empty.
-pub fn map_span(table: &[usize], start: i64, end: i64) -> Option<(usize, usize)> {
+pub fn map_span(table: &PositionTable, start: i64, end: i64) -> Option<(usize, usize)> {
     if start < 0 || end <= start {
         return None;
     }
-    let (a, b) = (*table.get(start as usize)?, *table.get(end as usize)?);
+    let start = usize::try_from(start).ok()?;
+    let end = usize::try_from(end).ok()?;
+    let (a, b) = (table.get(start)?, table.get(end)?);
     (a < b).then_some((a, b))
 }
 
@@ -86,10 +120,10 @@ pub fn choose(raw: &str, normalised: &str, selections: &[Placement<'_>], origin:
     if !has_cr && !has_astral {
         return default;
     }
-    let chars: Vec<char> = normalised.chars().collect();
-    let mut best = (score(raw, &chars, selections, default), default);
+    let index = CharIndex::new(normalised);
+    let mut best = (score(raw, normalised, &index, selections, default), default);
     for convention in Convention::ALL {
-        let s = score(raw, &chars, selections, convention);
+        let s = score(raw, normalised, &index, selections, convention);
         if s > best.0 {
             best = (s, convention);
         }
@@ -98,14 +132,20 @@ pub fn choose(raw: &str, normalised: &str, selections: &[Placement<'_>], origin:
 }
 
 /// (selections whose name matches, selections in range) under a convention.
-fn score(raw: &str, chars: &[char], selections: &[Placement<'_>], convention: Convention) -> (usize, usize) {
+fn score(
+    raw: &str,
+    normalised: &str,
+    index: &CharIndex,
+    selections: &[Placement<'_>],
+    convention: Convention,
+) -> (usize, usize) {
     let table = position_table(raw, convention);
     let mut matched = 0;
     let mut in_range = 0;
     for sel in selections {
         let Some((a, b)) = map_span(&table, sel.start, sel.end) else { continue };
         in_range += 1;
-        if sel.name.is_some_and(|name| name_matches(name, &chars[a..b])) {
+        if sel.name.is_some_and(|name| name_matches(name, index.slice(normalised, a, b))) {
             matched += 1;
         }
     }
@@ -113,32 +153,34 @@ fn score(raw: &str, chars: &[char], selections: &[Placement<'_>], convention: Co
 }
 
 /// True when a selection name is the selected text, possibly truncated with an ellipsis.
-/// Names that are labels rather than text ("line:6", "Quotation 6:1") match nothing.
-pub fn name_matches(name: &str, selected: &[char]) -> bool {
+/// Names that are labels rather than text ("line:6", "Quotation 6:1") match nothing. Only as
+/// much of the selected text is read as the name is long.
+pub fn name_matches(name: &str, selected: &str) -> bool {
     let name = name.trim_end_matches('…').trim_end_matches("...");
-    let name: Vec<char> = squash(name.chars());
+    let name: Vec<char> = squash(name.chars()).collect();
     if name.len() < 4 {
         return false;
     }
-    let text: Vec<char> = squash(selected.iter().copied());
+    let text: Vec<char> = squash(selected.chars()).take(name.len() + 1).collect();
     text.starts_with(&name) || (name.len() > text.len() && name.starts_with(&text) && text.len() >= 4)
 }
 
-fn squash(chars: impl Iterator<Item = char>) -> Vec<char> {
-    let mut out = Vec::new();
-    for c in chars {
-        if c.is_whitespace() {
-            if out.last().is_some_and(|l: &char| *l != ' ') {
-                out.push(' ');
+/// The characters with each run of whitespace made one space, none at either end.
+fn squash(chars: impl Iterator<Item = char>) -> impl Iterator<Item = char> {
+    let mut pending_space = false;
+    let mut started = false;
+    chars
+        .flat_map(move |c| {
+            if c.is_whitespace() {
+                pending_space = started;
+                [None, None]
+            } else {
+                let space = std::mem::take(&mut pending_space).then_some(' ');
+                started = true;
+                [space, Some(c)]
             }
-        } else {
-            out.push(c);
-        }
-    }
-    while out.last() == Some(&' ') {
-        out.pop();
-    }
-    out
+        })
+        .flatten()
 }
 
 #[cfg(test)]
@@ -176,6 +218,41 @@ mod tests {
         assert_eq!(choose(raw, &normalised, &sel, "NVivo 12"), Convention::STANDARD);
     }
 
+    /// The table as one entry per position, as it was first written.
+    fn dense_table(raw: &str, convention: Convention) -> Vec<usize> {
+        let mut table = Vec::new();
+        let mut normalised = 0usize;
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                if convention.crlf_as_two {
+                    table.push(normalised);
+                }
+                continue;
+            }
+            let units = if convention.utf16 { c.len_utf16() } else { 1 };
+            table.extend(std::iter::repeat_n(normalised, units));
+            normalised += 1;
+        }
+        table.push(normalised);
+        table
+    }
+
+    #[test]
+    fn the_compact_table_agrees_with_one_entry_per_position() {
+        for raw in ["", "abc", "a\r\nb", "\r\n\r\n", "a\rb\r", "😀", "x😀\r\n😀y\r", "\r😀\n\r\n"] {
+            for convention in Convention::ALL {
+                let dense = dense_table(raw, convention);
+                let table = position_table(raw, convention);
+                assert_eq!(table.len(), dense.len(), "{raw:?} {convention:?}");
+                for (position, &offset) in dense.iter().enumerate() {
+                    assert_eq!(table.get(position), Some(offset), "{raw:?} {convention:?} at {position}");
+                }
+                assert_eq!(table.get(dense.len()), None);
+            }
+        }
+    }
+
     #[test]
     fn out_of_range_and_empty_spans_are_refused() {
         let table = position_table("abc", Convention::STANDARD);
@@ -183,13 +260,23 @@ mod tests {
         assert_eq!(map_span(&table, 0, 4), None);
         assert_eq!(map_span(&table, 2, 2), None);
         assert_eq!(map_span(&table, -1, 2), None);
+        assert_eq!(map_span(&table, 0, i64::MAX), None);
     }
 
     #[test]
     fn labels_are_not_taken_for_text() {
-        let chars: Vec<char> = "line:6 is here".chars().collect();
-        assert!(!name_matches("abc", &chars));
-        assert!(name_matches("line:6 is", &chars));
-        assert!(!name_matches("Quotation 6:1", &chars));
+        let text = "line:6 is here";
+        assert!(!name_matches("abc", text));
+        assert!(name_matches("line:6 is", text));
+        assert!(!name_matches("Quotation 6:1", text));
+    }
+
+    #[test]
+    fn names_match_across_whitespace_and_truncation() {
+        assert!(name_matches("the  quoted\nwords…", "  the quoted words here"));
+        assert!(name_matches("the quoted words here and more", "the quoted\twords"));
+        assert!(name_matches("the quoted words here", "the quoted"));
+        assert!(!name_matches("the quoted words", "other words"));
+        assert!(!name_matches("abcd", "   "));
     }
 }

@@ -2,6 +2,7 @@
 //! `urn:QDA-XML:codebook:*` variant), attributes by name, GUIDs normalised, and elements that
 //! Fieldcode does not model are listed as skipped instead of silently dropped.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use quick_xml::Reader;
@@ -21,6 +22,12 @@ pub struct Node {
 }
 
 impl Node {
+    /// Roughly what this node costs in memory, not counting its children.
+    fn weight(&self) -> usize {
+        let attrs: usize = self.attrs.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
+        std::mem::size_of::<Node>() + self.name.len() + self.text.len() + attrs
+    }
+
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
@@ -58,68 +65,113 @@ impl Node {
     }
 }
 
-/// Decodes XML bytes (UTF-8 with or without BOM, or UTF-16 with BOM) to text.
-fn decode(bytes: &[u8], path: &Path) -> Result<String> {
+/// Deepest element nesting read. Codebooks nest codes at most 1,000 levels
+/// ([`crate::import::codebook::MAX_DEPTH`]) and the elements around them are few, so 1,100 is
+/// room for every real file. A file nested deeper is refused while it is read, which keeps the
+/// recursive walks over the tree (reading codes, dropping nodes) far from the end of the stack.
+pub const MAX_XML_DEPTH: usize = 1100;
+
+/// Largest tree kept in memory, in bytes as [`Node::weight`] counts them: twice the largest file
+/// Fieldcode imports. An XML of tiny elements would otherwise cost fifty times its size.
+pub const MAX_TREE_BYTES: usize = 2 * crate::import::MAX_FILE_BYTES as usize;
+
+/// The XML as UTF-8 bytes: borrowed when it is UTF-8 (with or without BOM), decoded when it is
+/// UTF-16 with a BOM.
+fn utf8_bytes<'a>(bytes: &'a [u8], path: &Path) -> Result<Cow<'a, [u8]>> {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        if encoding == encoding_rs::UTF_8 {
+            return utf8_bytes(&bytes[bom..], path);
+        }
         let (text, errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
         if errors {
             return Err(Error::import(path, format!("the XML is not valid {}", encoding.name())));
         }
-        return Ok(text.into_owned());
+        return Ok(Cow::Owned(text.into_owned().into_bytes()));
     }
-    String::from_utf8(bytes.to_vec()).map_err(|e| Error::import(path, format!("the XML is not valid UTF-8 ({e})")))
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok(Cow::Borrowed(bytes)),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            Err(Error::Parse {
+                path: path.to_path_buf(),
+                line: line_of(bytes, offset),
+                reason: format!("the XML is not valid UTF-8 (byte offset {offset}); the file was not imported"),
+            })
+        }
+    }
 }
 
-/// Parses an XML document into a tree. Errors name the file and line.
+/// The 1-based line of a byte offset.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() + 1
+}
+
+/// Parses an XML document into a tree. Errors name the file and line. Nesting deeper than
+/// [`MAX_XML_DEPTH`] and trees heavier than [`MAX_TREE_BYTES`] are refused.
 pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
-    let text = decode(bytes, path)?;
-    let mut reader = Reader::from_str(&text);
-    let line_of =
-        |pos: u64| text.as_bytes()[..(pos as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1;
+    let text = utf8_bytes(bytes, path)?;
+    let mut reader = Reader::from_reader(&text[..]);
     let bad = |pos: u64, reason: String| Error::Parse {
         path: path.to_path_buf(),
-        line: line_of(pos),
+        line: line_of(&text, pos as usize),
         reason: format!("malformed XML: {reason}; the file was not imported"),
     };
+    let refuse = |pos: u64, reason: String| Error::Parse {
+        path: path.to_path_buf(),
+        line: line_of(&text, pos as usize),
+        reason: format!("{reason}; the file was not imported"),
+    };
     let mut stack: Vec<Node> = vec![Node::default()];
+    let mut weight = 0usize;
     loop {
         let event = reader.read_event().map_err(|e| bad(reader.error_position(), e.to_string()))?;
+        let at = reader.buffer_position();
         match event {
-            Event::Start(e) => stack.push(start_node(&e).map_err(|r| bad(reader.buffer_position(), r))?),
+            Event::Start(e) => {
+                if stack.len() > MAX_XML_DEPTH {
+                    return Err(refuse(at, format!("elements are nested more than {MAX_XML_DEPTH} levels deep")));
+                }
+                stack.push(start_node(&e).map_err(|r| bad(at, r))?);
+            }
             Event::Empty(e) => {
-                let node = start_node(&e).map_err(|r| bad(reader.buffer_position(), r))?;
+                let node = start_node(&e).map_err(|r| bad(at, r))?;
+                weight += node.weight();
                 push_child(&mut stack, node);
             }
             Event::End(_) => {
                 if stack.len() < 2 {
-                    return Err(bad(reader.buffer_position(), "an end tag without a start tag".into()));
+                    return Err(bad(at, "an end tag without a start tag".into()));
                 }
-                let node = stack.pop().unwrap_or_default();
+                let mut node = stack.pop().unwrap_or_default();
+                node.children.shrink_to_fit();
+                weight += node.weight();
                 push_child(&mut stack, node);
             }
             Event::Text(t) => {
-                let s = t.decode().map_err(|e| bad(reader.buffer_position(), e.to_string()))?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&s);
-                }
+                let s = t.decode().map_err(|e| bad(at, e.to_string()))?;
+                push_text(&mut stack, &s);
             }
             Event::CData(c) => {
-                let s = c.decode().map_err(|e| bad(reader.buffer_position(), e.to_string()))?;
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&s);
-                }
+                let s = c.decode().map_err(|e| bad(at, e.to_string()))?;
+                push_text(&mut stack, &s);
             }
             Event::GeneralRef(r) => {
-                let name = r.decode().map_err(|e| bad(reader.buffer_position(), e.to_string()))?;
-                let resolved = quick_xml::escape::unescape(&format!("&{name};"))
-                    .map_err(|e| bad(reader.buffer_position(), e.to_string()))?
-                    .into_owned();
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&resolved);
-                }
+                let name = r.decode().map_err(|e| bad(at, e.to_string()))?;
+                let reference = format!("&{name};");
+                let resolved = quick_xml::escape::unescape(&reference).map_err(|e| bad(at, e.to_string()))?;
+                push_text(&mut stack, &resolved);
             }
             Event::Eof => break,
             _ => {}
+        }
+        if weight > MAX_TREE_BYTES {
+            return Err(refuse(
+                at,
+                format!(
+                    "the XML has more elements than Fieldcode holds in memory (over {} MB of them)",
+                    MAX_TREE_BYTES >> 20
+                ),
+            ));
         }
     }
     if stack.len() != 1 {
@@ -130,6 +182,12 @@ pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
     }
     let root = stack.pop().unwrap_or_default();
     root.children.into_iter().next().ok_or_else(|| bad(0, "there is no root element".into()))
+}
+
+fn push_text(stack: &mut [Node], text: &str) {
+    if let Some(top) = stack.last_mut() {
+        top.text.push_str(text);
+    }
 }
 
 fn push_child(stack: &mut [Node], node: Node) {
@@ -147,6 +205,7 @@ fn start_node(e: &BytesStart<'_>) -> std::result::Result<Node, String> {
         let value = attr.unescape_value().map_err(|e| e.to_string())?.into_owned();
         attrs.push((key, value));
     }
+    attrs.shrink_to_fit();
     Ok(Node { name, attrs, children: Vec::new(), text: String::new() })
 }
 
@@ -255,7 +314,10 @@ fn read_case(c: &Node) -> Case {
 fn read_sources(node: &Node, project: &mut RefiProject) {
     for child in &node.children {
         match child.name.as_str() {
-            "TextSource" => project.sources.push(read_source(child)),
+            "TextSource" => {
+                let source = read_source(child, &mut project.skipped);
+                project.sources.push(source);
+            }
             "PictureSource" | "PDFSource" | "AudioSource" | "VideoSource" => {
                 let codings = count_descendants(child, "Coding");
                 let name = child.attr("name").unwrap_or("(unnamed)");
@@ -269,11 +331,29 @@ fn read_sources(node: &Node, project: &mut RefiProject) {
     }
 }
 
+/// How many elements called `name` are below `node` (walked with an explicit stack).
 fn count_descendants(node: &Node, name: &str) -> usize {
-    node.children.iter().map(|c| usize::from(c.name == name) + count_descendants(c, name)).sum()
+    let mut count = 0;
+    let mut stack: Vec<&Node> = node.children.iter().collect();
+    while let Some(next) = stack.pop() {
+        count += usize::from(next.name == name);
+        stack.extend(&next.children);
+    }
+    count
 }
 
-fn read_source(s: &Node) -> Source {
+fn read_source(s: &Node, skipped: &mut Vec<String>) -> Source {
+    let name = s.attr("name").filter(|n| !n.trim().is_empty()).or_else(|| s.attr("plainTextPath")).unwrap_or("");
+    let mut selections = Vec::new();
+    for selection in s.children_named("PlainTextSelection") {
+        match read_selection(selection) {
+            Ok(selection) => selections.push(selection),
+            Err(positions) => skipped.push(format!(
+                "selection {positions} in \"{name}\" ({} coding(s)): its positions are not whole numbers",
+                selection.children_named("Coding").count()
+            )),
+        }
+    }
     Source {
         guid: s.guid(),
         name: s.attr("name").unwrap_or("").to_owned(),
@@ -283,26 +363,32 @@ fn read_source(s: &Node) -> Source {
         rich_text_path: s.opt("richTextPath"),
         created: s.opt("creationDateTime"),
         creating_user: s.opt_guid("creatingUser"),
-        selections: s.children_named("PlainTextSelection").map(read_selection).collect(),
+        selections,
         codings: s.children_named("Coding").map(read_coding).collect(),
         note_refs: s.refs("NoteRef"),
         values: read_values(s),
     }
 }
 
-fn read_selection(s: &Node) -> Selection {
-    let pos = |name: &str| s.attr(name).and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(-1);
-    Selection {
+/// A selection, or (when its positions are not numbers) its positions as the file has them.
+fn read_selection(s: &Node) -> std::result::Result<Selection, String> {
+    let raw = |name: &str| s.attr(name).map(str::trim);
+    let (start, end) = (raw("startPosition"), raw("endPosition"));
+    let (Some(Ok(start_pos)), Some(Ok(end_pos))) = (start.map(str::parse::<i64>), end.map(str::parse::<i64>)) else {
+        let shown = |v: Option<&str>| v.map_or_else(|| "(none)".to_owned(), |v| format!("{v:?}"));
+        return Err(format!("{}–{}", shown(start), shown(end)));
+    };
+    Ok(Selection {
         guid: s.guid(),
         name: s.opt("name"),
-        start: pos("startPosition"),
-        end: pos("endPosition"),
+        start: start_pos,
+        end: end_pos,
         description: s.child_text("Description"),
         creating_user: s.opt_guid("creatingUser"),
         created: s.opt("creationDateTime"),
         codings: s.children_named("Coding").map(read_coding).collect(),
         note_refs: s.refs("NoteRef"),
-    }
+    })
 }
 
 fn read_coding(c: &Node) -> Coding {

@@ -3,7 +3,9 @@
 //! Reading checks every entry before anything is read: its name must stay inside the archive
 //! (no `..`, no absolute path), it may not inflate beyond [`MAX_ENTRY_BYTES`] nor beyond
 //! [`MAX_RATIO`] times its compressed size, and reads are capped so a lying header cannot make
-//! it read more. Writing goes to a temporary file renamed into place, so a failed export leaves
+//! it read more. The `.qde` and each source file are read only up to the import limit for one
+//! file ([`MAX_FILE_BYTES`]); larger entries (media the import skips) are never inflated. The
+//! archive itself must be a regular file: a FIFO or device is refused before anything is read. Writing goes to a temporary file renamed into place, so a failed export leaves
 //! nothing half-written.
 
 use std::collections::BTreeMap;
@@ -15,6 +17,8 @@ use zip::ZipArchive;
 use zip::write::SimpleFileOptions;
 
 use crate::error::{Error, Result};
+use crate::import::MAX_FILE_BYTES;
+use crate::import::input::{Overflow, megabytes, read_bounded};
 
 /// Largest size one entry may inflate to.
 pub const MAX_ENTRY_BYTES: u64 = 1 << 30;
@@ -35,10 +39,7 @@ pub struct Archive {
 impl Archive {
     /// Opens a `.qdpx`, checks every entry and finds its `.qde`.
     pub fn open(path: &Path) -> Result<Archive> {
-        let file = File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::MissingInput { path: path.to_path_buf() },
-            _ => Error::io(path, e),
-        })?;
+        let (file, _) = crate::import::input::open_regular(path)?;
         let mut zip = ZipArchive::new(file)
             .map_err(|e| Error::import(path, format!("not a .qdpx (zip) archive: {e}; nothing was created")))?;
         let mut entries = BTreeMap::new();
@@ -55,7 +56,7 @@ impl Archive {
         Ok(Archive { path: path.to_path_buf(), zip, entries, qde })
     }
 
-    /// The bytes of the project's `.qde`.
+    /// The bytes of the project's `.qde`, refused past [`MAX_FILE_BYTES`] inflated.
     pub fn qde(&mut self) -> Result<Vec<u8>> {
         let name = self.qde.clone();
         self.read_entry(&name)?.ok_or_else(|| Error::import(&self.path, "the .qde entry vanished"))
@@ -66,8 +67,14 @@ impl Archive {
         &self.qde
     }
 
+    /// The path of the archive.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The bytes of the file an `internal://` (or bare) path names, looked up in `sources/`
-    /// case-insensitively, then anywhere in the archive by file name.
+    /// case-insensitively, then anywhere in the archive by file name; refused past
+    /// [`MAX_FILE_BYTES`] inflated.
     pub fn source_file(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
         let wanted = name.replace('\\', "/").trim_start_matches('/').to_lowercase();
         let direct = format!("sources/{wanted}");
@@ -85,22 +92,34 @@ impl Archive {
         }
     }
 
+    /// One entry's bytes, read no further than its declared size and [`MAX_FILE_BYTES`], so a
+    /// lying header cannot make it inflate more.
     fn read_entry(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
         let Some(&index) = self.entries.get(key) else { return Ok(None) };
         let entry = self.zip.by_index(index).map_err(|e| Error::import(&self.path, format!("{key}: {e}")))?;
         let declared = entry.size();
-        let mut bytes = Vec::with_capacity(declared.min(1 << 24) as usize);
-        entry
-            .take(declared + 1)
-            .read_to_end(&mut bytes)
+        let too_big = |size: u64| {
+            Error::import(
+                &self.path,
+                format!(
+                    "{key}: the entry inflates to over {} MB, beyond the {} MB Fieldcode reads for one file; nothing was created",
+                    megabytes(size),
+                    megabytes(MAX_FILE_BYTES)
+                ),
+            )
+        };
+        if declared > MAX_FILE_BYTES {
+            return Err(too_big(declared));
+        }
+        let read = read_bounded(entry, declared, declared)
             .map_err(|e| Error::import(&self.path, format!("{key}: cannot be read ({e}); nothing was created")))?;
-        if bytes.len() as u64 > declared {
-            return Err(Error::import(
+        match read {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(Overflow) => Err(Error::import(
                 &self.path,
                 format!("{key}: the entry inflates beyond the size its header declares; nothing was created"),
-            ));
+            )),
         }
-        Ok(Some(bytes))
     }
 }
 

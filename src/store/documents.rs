@@ -1,13 +1,12 @@
 //! Documents and their turns: inserting parsed documents, listing and looking them up.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::import::{ParsedDocument, speaker_position};
+use crate::import::ParsedDocument;
 use crate::model::{DocumentId, DocumentKind, DocumentSummary, Span, Turn};
 
 use super::{attributes, participants};
@@ -105,21 +104,9 @@ fn insert_turns(conn: &Connection, document_id: DocumentId, parsed: &ParsedDocum
 
 /// The participant id of each turn's speaker, creating participants for new labels.
 fn turn_speaker_ids(conn: &Connection, parsed: &ParsedDocument) -> Result<Vec<i64>> {
-    let mut speakers: Vec<&Arc<str>> = Vec::new();
-    let mut ids: Vec<i64> = Vec::new();
-    let mut turn_ids = Vec::with_capacity(parsed.turns.len());
-    for turn in &parsed.turns {
-        let position = match speaker_position(&speakers, &turn.speaker) {
-            Some(position) => position,
-            None => {
-                speakers.push(&turn.speaker);
-                ids.push(participants::id_for_label(conn, &turn.speaker)?);
-                speakers.len() - 1
-            }
-        };
-        turn_ids.push(ids[position]);
-    }
-    Ok(turn_ids)
+    let (speakers, turn_speakers) = parsed.speaker_indices();
+    let ids = speakers.iter().map(|label| participants::id_for_label(conn, label)).collect::<Result<Vec<i64>>>()?;
+    Ok(turn_speakers.into_iter().map(|speaker| ids[speaker]).collect())
 }
 
 /// Packs spans as little-endian u32 pairs.
