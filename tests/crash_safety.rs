@@ -170,3 +170,24 @@ fn two_writers_and_a_reader_lose_nothing_and_see_no_error() {
     let (_, codings) = assert_sound(&project);
     assert_eq!(codings, 80);
 }
+
+#[test]
+fn an_import_that_fills_the_disk_stops_with_one_message_naming_the_project() {
+    let scratch = Scratch::new();
+    let mut rng = Lcg(5);
+    let inputs = files(&scratch, &mut rng, 6);
+    let path = scratch.path("full.fieldcode");
+    let mut project = fieldcode::Project::create(&path).unwrap();
+    // SQLite's page limit makes the file "full" just as a full disk does (SQLITE_FULL).
+    let pages: i64 = project.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    project.conn().query_row(&format!("PRAGMA max_page_count = {}", pages + 12), [], |_| Ok(())).unwrap();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let outcomes = fieldcode::import::import_paths(&mut project, &inputs, &Default::default(), &mut |_| {}, &cancel);
+    let failures: Vec<String> = outcomes.iter().filter(|o| o.is_failure()).map(|o| format!("{o:?}")).collect();
+    assert_eq!(failures.len(), 1, "one message, not one per file: {failures:?}");
+    assert!(failures[0].contains("DiskFull") && failures[0].contains("full.fieldcode"), "{}", failures[0]);
+    assert!(outcomes.len() < inputs.len(), "the import stopped at the first full-disk error");
+    drop(project);
+    let (docs, _) = assert_sound(&path);
+    assert!(docs < inputs.len() as i64);
+}

@@ -39,10 +39,8 @@ fn repeated_guids_and_paths_in_a_codebook_are_reported_not_dropped() {
     let scratch = Scratch::new();
     let p = project(&scratch);
     let guid = "0d8a2c1e-5b1f-4c59-9e3b-6a4f3e2d1c0b";
-    let file = scratch.write(
-        "book.csv",
-        format!("path,guid,description\nA/One,{guid},first\nA/Two,{guid},second\nA/One,,again\n"),
-    );
+    let file = scratch
+        .write("book.csv", format!("path,guid,description\nA/One,{guid},first\nA/Two,{guid},second\nA/One,,again\n"));
     let run = fieldcode(&["import-codebook", s(&p), s(&file)]).ok();
     assert!(run.stdout.contains("book.csv:3") && run.stdout.contains("repeats the GUID of line 2"), "{}", run.stdout);
     assert!(run.stdout.contains("book.csv:4") && run.stdout.contains("listed again"), "{}", run.stdout);

@@ -9,10 +9,10 @@ mod analysis_reference;
 mod coding_cli;
 mod coding_props;
 mod crash_safety;
-mod sheet_and_codebook;
 mod data_safety;
 mod fuzz_parsers;
 mod import_cli;
+mod sheet_and_codebook;
 mod store_open;
 mod write_path;
 

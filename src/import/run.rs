@@ -58,6 +58,13 @@ pub fn import_paths(
     cancel: &AtomicBool,
 ) -> Vec<ImportOutcome> {
     let (files, mut outcomes) = expand(paths);
+    if !files.is_empty()
+        && let Err(error) = crate::store::backup::take(project, "before-import")
+    {
+        outcomes.push(ImportOutcome::Failed { path: project.path().to_path_buf(), error });
+        return outcomes;
+    }
+    let disk_full = AtomicBool::new(false);
     // Parsing the next file overlaps with storing the current one: two cores, twice the speed.
     // The parse thread also hashes the text, which the storing thread would otherwise wait for.
     // After a large document the parse thread waits until it is stored, so that two large
@@ -70,7 +77,7 @@ pub fn import_paths(
         scope.spawn(|| {
             let mut in_flight = 0usize;
             for path in &files {
-                if cancel.load(Ordering::Relaxed) {
+                if cancel.load(Ordering::Relaxed) || disk_full.load(Ordering::Relaxed) {
                     break;
                 }
                 let parsed = parse_and_hash(path, invalid);
@@ -94,7 +101,18 @@ pub fn import_paths(
                 break;
             }
             progress(&ImportProgress { done, total: files.len(), current: path.clone() });
-            outcomes.push(store_one(project, &path, parsed, options));
+            let outcome = store_one(project, &path, parsed, options);
+            if let ImportOutcome::Failed { error: Error::DiskFull { .. }, .. } = outcome {
+                // One message for the whole import, naming the project and the space still needed.
+                disk_full.store(true, Ordering::Relaxed);
+                let needed = Some(
+                    2 * files[done..].iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum::<u64>(),
+                );
+                let error = Error::DiskFull { path: project.path().to_path_buf(), needed };
+                outcomes.push(ImportOutcome::Failed { path: project.path().to_path_buf(), error });
+                break;
+            }
+            outcomes.push(outcome);
             bulk.committed();
             let _ = stored.send(());
         }
@@ -175,7 +193,18 @@ fn store_hashed(
     source_path: Option<&str>,
     options: &ImportOptions,
 ) -> Result<Stored> {
-    let tx = project.conn_mut().transaction()?;
+    let path = project.path().to_path_buf();
+    store_in_transaction(project, parsed, sha, source_path, options).map_err(|e| crate::store::name_error(&path, e))
+}
+
+fn store_in_transaction(
+    project: &mut Project,
+    parsed: &ParsedDocument,
+    sha: &str,
+    source_path: Option<&str>,
+    options: &ImportOptions,
+) -> Result<Stored> {
+    let tx = project.write_transaction()?;
     if let Some(existing) = documents::name_with_sha(&tx, sha)? {
         return Ok(Stored::Duplicate { existing });
     }

@@ -2,8 +2,8 @@
 //!
 //! Everything that can fail on bad input happens before the project file exists: the archive is
 //! checked, the `.qde` parsed, every source text found and decoded and every selection placed.
-//! Then the project is created and filled in one transaction; if that fails the file is removed,
-//! so a failed import creates nothing.
+//! Then the project is built under a temporary name, filled in one transaction and renamed when
+//! complete ([`store::build_new`]), so a failed or killed import creates nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -70,15 +70,8 @@ pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> R
     let mut skipped = refi.skipped.clone();
     let (texts, external) = load_sources(&mut archive, &refi, options, &mut skipped)?;
     let notes = load_notes(&mut archive, &refi, &mut skipped)?;
-    let mut project = Project::create(target)?;
-    let result = fill(&mut project, &refi, &texts, &notes, skipped);
-    if result.is_err() {
-        drop(project);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", target.display())));
-        }
-    }
-    result.map(|report| QdpxReport { external_sources: external, ..report })
+    let report = store::build_new(target, |project| fill(project, &refi, &texts, &notes, skipped))?;
+    Ok(QdpxReport { external_sources: external, ..report })
 }
 
 /// Every source's text (`None` for those skipped), and a line for each read from outside the

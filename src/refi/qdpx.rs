@@ -186,12 +186,42 @@ pub fn write(path: &Path, qde: &[u8], files: &[(String, Vec<u8>)]) -> Result<()>
     }
 }
 
+/// A file that, after its first write error, swallows further writes: the zip writer tries to
+/// finish the archive when it is dropped after an error (a full disk, say) and would print a
+/// debug line; the error itself has been returned already and the partial file is removed.
+struct StopAfterError {
+    file: File,
+    failed: bool,
+}
+
+impl Write for StopAfterError {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            return Ok(buf.len());
+        }
+        self.file.write(buf).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed { Ok(()) } else { self.file.flush().inspect_err(|_| self.failed = true) }
+    }
+}
+
+impl std::io::Seek for StopAfterError {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed { Ok(0) } else { self.file.seek(pos).inspect_err(|_| self.failed = true) }
+    }
+}
+
 fn write_to(path: &Path, qde: &[u8], files: &[(String, Vec<u8>)]) -> Result<()> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut zip = zip::ZipWriter::new(file);
+    let mut zip = zip::ZipWriter::new(StopAfterError { file, failed: false });
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let io = |e: std::io::Error| Error::io(path, e);
-    let zerr = |e: zip::result::ZipError| Error::import(path, format!("cannot write the archive: {e}"));
+    let zerr = |e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(e) => Error::io(path, e),
+        other => Error::import(path, format!("cannot write the archive: {other}")),
+    };
     zip.start_file("project.qde", options).map_err(zerr)?;
     zip.write_all(qde).map_err(io)?;
     for (name, bytes) in files {
