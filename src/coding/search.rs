@@ -73,7 +73,8 @@ pub fn words(conn: &Connection, query: &str) -> Result<Vec<SearchHit>> {
 
 /// A query's terms: each the words of a word or of a quoted phrase, and whether it ends in `*`.
 /// Outside quotes, white space and commas separate terms; an unclosed quote runs to the end.
-fn query_terms(query: &str) -> Vec<(Vec<String>, bool)> {
+/// The one parser of word queries: the search and the workbench's autocode preview share it.
+pub fn query_terms(query: &str) -> Vec<(Vec<String>, bool)> {
     let mut terms = Vec::new();
     let mut rest = query.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
     while !rest.is_empty() {

@@ -60,18 +60,19 @@ impl SearchPanel {
                 whole_word: false,
             });
         }
-        let terms: Vec<&str> = query.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()).collect();
-        let pattern = if terms.iter().any(|t| t.ends_with('*')) {
+        // The search's own parser, so `"waiting list"` is one phrase here as it is there.
+        let terms = crate::coding::search::query_terms(query);
+        let pattern = if terms.iter().any(|(_, prefix)| *prefix) {
             let alternatives: Vec<String> = terms
                 .iter()
-                .map(|t| match t.strip_suffix('*') {
-                    Some(stem) => format!(r"{}\w*", regex::escape(stem)),
-                    None => regex::escape(t),
+                .map(|(words, prefix)| {
+                    let phrase = words.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join(r"\s+");
+                    if *prefix { format!(r"{phrase}\w*") } else { phrase }
                 })
                 .collect();
             Pattern::Regex(alternatives.join("|"))
         } else {
-            Pattern::Words(terms.iter().map(|t| (*t).to_owned()).collect())
+            Pattern::Words(terms.iter().map(|(words, _)| words.join(" ")).collect())
         };
         Some(Rule { pattern, ignore_case: true, whole_word: true })
     }
@@ -244,5 +245,23 @@ fn kwic_row(ui: &mut Ui, kwic: Kwic<'_>, jump: Action, actions: &mut Vec<Action>
     let response = ui.add(egui::Label::new(job).sense(egui::Sense::click()).truncate());
     if response.on_hover_text("Open the document at this hit").clicked() {
         actions.push(jump);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quoted_phrase_is_one_autocode_phrase_as_in_the_search() {
+        let panel = SearchPanel { query: "\"waiting list\", GP".into(), ..SearchPanel::new() };
+        let rule = panel.rule().unwrap();
+        assert_eq!(rule.pattern, Pattern::Words(vec!["waiting list".into(), "GP".into()]));
+        let re = rule.compile().unwrap();
+        assert!(re.is_match("a long Waiting  list here"));
+        assert!(!re.is_match("\"waiting"), "the quotes are not part of the phrase");
+        let prefix = SearchPanel { query: "\"food bank\"* refer*".into(), ..SearchPanel::new() };
+        let re = prefix.rule().unwrap().compile().unwrap();
+        assert!(re.is_match("food banks") && re.is_match("referral"));
     }
 }
