@@ -228,11 +228,9 @@ impl Action {
                 const { &[ctrl_shift(Key::A)] },
             ),
             Action::ShowDocument => offer_project("Document", "Back to the document", &[]),
-            Action::SaveCopyDialog => offer_project(
-                "Save a copy…",
-                "Save a copy of the project (one complete file, safe to send or archive)",
-                &[],
-            ),
+            Action::SaveCopyDialog => {
+                offer_project("Save a copy…", "Save a copy of the project as one complete file", &[])
+            }
             Action::ExportMatrixDialog => {
                 offer_project("Export the matrix as CSV…", "Export the co-occurrence matrix as CSV", &[])
             }
