@@ -36,7 +36,7 @@ const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 /// Projects up to this size are checked whole (`PRAGMA quick_check`) every time they are
 /// opened — a few milliseconds for a study of ordinary size. Larger ones are checked by the
 /// workbench when it opens them, by `fieldcode check`, and when merged from.
-pub const QUICK_CHECK_MAX_BYTES: u64 = 32 << 20;
+pub const QUICK_CHECK_MAX_BYTES: u64 = 16 << 20;
 
 /// How long a write waits for another program's write to finish before giving up.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
