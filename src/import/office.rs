@@ -269,6 +269,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn extraction_stops_once_the_text_passes_the_limit() {
+        let para = format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "a".repeat(100));
+        let xml = format!("<w:document xmlns:w=\"x\"><w:body>{}</w:body></w:document>", para.repeat(50));
+        let bytes = zip_with(&[("word/document.xml", &xml)]);
+        assert!(docx_text_within(&bytes, 1000).unwrap_err().contains("over"));
+        assert_eq!(docx_text_within(&bytes, 10_000).unwrap().len(), 50 * 100 + 49 * 2 + 1);
+        let spaces =
+            format!("<o xmlns:text=\"t\"><text:p>a{}</text:p></o>", r#"<text:s text:c="99999999"/>"#.repeat(20));
+        let bytes = zip_with(&[("content.xml", &spaces)]);
+        assert!(odt_text_within(&bytes, 10_000).unwrap_err().contains("over"));
+        assert_eq!(odt_text_within(&bytes, 30_000).unwrap(), "a\n", "each count is capped at 1000 spaces");
+    }
+
+    #[test]
+    fn blank_and_unclosed_paragraphs_leave_no_separators() {
+        let xml = "<w:document xmlns:w=\"x\"><w:p><w:r><w:t>  </w:t></w:r></w:p><w:p><w:r><w:t> one </w:t></w:r></w:p><w:p/><w:p><w:r><w:t>two</w:t></w:r></w:p><w:p><w:r><w:t>open";
+        let bytes = zip_with(&[("word/document.xml", xml)]);
+        assert_eq!(docx_text(&bytes).unwrap(), " one\n\ntwo\n");
+    }
+
+    #[test]
     fn corrupt_containers_are_refused() {
         assert!(docx_text(b"PK\x03\x04 not really").unwrap_err().contains("zip"));
         let bytes = zip_with(&[("other.xml", "<a/>")]);

@@ -90,9 +90,7 @@ fn load_sources(
         let label = source_label(source);
         let codings = source.codings.len() + source.selections.iter().map(|s| s.codings.len()).sum::<usize>();
         let found = load_text(archive, source, &label, options)?;
-        if let Some(path) = &found.external {
-            external.push(format!("{label}: {}", path.display()));
-        }
+        external.extend(found.external.iter().map(|path| format!("{label}: {}", path.display())));
         let text = match found.text {
             Text::Found(raw) => {
                 let loaded = loaded(raw);
@@ -147,10 +145,10 @@ fn source_label(source: &Source) -> String {
     file.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(file).to_owned()
 }
 
-/// What became of one source's text, and the file outside the archive it came from, if any.
+/// What became of one source's text, and the files outside the archive that were read for it.
 struct Found {
     text: Text,
-    external: Option<PathBuf>,
+    external: Vec<PathBuf>,
 }
 
 enum Text {
@@ -164,9 +162,9 @@ enum Text {
 fn load_text(archive: &mut Archive, source: &Source, label: &str, options: &ImportQdpxOptions) -> Result<Found> {
     if let Some(inline) = &source.inline_text {
         let text = if inline.trim().is_empty() { Text::Blank } else { Text::Found(inline.clone()) };
-        return Ok(Found { text, external: None });
+        return Ok(Found { text, external: Vec::new() });
     }
-    let mut external = None;
+    let mut external = Vec::new();
     let mut refused = None;
     let mut undecodable = None;
     let plain = match &source.plain_text_path {
@@ -218,13 +216,13 @@ fn decode(bytes: &[u8]) -> std::result::Result<String, Option<String>> {
 /// names, and any other path by its file name); outside it only when the options allow,
 /// `relative://` next to the `.qdpx` and `absolute://` (or `file://`) on disk, never through a
 /// `..` component. A path outside the archive that is not read sets `refused` to why; one that
-/// is read sets `external`.
+/// is read is added to `external`.
 fn fetch(
     archive: &mut Archive,
     reference: &str,
     label: &str,
     options: &ImportQdpxOptions,
-    external: &mut Option<PathBuf>,
+    external: &mut Vec<PathBuf>,
     refused: &mut Option<String>,
 ) -> Result<Option<Vec<u8>>> {
     let (scheme, rest) = match reference.split_once("://") {
@@ -258,7 +256,7 @@ fn fetch(
     };
     match crate::import::read_input(&on_disk, crate::import::MAX_FILE_BYTES) {
         Ok(bytes) => {
-            *external = Some(on_disk);
+            external.push(on_disk);
             Ok(Some(bytes))
         }
         Err(Error::MissingInput { .. }) => Ok(None),

@@ -22,10 +22,12 @@ pub struct Node {
 }
 
 impl Node {
-    /// Roughly what this node costs in memory, not counting its children.
+    /// Roughly what this node costs in memory, not counting its children: its own size, and
+    /// each string's allocation (the allocator rounds small ones up).
     fn weight(&self) -> usize {
-        let attrs: usize = self.attrs.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
-        std::mem::size_of::<Node>() + self.name.len() + self.text.len() + attrs
+        let heap = |s: &str| if s.is_empty() { 0 } else { s.len().max(16) + 16 };
+        let attrs: usize = self.attrs.iter().map(|(k, v)| 2 * std::mem::size_of::<String>() + heap(k) + heap(v)).sum();
+        std::mem::size_of::<Node>() + heap(&self.name) + heap(&self.text) + attrs
     }
 
     pub fn attr(&self, name: &str) -> Option<&str> {
@@ -109,6 +111,11 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 /// Parses an XML document into a tree. Errors name the file and line. Nesting deeper than
 /// [`MAX_XML_DEPTH`] and trees heavier than [`MAX_TREE_BYTES`] are refused.
 pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
+    parse_xml_within(bytes, path, MAX_TREE_BYTES)
+}
+
+/// [`parse_xml`] with a budget for the tree.
+fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize) -> Result<Node> {
     let text = utf8_bytes(bytes, path)?;
     let mut reader = Reader::from_reader(&text[..]);
     let bad = |pos: u64, reason: String| Error::Parse {
@@ -164,12 +171,12 @@ pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
             Event::Eof => break,
             _ => {}
         }
-        if weight > MAX_TREE_BYTES {
+        if weight > max_weight {
             return Err(refuse(
                 at,
                 format!(
                     "the XML has more elements than Fieldcode holds in memory (over {} MB of them)",
-                    MAX_TREE_BYTES >> 20
+                    max_weight >> 20
                 ),
             ));
         }
@@ -447,6 +454,54 @@ mod tests {
     fn malformed_xml_names_the_line() {
         let err = read_project(b"<Project name=\"x\">\n<Users>\n</Project>", Path::new("p.qde")).unwrap_err();
         assert!(matches!(err, Error::Parse { line: 3, .. }), "{err}");
+    }
+
+    /// A codebook whose codes nest `levels` deep, one code per line after two lines of header.
+    fn nested(levels: usize) -> String {
+        let mut xml = String::from("<CodeBook>\n<Codes>\n");
+        for i in 0..levels {
+            xml.push_str(&format!("<Code guid=\"00000000-0000-0000-0000-{i:012}\" name=\"c{i}\">\n"));
+        }
+        xml + &"</Code>".repeat(levels) + "</Codes></CodeBook>"
+    }
+
+    #[test]
+    fn nesting_to_the_limit_is_read_and_past_it_is_refused_with_the_line() {
+        // Read on a test thread (2 MB of stack): the recursive walks stay well inside it.
+        let codes = read_codebook(nested(MAX_XML_DEPTH - 2).as_bytes(), Path::new("c.qdc")).unwrap();
+        let mut depth = 0;
+        let mut level = &codes;
+        while let Some(code) = level.first() {
+            depth += 1;
+            level = &code.children;
+        }
+        assert_eq!(depth, MAX_XML_DEPTH - 2);
+        let err = read_codebook(nested(MAX_XML_DEPTH - 1).as_bytes(), Path::new("c.qdc")).unwrap_err();
+        assert!(matches!(&err, Error::Parse { line, .. } if *line == MAX_XML_DEPTH + 1), "{err}");
+        assert!(err.to_string().contains("nested more than 1100 levels"), "{err}");
+    }
+
+    #[test]
+    fn a_tree_past_its_budget_is_refused() {
+        let xml = format!("<Project>\n{}</Project>", "<a/>".repeat(1000));
+        assert!(parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 1 << 20).is_ok());
+        let Err(err) = parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 10_000) else {
+            panic!("a tree over its budget was read");
+        };
+        assert!(matches!(&err, Error::Parse { line: 2, .. }) && err.to_string().contains("more elements"), "{err}");
+    }
+
+    #[test]
+    fn selections_whose_positions_are_not_numbers_are_listed_as_written() {
+        let xml = r#"<Project><Sources><TextSource guid="b" name="Talk"><PlainTextContent>abc</PlainTextContent>
+            <PlainTextSelection guid="s" startPosition="x1" endPosition=" 2 "><Coding guid="c"/></PlainTextSelection>
+            <PlainTextSelection guid="t" startPosition="0" endPosition="2"/></TextSource></Sources></Project>"#;
+        let project = read_project(xml.as_bytes(), Path::new("p.qde")).unwrap();
+        assert_eq!(project.sources[0].selections.len(), 1);
+        assert_eq!(
+            project.skipped,
+            [r#"selection "x1"–"2" in "Talk" (1 coding(s)): its positions are not whole numbers"#]
+        );
     }
 
     #[test]
