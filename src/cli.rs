@@ -2,8 +2,9 @@
 //!
 //! Each area of commands lives in its own file under `src/cli/` as a clap `Subcommand` enum,
 //! flattened into [`Command`]. Errors are printed once, here, as one or two plain sentences on
-//! stderr, and the process exits 1 — usage errors found by the argument parser too (clap's own
-//! convention is 2); `--help` and `--version` exit 0.
+//! stderr, and the process exits 1. A command line the argument parser rejects (an unknown flag,
+//! a missing argument, a value it cannot parse) exits 2, clap's convention, so a script can tell
+//! a wrong call from a failed one; `--help` and `--version` exit 0.
 
 mod analysis_cmds;
 mod backup_cmds;
@@ -55,10 +56,7 @@ pub enum Outcome {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(err) => return usage(&err),
-    };
+    let cli = Cli::parse();
     let outcome = match cli.command {
         None => Ok(Outcome::OpenGui(cli.project)),
         Some(Command::Project(cmd)) => cmd.run(),
@@ -79,14 +77,6 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Prints what the argument parser said: help and version on stdout with exit 0, a usage error
-/// on stderr with exit 1, the status of every other error.
-fn usage(err: &clap::Error) -> ExitCode {
-    // Nothing useful is left to do if stdout or stderr is closed.
-    let _ = err.print();
-    if err.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 #[cfg(feature = "gui")]

@@ -240,7 +240,7 @@ fn bad_input_is_refused_with_a_clear_message() {
     let err = fieldcode(&["cooccur", s(&project), "--by", "colour"]).fails().stderr;
     assert!(err.contains("no attribute named \"colour\"") && err.contains("role, site"), "{err}");
     let bad_unit = fieldcode(&["cooccur", s(&project), "--unit", "sentence"]);
-    assert_eq!(bad_unit.status, 1, "a usage error exits 1, as every error does");
+    assert_eq!(bad_unit.status, 2, "a usage error");
     assert!(bad_unit.stderr.contains("near:N"), "{}", bad_unit.stderr);
     let err = fieldcode(&["cooccur", s(&project), "--coder", "zoe"]).fails().stderr;
     assert!(err.contains("zoe") && err.contains("ann, bob"), "{err}");
@@ -261,7 +261,7 @@ fn bad_input_is_refused_with_a_clear_message() {
     .fails()
     .stderr;
     assert!(err.contains("GP surgery"), "{err}");
-    assert_eq!(fieldcode(&["crosstab", s(&project)]).status, 1, "--by is required (a usage error)");
+    assert_eq!(fieldcode(&["crosstab", s(&project)]).status, 2, "--by is required");
     fieldcode(&["cooccur", s(&scratch.path("missing.fieldcode"))]).fails();
     assert_eq!(bytes(&project), before, "analysis never changes the project");
 }
