@@ -51,7 +51,7 @@ fn code(conn: &Connection, path: &str) -> i64 {
 }
 
 /// Codes the first occurrence of `quote` in `document` with `path`, as `coder`.
-fn code_quote(conn: &Connection, document: &str, path: &str, coder: &str, quote: &str) {
+pub fn code_quote(conn: &Connection, document: &str, path: &str, coder: &str, quote: &str) {
     let (doc, text): (i64, String) = conn
         .query_row("SELECT id, text FROM document WHERE name = ?1", [document], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
@@ -63,7 +63,7 @@ fn code_quote(conn: &Connection, document: &str, path: &str, coder: &str, quote:
     let row = |id| {
         Row::Coding(CodingRec {
             id,
-            guid: format!("{document}-{path}-{start}"),
+            guid: format!("{document}-{path}-{start}-{coder}"),
             document_id: doc,
             code_id: code,
             coder_id: coder,
@@ -104,18 +104,33 @@ fn run(project: &Path, args: &[&str]) -> Vec<String> {
     rows(&fieldcode(&all).ok().stdout)
 }
 
+/// A `cooccur` CSV without its first line, which states the rules (checked to be one).
+fn table(project: &Path, args: &[&str]) -> Vec<String> {
+    let mut lines = run(project, args);
+    assert!(lines[0].starts_with("# unit: "), "{lines:?}");
+    lines.remove(0);
+    lines
+}
+
 #[test]
 fn overlap_matrix_overall_and_without_rollup() {
     let scratch = Scratch::new();
     let project = study(&scratch);
     assert_eq!(
-        run(&project, &["cooccur"]),
+        table(&project, &["cooccur"]),
         ["group,code_a,code_b,value", ",Referral,Workload,1", ",Referral/Forms,Workload,1"]
     );
-    assert_eq!(run(&project, &["cooccur", "--no-rollup"]), ["group,code_a,code_b,value", ",Referral/Forms,Workload,1"]);
     assert_eq!(
-        run(&project, &["cooccur", "--measure", "jaccard", "--no-rollup"]),
-        ["group,code_a,code_b,value", ",Referral/Forms,Workload,0.5"]
+        table(&project, &["cooccur", "--no-rollup"]),
+        ["group,code_a,code_b,value", ",Referral/Forms,Workload,1"]
+    );
+    assert_eq!(
+        table(&project, &["cooccur", "--measure", "jaccard", "--no-rollup"]),
+        ["group,code_a,code_b,value", ",Referral/Forms,Workload,0.5000"]
+    );
+    assert_eq!(
+        run(&project, &["cooccur"])[0],
+        "# unit: overlap; measure: count; coders: all (identical spans once); by: nothing; roll-up: on"
     );
 }
 
@@ -124,11 +139,11 @@ fn grouping_by_role_uses_the_speaker_and_by_site_the_document() {
     let scratch = Scratch::new();
     let project = study(&scratch);
     assert_eq!(
-        run(&project, &["cooccur", "--by", "role"]),
+        table(&project, &["cooccur", "--by", "role"]),
         ["group,code_a,code_b,value", "link worker,Referral,Workload,1", "link worker,Referral/Forms,Workload,1"]
     );
     let by_site: BTreeSet<String> =
-        run(&project, &["cooccur", "--by", "site", "--unit", "document"]).into_iter().collect();
+        table(&project, &["cooccur", "--by", "site", "--unit", "document"]).into_iter().collect();
     let expected: BTreeSet<String> = [
         "group,code_a,code_b,value",
         "GP surgery,Referral,Trust,1",
@@ -150,14 +165,14 @@ fn units_and_filters_change_what_counts() {
     let scratch = Scratch::new();
     let project = study(&scratch);
     // The two turns of the GP transcript are separate units; the Trust quote is in the second.
-    assert_eq!(run(&project, &["cooccur", "--unit", "turn", "--no-rollup"]).len(), 2);
+    assert_eq!(table(&project, &["cooccur", "--unit", "turn", "--no-rollup"]).len(), 2);
     // Within 40 characters, the home visit's two quotes (separated by a blank line) co-occur.
-    let near = run(&project, &["cooccur", "--unit", "near:40", "--no-rollup"]);
+    let near = table(&project, &["cooccur", "--unit", "near:40", "--no-rollup"]);
     assert!(near.contains(&",Referral/Forms,Trust,2".to_owned()), "{near:?}");
     // Only bob's codings: nothing overlaps.
-    assert_eq!(run(&project, &["cooccur", "--coder", "bob"]), ["group,code_a,code_b,value"]);
+    assert_eq!(table(&project, &["cooccur", "--coder", "bob"]), ["group,code_a,code_b,value"]);
     assert_eq!(
-        run(&project, &["cooccur", "--where", "site=client home", "--unit", "document", "--no-rollup"]).len(),
+        table(&project, &["cooccur", "--where", "site=client home", "--unit", "document", "--no-rollup"]).len(),
         2
     );
 }
@@ -176,6 +191,13 @@ fn json_output_carries_every_measure() {
     assert_eq!((pair["code_a"].as_str(), pair["code_b"].as_str()), (Some("Referral/Forms"), Some("Workload")));
     assert_eq!((pair["count"].as_u64(), pair["documents"].as_u64()), (Some(1), Some(1)));
     assert_eq!(pair["jaccard"].as_f64(), Some(1.0));
+    assert_eq!(out["coders"], "all (identical spans once)");
+    assert_eq!(out["by_rule"], "the speaker's value, else the document's");
+    assert_eq!(out["across_groups"]["group"], "(across groups)");
+    // Under --unit turn only codings inside some turn take part: the field note's two do not.
+    let turns = fieldcode(&["cooccur", s(&project), "--unit", "turn", "--format", "json"]).ok().json();
+    assert_eq!(turns["groups"][0]["codings"], 3);
+    assert_eq!(turns["across_groups"], serde_json::Value::Null);
 }
 
 #[test]
@@ -189,8 +211,10 @@ fn excerpts_show_the_quotes_behind_a_cell() {
     json_args.extend(["--by", "role", "--value", "link worker", "--format", "json"]);
     let pairs = fieldcode(&json_args).ok().json();
     assert_eq!(pairs.as_array().unwrap().len(), 1);
-    assert_eq!(pairs[0]["a"]["text"], "referral form takes ages");
-    assert_eq!(pairs[0]["b"]["coder"], "ann");
+    assert_eq!(pairs[0]["a"][0]["text"], "referral form takes ages");
+    assert_eq!(pairs[0]["b"][0]["coder"], "ann");
+    assert_eq!(pairs[0]["b"][0]["coders"], serde_json::json!(["ann"]));
+    assert_eq!(pairs[0]["pairs"][0][0], pairs[0]["a"][0]["id"]);
     json_args[9] = "team leader";
     assert_eq!(fieldcode(&json_args).ok().json().as_array().unwrap().len(), 0);
 }
@@ -284,8 +308,8 @@ fn synth_makes_a_deterministic_project_of_the_requested_size() {
     assert_eq!(coders.len(), 4);
     let total: u64 = coders[1..].iter().map(|r| r.split(',').nth(1).unwrap().parse::<u64>().unwrap()).sum();
     assert_eq!(total, 600);
-    assert_eq!(run(&a, &["cooccur", "--by", "role"]), run(&b, &["cooccur", "--by", "role"]));
-    assert!(run(&a, &["cooccur", "--by", "site"]).len() > 50);
+    assert_eq!(table(&a, &["cooccur", "--by", "role"]), table(&b, &["cooccur", "--by", "role"]));
+    assert!(table(&a, &["cooccur", "--by", "site"]).len() > 50);
     let err = fieldcode(&args(&a).iter().map(String::as_str).collect::<Vec<_>>()).fails().stderr;
     assert!(err.contains("already exists"), "{err}");
 }

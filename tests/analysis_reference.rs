@@ -1,12 +1,15 @@
 //! Property tests: the analysis engine against a deliberately simple O(n²) reference written
-//! here from the definitions (every unit, with and without grouping and roll-up, with filters),
-//! on random projects with turns, paragraphs, attributes on both scopes and a three-level codebook.
+//! here from the definitions (every unit, with and without grouping and roll-up, passages merged
+//! or per coder, scoped attributes, the pairs across groups, filters), on random projects with
+//! turns, paragraphs, attributes on both scopes, a three-level codebook, codings that two coders
+//! made identically and codings that start between turns (in a speaker's label).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use fieldcode::Project;
 use fieldcode::analysis::{
-    CooccurIndex, Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill, frequencies,
+    ACROSS_LABEL, Bucket, CooccurIndex, Corpus, Filter, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill,
+    frequencies,
 };
 use fieldcode::coding::Recorder;
 use fieldcode::coding::rows::{CodeRec, CodingRec, Row};
@@ -69,20 +72,27 @@ fn doc_strategy() -> impl Strategy<Value = Doc> {
     })
 }
 
+/// Random codings, some of them (where `twin` says so) also made identically by the other coder.
 fn world_strategy() -> impl Strategy<Value = World> {
     let coding =
         (0..3usize, 0..CODES.len(), 0..2usize, 0..TEXT_LEN - 1, 1..50u32).prop_map(|(doc, code, coder, start, len)| {
             Coding { doc, code, coder, start, end: (start + len).min(TEXT_LEN) }
         });
-    (prop::collection::vec(doc_strategy(), 3), prop::collection::vec(coding, 0..45)).prop_map(|(docs, raw)| {
-        let mut codings: Vec<Coding> = Vec::new();
-        for c in raw {
-            if !codings.contains(&c) {
-                codings.push(c);
+    let twins = prop::collection::vec(prop::bool::weighted(0.3), 45);
+    (prop::collection::vec(doc_strategy(), 3), prop::collection::vec(coding, 0..45), twins).prop_map(
+        |(docs, raw, twins)| {
+            let mut codings: Vec<Coding> = Vec::new();
+            for (c, twin) in raw.into_iter().zip(twins) {
+                let other = Coding { coder: 1 - c.coder, ..c };
+                for c in if twin { vec![c, other] } else { vec![c] } {
+                    if !codings.contains(&c) {
+                        codings.push(c);
+                    }
+                }
             }
-        }
-        World { docs, codings }
-    })
+            World { docs, codings }
+        },
+    )
 }
 
 /// Writes the world into an in-memory project with plain SQL inserts.
@@ -189,18 +199,47 @@ fn related(a: &str, b: &str) -> bool {
     a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/"))
 }
 
+/// The speaker a coding starting at `s` belongs to: of the turn holding `s`, else of the next
+/// turn when no paragraph text lies between `s` and it (`s` is in that turn's label).
+fn speaker_of(doc: &Doc, s: u32) -> Option<usize> {
+    if let Some(turn) = doc.turns.iter().find(|t| t.0 <= s && s < t.1) {
+        return Some(turn.2);
+    }
+    let next = doc.turns.iter().filter(|t| t.0 > s).min_by_key(|t| t.0)?;
+    let text_between = doc.paragraphs.iter().any(|p| p.1 > s && p.0 < next.0);
+    (!text_between).then_some(next.2)
+}
+
+/// The group of a coding; `by` is `ATTR`, `document:ATTR` or `participant:ATTR`.
 fn group_of(world: &World, c: &Coding, by: Option<&str>) -> String {
     let Some(by) = by else { return String::new() };
+    let (scope, name) = by.split_once(':').unwrap_or(("", by));
     let doc = &world.docs[c.doc];
-    let speaker = doc.turns.iter().find(|t| t.0 <= c.start && c.start < t.1).map(|t| t.2);
-    let person = match (by, speaker) {
+    let person = match (name, speaker_of(doc, c.start)) {
         ("role", Some(0)) => Some("link worker"),
         ("role", Some(1)) => Some("team leader"),
         ("site", Some(1)) => Some("office"),
         _ => None,
     };
-    let doc_value = if by == "site" { doc.site } else { None };
-    person.or(doc_value).unwrap_or("(none)").to_owned()
+    let doc_value = if name == "site" { doc.site } else { None };
+    let value = match scope {
+        "document" => doc_value,
+        "participant" => person,
+        _ => person.or(doc_value),
+    };
+    value.unwrap_or("(none)").to_owned()
+}
+
+/// The selected codings with identical (document, code, span) merged, the first standing for
+/// all; every coding on its own with `per_coder`.
+fn passages(world: &World, selected: &[usize], per_coder: bool) -> Vec<usize> {
+    let same = |x: &Coding, y: &Coding| (x.doc, x.code, x.start, x.end) == (y.doc, y.code, y.start, y.end);
+    let cs = &world.codings;
+    selected
+        .iter()
+        .copied()
+        .filter(|&i| per_coder || !selected.iter().any(|&j| j < i && same(&cs[i], &cs[j])))
+        .collect()
 }
 
 fn units(doc: &Doc, unit: Unit) -> Vec<(u32, u32)> {
@@ -221,6 +260,7 @@ fn close(a: &Coding, b: &Coding, unit: Unit) -> bool {
 }
 
 type Key = (String, String, String);
+type Pair = (String, String);
 
 #[derive(Debug, Default, PartialEq)]
 struct Expected {
@@ -228,31 +268,57 @@ struct Expected {
     pairs: BTreeMap<Key, (u32, u32, f64)>,
     /// (group, code) → n1
     totals: BTreeMap<(String, String), u32>,
+    /// group → passages taking part
+    codings: BTreeMap<String, u32>,
+    /// (a, b) with a < b → (count, documents) across groups
+    across: BTreeMap<Pair, (u32, u32)>,
+    /// Unit measures, reference only: (a, b) → units where both codes occur within some group.
+    reached: BTreeMap<Pair, u32>,
 }
 
-fn reference(world: &World, selected: &[usize], by: Option<&str>, unit: Unit, rollup: bool) -> Expected {
+struct Case<'a> {
+    by: Option<&'a str>,
+    unit: Unit,
+    rollup: bool,
+    per_coder: bool,
+}
+
+fn reference(world: &World, selected: &[usize], case: &Case) -> Expected {
+    let Case { by, unit, rollup, per_coder } = *case;
+    let mut expected = Expected::default();
     let mut count: BTreeMap<Key, u32> = BTreeMap::new();
     let mut docs: BTreeMap<Key, BTreeSet<usize>> = BTreeMap::new();
-    let mut totals: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut across_docs: BTreeMap<Pair, BTreeSet<usize>> = BTreeMap::new();
     let mut linked: BTreeMap<(String, String, String), BTreeSet<usize>> = BTreeMap::new();
     let key = |g: &str, a: &str, b: &str| (g.to_owned(), a.min(b).to_owned(), a.max(b).to_owned());
+    let pair = |a: &str, b: &str| (a.min(b).to_owned(), a.max(b).to_owned());
     let cs = &world.codings;
+    let ps = passages(world, selected, per_coder);
     if matches!(unit, Unit::Overlap | Unit::Near(_)) {
-        for &i in selected {
+        for &i in &ps {
+            let g = group_of(world, &cs[i], by);
             for a in expand(cs[i].code, rollup) {
-                *totals.entry((group_of(world, &cs[i], by), a.into())).or_default() += 1;
+                *expected.totals.entry((g.clone(), a.into())).or_default() += 1;
             }
+            *expected.codings.entry(g).or_default() += 1;
         }
-        for &i in selected {
-            for &j in selected {
+        for &i in &ps {
+            for &j in &ps {
                 let (x, y) = (&cs[i], &cs[j]);
-                let g = group_of(world, x, by);
-                if i == j || x.doc != y.doc || g != group_of(world, y, by) || !close(x, y, unit) {
+                if i == j || x.doc != y.doc || !close(x, y, unit) {
                     continue;
                 }
+                let (g, h) = (group_of(world, x, by), group_of(world, y, by));
                 for a in expand(x.code, rollup) {
                     for b in expand(y.code, rollup) {
                         if related(a, b) {
+                            continue;
+                        }
+                        if g != h {
+                            if i < j {
+                                expected.across.entry(pair(a, b)).or_default().0 += 1;
+                                across_docs.entry(pair(a, b)).or_default().insert(x.doc);
+                            }
                             continue;
                         }
                         linked.entry((g.clone(), a.into(), b.into())).or_default().insert(i);
@@ -266,18 +332,24 @@ fn reference(world: &World, selected: &[usize], by: Option<&str>, unit: Unit, ro
         }
     } else {
         let mut present: BTreeSet<(usize, usize, String, &str)> = BTreeSet::new();
-        for &i in selected {
+        for &i in &ps {
             let c = &cs[i];
+            let g = group_of(world, c, by);
+            let mut hit = false;
             for (u, span) in units(&world.docs[c.doc], unit).into_iter().enumerate() {
                 if c.start < span.1 && span.0 < c.end {
+                    hit = true;
                     for a in expand(c.code, rollup) {
-                        present.insert((c.doc, u, group_of(world, c, by), a));
+                        present.insert((c.doc, u, g.clone(), a));
                     }
                 }
             }
+            if hit {
+                *expected.codings.entry(g).or_default() += 1;
+            }
         }
         for (d, u, g, a) in &present {
-            *totals.entry((g.clone(), (*a).into())).or_default() += 1;
+            *expected.totals.entry((g.clone(), (*a).into())).or_default() += 1;
             for (d2, u2, g2, b) in &present {
                 if (d, u, g) == (d2, u2, g2) && a < b && !related(a, b) {
                     *count.entry(key(g, a, b)).or_default() += 1;
@@ -285,8 +357,27 @@ fn reference(world: &World, selected: &[usize], by: Option<&str>, unit: Unit, ro
                 }
             }
         }
+        let unit_keys: BTreeSet<(usize, usize)> = present.iter().map(|o| (o.0, o.1)).collect();
+        for (d, u) in unit_keys {
+            let here: Vec<&(usize, usize, String, &str)> = present.iter().filter(|o| (o.0, o.1) == (d, u)).collect();
+            let codes: BTreeSet<&str> = here.iter().map(|o| o.3).collect();
+            let in_group =
+                |a: &str, b: &str| here.iter().any(|o| o.3 == a && here.iter().any(|p| p.2 == o.2 && p.3 == b));
+            for &a in &codes {
+                for &b in codes.iter().filter(|&&b| a < b && !related(a, b)) {
+                    if in_group(a, b) {
+                        *expected.reached.entry(pair(a, b)).or_default() += 1;
+                    } else {
+                        expected.across.entry(pair(a, b)).or_default().0 += 1;
+                        across_docs.entry(pair(a, b)).or_default().insert(d);
+                    }
+                }
+            }
+        }
     }
-    let mut expected = Expected { totals, ..Expected::default() };
+    for (k, entry) in expected.across.iter_mut() {
+        entry.1 = across_docs[k].len() as u32;
+    }
     for (k, n12) in count {
         let (g, a, b) = &k;
         let n1 = expected.totals[&(g.clone(), a.clone())];
@@ -306,18 +397,25 @@ fn reference(world: &World, selected: &[usize], by: Option<&str>, unit: Unit, ro
 
 // ---------- the engine, in the same shape ----------
 
-fn engine(corpus: &Corpus, selection: &[u32], by: Option<&str>, unit: Unit, rollup: bool) -> Expected {
-    let grouping = match by {
-        Some(name) => Grouping::by_attribute(corpus, name).unwrap(),
-        None => Grouping::overall(),
-    };
-    let result = cooccur(corpus, selection, &grouping, Options { unit, rollup, jaccard: true });
-    let counts_only = cooccur(corpus, selection, &grouping, Options { unit, rollup, jaccard: false });
-    for (g, h) in result.groups.iter().zip(&counts_only.groups) {
+fn options(case: &Case, jaccard: bool) -> Options {
+    Options { unit: case.unit, rollup: case.rollup, jaccard, per_coder: case.per_coder }
+}
+
+fn grouping(corpus: &Corpus, by: Option<&str>) -> Grouping {
+    by.map_or_else(Grouping::overall, |name| Grouping::by_attribute(corpus, name).unwrap())
+}
+
+fn engine(corpus: &Corpus, selection: &[u32], case: &Case) -> Expected {
+    let grouping = grouping(corpus, case.by);
+    let result = cooccur(corpus, selection, &grouping, options(case, true));
+    let counts_only = cooccur(corpus, selection, &grouping, options(case, false));
+    for (g, h) in result.groups.iter().chain(&result.across).zip(counts_only.groups.iter().chain(&counts_only.across)) {
         assert_eq!(g.count.nonzero(), h.count.nonzero(), "counts do not depend on the jaccard option");
     }
+    assert_eq!(result.across.is_some(), case.by.is_some(), "pairs across groups exactly when grouped");
     let mut out = Expected::default();
     for g in &result.groups {
+        out.codings.insert(g.label.clone(), g.codings);
         for (c, &n) in g.totals.iter().enumerate() {
             if n > 0 {
                 out.totals.insert((g.label.clone(), corpus.codes[c].path.clone()), n);
@@ -331,11 +429,21 @@ fn engine(corpus: &Corpus, selection: &[u32], by: Option<&str>, unit: Unit, roll
             out.pairs.insert(key, (p.count, p.documents, jaccard));
         }
     }
+    if let Some(across) = &result.across {
+        assert_eq!(across.label, ACROSS_LABEL);
+        for p in across.pairs() {
+            assert_eq!(p.jaccard, None, "the pairs across groups have counts only");
+            let (a, b) = (&corpus.codes[p.a as usize].path, &corpus.codes[p.b as usize].path);
+            out.across.insert((a.min(b).clone(), a.max(b).clone()), (p.count, p.documents));
+        }
+    }
     out
 }
 
 fn assert_same(expected: &Expected, got: &Expected, context: &str) {
     assert_eq!(expected.totals, got.totals, "totals differ ({context})");
+    assert_eq!(expected.codings, got.codings, "codings taking part differ ({context})");
+    assert_eq!(expected.across, got.across, "pairs across groups differ ({context})");
     let keys = |e: &Expected| e.pairs.keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(expected), keys(got), "pairs differ ({context})");
     for (k, (count, docs, jaccard)) in &expected.pairs {
@@ -349,6 +457,8 @@ fn assert_same(expected: &Expected, got: &Expected, context: &str) {
 type CrosstabCounts = (u32, BTreeSet<usize>, BTreeSet<usize>);
 
 const UNITS: [Unit; 6] = [Unit::Overlap, Unit::Near(0), Unit::Near(7), Unit::Turn, Unit::Paragraph, Unit::Document];
+const GROUPINGS: [Option<&str>; 6] =
+    [None, Some("site"), Some("role"), Some("document:site"), Some("participant:site"), Some("participant:role")];
 
 /// Corpus coding index of each world coding (matched on document, code, coder and span).
 fn corpus_order(world: &World, corpus: &Corpus) -> Vec<usize> {
@@ -369,6 +479,20 @@ fn corpus_order(world: &World, corpus: &Corpus) -> Vec<usize> {
         .collect()
 }
 
+/// Whether grouping by `by` is refused because no document has a site (every document's value
+/// would be `(none)`); the refusal names the attribute.
+fn refused(world: &World, corpus: &Corpus, by: Option<&str>) -> bool {
+    let Some(by) = by.filter(|b| b.starts_with("document:")) else { return false };
+    match Grouping::by_attribute(corpus, by) {
+        Ok(_) => false,
+        Err(err) => {
+            assert!(world.docs.iter().all(|d| d.site.is_none()), "refused although a document has a site: {err}");
+            assert!(err.to_string().contains("site"), "{err}");
+            true
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -379,10 +503,50 @@ proptest! {
         let all = Filter::all(&corpus);
         let everything: Vec<usize> = (0..world.codings.len()).collect();
         for unit in UNITS {
-            for by in [None, Some("site"), Some("role")] {
+            for by in GROUPINGS.into_iter().filter(|&by| !refused(&world, &corpus, by)) {
                 for rollup in [true, false] {
-                    let context = format!("{unit} by {by:?} rollup {rollup}");
-                    assert_same(&reference(&world, &everything, by, unit, rollup), &engine(&corpus, &all, by, unit, rollup), &context);
+                    for per_coder in [false, true] {
+                        let case = Case { by, unit, rollup, per_coder };
+                        let context = format!("{unit} by {by:?} rollup {rollup} per coder {per_coder}");
+                        assert_same(&reference(&world, &everything, &case), &engine(&corpus, &all, &case), &context);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_groups_and_the_pairs_across_them_reconcile_with_the_overall_matrix(world in world_strategy()) {
+        let project = build(&world);
+        let corpus = Corpus::load(&project).unwrap();
+        let all = Filter::all(&corpus);
+        let everything: Vec<usize> = (0..world.codings.len()).collect();
+        for unit in UNITS {
+            for per_coder in [false, true] {
+                let overall = engine(&corpus, &all, &Case { by: None, unit, rollup: true, per_coder });
+                for by in GROUPINGS[1..].iter().copied().filter(|&by| !refused(&world, &corpus, by)) {
+                    let case = Case { by, unit, rollup: true, per_coder };
+                    let grouped = engine(&corpus, &all, &case);
+                    let mut in_groups: BTreeMap<Pair, u32> = BTreeMap::new();
+                    for ((_, a, b), (n, _, _)) in &grouped.pairs {
+                        *in_groups.entry((a.clone(), b.clone())).or_default() += n;
+                    }
+                    let reached = reference(&world, &everything, &case).reached;
+                    let mut pairs: BTreeSet<Pair> = in_groups.keys().chain(grouped.across.keys()).cloned().collect();
+                    for ((_, a, b), (n, _, _)) in &overall.pairs {
+                        let key = (a.clone(), b.clone());
+                        let across = grouped.across.get(&key).map_or(0, |x| x.0);
+                        let grouped_count = in_groups.get(&key).copied().unwrap_or(0);
+                        if unit.pairs_codings() {
+                            prop_assert_eq!(grouped_count + across, *n, "{} {:?} by {:?}", unit, key, by);
+                        } else {
+                            let reached = reached.get(&key).copied().unwrap_or(0);
+                            prop_assert_eq!(reached + across, *n, "{} {:?} by {:?}", unit, key, by);
+                            prop_assert!(grouped_count >= reached);
+                        }
+                        pairs.remove(&key);
+                    }
+                    prop_assert!(pairs.is_empty(), "pairs counted in groups but not overall: {:?}", pairs);
                 }
             }
         }
@@ -394,16 +558,17 @@ proptest! {
         let corpus = Corpus::load(&project).unwrap();
         let all = Filter::all(&corpus);
         for unit in UNITS {
-            for rollup in [true, false] {
-                let options = Options { unit, rollup, jaccard: true };
+            for (rollup, per_coder) in [(true, false), (false, true)] {
+                let options = Options { unit, rollup, jaccard: true, per_coder };
                 let index = CooccurIndex::build(&corpus, &all, options);
-                for by in [Some("role"), None, Some("site"), None] {
-                    let grouping = by.map_or_else(Grouping::overall, |name| Grouping::by_attribute(&corpus, name).unwrap());
+                for by in [Some("role"), None, Some("site"), None, Some("participant:site")] {
+                    let grouping = grouping(&corpus, by);
                     let (kept, fresh) = (index.matrices(&grouping), cooccur(&corpus, &all, &grouping, options));
                     prop_assert_eq!(kept.groups.len(), fresh.groups.len());
-                    for (k, f) in kept.groups.iter().zip(&fresh.groups) {
+                    for (k, f) in kept.groups.iter().chain(&kept.across).zip(fresh.groups.iter().chain(&fresh.across)) {
                         prop_assert_eq!(&k.label, &f.label);
                         prop_assert_eq!(&k.totals, &f.totals);
+                        prop_assert_eq!(k.codings, f.codings);
                         prop_assert_eq!(k.pairs(), f.pairs(), "{} by {:?} rollup {}", unit, by, rollup);
                     }
                 }
@@ -412,21 +577,33 @@ proptest! {
     }
 
     #[test]
-    fn filters_select_what_the_reference_selects(world in world_strategy(), coder in 0..2usize, theme in 0..2usize, kind in any::<bool>()) {
+    fn filters_select_what_the_reference_selects(
+        world in world_strategy(),
+        coder in 0..2usize,
+        theme in 0..2usize,
+        kind in any::<bool>(),
+        condition in 0..4usize,
+    ) {
         let project = build(&world);
         let corpus = Corpus::load(&project).unwrap();
         let root = ["Care", "Work"][theme];
+        let condition = [None, Some(("site", "clinic")), Some(("document:site", "clinic")), Some(("participant:site", "office"))][condition];
+        let condition = condition.filter(|(by, _)| !refused(&world, &corpus, Some(by)));
         let filter = Filter {
             coders: Some(vec![corpus.coders[corpus.coder_by_name(["ann", "bob"][coder]).unwrap() as usize].0]),
             code: Some(corpus.codes[corpus.code_by_path(root).unwrap() as usize].id),
             kinds: kind.then(|| vec![DocumentKind::Interview]),
+            attributes: condition.iter().map(|(by, value)| (by.to_string(), value.to_string())).collect(),
             ..Filter::default()
         };
         let selection = filter.select(&corpus).unwrap();
         let selected: Vec<usize> = (0..world.codings.len())
             .filter(|&i| {
                 let c = &world.codings[i];
-                c.coder == coder && CODES[c.code].starts_with(root) && (!kind || c.doc != 2)
+                c.coder == coder
+                    && CODES[c.code].starts_with(root)
+                    && (!kind || c.doc != 2)
+                    && condition.is_none_or(|(by, value)| group_of(&world, c, Some(by)) == value)
             })
             .collect();
         let order = corpus_order(&world, &corpus);
@@ -434,39 +611,67 @@ proptest! {
         expected.sort_unstable();
         prop_assert_eq!(&selection, &expected);
         for unit in [Unit::Overlap, Unit::Paragraph] {
-            assert_same(&reference(&world, &selected, Some("site"), unit, true), &engine(&corpus, &selection, Some("site"), unit, true), "filtered");
+            let case = Case { by: Some("site"), unit, rollup: true, per_coder: false };
+            assert_same(&reference(&world, &selected, &case), &engine(&corpus, &selection, &case), "filtered");
         }
     }
 
     #[test]
-    fn drill_down_explains_every_cell(world in world_strategy()) {
+    fn drill_down_lists_what_every_cell_counts(world in world_strategy()) {
         let project = build(&world);
         let corpus = Corpus::load(&project).unwrap();
         let all = Filter::all(&corpus);
-        let grouping = Grouping::by_attribute(&corpus, "site").unwrap();
         let c = &corpus.codings;
-        for unit in [Unit::Overlap, Unit::Near(3), Unit::Turn, Unit::Document] {
-            let options = Options { unit, rollup: true, jaccard: false };
-            let result = cooccur(&corpus, &all, &grouping, options);
-            for g in &result.groups {
-                let group = grouping.label_index(&g.label).unwrap();
-                for p in g.pairs() {
-                    let pairs = drill(&corpus, &all, &grouping, Some(group), options, p.a, p.b);
-                    let distinct: BTreeSet<_> = if unit.pairs_codings() {
-                        pairs.iter().map(|d| (d.coding_a, d.coding_b)).collect()
-                    } else {
-                        pairs.iter().map(|d| (d.document, d.unit.map_or(0, |u| i64::from(u.0)))).collect()
-                    };
-                    prop_assert_eq!(distinct.len() as u32, p.count, "{} {:?}", unit, (p.a, p.b));
-                    let docs: BTreeSet<i64> = pairs.iter().map(|d| d.document).collect();
-                    prop_assert_eq!(docs.len() as u32, p.documents);
-                    for d in &pairs {
-                        let ia = c.id.iter().position(|&id| id == d.coding_a).unwrap();
-                        let ib = c.id.iter().position(|&id| id == d.coding_b).unwrap();
-                        prop_assert!(corpus.chain(c.code[ia], true).contains(&p.a));
-                        prop_assert!(corpus.chain(c.code[ib], true).contains(&p.b));
-                        prop_assert_eq!(grouping.of(ia as u32), group);
-                        prop_assert_eq!(grouping.of(ib as u32), group);
+        let index_of = |id: i64| c.id.iter().position(|&x| x == id).unwrap() as u32;
+        for (by, per_coder) in [(Some("site"), false), (Some("role"), true), (None, false)] {
+            let grouping = grouping(&corpus, by);
+            for unit in [Unit::Overlap, Unit::Near(3), Unit::Turn, Unit::Paragraph, Unit::Document] {
+                let options = Options { unit, rollup: true, jaccard: false, per_coder };
+                let result = cooccur(&corpus, &all, &grouping, options);
+                let buckets = result.groups.iter().map(|g| (g, Bucket::Group(grouping.label_index(&g.label).unwrap())));
+                for (g, bucket) in buckets.chain(result.across.iter().map(|g| (g, Bucket::Across))) {
+                    for p in g.pairs() {
+                        let items = drill(&corpus, &all, &grouping, bucket, options, p.a, p.b);
+                        let context = format!("{unit} {bucket:?} {:?} per coder {per_coder}", (p.a, p.b));
+                        prop_assert_eq!(items.len() as u32, p.count, "{}", context);
+                        let docs: BTreeSet<i64> = items.iter().map(|d| d.document).collect();
+                        prop_assert_eq!(docs.len() as u32, p.documents);
+                        let units: BTreeSet<_> = items.iter().map(|d| (d.document, d.unit)).collect();
+                        if !unit.pairs_codings() {
+                            prop_assert_eq!(units.len(), items.len(), "one item per unit ({})", context);
+                        }
+                        for item in &items {
+                            prop_assert!(!item.a.is_empty() && !item.b.is_empty());
+                            prop_assert_eq!(item.pairs().count(), item.a.len() * item.b.len());
+                            let (xs, ys): (Vec<u32>, Vec<u32>) = (
+                                item.a.iter().map(|s| index_of(s.coding)).collect(),
+                                item.b.iter().map(|s| index_of(s.coding)).collect(),
+                            );
+                            for &x in &xs {
+                                prop_assert!(corpus.chain(c.code[x as usize], true).contains(&p.a));
+                            }
+                            for &y in &ys {
+                                prop_assert!(corpus.chain(c.code[y as usize], true).contains(&p.b));
+                            }
+                            let groups = |v: &[u32]| v.iter().map(|&i| grouping.of(i)).collect::<BTreeSet<u32>>();
+                            match bucket {
+                                Bucket::Group(g) => {
+                                    prop_assert!(groups(&xs).iter().chain(&groups(&ys)).all(|&h| h == g), "{}", context);
+                                }
+                                Bucket::Across => {
+                                    prop_assert!(groups(&xs).is_disjoint(&groups(&ys)), "{}", context);
+                                }
+                            }
+                            for passage in item.a.iter().chain(&item.b) {
+                                let i = index_of(passage.coding) as usize;
+                                prop_assert!(!per_coder || passage.merged.is_empty());
+                                for &id in &passage.merged {
+                                    let j = index_of(id) as usize;
+                                    prop_assert!(j > i, "the first coding stands for its passage");
+                                    prop_assert_eq!((c.doc[j], c.code[j], c.start[j], c.end[j]), (c.doc[i], c.code[i], c.start[i], c.end[i]));
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -482,7 +687,7 @@ proptest! {
         let table = crosstab(&corpus, &all, &grouping, true);
         let mut expected: BTreeMap<(String, String), CrosstabCounts> = BTreeMap::new();
         for c in &world.codings {
-            let speaker = world.docs[c.doc].turns.iter().find(|t| t.0 <= c.start && c.start < t.1).map(|t| t.2);
+            let speaker = speaker_of(&world.docs[c.doc], c.start);
             for a in expand(c.code, true) {
                 let cell = expected.entry((a.to_owned(), group_of(&world, c, Some("role")))).or_default();
                 cell.0 += 1;

@@ -292,8 +292,8 @@ fn a_cooccurrence_cell_grouped_by_site_leads_to_its_excerpts_in_the_document() {
         assert!(!picked.rows.is_empty() && picked.total >= picked.rows.len());
         picked.rows[0].clone()
     };
-    let quote: String = first.a.text.chars().take(140).collect();
-    let button = format!("{}: “{quote}”", first.a.code);
+    let quote: String = first.a[0].text.chars().take(140).collect();
+    let button = format!("{}: “{quote}”", first.a[0].code);
     h.get_all_by_label(&button).next().expect("the excerpt is listed").click();
     h.run_steps(3);
     let wb = h.state().workbench.as_ref().unwrap();
@@ -302,8 +302,8 @@ fn a_cooccurrence_cell_grouped_by_site_leads_to_its_excerpts_in_the_document() {
     assert_eq!(view.id, first.document);
     assert_eq!(view.name, first.document_name);
     let span = wb.selection.expect("the coding's span is selected");
-    assert_eq!((span.start, span.end), (first.a.start, first.a.end));
-    assert_eq!(wb.selected_text(), Some(first.a.text.as_str()));
+    assert_eq!((span.start, span.end), (first.a[0].start, first.a[0].end));
+    assert_eq!(wb.selected_text(), Some(first.a[0].text.as_str()));
 }
 
 #[test]
@@ -334,6 +334,7 @@ fn the_shown_matrix_is_exported_as_csv_next_to_the_project() {
     let shown = h.state().workbench.as_ref().unwrap().analysis.computed.as_ref().unwrap().shown.len();
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("provider,code,"));
-    assert_eq!(lines.count(), shown * matrices_shown(&h));
+    // Each provider's matrix, then the pairs across providers.
+    assert_eq!(lines.count(), shown * (matrices_shown(&h) + 1));
     assert!(message(&h).contains("m.csv"), "{}", message(&h));
 }

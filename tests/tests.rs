@@ -6,6 +6,7 @@ mod util;
 mod analysis_cache;
 mod analysis_cli;
 mod analysis_reference;
+mod analysis_rules;
 mod coding_cli;
 mod coding_props;
 mod crash_safety;

@@ -22,15 +22,19 @@ pub(crate) fn accumulate(index: &CooccurIndex, grouping: &Grouping) -> Cooccurre
     for (mine, theirs) in groups.iter_mut().zip(&other) {
         mine.merge(theirs);
     }
+    let across = if grouping.is_grouped() { groups.pop() } else { None };
     let groups = groups.into_iter().filter(|g| g.codings > 0).collect();
-    Cooccurrence { options: index.options, groups }
+    Cooccurrence { options: index.options, groups, across }
 }
 
 /// The counts of one share of the documents.
 struct Part<'a, 'c> {
     index: &'a CooccurIndex<'c>,
     grouping: &'a Grouping,
+    /// One matrix per group label, then, when grouped, the pairs across groups.
     groups: Vec<GroupMatrix>,
+    /// The index of the bucket of pairs across groups in `groups`, when grouped.
+    across: Option<u32>,
     /// Per group and leaf-pair id (overlap / near): `[coding pairs, last document index + 1]`.
     leaf: Vec<Vec<[u32; 2]>>,
     /// Per group: the last document (index + 1) a rolled-up pair was counted in.
@@ -45,13 +49,20 @@ struct Part<'a, 'c> {
 impl<'a, 'c> Part<'a, 'c> {
     fn new(index: &'a CooccurIndex<'c>, grouping: &'a Grouping) -> Part<'a, 'c> {
         let n = index.corpus.codes.len();
-        let per_group = |size: usize| (0..grouping.labels.len()).map(|_| SymMatrix::new(size)).collect::<Vec<_>>();
+        let mut groups: Vec<GroupMatrix> =
+            grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, index.options)).collect();
+        let across = grouping.is_grouped().then(|| {
+            groups.push(GroupMatrix::across(n, index.options));
+            groups.len() as u32 - 1
+        });
+        let buckets = groups.len();
         Part {
             index,
             grouping,
-            groups: grouping.labels.iter().map(|l| GroupMatrix::new(l.clone(), n, index.options)).collect(),
-            leaf: grouping.labels.iter().map(|_| vec![[0, 0]; index.leaf_pairs.len()]).collect(),
-            stamp: per_group(n),
+            groups,
+            across,
+            leaf: (0..buckets).map(|_| vec![[0, 0]; index.leaf_pairs.len()]).collect(),
+            stamp: (0..buckets).map(|_| SymMatrix::new(n)).collect(),
             fresh: Vec::new(),
             links: Vec::new(),
             occurrences: Vec::new(),
@@ -109,10 +120,11 @@ impl<'a, 'c> Part<'a, 'c> {
         let corpus = self.index.corpus;
         let stamp = self.doc_stamp;
         for (&(y, x), &id) in events.iter().zip(leaf) {
-            let g = self.grouping.of(x);
-            if g != self.grouping.of(y) {
-                continue;
-            }
+            let g = match (self.grouping.of(x), self.grouping.of(y), self.across) {
+                (gx, gy, _) if gx == gy => gx,
+                (_, _, Some(across)) => across,
+                _ => continue,
+            };
             let cell = &mut self.leaf[g as usize][id as usize];
             cell[0] += 1;
             if cell[1] != stamp {
@@ -205,7 +217,9 @@ impl<'a, 'c> Part<'a, 'c> {
         }
     }
 
-    /// Unit measures: (unit, group, code) occurrences of one document, each unit counted once.
+    /// Unit measures: (unit, group, code) occurrences of one document, each unit counted once
+    /// per group in which both codes occur, or across groups when they occur in it but in no one
+    /// group.
     fn units(&mut self, events: &[(u32, u32)]) {
         let corpus = self.index.corpus;
         let (code, rollup) = (&corpus.codings.code, self.index.options.rollup);
@@ -218,21 +232,54 @@ impl<'a, 'c> Part<'a, 'c> {
         occ.sort_unstable();
         occ.dedup();
         let stamp = self.doc_stamp;
-        for run in occ.chunk_by(|p, q| p.0 == q.0 && p.1 == q.1) {
-            let g = run[0].1 as usize;
-            let group = &mut self.groups[g];
-            for (k, &(_, _, a)) in run.iter().enumerate() {
-                group.totals[a as usize] += 1;
-                for &(_, _, b) in &run[k + 1..] {
-                    if !corpus.related(a, b) {
-                        group.count.add(a, b, 1);
-                        if self.stamp[g].replace(a, b, stamp) != stamp {
-                            group.documents.add(a, b, 1);
+        for unit in occ.chunk_by(|p, q| p.0 == q.0) {
+            let mut groups = 0;
+            for run in unit.chunk_by(|p, q| p.1 == q.1) {
+                groups += 1;
+                let g = run[0].1 as usize;
+                let group = &mut self.groups[g];
+                for (k, &(_, _, a)) in run.iter().enumerate() {
+                    group.totals[a as usize] += 1;
+                    for &(_, _, b) in &run[k + 1..] {
+                        if !corpus.related(a, b) {
+                            group.count.add(a, b, 1);
+                            if self.stamp[g].replace(a, b, stamp) != stamp {
+                                group.documents.add(a, b, 1);
+                            }
                         }
                     }
                 }
             }
+            if let Some(across) = self.across
+                && groups > 1
+            {
+                self.units_across(unit, across as usize);
+            }
         }
         self.occurrences = occ;
+    }
+
+    /// Counts the code pairs that occur in one unit (its `(unit, group, code)` occurrences,
+    /// sorted) but in none of its groups on their own.
+    fn units_across(&mut self, unit: &[(u32, u32, u32)], across: usize) {
+        let corpus = self.index.corpus;
+        let mut codes: Vec<u32> = unit.iter().map(|o| o.2).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let runs: Vec<&[(u32, u32, u32)]> = unit.chunk_by(|p, q| p.1 == q.1).collect();
+        let has = |run: &[(u32, u32, u32)], a: u32| run.binary_search_by_key(&a, |o| o.2).is_ok();
+        let stamp = self.doc_stamp;
+        for (k, &a) in codes.iter().enumerate() {
+            for &b in &codes[k + 1..] {
+                if corpus.related(a, b) || runs.iter().any(|run| has(run, a) && has(run, b)) {
+                    continue;
+                }
+                let bucket = &mut self.groups[across];
+                bucket.count.add(a, b, 1);
+                if self.stamp[across].replace(a, b, stamp) != stamp {
+                    bucket.documents.add(a, b, 1);
+                }
+            }
+        }
     }
 }

@@ -88,19 +88,31 @@ pub struct Options {
     /// Also keep what the Jaccard index needs for `overlap`/`near` (which codings of a touch
     /// some coding of b). Without it [`GroupMatrix::jaccard`] is `None` for those units.
     pub jaccard: bool,
+    /// Count every coding on its own, as its coder made it. Off (the default), codings of the
+    /// same code on an identical span by several coders are one passage ([`super::passages`]).
+    pub per_coder: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { unit: Unit::Overlap, rollup: true, jaccard: false }
+        Options { unit: Unit::Overlap, rollup: true, jaccard: false, per_coder: false }
     }
 }
 
-/// The matrix of one group.
+impl Options {
+    /// How codings of several coders are counted, in words.
+    pub fn coders_rule(&self) -> &'static str {
+        if self.per_coder { "each coder's codings separately" } else { "identical spans once" }
+    }
+}
+
+/// The matrix of one group, or of the pairs across groups ([`Cooccurrence::across`]).
 #[derive(Debug, Clone)]
 pub struct GroupMatrix {
     pub label: String,
-    /// Selected codings in this group.
+    /// Selected codings in this group that take part in the unit (inside some turn for `turn`,
+    /// some paragraph for `paragraph`), identical spans by several coders once unless
+    /// [`Options::per_coder`]; 0 for the pairs across groups.
     pub codings: u32,
     /// n1 per code index (see the module doc).
     pub totals: Vec<u32>,
@@ -114,6 +126,7 @@ pub struct GroupMatrix {
     pub(super) linked_high: SymMatrix,
     unit: Unit,
     linked: bool,
+    across: bool,
 }
 
 /// One non-zero pair of a group's matrix.
@@ -142,7 +155,19 @@ impl GroupMatrix {
             linked_high: SymMatrix::new(size),
             unit,
             linked,
+            across: false,
         }
+    }
+
+    /// The bucket of pairs whose codings fall in different groups: counts and documents only.
+    pub(super) fn across(n: usize, options: Options) -> GroupMatrix {
+        let options = Options { jaccard: false, ..options };
+        GroupMatrix { across: true, ..GroupMatrix::new(super::group::ACROSS_LABEL.to_owned(), n, options) }
+    }
+
+    /// Whether this is the bucket of pairs across groups.
+    pub fn is_across(&self) -> bool {
+        self.across
     }
 
     /// Adds another part's counts (computed over other documents) to this one.
@@ -158,9 +183,9 @@ impl GroupMatrix {
     }
 
     /// The Jaccard index of a pair, in [0, 1]; `None` for overlap/near computed without
-    /// [`Options::jaccard`].
+    /// [`Options::jaccard`], and for the pairs across groups (which have no totals).
     pub fn jaccard(&self, a: u32, b: u32) -> Option<f64> {
-        if self.unit.pairs_codings() && !self.linked {
+        if self.across || (self.unit.pairs_codings() && !self.linked) {
             return None;
         }
         let n12 = if self.unit.pairs_codings() {
@@ -190,11 +215,19 @@ impl GroupMatrix {
     }
 }
 
-/// Co-occurrence matrices, one per group (empty groups left out).
+/// Co-occurrence matrices, one per group (empty groups left out), and, when grouped by an
+/// attribute, the pairs whose codings fall in different groups.
 #[derive(Debug, Clone)]
 pub struct Cooccurrence {
     pub options: Options,
     pub groups: Vec<GroupMatrix>,
+    /// Grouped by an attribute: the pairs across groups, labelled [`super::ACROSS_LABEL`]. For
+    /// `overlap` / `near` a pair of codings in two groups counts here, so the groups plus this
+    /// add up to the overall matrix. For the unit measures a unit counts here when both codes
+    /// occur in it but in no one group; every unit of the overall count is then counted in at
+    /// least one group or here, never both (a unit in which two groups each have both codes
+    /// counts in each of them).
+    pub across: Option<GroupMatrix>,
 }
 
 /// Computes one matrix per group of `grouping` over the selected codings (indexes into

@@ -4,8 +4,8 @@
 use crate::error::{Error, Result};
 use crate::model::{CodeId, CoderId, DocumentId, DocumentKind};
 
-use super::group::{NONE_LABEL, unknown_attribute, value_of};
-use super::load::{Corpus, NONE};
+use super::group::{NONE_LABEL, Scope, resolve, value_of};
+use super::load::{Attribute, Corpus, NONE};
 
 /// Conditions on codings; an empty field means "any". All conditions must hold.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -13,7 +13,9 @@ pub struct Filter {
     pub documents: Option<Vec<DocumentId>>,
     pub kinds: Option<Vec<DocumentKind>>,
     pub coders: Option<Vec<CoderId>>,
-    /// `(attribute, value)`: the coding's value (participant's, else document's) must equal it.
+    /// `(attribute, value)`: the coding's value must equal it. The attribute is named as for a
+    /// [`super::Grouping`]: `ATTR` (the speaker's value, else the document's), `document:ATTR`
+    /// or `participant:ATTR`.
     pub attributes: Vec<(String, String)>,
     /// Only codings of this code and its descendants.
     pub code: Option<CodeId>,
@@ -40,7 +42,7 @@ impl Filter {
                 docs[c.doc[i] as usize]
                     && coders.as_ref().is_none_or(|m| m.get(c.coder[i] as usize).copied().unwrap_or(false))
                     && codes.as_ref().is_none_or(|m| m[c.code[i] as usize])
-                    && attrs.iter().all(|(attribute, value)| value_of(corpus, attribute, i) == *value)
+                    && attrs.iter().all(|&(attribute, scope, value)| value_of(corpus, attribute, scope, i) == value)
             })
             .map(|i| i as u32)
             .collect())
@@ -68,17 +70,17 @@ impl Filter {
         Ok(Some((0..corpus.codes.len() as u32).map(|c| corpus.chain(c, true).contains(&root)).collect()))
     }
 
-    fn attribute_conditions<'c>(&self, corpus: &'c Corpus) -> Result<Vec<(&'c super::load::Attribute, u32)>> {
+    fn attribute_conditions<'c>(&self, corpus: &'c Corpus) -> Result<Vec<(&'c Attribute, Scope, u32)>> {
         self.attributes
             .iter()
             .map(|(name, value)| {
-                let attribute = corpus.attribute(name).ok_or_else(|| unknown_attribute(corpus, name))?;
+                let (attribute, scope) = resolve(corpus, name)?;
                 let index = match attribute.values.iter().position(|v| v == value) {
                     Some(i) => i as u32,
                     None if value == NONE_LABEL => NONE,
                     None => NONE - 1,
                 };
-                Ok((attribute, index))
+                Ok((attribute, scope, index))
             })
             .collect()
     }

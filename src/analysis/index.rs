@@ -10,6 +10,7 @@ use super::cooccur::{Cooccurrence, Options, Unit, doc_slice, slack, sweep_pairs,
 use super::group::Grouping;
 use super::load::Corpus;
 use super::matrix::SymMatrix;
+use super::passage::passages;
 
 /// The sweep's output for one selection and one set of [`Options`]; [`CooccurIndex::matrices`]
 /// turns it into matrices for any grouping.
@@ -17,7 +18,8 @@ use super::matrix::SymMatrix;
 pub struct CooccurIndex<'c> {
     pub(crate) corpus: &'c Corpus,
     pub(crate) options: Options,
-    /// The selected codings, in corpus order.
+    /// The codings that take part, in corpus order: the selection with identical spans merged
+    /// (unless [`Options::per_coder`]), and for `turn` / `paragraph` only codings in some unit.
     pub(crate) selection: Vec<u32>,
     /// Per document with selected codings: its index and its range in `events`.
     pub(crate) docs: Vec<(u32, Range<usize>)>,
@@ -39,6 +41,13 @@ impl<'c> CooccurIndex<'c> {
     /// Finds which selected codings meet (selection in corpus order, as [`super::Filter::select`]
     /// returns it). O(n log n + pairs); the documents are split across two threads.
     pub fn build(corpus: &'c Corpus, selection: &[u32], options: Options) -> CooccurIndex<'c> {
+        let merged;
+        let selection: &[u32] = if options.per_coder {
+            selection
+        } else {
+            merged = passages(corpus, selection);
+            &merged
+        };
         let docs: Vec<(u32, &[u32])> = (0..corpus.documents.len())
             .map(|d| (d as u32, doc_slice(selection, corpus, d)))
             .filter(|(_, part)| !part.is_empty())
@@ -56,16 +65,11 @@ impl<'c> CooccurIndex<'c> {
         let (leaf, leaf_pairs) =
             if options.unit.pairs_codings() { leaf_ids(corpus, &head.1) } else { (Vec::new(), Vec::new()) };
         let expansion = expand_leaf_pairs(corpus, &leaf_pairs, options.rollup);
-        CooccurIndex {
-            corpus,
-            options,
-            selection: selection.to_vec(),
-            docs: head.0,
-            events: head.1,
-            leaf,
-            leaf_pairs,
-            expansion,
-        }
+        let selection = match options.unit {
+            Unit::Turn | Unit::Paragraph => taking_part(&head.1),
+            _ => selection.to_vec(),
+        };
+        CooccurIndex { corpus, options, selection, docs: head.0, events: head.1, leaf, leaf_pairs, expansion }
     }
 
     /// The options the index was built with.
@@ -82,6 +86,14 @@ impl<'c> CooccurIndex<'c> {
     pub fn matrices(&self, grouping: &Grouping) -> Cooccurrence {
         accumulate(self, grouping)
     }
+}
+
+/// The distinct codings of unit hits `(unit, coding)`, in corpus order.
+fn taking_part(events: &[(u32, u32)]) -> Vec<u32> {
+    let mut codings: Vec<u32> = events.iter().map(|&(_, x)| x).collect();
+    codings.sort_unstable();
+    codings.dedup();
+    codings
 }
 
 /// The index where a list splits into two halves of about equal weight.

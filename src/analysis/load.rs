@@ -51,7 +51,7 @@ pub struct DocInfo {
 }
 
 /// Codings as parallel columns, sorted by (document, start). `participant` is the participant
-/// whose turn contains the coding's start, or [`NONE`].
+/// whose turn (or speaker label) holds the coding's start, or [`NONE`] ([`speaker_at`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Codings {
     pub id: Vec<CodingId>,
@@ -458,8 +458,7 @@ fn sorted_order(doc: &[u32], code: &[u32], raw: &RawCodings, documents: usize) -
     order
 }
 
-/// Fills each document's coding range and each coding's participant (the speaker of the turn
-/// that contains its start), by binary search in the document's turns.
+/// Fills each document's coding range and each coding's participant ([`speaker_at`] its start).
 fn assign_documents_and_speakers(c: &mut Codings, docs: &mut [DocInfo]) {
     c.participant.clear();
     let mut i = 0;
@@ -467,15 +466,28 @@ fn assign_documents_and_speakers(c: &mut Codings, docs: &mut [DocInfo]) {
         let d = c.doc[i] as usize;
         let begin = i;
         while i < c.len() && c.doc[i] as usize == d {
-            let turns = &docs[d].turns;
-            let start = c.start[i];
-            let at = turns.partition_point(|t| t.start <= start);
-            let speaker = at.checked_sub(1).map(|k| turns[k]).filter(|t| start < t.end).map(|t| t.participant);
-            c.participant.push(speaker.unwrap_or(NONE));
+            c.participant.push(speaker_at(&docs[d], c.start[i]));
             i += 1;
         }
         docs[d].codings = begin..i;
     }
+}
+
+/// The participant a coding starting at `start` belongs to: the speaker of the turn that holds
+/// `start`, else, when `start` lies in a speaker label (`[00:00:04] LW10: `), the speaker of the
+/// turn that label opens, else [`NONE`]. Turns and paragraphs begin after the label, so a start
+/// is in the label of the next turn when no paragraph text lies between it and that turn (only
+/// the label and blank space). By binary search in the document's turns and paragraphs.
+pub(crate) fn speaker_at(doc: &DocInfo, start: u32) -> u32 {
+    let turns = &doc.turns;
+    let at = turns.partition_point(|t| t.start <= start);
+    if let Some(turn) = at.checked_sub(1).map(|k| turns[k]).filter(|t| start < t.end) {
+        return turn.participant;
+    }
+    let Some(next) = turns.get(at) else { return NONE };
+    let paragraphs = &doc.paragraphs;
+    let between = paragraphs.get(paragraphs.partition_point(|p| p.end <= start)).is_some_and(|p| p.start < next.start);
+    if between { NONE } else { next.participant }
 }
 
 fn load_attributes(

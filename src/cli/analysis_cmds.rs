@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use super::Outcome;
 use super::output::print_json;
 use crate::analysis::{
-    Cooccurrence, Corpus, Filter, FrequencyBy, Grouping, Measure, Options, Selection, Unit, cooccur, crosstab, drill,
-    frequencies,
+    ACROSS_LABEL, Bucket, Cooccurrence, Corpus, DrillItem, Filter, FrequencyBy, Grouping, Measure, Options, Selection,
+    Unit, cooccur, crosstab, drill, frequencies,
 };
 use crate::error::{Error, Result};
 use crate::model::DocumentKind;
@@ -46,7 +46,8 @@ pub struct Selector {
     /// Only documents of this kind (repeatable): field-note, interview, focus-group, other.
     #[arg(long = "kind", value_name = "KIND")]
     kinds: Vec<DocumentKind>,
-    /// Only codings whose attribute has this value (participant's, else document's), e.g. --where role="link worker".
+    /// Only codings whose attribute has this value (speaker's, else document's; or document:ATTR /
+    /// participant:ATTR for one of them), e.g. --where role="link worker".
     #[arg(long = "where", value_name = "ATTR=VALUE", value_parser = parse_condition)]
     conditions: Vec<(String, String)>,
     /// Only this code and its descendants, by path (Theme/Code).
@@ -69,8 +70,9 @@ pub enum AnalysisCommand {
     /// Which codes occur together: one matrix, or one per value of an attribute (--by).
     Cooccur {
         project: PathBuf,
-        /// Split by this attribute (site, role, provider, …): one matrix per value.
-        #[arg(long)]
+        /// Split by this attribute: one matrix per value, plus pairs across groups. ATTR takes the
+        /// speaker's value, else the document's; document:ATTR or participant:ATTR only that one.
+        #[arg(long, value_name = "ATTR")]
         by: Option<String>,
         /// overlap, turn, paragraph, document or near:N.
         #[arg(long, default_value = "overlap")]
@@ -80,6 +82,9 @@ pub enum AnalysisCommand {
         measure: Measure,
         #[arg(long, value_enum, default_value = "csv")]
         format: TableFormat,
+        /// Count each coder's codings separately, instead of identical spans by several coders once.
+        #[arg(long)]
+        per_coder: bool,
         #[command(flatten)]
         select: Selector,
     },
@@ -90,23 +95,28 @@ pub enum AnalysisCommand {
         code_a: String,
         #[arg(long, value_name = "PATH")]
         code_b: String,
-        /// The attribute of the matrix the cell is in.
-        #[arg(long, requires = "value")]
+        /// The attribute of the matrix the cell is in (ATTR, document:ATTR or participant:ATTR).
+        #[arg(long, requires = "value", value_name = "ATTR")]
         by: Option<String>,
-        /// The attribute value (group) of the cell; `(none)` for codings without one.
+        /// The attribute value (group) of the cell; `(none)` for codings without one,
+        /// `(across groups)` for pairs whose codings fall in different groups.
         #[arg(long, requires = "by")]
         value: Option<String>,
         #[arg(long, default_value = "overlap")]
         unit: Unit,
         #[arg(long, value_enum, default_value = "text")]
         format: ExcerptFormat,
+        /// Count each coder's codings separately, instead of identical spans by several coders once.
+        #[arg(long)]
+        per_coder: bool,
         #[command(flatten)]
         select: Selector,
     },
     /// Codes × values of an attribute: codings, documents and participants per cell.
     Crosstab {
         project: PathBuf,
-        #[arg(long)]
+        /// ATTR (speaker's value, else document's), document:ATTR or participant:ATTR.
+        #[arg(long, value_name = "ATTR")]
         by: String,
         #[arg(long, value_enum, default_value = "csv")]
         format: TableFormat,
@@ -146,24 +156,35 @@ pub enum AnalysisCommand {
 impl AnalysisCommand {
     pub fn run(self) -> Result<Outcome> {
         match self {
-            AnalysisCommand::Cooccur { project, by, unit, measure, format, select } => {
+            AnalysisCommand::Cooccur { project, by, unit, measure, format, per_coder, select } => {
                 let (corpus, selection) = load(&project, &select)?;
                 let grouping = grouping(&corpus, by.as_deref())?;
                 let jaccard = measure == Measure::Jaccard || format == TableFormat::Json;
-                let options = Options { unit, rollup: !select.no_rollup, jaccard };
+                let options = Options { unit, rollup: !select.no_rollup, jaccard, per_coder };
                 let result = cooccur(&corpus, &selection, &grouping, options);
-                write_cooccur(&corpus, &result, by.as_deref(), measure, format)?;
+                let rules = Rules::of(&select, &grouping, options);
+                write_cooccur(&corpus, &result, &rules, measure, format)?;
             }
-            AnalysisCommand::CooccurExcerpts { project, code_a, code_b, by, value, unit, format, select } => {
+            AnalysisCommand::CooccurExcerpts {
+                project,
+                code_a,
+                code_b,
+                by,
+                value,
+                unit,
+                format,
+                per_coder,
+                select,
+            } => {
                 let opened = Project::open(&project)?;
                 let corpus = Corpus::load(&opened)?;
                 let selection = selector_filter(&opened, &corpus, &select)?.select(&corpus)?;
                 let grouping = grouping(&corpus, by.as_deref())?;
-                let group = value.as_deref().map(|v| group_index(&grouping, v)).transpose()?;
+                let bucket = value.as_deref().map_or(Ok(Bucket::Group(0)), |v| bucket_named(&grouping, v))?;
                 let (a, b) = (code_index(&corpus, &code_a)?, code_index(&corpus, &code_b)?);
-                let options = Options { unit, rollup: !select.no_rollup, jaccard: false };
-                let pairs = drill(&corpus, &selection, &grouping, group, options, a, b);
-                write_excerpts(&opened, &corpus, &pairs, format)?;
+                let options = Options { unit, rollup: !select.no_rollup, jaccard: false, per_coder };
+                let items = drill(&corpus, &selection, &grouping, bucket, options, a, b);
+                write_excerpts(&opened, &corpus, &items, unit, format)?;
             }
             AnalysisCommand::Crosstab { project, by, format, select } => {
                 let (corpus, selection) = load(&project, &select)?;
@@ -261,16 +282,53 @@ fn grouping(corpus: &Corpus, by: Option<&str>) -> Result<Grouping> {
     }
 }
 
-fn group_index(grouping: &Grouping, value: &str) -> Result<u32> {
-    grouping.label_index(value).ok_or_else(|| Error::NotFound {
+/// The matrix a `--value` names: a group, or the pairs across groups.
+fn bucket_named(grouping: &Grouping, value: &str) -> Result<Bucket> {
+    if value.trim() == ACROSS_LABEL {
+        return Ok(Bucket::Across);
+    }
+    let index = grouping.label_index(value).ok_or_else(|| Error::NotFound {
         what: "value",
         name: value.to_owned(),
         hint: format!(
-            " of {}; its values: {}",
+            " of {}; its values: {}, and {ACROSS_LABEL} for pairs across groups",
             grouping.attribute.as_deref().unwrap_or("the attribute"),
             grouping.labels.join(", ")
         ),
-    })
+    })?;
+    Ok(Bucket::Group(index))
+}
+
+/// The rules behind a co-occurrence, stated in its CSV's first line and its JSON.
+struct Rules {
+    unit: String,
+    by: Option<String>,
+    by_rule: Option<&'static str>,
+    coders: String,
+    rollup: bool,
+}
+
+impl Rules {
+    fn of(select: &Selector, grouping: &Grouping, options: Options) -> Rules {
+        let who = if select.coders.is_empty() { "all".to_owned() } else { select.coders.join(", ") };
+        Rules {
+            unit: options.unit.to_string(),
+            by: grouping.attribute.clone(),
+            by_rule: grouping.rule(),
+            coders: format!("{who} ({})", options.coders_rule()),
+            rollup: options.rollup,
+        }
+    }
+
+    /// `# unit: overlap; measure: count; coders: all (identical spans once); by: role (…); …`
+    fn line(&self, measure: &str) -> String {
+        let by = match (&self.by, self.by_rule) {
+            (Some(by), Some(rule)) => format!("{by} ({rule}); {ACROSS_LABEL}: pairs whose codings are in two groups"),
+            _ => "nothing".to_owned(),
+        };
+        let rollup = if self.rollup { "on" } else { "off" };
+        format!("# unit: {}; measure: {measure}; coders: {}; by: {by}; roll-up: {rollup}", self.unit, self.coders)
+    }
 }
 
 fn code_index(corpus: &Corpus, path: &str) -> Result<u32> {
@@ -282,20 +340,23 @@ fn code_index(corpus: &Corpus, path: &str) -> Result<u32> {
     })
 }
 
-/// One row per unordered pair with a non-zero value, code_a < code_b by path.
+/// One row per unordered pair with a non-zero value, code_a < code_b by path; the groups, then
+/// the pairs across groups (which have counts only).
 fn cooccur_rows(corpus: &Corpus, result: &Cooccurrence, measure: Measure) -> Vec<(String, String, String, Value)> {
     let mut rows = Vec::new();
-    for group in &result.groups {
+    for group in result.groups.iter().chain(&result.across) {
         let mut pairs: Vec<(String, String, Value)> = group
             .pairs()
             .into_iter()
-            .filter(|p| measure == Measure::Count || p.jaccard.unwrap_or(0.0) > 0.0)
+            .filter(|p| measure == Measure::Count || group.is_across() || p.jaccard.unwrap_or(0.0) > 0.0)
             .map(|p| {
                 let (x, y) = (&corpus.codes[p.a as usize].path, &corpus.codes[p.b as usize].path);
                 let (a, b) = if x < y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) };
-                let value = match measure {
-                    Measure::Count => json!(p.count),
-                    Measure::Jaccard => json!((p.jaccard.unwrap_or(0.0) * 10_000.0).round() / 10_000.0),
+                let value = match (measure, p.jaccard) {
+                    (Measure::Count, _) => json!(p.count),
+                    (Measure::Jaccard, Some(j)) => json!((j * 10_000.0).round() / 10_000.0),
+                    // The pairs across groups have counts only.
+                    (Measure::Jaccard, None) => Value::Null,
                 };
                 let detail = json!({"count": p.count, "jaccard": p.jaccard, "documents": p.documents, "value": value});
                 (a, b, detail)
@@ -310,15 +371,21 @@ fn cooccur_rows(corpus: &Corpus, result: &Cooccurrence, measure: Measure) -> Vec
 fn write_cooccur(
     corpus: &Corpus,
     result: &Cooccurrence,
-    by: Option<&str>,
+    rules: &Rules,
     measure: Measure,
     format: TableFormat,
 ) -> Result<()> {
     let rows = cooccur_rows(corpus, result, measure);
+    let measure = if measure == Measure::Count { "count" } else { "jaccard" };
     if format == TableFormat::Csv {
+        println!("{}", rules.line(measure));
         let mut out = csv_writer(&["group", "code_a", "code_b", "value"])?;
-        for (group, a, b, detail) in &rows {
-            write_record(&mut out, [group, a, b, &detail["value"].to_string()])?;
+        for (group, a, b, detail) in rows.iter().filter(|r| !r.3["value"].is_null()) {
+            let value = match detail["value"].as_f64() {
+                Some(jaccard) if measure == "jaccard" => format!("{jaccard:.4}"),
+                _ => detail["value"].to_string(),
+            };
+            write_record(&mut out, [group, a, b, &value])?;
         }
         return flush(out);
     }
@@ -341,78 +408,117 @@ fn write_cooccur(
             json!({"group": g.label, "codings": g.codings, "codes": codes, "pairs": pairs})
         })
         .collect();
-    let measure = if measure == Measure::Count { "count" } else { "jaccard" };
+    let across = result.across.as_ref().map(|g| {
+        let pairs: Vec<Value> = rows
+            .iter()
+            .filter(|r| r.0 == g.label)
+            .map(|(_, a, b, d)| json!({"code_a": a, "code_b": b, "count": d["count"], "documents": d["documents"]}))
+            .collect();
+        json!({"group": g.label, "pairs": pairs})
+    });
     print_json(&json!({
         "unit": result.options.unit.to_string(),
         "measure": measure,
-        "by": by,
+        "coders": rules.coders,
+        "by": rules.by,
+        "by_rule": rules.by_rule,
         "rollup": result.options.rollup,
         "groups": groups,
+        "across_groups": across,
     }))
 }
 
+/// One JSON object per counted item: `{document, unit, a: [passage], b: [passage], pairs}`.
 fn write_excerpts(
     project: &Project,
     corpus: &Corpus,
-    pairs: &[crate::analysis::DrillPair],
+    items: &[DrillItem],
+    unit: Unit,
     format: ExcerptFormat,
 ) -> Result<()> {
-    let wanted: std::collections::HashSet<i64> = pairs.iter().flat_map(|p| [p.coding_a, p.coding_b]).collect();
+    let wanted: std::collections::HashSet<i64> = items
+        .iter()
+        .flat_map(|item| item.a.iter().chain(&item.b))
+        .flat_map(|p| std::iter::once(p.coding).chain(p.merged.iter().copied()))
+        .collect();
     let index: HashMap<i64, usize> =
         corpus.codings.id.iter().enumerate().filter(|(_, id)| wanted.contains(id)).map(|(i, id)| (*id, i)).collect();
     let mut texts: HashMap<i64, (String, CharIndex)> = HashMap::new();
     let mut out = Vec::new();
-    for pair in pairs {
-        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(pair.document) {
-            let text = documents::text(project.conn(), pair.document)?;
+    for item in items {
+        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(item.document) {
+            let text = documents::text(project.conn(), item.document)?;
             let chars = CharIndex::new(&text);
             slot.insert((text, chars));
         }
-        let (text, chars) = &texts[&pair.document];
-        let side = |id: i64| {
-            let i = index[&id];
-            let c = &corpus.codings;
+        let (text, chars) = &texts[&item.document];
+        let c = &corpus.codings;
+        let coder = |i: usize| corpus.coders.get(c.coder[i] as usize).map(|k| k.1.as_str()).unwrap_or("");
+        let side = |p: &crate::analysis::Passage| {
+            let i = index[&p.coding];
             let (start, end) = (c.start[i], c.end[i]);
+            let mut coders: Vec<&str> =
+                std::iter::once(i).chain(p.merged.iter().map(|id| index[id])).map(coder).collect();
+            coders.sort_unstable();
+            coders.dedup();
             json!({
-                "id": id,
+                "id": p.coding,
                 "code": corpus.codes[c.code[i] as usize].path,
-                "coder": corpus.coders.get(c.coder[i] as usize).map(|k| k.1.as_str()).unwrap_or(""),
+                "coder": coder(i),
+                "coders": coders,
                 "start": start,
                 "end": end,
                 "text": chars.slice(text, start as usize, end as usize),
             })
         };
-        let name = corpus.documents.iter().find(|d| d.id == pair.document).map(|d| d.name.as_str()).unwrap_or("");
+        let name = corpus.documents.iter().find(|d| d.id == item.document).map(|d| d.name.as_str()).unwrap_or("");
         out.push(json!({
             "document": name,
-            "unit": pair.unit.map(|(s, e)| json!({"start": s, "end": e})),
-            "a": side(pair.coding_a),
-            "b": side(pair.coding_b),
+            "unit": item.unit.map(|(s, e)| json!({"start": s, "end": e})),
+            "a": item.a.iter().map(side).collect::<Vec<_>>(),
+            "b": item.b.iter().map(side).collect::<Vec<_>>(),
+            "pairs": item.pairs().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
         }));
     }
     if format == ExcerptFormat::Json {
         return print_json(&out);
     }
+    let pairs_only = unit.pairs_codings();
     for item in &out {
         let unit = match &item["unit"] {
             Value::Null => String::new(),
             u => format!(" [{}–{}]", u["start"], u["end"]),
         };
-        println!("{}{unit}", item["document"].as_str().unwrap_or(""));
+        let (na, nb) = (item["a"].as_array().map_or(0, Vec::len), item["b"].as_array().map_or(0, Vec::len));
+        if pairs_only {
+            println!("{}{unit}", item["document"].as_str().unwrap_or(""));
+        } else {
+            println!("{}{unit}: {na} × {nb} passages, {} pairs", item["document"].as_str().unwrap_or(""), na * nb);
+        }
         for key in ["a", "b"] {
-            let s = &item[key];
-            println!(
-                "  {} ({}, {}, {}–{}): {}",
-                s["code"].as_str().unwrap_or(""),
-                s["coder"].as_str().unwrap_or(""),
-                s["id"],
-                s["start"],
-                s["end"],
-                s["text"]
-            );
+            for s in item[key].as_array().into_iter().flatten() {
+                let coders: Vec<&str> =
+                    s["coders"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                let side = if pairs_only { String::new() } else { format!("{key} ") };
+                println!(
+                    "  {side}{} ({}, {}, {}–{}): {}",
+                    s["code"].as_str().unwrap_or(""),
+                    coders.join(" & "),
+                    s["id"],
+                    s["start"],
+                    s["end"],
+                    s["text"]
+                );
+            }
         }
     }
-    println!("{} pairs", out.len());
+    let noun = match unit {
+        Unit::Overlap | Unit::Near(_) => "pair",
+        Unit::Turn => "turn",
+        Unit::Paragraph => "paragraph",
+        Unit::Document => "document",
+    };
+    println!("{} {noun}{}", out.len(), if out.len() == 1 { "" } else { "s" });
     Ok(())
 }
 

@@ -32,6 +32,8 @@ pub enum CodingCommand {
         color: Option<String>,
         #[arg(long)]
         description: Option<String>,
+        #[command(flatten)]
+        who: Actor,
     },
     /// Set a code's definition: description, inclusion and exclusion criteria, example quote.
     DescribeCode {
@@ -45,6 +47,8 @@ pub enum CodingCommand {
         exclusion: Option<String>,
         #[arg(long)]
         example: Option<String>,
+        #[command(flatten)]
+        who: Actor,
     },
     /// Change a code's colour.
     RecolorCode {
@@ -52,15 +56,41 @@ pub enum CodingCommand {
         path: String,
         #[arg(value_name = "#RRGGBB")]
         color: String,
+        #[command(flatten)]
+        who: Actor,
     },
     /// Set a code's review status: proposed, reviewed or agreed.
-    SetStatus { project: PathBuf, path: String, status: ReviewStatus },
+    SetStatus {
+        project: PathBuf,
+        path: String,
+        status: ReviewStatus,
+        #[command(flatten)]
+        who: Actor,
+    },
     /// Rename a code (the new name must be unique among its siblings).
-    RenameCode { project: PathBuf, path: String, new_name: String },
+    RenameCode {
+        project: PathBuf,
+        path: String,
+        new_name: String,
+        #[command(flatten)]
+        who: Actor,
+    },
     /// Move a code with its sub-codes under NEW_PARENT ("/" for the top level).
-    MoveCode { project: PathBuf, path: String, new_parent: String },
+    MoveCode {
+        project: PathBuf,
+        path: String,
+        new_parent: String,
+        #[command(flatten)]
+        who: Actor,
+    },
     /// Merge code FROM into code INTO: codings, sub-codes and memos move; FROM is removed.
-    MergeCodes { project: PathBuf, from: String, into: String },
+    MergeCodes {
+        project: PathBuf,
+        from: String,
+        into: String,
+        #[command(flatten)]
+        who: Actor,
+    },
     /// Split a code: move the chosen codings (ids from `codings --json`) to a new sibling code.
     SplitCode {
         project: PathBuf,
@@ -68,6 +98,8 @@ pub enum CodingCommand {
         new_name: String,
         #[arg(long, value_delimiter = ',', required = true, value_name = "ID,ID")]
         codings: Vec<i64>,
+        #[command(flatten)]
+        who: Actor,
     },
     /// Delete a code with its sub-codes and their codings, or reassign the codings first.
     DeleteCode {
@@ -75,6 +107,8 @@ pub enum CodingCommand {
         path: String,
         #[arg(long, value_name = "PATH")]
         reassign_to: Option<String>,
+        #[command(flatten)]
+        who: Actor,
     },
     /// Code a span, a speaker turn or a paragraph of a document.
     Code(CodeArgs),
@@ -83,6 +117,8 @@ pub enum CodingCommand {
         project: PathBuf,
         #[arg(required = true)]
         ids: Vec<i64>,
+        #[command(flatten)]
+        who: Actor,
     },
     /// List codings with document, code path, coder, offsets and text.
     Codings {
@@ -137,7 +173,12 @@ pub enum CodingCommand {
         json: bool,
     },
     /// Delete a memo by id.
-    DeleteMemo { project: PathBuf, id: i64 },
+    DeleteMemo {
+        project: PathBuf,
+        id: i64,
+        #[command(flatten)]
+        who: Actor,
+    },
     /// List every change made through the command layer, oldest first.
     History {
         project: PathBuf,
@@ -164,6 +205,20 @@ pub enum CodingCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Who a change is recorded for in the history.
+#[derive(Debug, Args)]
+pub struct Actor {
+    /// The name the history records for this change (else FIELDCODE_CODER, else the OS user).
+    #[arg(long = "coder", value_name = "NAME")]
+    coder: Option<String>,
+}
+
+impl Actor {
+    fn name(self) -> String {
+        actor(self.coder)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -275,60 +330,60 @@ impl CodingCommand {
     pub fn run(self) -> Result<Outcome> {
         match self {
             CodingCommand::Codes { project, json } => list_codes(&Project::open(project)?, json),
-            CodingCommand::AddCode { project, path, color, description } => {
+            CodingCommand::AddCode { project, path, color, description, who } => {
                 let mut p = Project::open(project)?;
-                apply_one(&mut p, &default_actor(), Command::CreateCode { parent: None, path, color, description })
+                apply_one(&mut p, &who.name(), Command::CreateCode { parent: None, path, color, description })
             }
-            CodingCommand::DescribeCode { project, path, description, inclusion, exclusion, example } => {
+            CodingCommand::DescribeCode { project, path, description, inclusion, exclusion, example, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
                 apply_one(
                     &mut p,
-                    &default_actor(),
+                    &who.name(),
                     Command::DescribeCode { code, description, inclusion, exclusion, example },
                 )
             }
-            CodingCommand::RecolorCode { project, path, color } => {
+            CodingCommand::RecolorCode { project, path, color, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
-                apply_one(&mut p, &default_actor(), Command::RecolorCode { code, color })
+                apply_one(&mut p, &who.name(), Command::RecolorCode { code, color })
             }
-            CodingCommand::SetStatus { project, path, status } => {
+            CodingCommand::SetStatus { project, path, status, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
-                apply_one(&mut p, &default_actor(), Command::SetStatus { code, status })
+                apply_one(&mut p, &who.name(), Command::SetStatus { code, status })
             }
-            CodingCommand::RenameCode { project, path, new_name } => {
+            CodingCommand::RenameCode { project, path, new_name, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
-                apply_one(&mut p, &default_actor(), Command::RenameCode { code, name: new_name })
+                apply_one(&mut p, &who.name(), Command::RenameCode { code, name: new_name })
             }
-            CodingCommand::MoveCode { project, path, new_parent } => {
+            CodingCommand::MoveCode { project, path, new_parent, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
                 let parent = parent_id(&p, &new_parent)?;
-                apply_one(&mut p, &default_actor(), Command::MoveCode { code, parent })
+                apply_one(&mut p, &who.name(), Command::MoveCode { code, parent })
             }
-            CodingCommand::MergeCodes { project, from, into } => {
+            CodingCommand::MergeCodes { project, from, into, who } => {
                 let mut p = Project::open(project)?;
                 let (from, into) = (codes::id_by_path(p.conn(), &from)?, codes::id_by_path(p.conn(), &into)?);
-                apply_one(&mut p, &default_actor(), Command::MergeCodes { from, into })
+                apply_one(&mut p, &who.name(), Command::MergeCodes { from, into })
             }
-            CodingCommand::SplitCode { project, path, new_name, codings } => {
+            CodingCommand::SplitCode { project, path, new_name, codings, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
-                apply_one(&mut p, &default_actor(), Command::SplitCode { code, name: new_name, codings })
+                apply_one(&mut p, &who.name(), Command::SplitCode { code, name: new_name, codings })
             }
-            CodingCommand::DeleteCode { project, path, reassign_to } => {
+            CodingCommand::DeleteCode { project, path, reassign_to, who } => {
                 let mut p = Project::open(project)?;
                 let code = codes::id_by_path(p.conn(), &path)?;
                 let reassign_to = reassign_to.map(|r| codes::id_by_path(p.conn(), &r)).transpose()?;
-                apply_one(&mut p, &default_actor(), Command::DeleteCode { code, reassign_to })
+                apply_one(&mut p, &who.name(), Command::DeleteCode { code, reassign_to })
             }
             CodingCommand::Code(args) => code(args),
-            CodingCommand::Uncode { project, ids } => {
+            CodingCommand::Uncode { project, ids, who } => {
                 let mut p = Project::open(project)?;
-                apply_one(&mut p, &default_actor(), Command::RemoveCodings { codings: ids })
+                apply_one(&mut p, &who.name(), Command::RemoveCodings { codings: ids })
             }
             CodingCommand::Codings { project, code, with_subcodes, doc, coder, json } => list_codings(
                 &Project::open(project)?,
@@ -347,9 +402,9 @@ impl CodingCommand {
             }
             CodingCommand::Memo(args) => write_memo(args),
             CodingCommand::Memos { project, json } => list_memos(&Project::open(project)?, json),
-            CodingCommand::DeleteMemo { project, id } => {
+            CodingCommand::DeleteMemo { project, id, who } => {
                 let mut p = Project::open(project)?;
-                apply_one(&mut p, &default_actor(), Command::DeleteMemo { memo: id })
+                apply_one(&mut p, &who.name(), Command::DeleteMemo { memo: id })
             }
             CodingCommand::History { project, json } => show_history(&Project::open(project)?, json),
             CodingCommand::Undo { project } => {

@@ -9,15 +9,15 @@ use std::sync::mpsc::{Receiver, channel};
 
 use crate::Project;
 use crate::analysis::{
-    Cooccurrence, Corpus, Crosstab, Filter, Frequency, FrequencyBy, Grouping, Options, Unit, cooccur, crosstab, drill,
-    frequencies,
+    Bucket, Cooccurrence, Corpus, Crosstab, Filter, Frequency, FrequencyBy, Grouping, Options, Passage, Unit, cooccur,
+    crosstab, drill, frequencies,
 };
 use crate::error::{Error, Result};
 use crate::export::matrix::{Cell, Table};
 use crate::model::{CodeId, CoderId, CodingId, DocumentId};
 use crate::store::documents;
 
-/// At most this many excerpt pairs are listed for a clicked cell.
+/// At most this many items (pairs or units) are listed for a clicked cell.
 pub const MAX_DRILL: usize = 300;
 
 /// What the view computes; changed by the controls of the view.
@@ -27,7 +27,9 @@ pub struct AnalysisOptions {
     pub jaccard: bool,
     /// Only this coder's codings.
     pub coder: Option<CoderId>,
-    /// Split the matrices by this attribute.
+    /// Count each coder's codings separately (else identical spans by several coders once).
+    pub per_coder: bool,
+    /// Split the matrices by this attribute: `ATTR`, `document:ATTR` or `participant:ATTR`.
     pub grouping: Option<String>,
     /// Show this theme's codes; `None` shows the top-level themes (with their codes rolled up).
     pub theme: Option<CodeId>,
@@ -35,7 +37,14 @@ pub struct AnalysisOptions {
 
 impl Default for AnalysisOptions {
     fn default() -> AnalysisOptions {
-        AnalysisOptions { unit: Unit::Overlap, jaccard: false, coder: None, grouping: None, theme: None }
+        AnalysisOptions {
+            unit: Unit::Overlap,
+            jaccard: false,
+            coder: None,
+            per_coder: false,
+            grouping: None,
+            theme: None,
+        }
     }
 }
 
@@ -50,33 +59,39 @@ pub struct Computed {
     pub frequencies: Vec<Frequency>,
 }
 
-/// One side of a drilled pair: a coding and its text.
+/// A passage of a drilled item: a coding, its text and every coder who coded it so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrillSide {
     pub coding: CodingId,
     pub code: String,
+    /// The coders of the passage (several when identical codings were merged), by name.
+    pub coders: Vec<String>,
     pub start: usize,
     pub end: usize,
     pub text: String,
 }
 
-/// A pair of codings behind the clicked cell.
+/// One thing the clicked cell counts: a pair of passages (overlap, near), or a turn, paragraph
+/// or document with the passages of both codes inside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrillRow {
     pub document: DocumentId,
     pub document_name: String,
-    pub a: DrillSide,
-    pub b: DrillSide,
+    /// The turn or paragraph, for those units.
+    pub unit: Option<(usize, usize)>,
+    pub a: Vec<DrillSide>,
+    pub b: Vec<DrillSide>,
 }
 
-/// The clicked cell: group label index and the two code indexes, with the pairs behind it.
+/// The clicked cell: group label index (the number of labels for the pairs across groups) and
+/// the two code indexes, with what it counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picked {
     pub group: u32,
     pub a: u32,
     pub b: u32,
     pub rows: Vec<DrillRow>,
-    /// Pairs behind the cell in all (the list keeps the first [`MAX_DRILL`]).
+    /// Items behind the cell in all, the cell's count (the list keeps the first [`MAX_DRILL`]).
     pub total: usize,
 }
 
@@ -163,29 +178,47 @@ impl Analysis {
         }
     }
 
-    /// Lists the coding pairs behind cell `{a, b}` of group `group` (a label index).
+    /// Lists what cell `{a, b}` of group `group` counts (a label index; the number of labels
+    /// for the pairs across groups).
     pub fn pick(&mut self, project: &Project, group: u32, a: u32, b: u32) -> Result<()> {
         let (Some(corpus), Some(computed)) = (self.corpus.as_deref(), self.computed.as_ref()) else { return Ok(()) };
         let options = cooccur_options(&self.options);
-        let pairs = drill(corpus, &computed.selection, &computed.grouping, Some(group), options, a, b);
-        let total = pairs.len();
+        let bucket = bucket_of(&computed.grouping, group);
+        let items = drill(corpus, &computed.selection, &computed.grouping, bucket, options, a, b);
+        let total = items.len();
+        let items = &items[..total.min(MAX_DRILL)];
+        let wanted: std::collections::HashSet<CodingId> = items
+            .iter()
+            .flat_map(|item| item.a.iter().chain(&item.b))
+            .flat_map(|p| std::iter::once(p.coding).chain(p.merged.iter().copied()))
+            .collect();
+        let positions: std::collections::HashMap<CodingId, usize> = corpus
+            .codings
+            .id
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| wanted.contains(id))
+            .map(|(i, &id)| (id, i))
+            .collect();
         let mut texts: std::collections::HashMap<DocumentId, (String, crate::text::CharIndex)> = Default::default();
         let mut rows = Vec::new();
-        for pair in pairs.into_iter().take(MAX_DRILL) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(pair.document) {
-                let text = documents::text(project.conn(), pair.document)?;
+        for item in items {
+            if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(item.document) {
+                let text = documents::text(project.conn(), item.document)?;
                 let index = crate::text::CharIndex::new(&text);
                 slot.insert((text, index));
             }
-            let (text, index) = &texts[&pair.document];
-            let side = |id: CodingId| side_of(corpus, id, text, index);
-            let (Some(sa), Some(sb)) = (side(pair.coding_a), side(pair.coding_b)) else { continue };
-            let document_name = corpus.documents.iter().find(|d| d.id == pair.document).map(|d| d.name.clone());
+            let (text, index) = &texts[&item.document];
+            let sides = |passages: &[Passage]| -> Vec<DrillSide> {
+                passages.iter().filter_map(|p| side_of(corpus, &positions, p, (text, index))).collect()
+            };
+            let document_name = corpus.documents.iter().find(|d| d.id == item.document).map(|d| d.name.clone());
             rows.push(DrillRow {
-                document: pair.document,
+                document: item.document,
                 document_name: document_name.unwrap_or_default(),
-                a: sa,
-                b: sb,
+                unit: item.unit.map(|(s, e)| (s as usize, e as usize)),
+                a: sides(&item.a),
+                b: sides(&item.b),
             });
         }
         self.picked = Some(Picked { group, a, b, rows, total });
@@ -204,7 +237,8 @@ impl Analysis {
         header.push("code".to_owned());
         header.extend(computed.shown.iter().map(|&c| corpus.codes[c as usize].path.clone()));
         let mut rows = Vec::new();
-        for group in &computed.cooccurrence.groups {
+        let across = computed.cooccurrence.across.as_ref().filter(|_| !self.options.jaccard);
+        for group in computed.cooccurrence.groups.iter().chain(across) {
             for &a in &computed.shown {
                 let mut row: Vec<Cell> = Vec::new();
                 if grouped {
@@ -235,13 +269,31 @@ pub fn cell_value(group: &crate::analysis::GroupMatrix, a: u32, b: u32, jaccard:
     }
 }
 
-fn side_of(corpus: &Corpus, id: CodingId, text: &str, index: &crate::text::CharIndex) -> Option<DrillSide> {
+/// The matrix a picked group index stands for: a group, or the pairs across groups.
+pub fn bucket_of(grouping: &Grouping, group: u32) -> Bucket {
+    if grouping.is_grouped() && group as usize >= grouping.labels.len() { Bucket::Across } else { Bucket::Group(group) }
+}
+
+/// A passage's side of a drilled row; `positions` maps the coding ids involved to corpus indexes.
+fn side_of(
+    corpus: &Corpus,
+    positions: &std::collections::HashMap<CodingId, usize>,
+    passage: &Passage,
+    (text, index): (&str, &crate::text::CharIndex),
+) -> Option<DrillSide> {
     let c = &corpus.codings;
-    let i = c.id.iter().position(|&x| x == id)?;
+    let position = |id: CodingId| positions.get(&id).copied();
+    let i = position(passage.coding)?;
+    let coder = |k: usize| corpus.coders.get(c.coder[k] as usize).map(|x| x.1.clone()).unwrap_or_default();
+    let mut coders: Vec<String> =
+        std::iter::once(i).chain(passage.merged.iter().filter_map(|&id| position(id))).map(coder).collect();
+    coders.sort_unstable();
+    coders.dedup();
     let (start, end) = (c.start[i] as usize, c.end[i] as usize);
     Some(DrillSide {
-        coding: id,
+        coding: passage.coding,
         code: corpus.codes.get(c.code[i] as usize).map(|k| k.path.clone()).unwrap_or_default(),
+        coders,
         start,
         end,
         text: index.slice(text, start, end).to_owned(),
@@ -262,7 +314,7 @@ fn load_from_file(path: &Path) -> Result<Corpus> {
 }
 
 pub fn cooccur_options(options: &AnalysisOptions) -> Options {
-    Options { unit: options.unit, rollup: true, jaccard: options.jaccard }
+    Options { unit: options.unit, rollup: true, jaccard: options.jaccard, per_coder: options.per_coder }
 }
 
 /// Computes matrices, crosstab and frequencies for one set of options.

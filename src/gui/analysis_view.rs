@@ -6,12 +6,14 @@
 use egui::{Color32, Rect, Sense, Ui, vec2};
 
 use super::action::Action;
-use super::analysis::{Analysis, AnalysisOptions, Computed, cell_value};
+use super::analysis::{Analysis, AnalysisOptions, Computed, DrillSide, cell_value};
 use super::chart_png::{self, Chart};
-use crate::analysis::{Corpus, GroupMatrix, Unit};
+use crate::analysis::{ACROSS_LABEL, Corpus, GroupMatrix, NONE, Scope, Unit};
 
 /// Characters of a code name under a bar of the frequency chart.
 const AXIS_LABEL_CHARS: usize = 10;
+/// Passages of one code listed per drilled unit (a whole document can hold hundreds).
+const SIDES_SHOWN: usize = 12;
 const CELL: egui::Vec2 = egui::Vec2 { x: 34.0, y: 22.0 };
 
 pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Action>) {
@@ -54,7 +56,7 @@ pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Actio
     if let Some(computed) = &analysis.computed {
         let jaccard = analysis.options.jaccard;
         egui::ScrollArea::vertical().id_salt("analysis-scroll").show(ui, |ui| {
-            matrices_ui(ui, corpus, computed, jaccard, actions);
+            matrices_ui(ui, corpus, computed, (&analysis.options, jaccard), actions);
             ui.separator();
             crosstab_ui(ui, computed);
             frequency_ui(ui, computed);
@@ -83,22 +85,8 @@ fn controls_ui(ui: &mut Ui, corpus: &Corpus, options: &mut AnalysisOptions) {
         ui.label("Measure");
         ui.selectable_value(&mut options.jaccard, false, "Count");
         ui.selectable_value(&mut options.jaccard, true, "Jaccard");
-        ui.label("Coder");
-        let coder = options.coder.and_then(|id| corpus.coders.iter().find(|c| c.0 == id)).map(|c| c.1.as_str());
-        egui::ComboBox::from_id_salt("coder").selected_text(coder.unwrap_or("everyone")).show_ui(ui, |ui| {
-            ui.selectable_value(&mut options.coder, None, "everyone");
-            for (id, name) in &corpus.coders {
-                ui.selectable_value(&mut options.coder, Some(*id), name);
-            }
-        });
-        ui.label("Group by");
-        let grouping = options.grouping.clone().unwrap_or_else(|| "nothing".into());
-        egui::ComboBox::from_id_salt("grouping").selected_text(grouping).show_ui(ui, |ui| {
-            ui.selectable_value(&mut options.grouping, None, "nothing");
-            for attribute in &corpus.attributes {
-                ui.selectable_value(&mut options.grouping, Some(attribute.name.clone()), &attribute.name);
-            }
-        });
+        coder_ui(ui, corpus, options);
+        grouping_ui(ui, corpus, options);
         ui.label("Codes");
         let theme = options.theme.and_then(|id| corpus.codes.iter().find(|c| c.id == id)).map(|c| c.path.as_str());
         egui::ComboBox::from_id_salt("theme").selected_text(theme.unwrap_or("all themes")).show_ui(ui, |ui| {
@@ -112,6 +100,64 @@ fn controls_ui(ui: &mut Ui, corpus: &Corpus, options: &mut AnalysisOptions) {
     });
 }
 
+/// Everyone's codings with identical spans once (the default), everyone's each on its own, or
+/// one coder's.
+fn coder_ui(ui: &mut Ui, corpus: &Corpus, options: &mut AnalysisOptions) {
+    const MERGED: &str = "everyone (identical spans once)";
+    const SEPARATE: &str = "everyone (each coder's codings)";
+    ui.label("Coder");
+    let mut choice = (options.coder, options.per_coder && options.coder.is_none());
+    let shown = match choice {
+        (Some(id), _) => corpus.coders.iter().find(|c| c.0 == id).map_or("?", |c| c.1.as_str()),
+        (None, false) => MERGED,
+        (None, true) => SEPARATE,
+    };
+    egui::ComboBox::from_id_salt("coder").selected_text(shown).show_ui(ui, |ui| {
+        ui.selectable_value(&mut choice, (None, false), MERGED)
+            .on_hover_text("A span several coders coded alike with the same code counts once");
+        ui.selectable_value(&mut choice, (None, true), SEPARATE)
+            .on_hover_text("Every coder's coding counts on its own, also where coders coded alike");
+        for (id, name) in &corpus.coders {
+            ui.selectable_value(&mut choice, (Some(*id), false), name);
+        }
+    });
+    (options.coder, options.per_coder) = choice;
+}
+
+/// Nothing, or an attribute; an attribute set on documents and on participants is offered three
+/// ways: the speaker's value else the document's, the document's only, the speaker's only.
+fn grouping_ui(ui: &mut Ui, corpus: &Corpus, options: &mut AnalysisOptions) {
+    ui.label("Group by");
+    let name = |spec: &str| {
+        let (scope, attribute) = Scope::parse(spec);
+        match scope {
+            Scope::SpeakerElseDocument => attribute.to_owned(),
+            Scope::Document => format!("{attribute} (document's)"),
+            Scope::Participant => format!("{attribute} (speaker's)"),
+        }
+    };
+    let shown = options.grouping.as_deref().map_or_else(|| "nothing".to_owned(), &name);
+    egui::ComboBox::from_id_salt("grouping").selected_text(shown).show_ui(ui, |ui| {
+        ui.selectable_value(&mut options.grouping, None, "nothing");
+        for attribute in &corpus.attributes {
+            let set = |values: &[u32]| values.iter().any(|&v| v != NONE);
+            let both = set(&attribute.of_document) && set(&attribute.of_participant);
+            let plain = Some(attribute.name.clone());
+            let response = ui.selectable_value(&mut options.grouping, plain, &attribute.name);
+            if !both {
+                continue;
+            }
+            response.on_hover_text(format!("{}: {}", attribute.name, Scope::SpeakerElseDocument.rule()));
+            for prefix in ["document:", "participant:"] {
+                let spec = format!("{prefix}{}", attribute.name);
+                let rule = Scope::parse(&spec).0.rule();
+                ui.selectable_value(&mut options.grouping, Some(spec.clone()), format!("  {}", name(&spec)))
+                    .on_hover_text(format!("{}: {rule}", attribute.name));
+            }
+        }
+    });
+}
+
 fn index(corpus: &Corpus, id: crate::model::CodeId) -> usize {
     corpus.code_index(id).map_or(usize::MAX, |i| i as usize)
 }
@@ -122,25 +168,35 @@ fn short(corpus: &Corpus, code: u32) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool, actions: &mut Vec<Action>) {
+fn matrices_ui(
+    ui: &mut Ui,
+    corpus: &Corpus,
+    computed: &Computed,
+    (options, jaccard): (&AnalysisOptions, bool),
+    actions: &mut Vec<Action>,
+) {
     let groups = &computed.cooccurrence.groups;
     if groups.is_empty() || computed.shown.len() < 2 {
         ui.weak("No co-occurring codes for these options.");
         return;
     }
+    // The pairs across groups have counts only.
+    let across = computed.cooccurrence.across.as_ref().filter(|_| !jaccard);
     let max = groups
         .iter()
+        .chain(across)
         .flat_map(|g| computed.shown.iter().flat_map(move |&a| computed.shown.iter().map(move |&b| (g, a, b))))
         .filter_map(|(g, a, b)| cell_value(g, a, b, jaccard))
         .fold(0.0f64, f64::max);
+    let coders = if options.per_coder { "each coder's codings separately" } else { "identical spans counted once" };
     ui.weak(format!(
-        "{} matrix(es) · {} codings · hover a cell for its pair, click it for the excerpts behind it",
+        "{} matrix(es) · {} codings selected · {coders} · hover a cell for its pair, click it for what it counts",
         groups.len(),
         computed.selection.len()
     ));
     let shown = egui::ScrollArea::horizontal().id_salt("matrices").auto_shrink([false, true]).show(ui, |ui| {
         ui.horizontal_top(|ui| {
-            for (i, group) in groups.iter().enumerate() {
+            for (i, group) in groups.iter().chain(across).enumerate() {
                 if i > 0 {
                     ui.add_space(24.0);
                 }
@@ -150,11 +206,31 @@ fn matrices_ui(ui: &mut Ui, corpus: &Corpus, computed: &Computed, jaccard: bool,
         .response
         .rect
     });
-    chart_png::remember_rect(
-        ui.ctx(),
-        Chart::Heatmap,
-        shown.inner.intersect(shown.inner_rect).intersect(ui.clip_rect()),
-    );
+    let heatmaps = shown.inner.intersect(shown.inner_rect);
+    // The legend belongs to the saved heatmap.
+    let rect = legend_ui(ui, computed, options.unit, jaccard).map_or(heatmaps, |legend| heatmaps.union(legend));
+    chart_png::remember_rect(ui.ctx(), Chart::Heatmap, rect.intersect(ui.clip_rect()));
+}
+
+/// Under the heatmaps when grouped: what the pairs across groups are and how the matrices add up.
+fn legend_ui(ui: &mut Ui, computed: &Computed, unit: Unit, jaccard: bool) -> Option<Rect> {
+    let across = computed.cooccurrence.across.as_ref()?;
+    let attribute = computed.grouping.attribute.as_deref().unwrap_or("");
+    let rule = computed.grouping.rule().unwrap_or("");
+    let total: u64 = across.count.nonzero().iter().map(|&(_, _, n)| u64::from(n)).sum();
+    let what = if unit.pairs_codings() {
+        format!(
+            "{ACROSS_LABEL}: {total} counts of pairs whose two passages fall in different groups; \
+             the groups plus {ACROSS_LABEL} add up to the matrix without grouping."
+        )
+    } else {
+        format!(
+            "{ACROSS_LABEL}: {total} counts of {unit}s where both codes occur, but in no one group; \
+             a {unit} where two groups each have both codes counts in each."
+        )
+    };
+    let shown = if jaccard { " (counts only, not drawn for Jaccard)" } else { "" };
+    Some(ui.weak(format!("Groups by {attribute}: {rule}. {what}{shown}")).rect)
 }
 
 fn matrix_ui(
@@ -165,9 +241,20 @@ fn matrix_ui(
     (jaccard, max): (bool, f64),
     actions: &mut Vec<Action>,
 ) {
-    let title = if group.label.is_empty() { "All codings".to_owned() } else { group.label.clone() };
-    ui.add(egui::Label::new(egui::RichText::new(format!("{title} ({} codings)", group.codings)).strong()).extend());
-    let group_index = computed.grouping.label_index(&group.label).unwrap_or(0);
+    let title = match group.label.as_str() {
+        "" => "All codings".to_owned(),
+        label => label.to_owned(),
+    };
+    let heading = if group.is_across() {
+        format!("{title}: pairs in two groups")
+    } else {
+        format!("{title} ({} codings)", group.codings)
+    };
+    ui.add(egui::Label::new(egui::RichText::new(heading).strong()).extend());
+    let group_index = match group.is_across() {
+        true => computed.grouping.labels.len() as u32,
+        false => computed.grouping.label_index(&group.label).unwrap_or(0),
+    };
     egui::Grid::new(("matrix", &group.label)).spacing(vec2(2.0, 2.0)).show(ui, |ui| {
         ui.label("");
         for (n, &b) in computed.shown.iter().enumerate() {
@@ -220,9 +307,19 @@ fn format_value(v: f64) -> String {
 
 fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, actions: &mut Vec<Action>) {
     let Some(picked) = &analysis.picked else { return };
-    let label = analysis.computed.as_ref().and_then(|c| c.grouping.labels.get(picked.group as usize)).cloned();
+    let computed = analysis.computed.as_ref();
+    let label = computed.map(|c| &c.grouping.labels).map(|labels| match labels.get(picked.group as usize) {
+        Some(label) => label.clone(),
+        None => ACROSS_LABEL.to_owned(),
+    });
+    let noun = match analysis.options.unit {
+        Unit::Overlap | Unit::Near(_) => "pair",
+        Unit::Turn => "turn",
+        Unit::Paragraph => "paragraph",
+        Unit::Document => "document",
+    };
     ui.strong(format!(
-        "{} × {}{}: {} pair(s){}",
+        "{} × {}{}: {} {noun}(s){}",
         corpus.codes[picked.a as usize].path,
         corpus.codes[picked.b as usize].path,
         label.filter(|l| !l.is_empty()).map(|l| format!(" in {l}")).unwrap_or_default(),
@@ -231,15 +328,32 @@ fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, actions: &mut Ve
     ));
     for row in &picked.rows {
         ui.horizontal_wrapped(|ui| {
-            ui.strong(&row.document_name);
-            for side in [&row.a, &row.b] {
-                let quote: String = side.text.chars().take(140).collect();
-                let response = ui.add(egui::Button::new(format!("{}: “{quote}”", side.code)).wrap());
-                if response.on_hover_text("Open the document at this text").clicked() {
-                    actions.push(Action::JumpTo { document: row.document, start: side.start, end: side.end });
+            match row.unit {
+                Some((start, end)) if row.a.len() * row.b.len() > 1 => {
+                    ui.strong(format!("{} [{start}–{end}] · {} pairs", row.document_name, row.a.len() * row.b.len()))
                 }
+                Some((start, end)) => ui.strong(format!("{} [{start}–{end}]", row.document_name)),
+                None => ui.strong(&row.document_name),
+            };
+            for sides in [&row.a, &row.b] {
+                sides_ui(ui, row.document, sides, actions);
             }
         });
+    }
+}
+
+/// The passages of one code in a drilled row, each a button that opens the document at it.
+fn sides_ui(ui: &mut Ui, document: crate::model::DocumentId, sides: &[DrillSide], actions: &mut Vec<Action>) {
+    for side in sides.iter().take(SIDES_SHOWN) {
+        let quote: String = side.text.chars().take(140).collect();
+        let response = ui.add(egui::Button::new(format!("{}: “{quote}”", side.code)).wrap());
+        let hover = format!("Coded by {}. Open the document at this text", side.coders.join(", "));
+        if response.on_hover_text(hover).clicked() {
+            actions.push(Action::JumpTo { document, start: side.start, end: side.end });
+        }
+    }
+    if sides.len() > SIDES_SHOWN {
+        ui.weak(format!("… and {} more", sides.len() - SIDES_SHOWN));
     }
 }
 
