@@ -236,3 +236,63 @@ fn a_codebook_import_is_one_undoable_step() {
     fieldcode(&["redo", s(&fresh)]).ok();
     assert_eq!(count(&fresh), 2 + added);
 }
+
+/// The streamed reports state counts before their quotes; with a `--where` filter the counts
+/// come from a first pass over the same rows, and each heading must announce exactly the quotes
+/// under it. The rows come in codebook order, then document, then position.
+#[test]
+fn streamed_reports_count_what_they_list_in_export_order() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let md = scratch.path("r.md");
+    let csv = scratch.path("r.csv");
+    for (format, out) in [("md", &md), ("csv", &csv)] {
+        fieldcode(&["excerpts", s(&project), "--where", "role=link worker", "--format", format, "--out", s(out)]).ok();
+    }
+    let rows = csv_rows(&csv);
+    assert!(rows.len() > 3 && rows.iter().all(|r| r["role"] == "link worker"), "{rows:?}");
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(md.contains(&format!("\n\n{} excerpts.\n", rows.len())), "{md}");
+    let mut announced = Vec::new();
+    for section in md.split("\n### ").skip(1) {
+        let heading = section.lines().next().unwrap();
+        let (path, count) = heading.rsplit_once(" (").unwrap();
+        let count: usize = count.trim_end_matches(" excerpts)").parse().unwrap();
+        let quotes = section.matches("\n> — ").count();
+        assert_eq!(count, quotes, "{heading}");
+        announced.push((path.to_owned(), count));
+    }
+    let mut in_csv: Vec<(String, usize)> = Vec::new();
+    for r in &rows {
+        match in_csv.last_mut() {
+            Some((code, n)) if *code == r["code"] => *n += 1,
+            _ => in_csv.push((r["code"].clone(), 1)),
+        }
+    }
+    assert_eq!(announced, in_csv, "the report and the CSV list the same codes in the same order");
+    for pair in rows.windows(2) {
+        if pair[0]["code"] == pair[1]["code"] {
+            let key = |r: &std::collections::HashMap<String, String>| {
+                (r["document"].clone(), r["start"].parse::<usize>().unwrap())
+            };
+            assert!(key(&pair[0]) <= key(&pair[1]), "{:?} before {:?}", pair[0], pair[1]);
+        }
+    }
+}
+
+/// An export that fails leaves the file already at its path as it was, and no temporary file.
+#[test]
+fn a_failed_export_keeps_the_previous_file() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let out = scratch.path("keep.csv");
+    std::fs::write(&out, "earlier export\n").unwrap();
+    for format in ["csv", "md", "html", "xlsx"] {
+        fieldcode(&["excerpts", s(&project), "--coder", "nobody", "--format", format, "--out", s(&out)]).fails();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier export\n");
+    }
+    fieldcode(&["excerpts", s(&project), "--format", "csv", "--out", s(&out)]).ok();
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("code,theme,"));
+    let left: Vec<_> = std::fs::read_dir(scratch.path("")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().ends_with(".partial")), "{left:?}");
+}

@@ -340,30 +340,54 @@ fn code_index(corpus: &Corpus, path: &str) -> Result<u32> {
     })
 }
 
+/// One unordered pair of one group (or of the pairs across groups), named by code paths.
+struct PairRow<'c> {
+    group: &'c str,
+    a: &'c str,
+    b: &'c str,
+    count: u32,
+    jaccard: Option<f64>,
+    documents: u32,
+}
+
+impl PairRow<'_> {
+    /// The cell value under `measure`: `None` for Jaccard across groups (counts only there).
+    fn value(&self, measure: Measure) -> Option<Value> {
+        match measure {
+            Measure::Count => Some(json!(self.count)),
+            Measure::Jaccard => self.jaccard.map(|j| json!(round4(j))),
+        }
+    }
+
+    fn csv_value(&self, measure: Measure) -> Option<String> {
+        match measure {
+            Measure::Count => Some(self.count.to_string()),
+            Measure::Jaccard => self.jaccard.map(|j| format!("{:.4}", round4(j))),
+        }
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 /// One row per unordered pair with a non-zero value, code_a < code_b by path; the groups, then
 /// the pairs across groups (which have counts only).
-fn cooccur_rows(corpus: &Corpus, result: &Cooccurrence, measure: Measure) -> Vec<(String, String, String, Value)> {
+fn cooccur_rows<'c>(corpus: &'c Corpus, result: &'c Cooccurrence, measure: Measure) -> Vec<PairRow<'c>> {
     let mut rows = Vec::new();
     for group in result.groups.iter().chain(&result.across) {
-        let mut pairs: Vec<(String, String, Value)> = group
+        let mut pairs: Vec<PairRow<'c>> = group
             .pairs()
             .into_iter()
             .filter(|p| measure == Measure::Count || group.is_across() || p.jaccard.unwrap_or(0.0) > 0.0)
             .map(|p| {
-                let (x, y) = (&corpus.codes[p.a as usize].path, &corpus.codes[p.b as usize].path);
-                let (a, b) = if x < y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) };
-                let value = match (measure, p.jaccard) {
-                    (Measure::Count, _) => json!(p.count),
-                    (Measure::Jaccard, Some(j)) => json!((j * 10_000.0).round() / 10_000.0),
-                    // The pairs across groups have counts only.
-                    (Measure::Jaccard, None) => Value::Null,
-                };
-                let detail = json!({"count": p.count, "jaccard": p.jaccard, "documents": p.documents, "value": value});
-                (a, b, detail)
+                let (x, y) = (corpus.codes[p.a as usize].path.as_str(), corpus.codes[p.b as usize].path.as_str());
+                let (a, b) = if x < y { (x, y) } else { (y, x) };
+                PairRow { group: &group.label, a, b, count: p.count, jaccard: p.jaccard, documents: p.documents }
             })
             .collect();
-        pairs.sort_by(|p, q| (&p.0, &p.1).cmp(&(&q.0, &q.1)));
-        rows.extend(pairs.into_iter().map(|(a, b, d)| (group.label.clone(), a, b, d)));
+        pairs.sort_unstable_by(|p, q| (p.a, p.b).cmp(&(q.a, q.b)));
+        rows.extend(pairs);
     }
     rows
 }
@@ -376,18 +400,12 @@ fn write_cooccur(
     format: TableFormat,
 ) -> Result<()> {
     let rows = cooccur_rows(corpus, result, measure);
-    let measure = if measure == Measure::Count { "count" } else { "jaccard" };
+    let measure_name = if measure == Measure::Count { "count" } else { "jaccard" };
     if format == TableFormat::Csv {
-        println!("{}", rules.line(measure));
-        let mut out = csv_writer(&["group", "code_a", "code_b", "value"])?;
-        for (group, a, b, detail) in rows.iter().filter(|r| !r.3["value"].is_null()) {
-            let value = match detail["value"].as_f64() {
-                Some(jaccard) if measure == "jaccard" => format!("{jaccard:.4}"),
-                _ => detail["value"].to_string(),
-            };
-            write_record(&mut out, [group, a, b, &value])?;
-        }
-        return flush(out);
+        return write_cooccur_csv(&rows, &rules.line(measure_name), measure);
+    }
+    fn pairs_of<'r>(rows: &'r [PairRow<'_>], label: &'r str) -> impl Iterator<Item = &'r PairRow<'r>> {
+        rows.iter().filter(move |r| r.group == label)
     }
     let groups: Vec<Value> = result
         .groups
@@ -397,28 +415,24 @@ fn write_cooccur(
                 .filter(|&c| g.totals[c] > 0)
                 .map(|c| json!({"code": corpus.codes[c].path, "n": g.totals[c]}))
                 .collect();
-            let pairs: Vec<Value> = rows
-                .iter()
-                .filter(|r| r.0 == g.label)
-                .map(|(_, a, b, d)| {
-                    json!({"code_a": a, "code_b": b, "value": d["value"], "count": d["count"],
-                           "jaccard": d["jaccard"], "documents": d["documents"]})
+            let pairs: Vec<Value> = pairs_of(&rows, &g.label)
+                .map(|r| {
+                    json!({"code_a": r.a, "code_b": r.b, "value": r.value(measure), "count": r.count,
+                           "jaccard": r.jaccard, "documents": r.documents})
                 })
                 .collect();
             json!({"group": g.label, "codings": g.codings, "codes": codes, "pairs": pairs})
         })
         .collect();
     let across = result.across.as_ref().map(|g| {
-        let pairs: Vec<Value> = rows
-            .iter()
-            .filter(|r| r.0 == g.label)
-            .map(|(_, a, b, d)| json!({"code_a": a, "code_b": b, "count": d["count"], "documents": d["documents"]}))
+        let pairs: Vec<Value> = pairs_of(&rows, &g.label)
+            .map(|r| json!({"code_a": r.a, "code_b": r.b, "count": r.count, "documents": r.documents}))
             .collect();
         json!({"group": g.label, "pairs": pairs})
     });
     print_json(&json!({
         "unit": result.options.unit.to_string(),
-        "measure": measure,
+        "measure": measure_name,
         "coders": rules.coders,
         "by": rules.by,
         "by_rule": rules.by_rule,
@@ -426,6 +440,27 @@ fn write_cooccur(
         "groups": groups,
         "across_groups": across,
     }))
+}
+
+/// The CSV: the rules line, a header and one line per pair, through one buffered lock on
+/// standard output.
+fn write_cooccur_csv(rows: &[PairRow<'_>], rules: &str, measure: Measure) -> Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    writeln!(out, "{rules}").map_err(stdout_error)?;
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(["group", "code_a", "code_b", "value"]).map_err(csv_error)?;
+    for r in rows {
+        if let Some(value) = r.csv_value(measure) {
+            csv.write_record([r.group, r.a, r.b, value.as_str()]).map_err(csv_error)?;
+        }
+    }
+    csv.flush().map_err(stdout_error)
+}
+
+fn stdout_error(e: std::io::Error) -> Error {
+    Error::invalid(format!("cannot write to standard output: {e}"))
 }
 
 /// One JSON object per counted item: `{document, unit, a: [passage], b: [passage], pairs}`.

@@ -166,3 +166,24 @@ fn print_import_report(project: &std::path::Path, r: &refi::QdpxReport) {
         println!("read from outside the archive: {line}");
     }
 }
+
+/// The library's formats as clap values (clap stays out of the library).
+impl clap::ValueEnum for ExcerptFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &ExcerptFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+impl clap::ValueEnum for CodebookFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &CodebookFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}

@@ -10,13 +10,28 @@ use crate::model::CodeNode;
 use crate::refi::xml_write;
 use crate::store::{Project, codes};
 
-/// Output formats of `fieldcode export-codebook`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output formats of a codebook export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodebookFormat {
     Qdc,
     Md,
     Csv,
     Docx,
+}
+
+impl CodebookFormat {
+    pub const ALL: [CodebookFormat; 4] =
+        [CodebookFormat::Qdc, CodebookFormat::Md, CodebookFormat::Csv, CodebookFormat::Docx];
+
+    /// The format's name, which is also its file extension.
+    pub fn name(self) -> &'static str {
+        match self {
+            CodebookFormat::Qdc => "qdc",
+            CodebookFormat::Md => "md",
+            CodebookFormat::Csv => "csv",
+            CodebookFormat::Docx => "docx",
+        }
+    }
 }
 
 pub use crate::import::codebook::CSV_COLUMNS;

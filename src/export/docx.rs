@@ -101,7 +101,7 @@ impl DocxBuilder {
 /// The excerpts report as .docx.
 pub fn excerpts(set: &ExcerptSet, path: &Path) -> Result<()> {
     let mut doc = DocxBuilder::default();
-    doc.heading(0, &format!("Coded excerpts — {}", set.project));
+    doc.heading(0, &format!("Coded excerpts — {}", set.header.project));
     doc.paragraph(None, &format!("{} excerpts.", set.excerpts.len()));
     for (theme, codes) in grouped(set) {
         doc.heading(1, theme);

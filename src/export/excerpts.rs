@@ -1,27 +1,54 @@
-//! Gathering coded excerpts with their full provenance: one [`Excerpt`] per coding with the
-//! code path and theme, the document, its kind and every attribute, the speaker (the turn that
-//! contains the coding's start) with role and attributes, the coder, offsets, the turn's
-//! timestamp, the text, the coding's memos and the codebook snapshot in force when it was coded.
+//! Coded excerpts with their full provenance: one [`Excerpt`] per coding with the code path and
+//! theme, the document, its kind and every attribute, the speaker (the turn that contains the
+//! coding's start) with role and attributes, the coder, offsets, the turn's timestamp, the text,
+//! the coding's memos and the codebook snapshot in force when it was coded. Reading them is
+//! [`super::excerpt_rows`]; this module chooses a format and writes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
 
+use super::excerpt_rows::ExcerptReader;
+use super::html::Html;
+use super::markdown::Markdown;
 use super::matrix::{Cell, Table};
-use super::memos;
+use super::out_file::{stream_atomically, write_atomically};
+use super::report;
 use crate::error::{Error, Result};
-use crate::model::{CodeId, CodeNode, DocumentKind, Turn};
-use crate::store::{Project, attributes, coders, codes, codings, documents, participants};
+use crate::model::{CodeId, CodeNode, DocumentKind};
+use crate::store::Project;
 
-/// Output formats of `fieldcode excerpts`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output formats of an excerpt export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExcerptFormat {
     Csv,
     Xlsx,
     Html,
     Md,
     Docx,
+}
+
+impl ExcerptFormat {
+    pub const ALL: [ExcerptFormat; 5] =
+        [ExcerptFormat::Csv, ExcerptFormat::Xlsx, ExcerptFormat::Html, ExcerptFormat::Md, ExcerptFormat::Docx];
+
+    /// The format's name, which is also its file extension.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExcerptFormat::Csv => "csv",
+            ExcerptFormat::Xlsx => "xlsx",
+            ExcerptFormat::Html => "html",
+            ExcerptFormat::Md => "md",
+            ExcerptFormat::Docx => "docx",
+        }
+    }
+
+    /// Whether rows are written as they are read (memory does not grow with the export).
+    pub fn streams(self) -> bool {
+        matches!(self, ExcerptFormat::Csv | ExcerptFormat::Html | ExcerptFormat::Md)
+    }
 }
 
 /// Which excerpts to export; empty means all.
@@ -58,18 +85,26 @@ pub struct Excerpt {
     pub snapshot: Option<String>,
 }
 
-/// The excerpts of one export with the codebook they refer to.
+/// What every excerpt report states besides the excerpts: the project, the codebook they refer
+/// to (in tree order, for definitions and grouping) and the attribute columns.
 #[derive(Debug, Clone)]
-pub struct ExcerptSet {
+pub struct ExcerptHeader {
     pub project: String,
-    pub excerpts: Vec<Excerpt>,
-    /// The codebook in tree order (for definitions and grouping).
     pub codes: Vec<CodeNode>,
     pub document_attributes: Vec<String>,
     pub speaker_attributes: Vec<String>,
 }
 
-/// Gathers, filters and exports excerpts; returns how many were written.
+/// The excerpts of one export, gathered in memory (for the formats that cannot stream).
+#[derive(Debug, Clone)]
+pub struct ExcerptSet {
+    pub header: ExcerptHeader,
+    pub excerpts: Vec<Excerpt>,
+}
+
+/// Reads, filters and writes excerpts; returns how many were written. CSV, HTML and Markdown
+/// are written row by row as they are read; every format goes to a temporary file that
+/// replaces `out` only when complete.
 pub fn export(
     project: &Project,
     filter: &ExcerptFilter,
@@ -77,208 +112,98 @@ pub fn export(
     out: &Path,
     bom: bool,
 ) -> Result<usize> {
-    let set = gather(project, filter)?;
+    // One read transaction: the counts of a report and its excerpts come from one state.
+    let _snapshot = project.conn().unchecked_transaction()?;
+    let reader = ExcerptReader::new(project, filter)?;
     match format {
-        ExcerptFormat::Csv => super::csv::write_table(&table(&set, &set.excerpts), out, bom)?,
-        ExcerptFormat::Xlsx => super::xlsx::write_workbook(&sheets(&set), out)?,
-        ExcerptFormat::Html => write(out, super::html::excerpts(&set))?,
-        ExcerptFormat::Md => write(out, super::markdown::excerpts(&set))?,
-        ExcerptFormat::Docx => super::docx::excerpts(&set, out)?,
+        ExcerptFormat::Csv => stream_atomically(out, |w| write_csv(&reader, w, bom, out)),
+        ExcerptFormat::Html => stream_atomically(out, |w| report::write(&reader, &mut Html, w, out)),
+        ExcerptFormat::Md => stream_atomically(out, |w| report::write(&reader, &mut Markdown, w, out)),
+        ExcerptFormat::Xlsx => {
+            let set = collect(reader)?;
+            write_atomically(out, |path| super::xlsx::write_workbook(&sheets(&set), path))?;
+            Ok(set.excerpts.len())
+        }
+        ExcerptFormat::Docx => {
+            let set = collect(reader)?;
+            write_atomically(out, |path| super::docx::excerpts(&set, path))?;
+            Ok(set.excerpts.len())
+        }
     }
-    Ok(set.excerpts.len())
-}
-
-fn write(path: &Path, text: String) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
 /// Every excerpt matching the filter, in codebook order, then document, then position.
 pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
-    let conn = project.conn();
-    let code_list = codes::list(conn)?;
-    let mut coding_filter = codings::CodingFilter::default();
-    if !filter.codes.is_empty() {
-        let mut ids = BTreeSet::new();
-        for path in &filter.codes {
-            ids.extend(codes::subtree(&code_list, codes::id_by_path(conn, path)?));
-        }
-        coding_filter.codes = Some(ids.into_iter().collect());
-    }
-    if let Some(name) = &filter.coder {
-        let Some(id) = coders::find(conn, name)? else {
-            return Err(Error::NotFound {
-                what: "coder",
-                name: name.clone(),
-                hint: format!("; coders in this project: {}", coder_names(conn)?),
-            });
-        };
-        coding_filter.coder = Some(id);
-    }
-    let wheres = check_wheres(conn, &filter.wheres)?;
-    let docs: HashMap<i64, _> = documents::list(conn)?.into_iter().map(|d| (d.id, d)).collect();
-    let people: HashMap<i64, _> = participants::list(conn)?.into_iter().map(|p| (p.id, p)).collect();
-    let code_by_id: HashMap<CodeId, &CodeNode> = code_list.iter().map(|c| (c.id, c)).collect();
-    let snapshots = memos::snapshots(conn)?;
-    let mut memo_text: HashMap<i64, Vec<String>> = HashMap::new();
-    for m in memos::all(conn)?.into_iter().filter(|m| m.target_kind == "coding") {
-        let text = if m.title.is_empty() { m.body } else { format!("{}: {}", m.title, m.body) };
-        memo_text.entry(m.target_id.unwrap_or(0)).or_default().push(text);
-    }
-    let mut cache: HashMap<i64, (String, crate::text::CharIndex, Vec<Turn>)> = HashMap::new();
+    let _snapshot = project.conn().unchecked_transaction()?;
+    collect(ExcerptReader::new(project, filter)?)
+}
+
+fn collect(reader: ExcerptReader<'_>) -> Result<ExcerptSet> {
     let mut excerpts = Vec::new();
-    for row in codings::list(conn, &coding_filter)? {
-        let (Some(doc), Some(code)) = (docs.get(&row.document_id), code_by_id.get(&row.code_id)) else { continue };
-        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(doc.id) {
-            let text = documents::text(conn, doc.id)?;
-            let index = crate::text::CharIndex::new(&text);
-            slot.insert((text, index, documents::turns(conn, doc.id)?));
-        }
-        let (text, index, turns) = &cache[&doc.id];
-        let turn = turn_at(turns, row.start, row.end);
-        let person = turn.and_then(|t| t.participant_id).and_then(|p| people.get(&p));
-        let speaker_attributes = person.map(|p| p.attributes.clone()).unwrap_or_default();
-        let excerpt = Excerpt {
-            coding_guid: row.guid.clone(),
-            code_id: code.id,
-            code_path: code.path.clone(),
-            theme: code.path.split('/').next().unwrap_or("").to_owned(),
-            document: doc.name.clone(),
-            kind: doc.kind,
-            speaker: person.map(|p| p.label.clone()),
-            role: speaker_attributes.get("role").cloned(),
-            document_attributes: doc.attributes.clone(),
-            speaker_attributes,
-            coder: row.coder.clone(),
-            start: row.start,
-            end: row.end,
-            timestamp: turn.and_then(|t| t.time_ms).map(crate::import::subtitles::format_clock),
-            text: index.slice(text, row.start, row.end).to_owned(),
-            memo: memo_text.get(&row.id).map(|m| m.join("\n\n")).unwrap_or_default(),
-            coded_at: row.created_at.clone(),
-            snapshot: memos::snapshot_at(&snapshots, &row.created_at).map(str::to_owned),
-        };
-        if matches_wheres(&excerpt, &wheres) {
-            excerpts.push(excerpt);
-        }
+    reader.for_each(|e| {
+        excerpts.push(e.clone());
+        Ok(())
+    })?;
+    Ok(ExcerptSet { header: reader.header, excerpts })
+}
+
+/// The CSV export, one row written per excerpt read.
+fn write_csv(reader: &ExcerptReader<'_>, w: &mut dyn Write, bom: bool, out: &Path) -> Result<usize> {
+    if bom {
+        w.write_all(&[0xEF, 0xBB, 0xBF]).map_err(|e| Error::io(out, e))?;
     }
-    let order: HashMap<CodeId, usize> = code_list.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    excerpts.sort_by(|a, b| {
-        order[&a.code_id].cmp(&order[&b.code_id]).then_with(|| a.document.cmp(&b.document)).then(a.start.cmp(&b.start))
-    });
-    let names = attributes::names(conn)?;
-    let of_scope = |scope| names.iter().filter(|(_, s)| *s == scope).map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    Ok(ExcerptSet {
-        project: project.info("name")?.unwrap_or_default(),
-        excerpts,
-        codes: code_list,
-        document_attributes: of_scope(crate::model::AttributeScope::Document),
-        speaker_attributes: of_scope(crate::model::AttributeScope::Participant)
-            .into_iter()
-            .filter(|n| n != "role")
-            .collect(),
-    })
-}
-
-fn coder_names(conn: &rusqlite::Connection) -> Result<String> {
-    Ok(coders::list(conn)?.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", "))
-}
-
-/// The turn containing `start`, else the first turn that begins inside the coding.
-fn turn_at(turns: &[Turn], start: usize, end: usize) -> Option<&Turn> {
-    turns
-        .iter()
-        .find(|t| t.start <= start && start < t.end.max(t.start + 1))
-        .or_else(|| turns.iter().find(|t| t.start >= start && t.start < end))
-}
-
-const SPECIAL: [&str; 3] = ["kind", "document", "speaker"];
-
-/// Groups `--where` values by attribute, refusing attributes the project does not have.
-fn check_wheres(conn: &rusqlite::Connection, wheres: &[(String, String)]) -> Result<BTreeMap<String, HashSet<String>>> {
-    let known: HashSet<String> = attributes::names(conn)?.into_iter().map(|(n, _)| n).collect();
-    let mut grouped: BTreeMap<String, HashSet<String>> = BTreeMap::new();
-    for (key, value) in wheres {
-        if !known.contains(key) && !SPECIAL.contains(&key.as_str()) {
-            let mut all: Vec<&String> = known.iter().collect();
-            all.sort();
-            return Err(Error::NotFound {
-                what: "attribute",
-                name: key.clone(),
-                hint: format!(
-                    "; use kind, document, speaker or one of: {}",
-                    all.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            });
-        }
-        grouped.entry(key.clone()).or_default().insert(value.clone());
-    }
-    Ok(grouped)
-}
-
-fn matches_wheres(e: &Excerpt, wheres: &BTreeMap<String, HashSet<String>>) -> bool {
-    wheres.iter().all(|(key, values)| {
-        let candidates: Vec<Option<&str>> = match key.as_str() {
-            "kind" => vec![Some(e.kind.as_str())],
-            "document" => vec![Some(e.document.as_str())],
-            "speaker" => vec![e.speaker.as_deref()],
-            _ => vec![
-                e.document_attributes.get(key).map(String::as_str),
-                e.speaker_attributes.get(key).map(String::as_str),
-            ],
-        };
-        candidates.into_iter().flatten().any(|v| values.contains(v))
-    })
+    let mut writer = csv::Writer::from_writer(w);
+    let fail = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(out, e),
+        other => Error::invalid(format!("cannot write CSV: {other:?}")),
+    };
+    writer.write_record(columns(&reader.header)).map_err(fail)?;
+    let n = reader.for_each(|e| writer.write_record(row(&reader.header, e).iter().map(Cell::to_text)).map_err(fail))?;
+    writer.flush().map_err(|e| Error::io(out, e))?;
+    Ok(n)
 }
 
 /// The column names of the tabular exports.
-pub fn columns(set: &ExcerptSet) -> Vec<String> {
+pub fn columns(header: &ExcerptHeader) -> Vec<String> {
     let mut cols: Vec<String> = ["code", "theme", "document", "kind", "speaker", "role"].map(String::from).to_vec();
-    cols.extend(set.document_attributes.iter().cloned());
-    cols.extend(set.speaker_attributes.iter().map(|a| format!("speaker {a}")));
+    cols.extend(header.document_attributes.iter().cloned());
+    cols.extend(header.speaker_attributes.iter().map(|a| format!("speaker {a}")));
     cols.extend(
         ["coder", "start", "end", "timestamp", "text", "memo", "snapshot", "coded_at", "coding_guid"].map(String::from),
     );
     cols
 }
 
+/// One excerpt as a row of [`columns`].
+pub fn row(header: &ExcerptHeader, e: &Excerpt) -> Vec<Cell> {
+    let mut row: Vec<Cell> = vec![
+        e.code_path.as_str().into(),
+        e.theme.as_str().into(),
+        e.document.as_str().into(),
+        e.kind.as_str().into(),
+        e.speaker.clone().unwrap_or_default().into(),
+        e.role.clone().unwrap_or_default().into(),
+    ];
+    let attribute = |map: &BTreeMap<String, String>, a: &String| Cell::from(map.get(a).cloned().unwrap_or_default());
+    row.extend(header.document_attributes.iter().map(|a| attribute(&e.document_attributes, a)));
+    row.extend(header.speaker_attributes.iter().map(|a| attribute(&e.speaker_attributes, a)));
+    row.extend([
+        e.coder.as_str().into(),
+        e.start.into(),
+        e.end.into(),
+        e.timestamp.clone().unwrap_or_default().into(),
+        e.text.as_str().into(),
+        e.memo.as_str().into(),
+        e.snapshot.clone().unwrap_or_default().into(),
+        e.coded_at.as_str().into(),
+        e.coding_guid.as_str().into(),
+    ]);
+    row
+}
+
 /// Excerpts as a table with [`columns`].
-pub fn table(set: &ExcerptSet, excerpts: &[Excerpt]) -> Table {
-    let rows = excerpts
-        .iter()
-        .map(|e| {
-            let mut row: Vec<Cell> = vec![
-                e.code_path.as_str().into(),
-                e.theme.as_str().into(),
-                e.document.as_str().into(),
-                e.kind.as_str().into(),
-                e.speaker.clone().unwrap_or_default().into(),
-                e.role.clone().unwrap_or_default().into(),
-            ];
-            row.extend(
-                set.document_attributes
-                    .iter()
-                    .map(|a| Cell::from(e.document_attributes.get(a).cloned().unwrap_or_default())),
-            );
-            row.extend(
-                set.speaker_attributes
-                    .iter()
-                    .map(|a| Cell::from(e.speaker_attributes.get(a).cloned().unwrap_or_default())),
-            );
-            row.extend([
-                e.coder.as_str().into(),
-                e.start.into(),
-                e.end.into(),
-                e.timestamp.clone().unwrap_or_default().into(),
-                e.text.as_str().into(),
-                e.memo.as_str().into(),
-                e.snapshot.clone().unwrap_or_default().into(),
-                e.coded_at.as_str().into(),
-                e.coding_guid.as_str().into(),
-            ]);
-            row
-        })
-        .collect();
-    Table { header: columns(set), rows }
+pub fn table(header: &ExcerptHeader, excerpts: &[Excerpt]) -> Table {
+    Table { header: columns(header), rows: excerpts.iter().map(|e| row(header, e)).collect() }
 }
 
 /// A summary sheet (per code: excerpts, documents, coders) and one sheet per theme.
@@ -304,7 +229,7 @@ fn sheets(set: &ExcerptSet) -> Vec<(String, Table)> {
     let mut sheets = vec![("Summary".to_owned(), summary)];
     for (theme, codes) in groups {
         let excerpts: Vec<Excerpt> = codes.iter().flat_map(|(_, e)| e.iter().map(|x| (*x).clone())).collect();
-        sheets.push((theme.to_owned(), table(set, &excerpts)));
+        sheets.push((theme.to_owned(), table(&set.header, &excerpts)));
     }
     sheets
 }
@@ -321,7 +246,7 @@ pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
         by_code.entry(e.code_id).or_default().push(e);
     }
     let mut groups: Vec<ThemeGroup<'_>> = Vec::new();
-    for code in &set.codes {
+    for code in &set.header.codes {
         let Some(excerpts) = by_code.remove(&code.id) else { continue };
         let theme = excerpts[0].theme.as_str();
         match groups.last_mut() {

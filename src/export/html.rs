@@ -2,7 +2,11 @@
 //! piece of project text escaped. Grouped by theme, each code with its definition and quotes
 //! with attribution.
 
-use super::excerpts::{ExcerptSet, attribution, definition, grouped};
+use std::io::Write;
+
+use super::excerpts::{Excerpt, ExcerptHeader, attribution, definition};
+use super::report::{Plan, ReportFormat};
+use crate::model::CodeNode;
 
 const CSS: &str = "body{font-family:Georgia,serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}\
 h1,h2,h3{font-family:system-ui,sans-serif}h2{border-bottom:2px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}\
@@ -32,52 +36,64 @@ fn css_color(c: &str) -> &str {
     crate::refi::xml_write::valid_color(c).unwrap_or("#888888")
 }
 
-/// The whole report.
-pub fn excerpts(set: &ExcerptSet) -> String {
-    let title = format!("Coded excerpts — {}", set.project);
-    let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"meta\">{} excerpts · exported {}</p>\n",
-        escape(&title),
-        escape(&title),
-        set.excerpts.len(),
-        crate::store::now_utc()
-    );
-    let groups = grouped(set);
-    if !groups.is_empty() {
-        h.push_str("<nav><ul>\n");
-        for (i, (theme, codes)) in groups.iter().enumerate() {
-            let n: usize = codes.iter().map(|(_, e)| e.len()).sum();
-            h.push_str(&format!("<li><a href=\"#theme-{i}\">{}</a> ({n})</li>\n", escape(theme)));
-        }
-        h.push_str("</ul></nav>\n");
-    }
-    for (i, (theme, codes)) in groups.iter().enumerate() {
-        h.push_str(&format!("<section id=\"theme-{i}\">\n<h2>{}</h2>\n", escape(theme)));
-        for (code, excerpts) in codes {
-            h.push_str(&format!(
-                "<h3 style=\"border-color:{}\">{} <span class=\"meta\">({} excerpts)</span></h3>\n",
-                css_color(&code.color),
-                escape(&code.path),
-                excerpts.len()
-            ));
-            let def = definition(code);
-            if !def.is_empty() {
-                h.push_str("<dl class=\"def\">\n");
-                for (label, text) in def {
-                    h.push_str(&format!("<dt>{label}</dt><dd>{}</dd>\n", escape(text)));
-                }
-                h.push_str("</dl>\n");
+/// The whole report, written as the excerpts are read ([`super::report`]).
+pub struct Html;
+
+impl ReportFormat for Html {
+    fn begin(&mut self, w: &mut dyn Write, header: &ExcerptHeader, plan: &Plan<'_>) -> std::io::Result<()> {
+        let title = escape(&format!("Coded excerpts — {}", header.project));
+        writeln!(
+            w,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n<p class=\"meta\">{} excerpts · exported {}</p>",
+            plan.total,
+            crate::store::now_utc()
+        )?;
+        if !plan.themes.is_empty() {
+            w.write_all(b"<nav><ul>\n")?;
+            for (i, (theme, codes)) in plan.themes.iter().enumerate() {
+                let n: usize = codes.iter().map(|(_, n)| n).sum();
+                writeln!(w, "<li><a href=\"#theme-{i}\">{}</a> ({n})</li>", escape(theme))?;
             }
-            for e in excerpts {
-                h.push_str(&format!("<blockquote>\n<p>{}</p>\n", escape(&e.text)));
-                if !e.memo.is_empty() {
-                    h.push_str(&format!("<p class=\"memo\">Memo: {}</p>\n", escape(&e.memo)));
-                }
-                h.push_str(&format!("<footer>— {}</footer>\n</blockquote>\n", escape(&attribution(e))));
-            }
+            w.write_all(b"</ul></nav>\n")?;
         }
-        h.push_str("</section>\n");
+        Ok(())
     }
-    h.push_str("</body>\n</html>\n");
-    h
+
+    fn theme(&mut self, w: &mut dyn Write, index: usize, theme: &str) -> std::io::Result<()> {
+        writeln!(w, "<section id=\"theme-{index}\">\n<h2>{}</h2>", escape(theme))
+    }
+
+    fn end_theme(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(b"</section>\n")
+    }
+
+    fn code(&mut self, w: &mut dyn Write, code: &CodeNode, excerpts: usize) -> std::io::Result<()> {
+        writeln!(
+            w,
+            "<h3 style=\"border-color:{}\">{} <span class=\"meta\">({excerpts} excerpts)</span></h3>",
+            css_color(&code.color),
+            escape(&code.path),
+        )?;
+        let def = definition(code);
+        if !def.is_empty() {
+            w.write_all(b"<dl class=\"def\">\n")?;
+            for (label, text) in def {
+                writeln!(w, "<dt>{label}</dt><dd>{}</dd>", escape(text))?;
+            }
+            w.write_all(b"</dl>\n")?;
+        }
+        Ok(())
+    }
+
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()> {
+        writeln!(w, "<blockquote>\n<p>{}</p>", escape(&e.text))?;
+        if !e.memo.is_empty() {
+            writeln!(w, "<p class=\"memo\">Memo: {}</p>", escape(&e.memo))?;
+        }
+        writeln!(w, "<footer>— {}</footer>\n</blockquote>", escape(&attribution(e)))
+    }
+
+    fn end(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(b"</body>\n</html>\n")
+    }
 }

@@ -1,7 +1,10 @@
 //! Markdown reports: excerpts grouped by theme and code with definitions and attributed quotes,
 //! and the codebook as nested headings.
 
-use super::excerpts::{ExcerptSet, attribution, definition, grouped};
+use std::io::Write;
+
+use super::excerpts::{Excerpt, ExcerptHeader, attribution, definition};
+use super::report::{Plan, ReportFormat};
 use crate::model::CodeNode;
 
 /// Quotes text as a Markdown block quote (every line prefixed).
@@ -9,26 +12,42 @@ fn quote(text: &str) -> String {
     text.lines().map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") }).collect::<Vec<_>>().join("\n")
 }
 
-/// The excerpts report.
-pub fn excerpts(set: &ExcerptSet) -> String {
-    let mut md = format!("# Coded excerpts — {}\n\n{} excerpts.\n", set.project, set.excerpts.len());
-    for (theme, codes) in grouped(set) {
-        md.push_str(&format!("\n## {theme}\n"));
-        for (code, excerpts) in codes {
-            md.push_str(&format!("\n### {} ({} excerpts)\n\n", code.path, excerpts.len()));
-            for (label, text) in definition(code) {
-                md.push_str(&format!("**{label}:** {}\n\n", text.trim()));
-            }
-            for e in excerpts {
-                md.push_str(&quote(&e.text));
-                md.push_str(&format!("\n>\n> — {}\n\n", attribution(e)));
-                if !e.memo.is_empty() {
-                    md.push_str(&format!("*Memo:* {}\n\n", e.memo));
-                }
-            }
-        }
+/// The excerpts report, written as the excerpts are read ([`super::report`]).
+pub struct Markdown;
+
+impl ReportFormat for Markdown {
+    fn begin(&mut self, w: &mut dyn Write, header: &ExcerptHeader, plan: &Plan<'_>) -> std::io::Result<()> {
+        write!(w, "# Coded excerpts — {}\n\n{} excerpts.\n", header.project, plan.total)
     }
-    md
+
+    fn theme(&mut self, w: &mut dyn Write, _index: usize, theme: &str) -> std::io::Result<()> {
+        write!(w, "\n## {theme}\n")
+    }
+
+    fn end_theme(&mut self, _w: &mut dyn Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn code(&mut self, w: &mut dyn Write, code: &CodeNode, excerpts: usize) -> std::io::Result<()> {
+        write!(w, "\n### {} ({excerpts} excerpts)\n\n", code.path)?;
+        for (label, text) in definition(code) {
+            write!(w, "**{label}:** {}\n\n", text.trim())?;
+        }
+        Ok(())
+    }
+
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()> {
+        w.write_all(quote(&e.text).as_bytes())?;
+        write!(w, "\n>\n> — {}\n\n", attribution(e))?;
+        if !e.memo.is_empty() {
+            write!(w, "*Memo:* {}\n\n", e.memo)?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, _w: &mut dyn Write) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The codebook as nested headings with definitions, colours, status and counts.

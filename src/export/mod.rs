@@ -5,9 +5,12 @@
 pub mod codebook;
 pub mod csv;
 pub mod docx;
+pub mod excerpt_rows;
 pub mod excerpts;
 pub mod html;
 pub mod markdown;
 pub mod matrix;
 pub mod memos;
+pub mod out_file;
+pub mod report;
 pub mod xlsx;

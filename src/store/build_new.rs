@@ -30,7 +30,7 @@ pub fn build_new<T>(target: &Path, fill: impl FnOnce(&mut Project) -> Result<T>)
 }
 
 /// `.name.partial` in the target's folder (the same file system, so the rename is atomic).
-fn partial_path(target: &Path) -> PathBuf {
+pub(crate) fn partial_path(target: &Path) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     target.with_file_name(format!(".{name}.partial"))
 }

@@ -1,0 +1,328 @@
+//! Reading coded excerpts one at a time in export order (codebook order, then document name, then
+//! position), so that an export of 200,000 excerpts never holds them all: SQLite sorts the
+//! codings (spilling to a temporary file when they are many), and the reader keeps only a bounded
+//! cache of document texts and turns while it builds one [`Excerpt`] after another.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use rusqlite::Connection;
+
+use super::excerpts::{Excerpt, ExcerptFilter, ExcerptHeader};
+use super::memos;
+use crate::error::{Error, Result};
+use crate::model::{AttributeScope, CodeId, CodeNode, DocumentSummary, ParticipantSummary, Turn};
+use crate::store::{Project, attributes, coders, codes, documents, participants};
+use crate::text::CharIndex;
+
+/// Document text kept in memory at most (the cache is emptied when a new text would pass it).
+const TEXT_CACHE_BYTES: usize = 32 << 20;
+
+/// Everything an excerpt borrows from the project besides its coding row, read once.
+pub struct ExcerptReader<'p> {
+    conn: &'p Connection,
+    pub header: ExcerptHeader,
+    /// The codes asked for (with their sub-codes), in codebook order.
+    wanted: Vec<CodeId>,
+    coder: Option<i64>,
+    code_index: HashMap<CodeId, usize>,
+    docs: HashMap<i64, DocumentSummary>,
+    people: HashMap<i64, ParticipantSummary>,
+    memo_text: HashMap<i64, String>,
+    snapshots: Vec<(String, String)>,
+    wheres: BTreeMap<String, HashSet<String>>,
+}
+
+/// One document's text, its code point index and its turns.
+struct DocText {
+    text: String,
+    index: CharIndex,
+    turns: Vec<Turn>,
+}
+
+/// A coding row as the sorted query returns it.
+struct Row {
+    id: i64,
+    guid: String,
+    document_id: i64,
+    code_id: CodeId,
+    coder: String,
+    start: usize,
+    end: usize,
+    created_at: String,
+}
+
+impl<'p> ExcerptReader<'p> {
+    /// Reads the codebook, documents, people, memos and snapshots, and checks the filter.
+    pub fn new(project: &'p Project, filter: &ExcerptFilter) -> Result<ExcerptReader<'p>> {
+        let conn = project.conn();
+        let code_list = codes::list(conn)?;
+        let wanted = wanted_codes(conn, &code_list, &filter.codes)?;
+        let coder = match &filter.coder {
+            Some(name) => Some(coder_id(conn, name)?),
+            None => None,
+        };
+        let wheres = check_wheres(conn, &filter.wheres)?;
+        let names = attributes::names(conn)?;
+        let of_scope = |scope| names.iter().filter(|(_, s)| *s == scope).map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        let header = ExcerptHeader {
+            project: project.info("name")?.unwrap_or_default(),
+            document_attributes: of_scope(AttributeScope::Document),
+            speaker_attributes: of_scope(AttributeScope::Participant).into_iter().filter(|n| n != "role").collect(),
+            codes: code_list,
+        };
+        Ok(ExcerptReader {
+            conn,
+            code_index: header.codes.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
+            header,
+            wanted,
+            coder,
+            docs: documents::list(conn)?.into_iter().map(|d| (d.id, d)).collect(),
+            people: participants::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
+            memo_text: coding_memos(conn)?,
+            snapshots: memos::snapshots(conn)?,
+            wheres,
+        })
+    }
+
+    /// Calls `each` with every excerpt that matches the filter, in export order; returns how
+    /// many there were.
+    pub fn for_each(&self, mut each: impl FnMut(&Excerpt) -> Result<()>) -> Result<usize> {
+        self.scan(true, |e| each(e))
+    }
+
+    /// How many excerpts each code has (only codes with some), without cutting any text.
+    pub fn counts(&self) -> Result<HashMap<CodeId, usize>> {
+        let mut counts = HashMap::new();
+        if self.wheres.is_empty() {
+            return self.counts_by_sql();
+        }
+        self.scan(false, |e| {
+            *counts.entry(e.code_id).or_insert(0) += 1;
+            Ok(())
+        })?;
+        Ok(counts)
+    }
+
+    fn counts_by_sql(&self) -> Result<HashMap<CodeId, usize>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT g.code_id, count(*) FROM json_each(?1) AS w JOIN coding g ON g.code_id = w.value
+             WHERE ?2 IS NULL OR g.coder_id = ?2 GROUP BY g.code_id",
+        )?;
+        let rows = stmt.query_map((self.wanted_json(), self.coder), |r| {
+            Ok((r.get::<_, CodeId>(0)?, r.get::<_, i64>(1)? as usize))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn wanted_json(&self) -> String {
+        serde_json::Value::from(self.wanted.clone()).to_string()
+    }
+
+    fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt) -> Result<()>) -> Result<usize> {
+        let mut stmt = self.conn.prepare(
+            "SELECT g.id, g.guid, g.document_id, g.code_id, k.name, g.start, g.\"end\", g.created_at
+             FROM json_each(?1) AS w
+             JOIN coding g ON g.code_id = w.value
+             JOIN document d ON d.id = g.document_id
+             JOIN coder k ON k.id = g.coder_id
+             WHERE ?2 IS NULL OR g.coder_id = ?2
+             ORDER BY w.key, d.name, g.start, g.\"end\", g.id",
+        )?;
+        let mut rows = stmt.query((self.wanted_json(), self.coder))?;
+        let mut cache = TextCache::default();
+        let mut written = 0;
+        while let Some(r) = rows.next()? {
+            let row = Row {
+                id: r.get(0)?,
+                guid: r.get(1)?,
+                document_id: r.get(2)?,
+                code_id: r.get(3)?,
+                coder: r.get(4)?,
+                start: r.get::<_, i64>(5)?.max(0) as usize,
+                end: r.get::<_, i64>(6)?.max(0) as usize,
+                created_at: r.get(7)?,
+            };
+            let text = cache.get(self.conn, row.document_id)?;
+            if let Some(excerpt) = self.excerpt(&row, &text, with_text)
+                && self.matches_wheres(&excerpt)
+            {
+                each(&excerpt)?;
+                written += 1;
+            }
+        }
+        Ok(written)
+    }
+
+    fn excerpt(&self, row: &Row, doc_text: &DocText, with_text: bool) -> Option<Excerpt> {
+        let doc = self.docs.get(&row.document_id)?;
+        let code = &self.header.codes[*self.code_index.get(&row.code_id)?];
+        let turn = turn_at(&doc_text.turns, row.start, row.end);
+        let person = turn.and_then(|t| t.participant_id).and_then(|p| self.people.get(&p));
+        let speaker_attributes = person.map(|p| p.attributes.clone()).unwrap_or_default();
+        Some(Excerpt {
+            coding_guid: row.guid.clone(),
+            code_id: code.id,
+            code_path: code.path.clone(),
+            theme: theme_of(code).to_owned(),
+            document: doc.name.clone(),
+            kind: doc.kind,
+            speaker: person.map(|p| p.label.clone()),
+            role: speaker_attributes.get("role").cloned(),
+            document_attributes: doc.attributes.clone(),
+            speaker_attributes,
+            coder: row.coder.clone(),
+            start: row.start,
+            end: row.end,
+            timestamp: turn.and_then(|t| t.time_ms).map(crate::import::subtitles::format_clock),
+            text: if with_text {
+                doc_text.index.slice(&doc_text.text, row.start, row.end).to_owned()
+            } else {
+                String::new()
+            },
+            memo: if with_text { self.memo_text.get(&row.id).cloned().unwrap_or_default() } else { String::new() },
+            coded_at: row.created_at.clone(),
+            snapshot: memos::snapshot_at(&self.snapshots, &row.created_at).map(str::to_owned),
+        })
+    }
+
+    fn matches_wheres(&self, e: &Excerpt) -> bool {
+        self.wheres.iter().all(|(key, values)| {
+            let candidates: [Option<&str>; 2] = match key.as_str() {
+                "kind" => [Some(e.kind.as_str()), None],
+                "document" => [Some(e.document.as_str()), None],
+                "speaker" => [e.speaker.as_deref(), None],
+                _ => [
+                    e.document_attributes.get(key).map(String::as_str),
+                    e.speaker_attributes.get(key).map(String::as_str),
+                ],
+            };
+            candidates.into_iter().flatten().any(|v| values.contains(v))
+        })
+    }
+}
+
+/// The first segment of a code's path: its theme.
+pub fn theme_of(code: &CodeNode) -> &str {
+    code.path.split('/').next().unwrap_or("")
+}
+
+/// Document texts read so far, dropped all at once when they would pass [`TEXT_CACHE_BYTES`].
+#[derive(Default)]
+struct TextCache {
+    texts: HashMap<i64, Rc<DocText>>,
+    bytes: usize,
+}
+
+impl TextCache {
+    fn get(&mut self, conn: &Connection, document: i64) -> Result<Rc<DocText>> {
+        if let Some(found) = self.texts.get(&document) {
+            return Ok(Rc::clone(found));
+        }
+        let text = documents::text(conn, document)?;
+        let size = text.len();
+        let entry = Rc::new(DocText { index: CharIndex::new(&text), turns: documents::turns(conn, document)?, text });
+        if self.bytes + size > TEXT_CACHE_BYTES {
+            self.texts.clear();
+            self.bytes = 0;
+        }
+        self.bytes += size;
+        self.texts.insert(document, Rc::clone(&entry));
+        Ok(entry)
+    }
+}
+
+/// The codes asked for with their sub-codes, in codebook order; every code when none is named.
+fn wanted_codes(conn: &Connection, list: &[CodeNode], paths: &[String]) -> Result<Vec<CodeId>> {
+    if paths.is_empty() {
+        return Ok(list.iter().map(|c| c.id).collect());
+    }
+    let mut ids = HashSet::new();
+    for path in paths {
+        ids.extend(codes::subtree(list, codes::id_by_path(conn, path)?));
+    }
+    Ok(list.iter().map(|c| c.id).filter(|id| ids.contains(id)).collect())
+}
+
+fn coder_id(conn: &Connection, name: &str) -> Result<i64> {
+    match coders::find(conn, name)? {
+        Some(id) => Ok(id),
+        None => Err(Error::NotFound {
+            what: "coder",
+            name: name.to_owned(),
+            hint: format!(
+                "; coders in this project: {}",
+                coders::list(conn)?.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    }
+}
+
+/// The memos on each coding, joined: "title: body" when titled.
+fn coding_memos(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let mut by_coding: HashMap<i64, Vec<String>> = HashMap::new();
+    for m in memos::all(conn)?.into_iter().filter(|m| m.target_kind == "coding") {
+        let text = if m.title.is_empty() { m.body } else { format!("{}: {}", m.title, m.body) };
+        by_coding.entry(m.target_id.unwrap_or(0)).or_default().push(text);
+    }
+    Ok(by_coding.into_iter().map(|(id, texts)| (id, texts.join("\n\n"))).collect())
+}
+
+/// The turn containing `start`, else the first turn that begins inside the coding. `turns` are
+/// ordered by start.
+fn turn_at(turns: &[Turn], start: usize, end: usize) -> Option<&Turn> {
+    let contains = |t: &Turn| t.start <= start && start < t.end.max(t.start + 1);
+    let after = turns.partition_point(|t| t.start <= start);
+    let mut found = None;
+    for t in turns[..after].iter().rev() {
+        if !contains(t) {
+            break;
+        }
+        found = Some(t);
+    }
+    found.or_else(|| turns.get(after).filter(|t| t.start < end))
+}
+
+const SPECIAL: [&str; 3] = ["kind", "document", "speaker"];
+
+/// Groups `--where` values by attribute, refusing attributes the project does not have.
+fn check_wheres(conn: &Connection, wheres: &[(String, String)]) -> Result<BTreeMap<String, HashSet<String>>> {
+    let known: HashSet<String> = attributes::names(conn)?.into_iter().map(|(n, _)| n).collect();
+    let mut grouped: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for (key, value) in wheres {
+        if !known.contains(key) && !SPECIAL.contains(&key.as_str()) {
+            let mut all: Vec<&String> = known.iter().collect();
+            all.sort();
+            return Err(Error::NotFound {
+                what: "attribute",
+                name: key.clone(),
+                hint: format!(
+                    "; use kind, document, speaker or one of: {}",
+                    all.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+        grouped.entry(key.clone()).or_default().insert(value.clone());
+    }
+    Ok(grouped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(start: usize, end: usize) -> Turn {
+        Turn { id: start as i64, document_id: 1, participant_id: None, start, end, time_ms: None }
+    }
+
+    #[test]
+    fn the_turn_of_a_coding_is_the_one_holding_its_start_else_the_first_inside_it() {
+        let turns = [turn(0, 10), turn(10, 20), turn(25, 30)];
+        assert_eq!(turn_at(&turns, 12, 15).map(|t| t.start), Some(10));
+        assert_eq!(turn_at(&turns, 0, 1).map(|t| t.start), Some(0));
+        assert_eq!(turn_at(&turns, 21, 27).map(|t| t.start), Some(25), "starts between turns");
+        assert_eq!(turn_at(&turns, 21, 24).map(|t| t.start), None);
+        assert_eq!(turn_at(&turns, 40, 45).map(|t| t.start), None);
+        assert_eq!(turn_at(&[], 0, 5).map(|t| t.start), None);
+    }
+}
