@@ -16,6 +16,8 @@ pub mod codings;
 pub mod documents;
 pub mod migrate;
 pub mod participants;
+pub mod release;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 
