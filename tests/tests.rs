@@ -15,6 +15,7 @@ mod fuzz_parsers;
 mod import_cli;
 mod sheet_and_codebook;
 mod store_open;
+mod text_edit;
 mod write_path;
 
 mod export_excerpts;
