@@ -333,9 +333,11 @@ fn bad_input_is_refused_and_leaves_the_file_byte_identical() {
         assert!(run.stderr.contains(says), "expected {says:?} in: {}", run.stderr);
         assert_eq!(bytes(&p), before, "{args:?} was refused but changed the file");
     };
-    let edit = |start: &str, end: &str| ["edit-text", ps, "--doc", "note", "--start", start, "--end", end, "--text", "x"];
-    refused(&edit("10", "5"), "is after its end");
-    refused(&edit("0", "100000"), "is outside document \"note\"");
+    refused(&["edit-text", ps, "--doc", "note", "--start", "10", "--end", "5", "--text", "x"], "is after its end");
+    refused(
+        &["edit-text", ps, "--doc", "note", "--start", "0", "--end", "100000", "--text", "x"],
+        "is outside document \"note\"",
+    );
     refused(&["edit-text", ps, "--doc", "nope", "--start", "0", "--end", "1", "--text", "x"], "no document named");
     refused(&["replace", ps, "--find", "", "--with", "x"], "nothing to find");
     refused(&["replace", ps, "--find", "(unclosed", "--regex", "--with", "x"], "not a valid regular expression");
