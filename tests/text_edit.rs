@@ -202,8 +202,21 @@ fn edit_text_moves_codings_removes_emptied_ones_and_undo_brings_them_back() {
     fieldcode(&["memo", ps, "the room problem", "--coding", "1"]).ok();
     // Delete "No room again." (and its space): the "room" coding is left empty.
     let no = NOTE.find("No room").unwrap();
-    let run = fieldcode(&["edit-text", ps, "--doc", "note", "--start", &(no - 1).to_string(), "--end",
-        &(no + 14).to_string(), "--text", "", "--json"]).ok().json();
+    let run = fieldcode(&[
+        "edit-text",
+        ps,
+        "--doc",
+        "note",
+        "--start",
+        &(no - 1).to_string(),
+        "--end",
+        &(no + 14).to_string(),
+        "--text",
+        "",
+        "--json",
+    ])
+    .ok()
+    .json();
     assert_eq!(run["removed"].as_array().unwrap().len(), 1, "{run}");
     assert_eq!(run["removed"][0]["text"], "room");
     assert_eq!(run["removed"][0]["memos"], 1);
@@ -283,7 +296,8 @@ fn pseudonymise_replaces_names_everywhere_and_release_scans_the_copy() {
     let scratch = Scratch::new();
     let project = scratch.path("study.fieldcode");
     fieldcode(&["new", s(&project)]).ok();
-    let text = "Interviewer: How is Rosa Jenkins?\nLW1: Rosa is fine. ROSA said Annabel called. Hollins Lane is busy.\n";
+    let text =
+        "Interviewer: How is Rosa Jenkins?\nLW1: Rosa is fine. ROSA said Annabel called. Hollins Lane is busy.\n";
     let a = scratch.write("Rosa Jenkins.txt", text);
     fieldcode(&["import", s(&project), s(&a)]).ok();
     let ps = s(&project);
@@ -291,7 +305,8 @@ fn pseudonymise_replaces_names_everywhere_and_release_scans_the_copy() {
     code(&project, "Rosa Jenkins", "People", 20, 32); // "Rosa Jenkins"
     code(&project, "Rosa Jenkins", "People", 39, 53); // "Rosa is fine. "
     fieldcode(&["memo", ps, "Ask rosa jenkins about Hollins Lane", "--code", "People"]).ok();
-    let map = scratch.write("map.csv", "real,pseudonym\nRosa,P1\nRosa Jenkins,LW-A\nHollins Lane,Practice A\nAnna,P2\n");
+    let map =
+        scratch.write("map.csv", "real,pseudonym\nRosa,P1\nRosa Jenkins,LW-A\nHollins Lane,Practice A\nAnna,P2\n");
     // A name that matches nothing is reported by a dry run, refused by a real run.
     let dry = fieldcode(&["pseudonymise", ps, "--map", s(&map), "--dry-run", "--json"]).ok().json();
     assert_eq!(dry["unmatched"], serde_json::json!(["Anna"]));

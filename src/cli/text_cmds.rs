@@ -142,8 +142,7 @@ impl TextCommand {
                 json,
             } => {
                 let mut p = Project::open(project)?;
-                let documents =
-                    docs.iter().map(|d| documents::id_by_name(p.conn(), d)).collect::<Result<Vec<_>>>()?;
+                let documents = docs.iter().map(|d| documents::id_by_name(p.conn(), d)).collect::<Result<Vec<_>>>()?;
                 let command = Command::ReplaceText { find, regex, ignore_case, whole_word, with, documents, kinds };
                 let written = text_ops::run(&mut p, &actor(coder), &command, mode(dry_run))?;
                 print_edit(&written.summary, &written.value, json, dry_run)
@@ -264,7 +263,10 @@ fn print_pseudonyms(summary: &str, report: &PseudonymReport, json: bool, dry_run
     }
     if dry_run {
         for hit in &report.texts.hits {
-            println!("{} {}..{}: …{}[{} -> {}]{}…", hit.document, hit.start, hit.end, hit.left, hit.matched, hit.replacement, hit.right);
+            println!(
+                "{} {}..{}: …{}[{} -> {}]{}…",
+                hit.document, hit.start, hit.end, hit.left, hit.matched, hit.replacement, hit.right
+            );
         }
         for f in &report.fields {
             println!("{}: {:?} -> {:?}", f.place, f.before, f.after);

@@ -174,7 +174,7 @@ impl<'m> Matcher<'m> {
         let ends_word = matched.chars().next_back().is_some_and(is_word);
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        !(starts_word && before.is_some_and(is_word)) && !(ends_word && after.is_some_and(is_word))
+        !(starts_word && before.is_some_and(is_word) || ends_word && after.is_some_and(is_word))
     }
 
     /// The entry whose name `text` starts with as a whole word, longest first.
@@ -384,7 +384,11 @@ fn fields_pass(
         report.fields.push(FieldChange { place, before: before.to_owned(), after: after.clone() });
         Some(after)
     };
-    let ids: Vec<i64> = rec.conn.prepare("SELECT id FROM participant ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<i64> = rec
+        .conn
+        .prepare("SELECT id FROM participant ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for id in ids {
         let Some(person) = People::Participants.read(rec.conn, id)? else { continue };
         if let Some(label) = change(format!("participant {:?}", person.name), &person.name, counts) {
@@ -448,7 +452,12 @@ fn attribute_values(rec: &Recorder<'_>) -> Result<Vec<AttributeValueRec>> {
         let sql = format!("SELECT {owner}, attribute_id, value FROM {table} ORDER BY {owner}, attribute_id");
         let mut stmt = rec.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| {
-            Ok(AttributeValueRec { scope: scope.to_owned(), owner_id: r.get(0)?, attribute_id: r.get(1)?, value: r.get(2)? })
+            Ok(AttributeValueRec {
+                scope: scope.to_owned(),
+                owner_id: r.get(0)?,
+                attribute_id: r.get(1)?,
+                value: r.get(2)?,
+            })
         })?;
         out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
     }
@@ -468,7 +477,8 @@ mod tests {
         let m = map("real,pseudonym\nAnn,P1\nAnn Smith,P2\nRosa Jenkins,LW-A\n").unwrap();
         let matcher = Matcher::new(&m).unwrap();
         let mut counts = vec![0; 3];
-        let out = matcher.replace("Ann Smith met Annabel and ann; ROSA JENKINS, rosa jenkins. Ann Smithers", &mut counts);
+        let out =
+            matcher.replace("Ann Smith met Annabel and ann; ROSA JENKINS, rosa jenkins. Ann Smithers", &mut counts);
         assert_eq!(out.as_deref(), Some("P2 met Annabel and p1; LW-A, lw-a. P1 Smithers"));
         assert_eq!(counts, [2, 1, 2]);
     }

@@ -335,7 +335,12 @@ const PARKED: i64 = 1 << 40;
 /// codings end up on the same span; should the updates meet the unique constraint on the way
 /// (a coding moving onto a place another has not left yet), they are made again in two passes
 /// through offsets parked far beyond the text.
-pub fn move_codings(conn: &Connection, document: i64, tail: Option<(i64, i64)>, moves: &[(i64, i64, i64)]) -> Result<()> {
+pub fn move_codings(
+    conn: &Connection,
+    document: i64,
+    tail: Option<(i64, i64)>,
+    moves: &[(i64, i64, i64)],
+) -> Result<()> {
     if tail.is_none() && moves.is_empty() {
         return Ok(());
     }
@@ -362,7 +367,13 @@ pub fn move_codings(conn: &Connection, document: i64, tail: Option<(i64, i64)>, 
     outcome
 }
 
-fn write_moves(conn: &Connection, document: i64, tail: Option<(i64, i64)>, moves: &[(i64, i64, i64)], park: i64) -> Result<()> {
+fn write_moves(
+    conn: &Connection,
+    document: i64,
+    tail: Option<(i64, i64)>,
+    moves: &[(i64, i64, i64)],
+    park: i64,
+) -> Result<()> {
     if let Some((from, delta)) = tail {
         conn.prepare_cached(
             "UPDATE coding SET start = start + ?3, \"end\" = \"end\" + ?3

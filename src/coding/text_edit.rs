@@ -184,9 +184,7 @@ pub fn backward(conn: &Connection, edit: &DocEdit) -> Result<()> {
 }
 
 fn changed_since(name: &str) -> Error {
-    Error::invalid(format!(
-        "document {name:?} was changed outside the history since this edit; nothing was changed"
-    ))
+    Error::invalid(format!("document {name:?} was changed outside the history since this edit; nothing was changed"))
 }
 
 /// Which way a batch runs: forward with the bulk threshold and delta, or backward with them and
@@ -205,6 +203,9 @@ impl Direction<'_> {
     }
 }
 
+/// A span's new place: (key, start, end).
+type Write = (i64, i64, i64);
+
 /// Runs the batch over `spans` in memory, returning the fixups (forward) and the writes needed
 /// after one bulk move of everything from the threshold on: (key, start, end) of each span whose
 /// place differs from where the bulk move puts it.
@@ -213,7 +214,7 @@ fn plan(
     splices: &[Splice],
     dir: Direction<'_>,
     fixups_of: impl Fn(&Fixups) -> &[Fixup],
-) -> (Vec<Anchored>, Vec<Fixup>, Vec<(i64, i64, i64)>) {
+) -> (Vec<Anchored>, Vec<Fixup>, Vec<Write>) {
     let mut spans = original.to_vec();
     let fixups = match dir {
         Direction::Forward(..) => shift::forward(&mut spans, splices),
@@ -274,10 +275,8 @@ fn move_codings(
 
 fn move_turns(conn: &Connection, document: DocumentId, splices: &[Splice], dir: Direction<'_>) -> Result<Vec<Fixup>> {
     let turns = documents::turn_spans(conn, document)?;
-    let original: Vec<Anchored> = turns
-        .iter()
-        .map(|&(key, s, e)| Anchored { key, start: s.max(0) as usize, end: e.max(0) as usize })
-        .collect();
+    let original: Vec<Anchored> =
+        turns.iter().map(|&(key, s, e)| Anchored { key, start: s.max(0) as usize, end: e.max(0) as usize }).collect();
     let (_, fixups, writes) = plan(&original, splices, dir, |f| &f.turns);
     let bulk = bulk_arg(dir).filter(|(t, _)| original.iter().any(|a| a.start as i64 >= *t));
     documents::move_turns(conn, document, bulk, &writes)?;

@@ -242,14 +242,20 @@ pub fn count(conn: &Connection) -> Result<usize> {
 
 /// A document's turns as (id, start, end), for a text edit to move.
 pub fn turn_spans(conn: &Connection, id: DocumentId) -> Result<Vec<(i64, i64, i64)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, start, \"end\" FROM turn WHERE document_id = ?1 ORDER BY start, id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, start, \"end\" FROM turn WHERE document_id = ?1 ORDER BY start, id")?;
     let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Moves a document's turns after a text edit: every turn starting at or after `tail.0` by
 /// `tail.1` in one statement, then each of `moves` (id, start, end) to its place.
-pub fn move_turns(conn: &Connection, id: DocumentId, tail: Option<(i64, i64)>, moves: &[(i64, i64, i64)]) -> Result<()> {
+pub fn move_turns(
+    conn: &Connection,
+    id: DocumentId,
+    tail: Option<(i64, i64)>,
+    moves: &[(i64, i64, i64)],
+) -> Result<()> {
     if let Some((from, delta)) = tail {
         conn.prepare_cached(
             "UPDATE turn SET start = start + ?3, \"end\" = \"end\" + ?3 WHERE document_id = ?1 AND start >= ?2",

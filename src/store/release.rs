@@ -77,7 +77,8 @@ fn remove(out: &Path) {
 }
 
 fn write_copy(source: &Connection, out: &Path) -> Result<()> {
-    let target = out.to_str().ok_or_else(|| Error::invalid(format!("{}: the path is not valid text", out.display())))?;
+    let target =
+        out.to_str().ok_or_else(|| Error::invalid(format!("{}: the path is not valid text", out.display())))?;
     source.execute("VACUUM INTO ?1", [target]).map_err(|e| super::write_error(out, e))?;
     let conn = Connection::open(out).map_err(|e| super::write_error(out, e))?;
     conn.execute_batch(
@@ -131,8 +132,12 @@ pub fn scan(path: &Path, names: &[String]) -> Result<Vec<Finding>> {
 fn matches_name(name: &str, found: &[u8], encoding: &str) -> bool {
     let text = match encoding {
         "UTF-8" => String::from_utf8_lossy(found).into_owned(),
-        "UTF-16LE" => String::from_utf16_lossy(&found.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>()),
-        _ => String::from_utf16_lossy(&found.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>()),
+        "UTF-16LE" => String::from_utf16_lossy(
+            &found.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+        ),
+        _ => String::from_utf16_lossy(
+            &found.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+        ),
     };
     text.to_lowercase() == name.to_lowercase()
 }

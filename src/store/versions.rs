@@ -53,7 +53,8 @@ pub struct VersionInfo {
 
 /// Stores a version row (an edit, or its redo).
 pub fn insert(conn: &Connection, row: &VersionRow) -> Result<()> {
-    let edits = serde_json::to_string(&row.edits).map_err(|e| Error::invalid(format!("cannot record the edit: {e}")))?;
+    let edits =
+        serde_json::to_string(&row.edits).map_err(|e| Error::invalid(format!("cannot record the edit: {e}")))?;
     conn.prepare_cached(
         "INSERT INTO document_version (document_id, number, replaced_at, replaced_by, sha256, char_count, edits)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -135,7 +136,7 @@ pub fn list(conn: &Connection, document: DocumentId) -> Result<Vec<VersionInfo>>
         out.push(VersionInfo {
             number: row.number,
             since: std::mem::replace(&mut since, row.replaced_at.clone()),
-            by: std::mem::replace(&mut by, Some(row.replaced_by.clone())),
+            by: by.replace(row.replaced_by.clone()),
             replaced_at: Some(row.replaced_at),
             sha256: row.sha256,
             chars: row.char_count,
