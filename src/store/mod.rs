@@ -16,6 +16,7 @@ pub mod codings;
 pub mod documents;
 pub mod migrate;
 pub mod participants;
+pub mod time_map;
 
 use std::path::{Path, PathBuf};
 
