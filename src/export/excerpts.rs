@@ -361,7 +361,8 @@ pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
     groups
 }
 
-/// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · chars 120–180 · coded by ana"
+/// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · recording 00:12:35.200–00:12:41.000 ·
+/// chars 120–180 · coded by ana"
 pub fn attribution(e: &Excerpt) -> String {
     let mut parts = Vec::new();
     match (&e.speaker, &e.role) {
@@ -373,6 +374,9 @@ pub fn attribution(e: &Excerpt) -> String {
     parts.extend(e.document_attributes.iter().map(|(k, v)| format!("{k}: {v}")));
     if let Some(t) = &e.timestamp {
         parts.push(t.clone());
+    }
+    if let (Some(start), Some(end)) = (&e.start_time, &e.end_time) {
+        parts.push(format!("recording {start}–{end}"));
     }
     parts.push(format!("chars {}–{}", e.start, e.end));
     parts.push(format!("coded by {}", e.coder));

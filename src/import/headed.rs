@@ -79,10 +79,8 @@ fn write(text: &str) -> Result<(String, Vec<ParsedTurn>, Vec<TimePoint>), String
             words.push(line.trim());
         }
     }
-    let closing = match words.last() {
-        Some(last) if last.starts_with("Transcribed by ") => words.pop(),
-        _ => None,
-    };
+    let closing =
+        if words.last().is_some_and(|last| last.starts_with("Transcribed by ")) { words.pop() } else { None };
     if let Some(cue) = current.take() {
         writer.add(Cue { text: words.join(" "), ..cue })?;
     }

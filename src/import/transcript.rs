@@ -78,7 +78,7 @@ pub fn is_transcript(turns: &[ParsedTurn], shape: &Shape) -> bool {
     }
     let mut per_speaker: HashMap<&str, usize> = HashMap::new();
     for turn in turns {
-        *per_speaker.entry(&turn.speaker).or_default() += 1;
+        *per_speaker.entry(&*turn.speaker).or_default() += 1;
     }
     let recurring: usize = per_speaker.values().filter(|&&n| n > 1).sum();
     let recur = recurring >= 2 && recurring * 2 >= turns.len();
