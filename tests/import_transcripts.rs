@@ -44,8 +44,15 @@ fn speakers(doc: &serde_json::Value) -> Vec<String> {
 fn each_tool_export_imports_with_speakers_turns_and_every_time() {
     let scratch = Scratch::new();
     let project = new_project(&scratch);
-    let files =
-        ["otter.txt", "teams.vtt", "teams-transcript.docx", "zoom.vtt", "whisper.json", "whisperx.json", "noscribe.txt"];
+    let files = [
+        "otter.txt",
+        "teams.vtt",
+        "teams-transcript.docx",
+        "zoom.vtt",
+        "whisper.json",
+        "whisperx.json",
+        "noscribe.txt",
+    ];
     let paths: Vec<String> = files.iter().map(|f| fixture(f)).collect();
     let mut args = vec!["import", s(&project)];
     args.extend(paths.iter().map(String::as_str));
@@ -69,10 +76,7 @@ fn each_tool_export_imports_with_speakers_turns_and_every_time() {
 
     // Teams captions: `<v Name>` voices; consecutive cues of one speaker are one turn, but
     // every cue keeps its start and end.
-    assert_eq!(
-        summary("teams"),
-        ("focus-group".into(), 5, owned(&["Jane Okafor", "Tom Price", "Amira Haddad"]))
-    );
+    assert_eq!(summary("teams"), ("focus-group".into(), 5, owned(&["Jane Okafor", "Tom Price", "Amira Haddad"])));
     let (text, times) = timed_text(&project, "teams");
     assert!(text.starts_with("[00:00:03] Jane Okafor: Good morning, everyone. Can you all hear me? Great."), "{text}");
     assert_eq!(times.len(), 12);
@@ -141,7 +145,10 @@ fn the_content_decides_the_format_not_the_extension() {
     let otter_md = scratch.write("otter-notes.md", read("otter.txt"));
     let whisper_txt = scratch.write("whisper-out.txt", read("whisperx.json"));
     let vtt_txt = scratch.write("captions.txt", read("zoom.vtt"));
-    let srt_as_vtt = scratch.write("session.vtt", "1\n00:00:01,000 --> 00:00:02,000\nTL2: Hello.\n\n2\n00:00:03,000 --> 00:00:04,000\nLW8: Hi.\n");
+    let srt_as_vtt = scratch.write(
+        "session.vtt",
+        "1\n00:00:01,000 --> 00:00:02,000\nTL2: Hello.\n\n2\n00:00:03,000 --> 00:00:04,000\nLW8: Hi.\n",
+    );
     fieldcode(&["import", s(&project), s(&otter_md), s(&whisper_txt), s(&vtt_txt), s(&srt_as_vtt)]).ok();
     let docs = docs_by_name(&project);
     assert_eq!(speakers(&docs["otter-notes"]), ["Speaker 1", "Dana Reyes"]);
@@ -182,10 +189,7 @@ fn word_colon_lines_that_are_not_speakers_make_no_participants() {
     let project = new_project(&scratch);
     let prose = "We spent the morning at the surgery, where the waiting room filled up quickly and the \
                  receptionists were short of staff again.\n\n";
-    let note = scratch.write(
-        "FN40.md",
-        format!("{prose}TL1 said: the contract review is next month.\n{prose}{prose}"),
-    );
+    let note = scratch.write("FN40.md", format!("{prose}TL1 said: the contract review is next month.\n{prose}{prose}"));
     let paper = scratch.write(
         "paper.txt",
         format!(
@@ -261,7 +265,11 @@ fn the_demo_study_keeps_every_turn_it_had() {
         let parsed = fieldcode::import::parse_bytes("d", format, &std::fs::read(&path).unwrap()).unwrap();
         let every_label = fieldcode::import::speakers::find_turns(&parsed.text);
         assert_eq!(parsed.turns, every_label, "{}", path.display());
-        if parsed.turns.is_empty() { notes += 1 } else { transcripts += 1 }
+        if parsed.turns.is_empty() {
+            notes += 1
+        } else {
+            transcripts += 1
+        }
         turns += parsed.turns.len();
     }
     assert_eq!((notes, transcripts), (24, 8));

@@ -19,10 +19,8 @@ use crate::store::time_map::TimePoint;
 /// `Name  0:02`, `Name Surname 1:02:03`: a name of one to six words (starting with a letter, no
 /// colon), spaces, a clock time, nothing else.
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^[\ \t]*(\p{L}[^\t:]{0,59}?)[\ \t\u{A0}]+(\d{1,2}:\d{2}(?::\d{2})?)[\ \t]*$",
-    )
-    .expect("heading regex is valid")
+    Regex::new(r"^[\ \t]*(\p{L}[^\t:]{0,59}?)[\ \t\u{A0}]+(\d{1,2}:\d{2}(?::\d{2})?)[\ \t]*$")
+        .expect("heading regex is valid")
 });
 
 /// A speaker heading: the name and the time in milliseconds.
@@ -79,8 +77,7 @@ fn write(text: &str) -> Result<(String, Vec<ParsedTurn>, Vec<TimePoint>), String
             words.push(line.trim());
         }
     }
-    let closing =
-        if words.last().is_some_and(|last| last.starts_with("Transcribed by ")) { words.pop() } else { None };
+    let closing = if words.last().is_some_and(|last| last.starts_with("Transcribed by ")) { words.pop() } else { None };
     if let Some(cue) = current.take() {
         writer.add(Cue { text: words.join(" "), ..cue })?;
     }

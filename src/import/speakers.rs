@@ -5,6 +5,8 @@
 //! it. Bracketed annotations such as `[laughter]` are never speakers, and common header words
 //! (`Note:`, `Date:`, …) are not taken for speakers either. The text itself is kept verbatim; a
 //! turn's span covers the utterance after the label, up to the end of its last non-blank line.
+//! Whether a text keeps the turns found here (is a transcript at all) is decided by
+//! [`super::transcript`], from the [`Shape`] gathered on the same walk.
 
 use std::sync::LazyLock;
 

@@ -11,9 +11,8 @@ use super::speakers::parse_timestamp;
 use crate::store::time_map::TimePoint;
 
 /// A bracketed timestamp at the start of the text it is matched against.
-static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]").expect("timestamp regex is valid")
-});
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\]").expect("timestamp regex is valid"));
 
 /// The time points of a transcript's text: each timed turn at its utterance, and each bracketed
 /// timestamp that does not open a line at the text just after it. A text without turns is no

@@ -85,9 +85,8 @@ pub fn is_transcript(turns: &[ParsedTurn], shape: &Shape) -> bool {
     let covered = shape.labelled_chars * 2 > shape.chars;
     let dense = recur && shape.labelled_paragraphs * 2 >= shape.paragraphs;
     let timed = turns.iter().all(|t| t.time_ms.is_some());
-    let dialogue = turns.len() >= 2
-        && shape.labelled_paragraphs == shape.paragraphs
-        && shape.label_lines * 2 >= shape.lines;
+    let dialogue =
+        turns.len() >= 2 && shape.labelled_paragraphs == shape.paragraphs && shape.label_lines * 2 >= shape.lines;
     (covered || dense) && (recur || timed || dialogue)
 }
 
@@ -115,7 +114,9 @@ mod tests {
     #[test]
     fn headings_quotes_and_stray_labels_are_not_speakers() {
         let body = "A paragraph of prose that goes on for a while and says a great deal about the study.\n\n";
-        let paper = format!("Abstract: we studied things.\n\n{body}{body}H1: more is better.\n\n{body}{body}H1: supported.\n\n{body}");
+        let paper = format!(
+            "Abstract: we studied things.\n\n{body}{body}H1: more is better.\n\n{body}{body}H1: supported.\n\n{body}"
+        );
         assert!(!judged(&paper), "headings that recur do not cover the text");
         let note = format!("{body}TL1 said: come back tomorrow.\n{body}{body}");
         assert!(!judged(&note), "a field note's `TL1 said:`");

@@ -74,14 +74,18 @@ pub fn parse_whisper(json: &str) -> Result<(String, Vec<ParsedTurn>, Vec<TimePoi
         let speaker = segment.speaker.clone().or_else(|| segment.words.iter().find_map(|w| w.speaker.clone()));
         let new_paragraph = speaker.is_none() && last_end.is_some_and(|last| start - last >= PARAGRAPH_PAUSE_MS);
         let words = word_times(&segment.text, &segment.words);
-        writer.add(Cue { start_ms: Some(start), end_ms: Some(end), speaker, text: segment.text.clone(), words, new_paragraph })?;
+        writer.add(Cue {
+            start_ms: Some(start),
+            end_ms: Some(end),
+            speaker,
+            text: segment.text.clone(),
+            words,
+            new_paragraph,
+        })?;
         last_end = Some(end);
     }
     if !writer.has_cues() {
-        return Err(format!(
-            "its {} segment(s) have no text; there is nothing to import",
-            file.segments.len()
-        ));
+        return Err(format!("its {} segment(s) have no text; there is nothing to import", file.segments.len()));
     }
     Ok(writer.finish())
 }
@@ -132,7 +136,8 @@ mod tests {
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[0].time_ms, Some(500));
         let chars: Vec<char> = text.chars().collect();
-        let at = |ms: i64| times.iter().find(|p| p.ms == ms).map(|p| chars[p.offset..].iter().take(5).collect::<String>());
+        let at =
+            |ms: i64| times.iter().find(|p| p.ms == ms).map(|p| chars[p.offset..].iter().take(5).collect::<String>());
         assert_eq!(at(1100).as_deref(), Some("there"));
         assert_eq!(at(2200).as_deref(), Some("Go on"));
         assert_eq!(at(4200).as_deref(), Some("years"));
@@ -153,10 +158,16 @@ mod tests {
 
     #[test]
     fn malformed_and_foreign_json_are_refused_with_the_reason() {
-        assert!(parse_whisper(r#"{"segments": [{"start": 0, "end": 1, "text": "a"},"#).unwrap_err().contains("malformed"));
+        assert!(
+            parse_whisper(r#"{"segments": [{"start": 0, "end": 1, "text": "a"},"#).unwrap_err().contains("malformed")
+        );
         let err = parse_whisper(r#"{"name": "not a transcript"}"#).unwrap_err();
         assert!(err.contains("not a Whisper") && err.contains("segments"), "{err}");
-        assert!(parse_whisper(r#"{"segments": [{"start": -1, "end": 1, "text": "a"}]}"#).unwrap_err().contains("segment 1"));
-        assert!(parse_whisper(r#"{"segments": [{"start": 0, "end": 1, "text": "  "}]}"#).unwrap_err().contains("no text"));
+        assert!(
+            parse_whisper(r#"{"segments": [{"start": -1, "end": 1, "text": "a"}]}"#).unwrap_err().contains("segment 1")
+        );
+        assert!(
+            parse_whisper(r#"{"segments": [{"start": 0, "end": 1, "text": "  "}]}"#).unwrap_err().contains("no text")
+        );
     }
 }
