@@ -11,10 +11,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ParsedTurn;
 use super::cues::{Cue, CueWriter};
 use super::speakers::parse_timestamp;
-use crate::store::time_map::TimePoint;
 
 /// `Name  0:02`, `Name Surname 1:02:03`: a name of one to six words (starting with a letter, no
 /// colon), spaces, a clock time, nothing else.
@@ -38,7 +36,7 @@ fn heading(line: &str) -> Option<(&str, i64)> {
 
 /// The text, turns and time map of a headed transcript, or `None` when `text` is not one: fewer
 /// than two headings, or headings that open fewer than a third of its paragraphs.
-pub fn parse_headed(text: &str) -> Option<Result<(String, Vec<ParsedTurn>, Vec<TimePoint>), String>> {
+pub fn parse_headed(text: &str) -> Option<Result<super::Timed, String>> {
     let mut headings = 0usize;
     let mut paragraphs = 0usize;
     let mut in_paragraph = false;
@@ -60,7 +58,7 @@ pub fn parse_headed(text: &str) -> Option<Result<(String, Vec<ParsedTurn>, Vec<T
     Some(write(text))
 }
 
-fn write(text: &str) -> Result<(String, Vec<ParsedTurn>, Vec<TimePoint>), String> {
+fn write(text: &str) -> Result<super::Timed, String> {
     let mut writer = CueWriter::new("the transcript's turns");
     let mut current: Option<Cue> = None;
     let mut words: Vec<&str> = Vec::new();

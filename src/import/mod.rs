@@ -371,7 +371,7 @@ pub fn parse_owned_with(
 }
 
 /// A transcript's text, turns and time map, as the timed readers return them.
-type Timed = (String, Vec<ParsedTurn>, Vec<TimePoint>);
+pub type Timed = (String, Vec<ParsedTurn>, Vec<TimePoint>);
 
 /// A text file whose content is captions (`WEBVTT`, or an SRT cue number then a timing line) or
 /// Whisper JSON, read as that whatever its extension; `None` for any other text. JSON that is not

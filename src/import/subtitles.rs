@@ -13,7 +13,6 @@ use regex::Regex;
 use super::ParsedTurn;
 use super::cues::{Cue, CueWriter};
 use super::speakers::{parse_timestamp, turn_start};
-use crate::store::time_map::TimePoint;
 
 static TIMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
@@ -34,7 +33,7 @@ pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, S
 }
 
 /// [`parse_captions`] with the time map: every cue's start and end.
-pub fn parse_timed_captions(text: &str) -> Result<(String, Vec<ParsedTurn>, Vec<TimePoint>), (usize, String)> {
+pub fn parse_timed_captions(text: &str) -> Result<super::Timed, (usize, String)> {
     let mut transcript = CueWriter::new("the captions");
     let mut cues = 0usize;
     let mut lines = text.lines().enumerate().peekable();

@@ -13,9 +13,8 @@
 
 use serde::Deserialize;
 
-use super::ParsedTurn;
 use super::cues::{Cue, CueWriter};
-use crate::store::time_map::{MAX_MS, TimePoint};
+use crate::store::time_map::MAX_MS;
 
 /// A pause at least this long (ms) between speakerless segments starts a new paragraph.
 const PARAGRAPH_PAUSE_MS: i64 = 2000;
@@ -52,7 +51,7 @@ pub fn looks_like_json(text: &str) -> bool {
 }
 
 /// The text, turns and time map of a Whisper or WhisperX JSON transcript, or why it is not one.
-pub fn parse_whisper(json: &str) -> Result<(String, Vec<ParsedTurn>, Vec<TimePoint>), String> {
+pub fn parse_whisper(json: &str) -> Result<super::Timed, String> {
     let file: File = serde_json::from_str(json).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => format!(
             "it is JSON but not a Whisper or WhisperX transcript ({e}); Fieldcode reads a `segments` list whose \
