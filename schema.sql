@@ -144,6 +144,15 @@ CREATE TABLE coding_cache (
     codings     BLOB NOT NULL
 );
 
+-- Each transcript's time map (src/store/time_map.rs): every cue's, segment's or word's time as
+-- little-endian u32 pairs (code point offset, milliseconds into the recording), sorted by offset.
+-- The text from an offset on is spoken at its time. Only documents with times have a row.
+-- Added in version 4.
+CREATE TABLE time_map (
+    document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
+    points      BLOB NOT NULL
+);
+
 -- Markdown memos on the project, a document, a participant, a code or a coding.
 CREATE TABLE memo (
     id          INTEGER PRIMARY KEY,

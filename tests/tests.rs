@@ -13,6 +13,7 @@ mod crash_safety;
 mod data_safety;
 mod fuzz_parsers;
 mod import_cli;
+mod import_transcripts;
 mod sheet_and_codebook;
 mod store_open;
 mod text_edit;

@@ -24,6 +24,7 @@ use super::shift::{self, Anchored, Fixup, Splice};
 use crate::error::{Error, Result};
 use crate::model::{DocumentId, Span};
 use crate::store::documents;
+use crate::store::time_map::{self, TimePoint};
 use crate::store::versions::{self, Replacement, VersionRow};
 
 /// One command's changes to one document's text and name (see the module docs).
@@ -56,13 +57,14 @@ pub struct Fixups {
     pub turns: Vec<Fixup>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paragraphs: Vec<Fixup>,
-    // Hook: the per-document time map (text offset -> media time) adds its field here, filled by
-    // its own shift in `forward` and used in `backward`, next to the turns.
+    /// Points of the document's time map (see `store::time_map`), keyed by their index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<Fixup>,
 }
 
 impl Fixups {
     pub fn is_empty(&self) -> bool {
-        self.codings.is_empty() && self.turns.is_empty() && self.paragraphs.is_empty()
+        self.codings.is_empty() && self.turns.is_empty() && self.paragraphs.is_empty() && self.times.is_empty()
     }
 }
 
@@ -128,6 +130,7 @@ pub fn forward(conn: &Connection, edit: &DocEdit) -> Result<(Fixups, Moved)> {
         let delta = shift::total_delta(&splices);
         (fixups.codings, moved) = move_codings(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
         fixups.turns = move_turns(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
+        fixups.times = move_times(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
         let mut paras = to_anchored(&paragraphs);
         fixups.paragraphs = shift::forward(&mut paras, &splices);
         let new_chars = (chars as i64 + delta).max(0) as usize;
@@ -175,6 +178,7 @@ pub fn backward(conn: &Connection, edit: &DocEdit) -> Result<()> {
     let back = Direction::Backward(threshold, -delta, &edit.fixups);
     move_codings(conn, edit.document, &splices, back)?;
     move_turns(conn, edit.document, &splices, back)?;
+    move_times(conn, edit.document, &splices, back)?;
     let mut paras = to_anchored(&paragraphs);
     shift::backward(&mut paras, &splices, &edit.fixups.paragraphs);
     let old_chars = (chars as i64 - delta).max(0) as usize;
@@ -280,6 +284,21 @@ fn move_turns(conn: &Connection, document: DocumentId, splices: &[Splice], dir: 
     let (_, fixups, writes) = plan(&original, splices, dir, |f| &f.turns);
     let bulk = bulk_arg(dir).filter(|(t, _)| original.iter().any(|a| a.start as i64 >= *t));
     documents::move_turns(conn, document, bulk, &writes)?;
+    Ok(fixups)
+}
+
+/// Moves the points of the document's time map like the starts of spans (a point inside a
+/// replaced range goes to its start: the new words take the time of the first replaced one).
+fn move_times(conn: &Connection, document: DocumentId, splices: &[Splice], dir: Direction<'_>) -> Result<Vec<Fixup>> {
+    let points = time_map::load(conn, document)?;
+    if points.is_empty() {
+        return Ok(Vec::new());
+    }
+    let original: Vec<Anchored> =
+        points.iter().enumerate().map(|(i, p)| Anchored { key: i as i64, start: p.offset, end: p.offset }).collect();
+    let (after, fixups, _) = plan(&original, splices, dir, |f| &f.times);
+    let moved: Vec<TimePoint> = points.iter().zip(&after).map(|(p, a)| TimePoint { offset: a.start, ms: p.ms }).collect();
+    time_map::store(conn, document, &moved)?;
     Ok(fixups)
 }
 

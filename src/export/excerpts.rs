@@ -1,7 +1,9 @@
 //! Gathering coded excerpts with their full provenance: one [`Excerpt`] per coding with the
 //! code path and theme, the document, its kind and every attribute, the speaker (the turn that
 //! contains the coding's start) with role and attributes, the coder, offsets, the turn's
-//! timestamp, the text, the coding's memos and the codebook snapshot in force when it was coded.
+//! timestamp, the excerpt's start and end in the recording (from the document's time map, so a
+//! span in the middle of a long turn gets its own times), the text, the coding's memos and the
+//! codebook snapshot in force when it was coded.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -12,6 +14,7 @@ use super::matrix::{Cell, Table};
 use super::memos;
 use crate::error::{Error, Result};
 use crate::model::{CodeId, CodeNode, DocumentKind, Turn};
+use crate::store::time_map::{self, TimePoint};
 use crate::store::{Project, attributes, coders, codes, codings, documents, participants};
 
 /// Output formats of `fieldcode excerpts`.
@@ -52,6 +55,10 @@ pub struct Excerpt {
     pub start: usize,
     pub end: usize,
     pub timestamp: Option<String>,
+    /// When the excerpt starts in the recording (`hh:mm:ss.mmm`), from the time map.
+    pub start_time: Option<String>,
+    /// When it ends in the recording.
+    pub end_time: Option<String>,
     pub text: String,
     pub memo: String,
     pub coded_at: String,
@@ -124,16 +131,16 @@ pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
         let text = if m.title.is_empty() { m.body } else { format!("{}: {}", m.title, m.body) };
         memo_text.entry(m.target_id.unwrap_or(0)).or_default().push(text);
     }
-    let mut cache: HashMap<i64, (String, crate::text::CharIndex, Vec<Turn>)> = HashMap::new();
+    let mut cache: HashMap<i64, (String, crate::text::CharIndex, Vec<Turn>, Vec<TimePoint>)> = HashMap::new();
     let mut excerpts = Vec::new();
     for row in codings::list(conn, &coding_filter)? {
         let (Some(doc), Some(code)) = (docs.get(&row.document_id), code_by_id.get(&row.code_id)) else { continue };
         if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(doc.id) {
             let text = documents::text(conn, doc.id)?;
             let index = crate::text::CharIndex::new(&text);
-            slot.insert((text, index, documents::turns(conn, doc.id)?));
+            slot.insert((text, index, documents::turns(conn, doc.id)?, time_map::load(conn, doc.id)?));
         }
-        let (text, index, turns) = &cache[&doc.id];
+        let (text, index, turns, times) = &cache[&doc.id];
         let turn = turn_at(turns, row.start, row.end);
         let person = turn.and_then(|t| t.participant_id).and_then(|p| people.get(&p));
         let speaker_attributes = person.map(|p| p.attributes.clone()).unwrap_or_default();
@@ -152,6 +159,8 @@ pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
             start: row.start,
             end: row.end,
             timestamp: turn.and_then(|t| t.time_ms).map(crate::import::subtitles::format_clock),
+            start_time: time_map::start_time(times, row.start).map(clock_ms),
+            end_time: time_map::end_time(times, row.end).map(clock_ms),
             text: index.slice(text, row.start, row.end).to_owned(),
             memo: memo_text.get(&row.id).map(|m| m.join("\n\n")).unwrap_or_default(),
             coded_at: row.created_at.clone(),
@@ -181,6 +190,11 @@ pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
 
 fn coder_names(conn: &rusqlite::Connection) -> Result<String> {
     Ok(coders::list(conn)?.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", "))
+}
+
+/// `hh:mm:ss.mmm` for a time in milliseconds: precise enough to play an excerpt from.
+pub fn clock_ms(ms: i64) -> String {
+    format!("{}.{:03}", crate::import::subtitles::format_clock(ms), ms.rem_euclid(1000))
 }
 
 /// The turn containing `start`, else the first turn that begins inside the coding.
@@ -236,7 +250,20 @@ pub fn columns(set: &ExcerptSet) -> Vec<String> {
     cols.extend(set.document_attributes.iter().cloned());
     cols.extend(set.speaker_attributes.iter().map(|a| format!("speaker {a}")));
     cols.extend(
-        ["coder", "start", "end", "timestamp", "text", "memo", "snapshot", "coded_at", "coding_guid"].map(String::from),
+        [
+            "coder",
+            "start",
+            "end",
+            "timestamp",
+            "start_time",
+            "end_time",
+            "text",
+            "memo",
+            "snapshot",
+            "coded_at",
+            "coding_guid",
+        ]
+        .map(String::from),
     );
     cols
 }
@@ -269,6 +296,8 @@ pub fn table(set: &ExcerptSet, excerpts: &[Excerpt]) -> Table {
                 e.start.into(),
                 e.end.into(),
                 e.timestamp.clone().unwrap_or_default().into(),
+                e.start_time.clone().unwrap_or_default().into(),
+                e.end_time.clone().unwrap_or_default().into(),
                 e.text.as_str().into(),
                 e.memo.as_str().into(),
                 e.snapshot.clone().unwrap_or_default().into(),
@@ -332,7 +361,8 @@ pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
     groups
 }
 
-/// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · chars 120–180 · coded by ana"
+/// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · recording 00:12:35.200–00:12:41.000 ·
+/// chars 120–180 · coded by ana"
 pub fn attribution(e: &Excerpt) -> String {
     let mut parts = Vec::new();
     match (&e.speaker, &e.role) {
@@ -344,6 +374,9 @@ pub fn attribution(e: &Excerpt) -> String {
     parts.extend(e.document_attributes.iter().map(|(k, v)| format!("{k}: {v}")));
     if let Some(t) = &e.timestamp {
         parts.push(t.clone());
+    }
+    if let (Some(start), Some(end)) = (&e.start_time, &e.end_time) {
+        parts.push(format!("recording {start}–{end}"));
     }
     parts.push(format!("chars {}–{}", e.start, e.end));
     parts.push(format!("coded by {}", e.coder));

@@ -45,7 +45,8 @@ pub struct NewDocument<'a> {
     pub extra_attributes: &'a [(String, String)],
 }
 
-/// Inserts a document with its turns, speakers and attributes. Run it inside a transaction.
+/// Inserts a document with its turns, speakers, time map and attributes. Run it inside a
+/// transaction.
 pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
     let parsed = doc.parsed;
     let name = unique_name(conn, &parsed.name)?;
@@ -67,6 +68,9 @@ pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
     ])?;
     let id = conn.last_insert_rowid();
     insert_turns(conn, id, parsed)?;
+    if !parsed.times.is_empty() {
+        super::time_map::store(conn, id, &parsed.times)?;
+    }
     for (key, value) in parsed.attributes.iter().chain(doc.extra_attributes) {
         attributes::set_document_value(conn, id, key, value)?;
     }
