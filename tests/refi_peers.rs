@@ -148,7 +148,7 @@ fn a_tools_built_in_user_is_not_a_coder() {
     let report = import(Path::new(&fixture("blank-atlas-project.qdpx")), &scratch.path("a.fieldcode"));
     assert_eq!(report["coders"], 1, "{report}");
     assert!(report["skipped"].to_string().contains("\\\"ATLAS.ti\\\": the tool's built-in user"), "{report}");
-    let p = Project::open(&scratch.path("a.fieldcode")).unwrap();
+    let p = Project::open(scratch.path("a.fieldcode")).unwrap();
     let coders: Vec<String> = p
         .conn()
         .prepare("SELECT name FROM coder")
