@@ -22,6 +22,7 @@ mod write_path;
 mod export_excerpts;
 mod export_support;
 mod refi_import;
+mod refi_peers;
 mod refi_roundtrip;
 mod team_agreement;
 mod team_cli;
