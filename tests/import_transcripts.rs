@@ -275,3 +275,32 @@ fn the_demo_study_keeps_every_turn_it_had() {
     assert_eq!((notes, transcripts), (24, 8));
     assert!(turns > 500, "{turns}");
 }
+
+#[test]
+fn a_text_edit_moves_the_time_map_with_the_words_and_undo_restores_it() {
+    let scratch = Scratch::new();
+    let project = new_project(&scratch);
+    fieldcode(&["import", s(&project), &fixture("otter.txt")]).ok();
+    let stored = |p: &std::path::Path| {
+        let opened = fieldcode::Project::open(p).unwrap();
+        time_map::load(opened.conn(), documents::id_by_name(opened.conn(), "otter").unwrap()).unwrap()
+    };
+    let (text, before) = timed_text(&project, "otter");
+    let original = stored(&project);
+    // Insert a word in the first turn, then replace "Sure." (a point sits on its first letter).
+    let making = text.find("making").unwrap();
+    let at = text[..making].chars().count().to_string();
+    fieldcode(&["edit-text", s(&project), "--doc", "otter", "--start", &at, "--end", &at, "--text", "really "]).ok();
+    let (_, after_insert) = timed_text(&project, "otter");
+    assert_eq!(after_insert, before, "every point still starts at the same words");
+    let sure = original[1].offset + 7;
+    let (from, to) = (sure.to_string(), (sure + 5).to_string());
+    fieldcode(&["edit-text", s(&project), "--doc", "otter", "--start", &from, "--end", &to, "--text", "Yes, sure."])
+        .ok();
+    let (_, after_replace) = timed_text(&project, "otter");
+    assert_eq!(after_replace[1], ("Yes, ".to_owned(), 9000), "the new words take the replaced ones' time");
+    assert_eq!(after_replace[2..], before[2..], "later points moved with their words");
+    fieldcode(&["undo", s(&project)]).ok();
+    fieldcode(&["undo", s(&project)]).ok();
+    assert_eq!(stored(&project), original, "undo restores every point exactly");
+}
