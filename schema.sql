@@ -9,9 +9,10 @@ CREATE TABLE project (
     value TEXT NOT NULL
 );
 
--- One imported text. `text` is immutable after import: newline-normalised to \n, no BOM,
--- front matter removed. `sha256` is the hash of that text, used to skip re-imports and to
--- match documents when merging projects.
+-- One imported text: newline-normalised to \n, no BOM, front matter removed. The text changes
+-- only through the edit commands (src/coding/text_edit.rs), which move every span anchored in it
+-- and keep the text it replaced in `document_version`; the guid stays. `sha256` is the hash of
+-- the current text, used to skip re-imports and to match documents when merging projects.
 CREATE TABLE document (
     id          INTEGER PRIMARY KEY,
     guid        TEXT NOT NULL UNIQUE,
@@ -26,6 +27,24 @@ CREATE TABLE document (
     source_path TEXT,
     sha256      TEXT NOT NULL UNIQUE,
     imported_at TEXT NOT NULL
+);
+
+-- The earlier texts of an edited document (added in version 3). Row `number` N describes the
+-- text the document had before its N-th edit: its hash and length, who replaced it and when, and
+-- `edits`, the JSON list of `[start, end, old, new]` replacements (code point offsets, ascending,
+-- in that text's coordinates) that turned it into the next version. The text of version N is
+-- the current text with the edits of rows N and later undone, newest first; only the changes are
+-- kept, so an edit of a long transcript costs the file a few bytes, not a copy of the text.
+CREATE TABLE document_version (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    replaced_at TEXT NOT NULL,
+    replaced_by TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    char_count  INTEGER NOT NULL,
+    edits       TEXT NOT NULL,
+    UNIQUE (document_id, number)
 );
 
 -- Word search over documents. Import does not index (it would cost more than the import
@@ -123,6 +142,15 @@ CREATE INDEX coding_by_document ON coding (document_id, start);
 CREATE TABLE coding_cache (
     document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
     codings     BLOB NOT NULL
+);
+
+-- Each transcript's time map (src/store/time_map.rs): every cue's, segment's or word's time as
+-- little-endian u32 pairs (code point offset, milliseconds into the recording), sorted by offset.
+-- The text from an offset on is spoken at its time. Only documents with times have a row.
+-- Added in version 4.
+CREATE TABLE time_map (
+    document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
+    points      BLOB NOT NULL
 );
 
 -- Markdown memos on the project, a document, a participant, a code or a coding.

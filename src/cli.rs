@@ -14,6 +14,7 @@ mod hints;
 mod output;
 mod project_cmds;
 mod team_cmds;
+mod text_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +46,8 @@ pub enum Command {
     Analysis(analysis_cmds::AnalysisCommand),
     #[command(flatten)]
     Backup(backup_cmds::BackupCommand),
+    #[command(flatten)]
+    Text(text_cmds::TextCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Some(Command::Team(cmd)) => cmd.run(),
         Some(Command::Analysis(cmd)) => cmd.run(),
         Some(Command::Backup(cmd)) => cmd.run(),
+        Some(Command::Text(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

@@ -118,6 +118,7 @@ fn build(world: &World) -> Project {
                 .collect(),
             paragraphs: doc.paragraphs.iter().map(|&(s, e)| Span { start: s as usize, end: e as usize }).collect(),
             attributes: doc.site.map(|s| vec![("site".to_string(), s.to_string())]).unwrap_or_default(),
+            times: Vec::new(),
         };
         let new = documents::NewDocument {
             parsed: &parsed,

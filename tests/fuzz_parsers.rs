@@ -218,6 +218,8 @@ fn document_in_bounds(doc: &ParsedDocument) -> Result<(), TestCaseError> {
     prop_assert!(doc.text.len() as u64 <= MAX_FILE_BYTES + 1);
     prop_assert!(!doc.text.trim().is_empty());
     prop_assert_eq!(doc.char_len, doc.text.chars().count());
+    prop_assert!(doc.times.windows(2).all(|w| w[0].offset <= w[1].offset), "time map out of order");
+    prop_assert!(doc.times.iter().all(|p| p.offset <= doc.char_len && p.ms >= 0), "time point outside the text");
     turns_and_paragraphs_in_bounds(&doc.turns, &doc.paragraphs, doc.char_len)
 }
 
@@ -294,11 +296,19 @@ fn parse_as(name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn fuzz_text_files_and_captions() {
-    const SEEDS: &[&str] =
-        &["transcript.txt", "note-cp1252.txt", "interview-utf16.txt", "captions.vtt", "captions.srt"];
-    fuzz("text, VTT and SRT files", 200, mutated(SEEDS), |(seed_name, mutations)| {
+    const SEEDS: &[&str] = &[
+        "transcript.txt",
+        "note-cp1252.txt",
+        "interview-utf16.txt",
+        "captions.vtt",
+        "captions.srt",
+        "whisperx.json",
+        "otter.txt",
+    ];
+    fuzz("text, VTT, SRT and Whisper files", 200, mutated(SEEDS), |(seed_name, mutations)| {
         let bytes = apply(seed(seed_name), &mutations);
-        let name = if seed_name.starts_with("captions") { seed_name.to_owned() } else { "case.txt".to_owned() };
+        let named = seed_name.starts_with("captions") || seed_name.ends_with(".json");
+        let name = if named { seed_name.to_owned() } else { "case.txt".to_owned() };
         parse_as(&name, &bytes)
     });
 }

@@ -13,13 +13,16 @@ mod crash_safety;
 mod data_safety;
 mod fuzz_parsers;
 mod import_cli;
+mod import_transcripts;
 mod sheet_and_codebook;
 mod store_open;
+mod text_edit;
 mod write_path;
 
 mod export_excerpts;
 mod export_support;
 mod refi_import;
+mod refi_peers;
 mod refi_roundtrip;
 mod team_agreement;
 mod team_cli;

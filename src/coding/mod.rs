@@ -5,7 +5,9 @@
 //! Every change is applied by [`apply`] (or [`record`]) in one transaction and recorded in the append-only
 //! `history` table with the before and after image of each row it touched, so it can be undone
 //! and redone ([`undo`], [`redo`]) — also after the project is closed and reopened — and so the
-//! codebook's evolution can be shown ([`snapshot`]). Invalid commands are refused with a clear
+//! codebook's evolution can be shown ([`snapshot`]). Document texts are edited the same way
+//! ([`text_ops`], [`pseudonymise`]): the history keeps each edit's range and texts, and every
+//! span anchored in the text moves by one rule ([`shift`], [`text_edit`]). Invalid commands are refused with a clear
 //! message and change nothing. Commands refer to things by id; front ends resolve paths first.
 
 mod apply;
@@ -22,10 +24,14 @@ mod coverage_ops;
 pub mod history;
 pub mod memos;
 pub mod people_rows;
+pub mod pseudonymise;
 pub mod recorder;
 pub mod rows;
 pub mod search;
+pub mod shift;
 pub mod snapshot;
+pub mod text_edit;
+pub mod text_ops;
 pub mod units;
 mod validate;
 

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use super::history::{self, Entry};
 use super::rows::{AttributeRec, AttributeValueRec, Change, CodingRec, People, PersonRec, Row};
+use super::text_edit::DocEdit;
 use crate::error::{Error, Result};
 use crate::model::{AttributeScope, CoderId, ParticipantId};
 use crate::store::{Project, new_guid};
@@ -27,6 +28,10 @@ pub struct Recorder<'c> {
     pub(crate) created: Vec<i64>,
     /// The timestamp of this command, used for every row it creates or edits.
     pub(crate) now: String,
+    /// Who the change is recorded for (empty for an unrecorded fill).
+    pub(crate) actor: String,
+    /// The command's edits of document texts and names, in order (see [`super::text_edit`]).
+    pub(crate) texts: Vec<DocEdit>,
     /// False while filling a new project (REFI import, `synth`): rows are written the same way,
     /// but no images are kept, since there is nothing to undo back to.
     keep: bool,
@@ -34,7 +39,15 @@ pub struct Recorder<'c> {
 
 impl<'c> Recorder<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Recorder<'c> {
-        Recorder { conn, changes: Vec::new(), created: Vec::new(), now: crate::store::now_utc(), keep: true }
+        Recorder {
+            conn,
+            changes: Vec::new(),
+            created: Vec::new(),
+            now: crate::store::now_utc(),
+            actor: String::new(),
+            texts: Vec::new(),
+            keep: true,
+        }
     }
 
     /// A recorder that writes rows without keeping their images: for filling a project that
@@ -60,9 +73,46 @@ impl<'c> Recorder<'c> {
         }
     }
 
+    /// Undo reverts a command's text edits before its row changes, and redo makes them after:
+    /// so no coding of a document may change after the command edited that document's text.
+    fn check_order(&self, row: &Row) -> Result<()> {
+        match row {
+            Row::Coding(c) => self.check_coding_order(c),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_coding_order(&self, coding: &CodingRec) -> Result<()> {
+        match self.texts.iter().any(|t| t.document == coding.document_id) {
+            false => Ok(()),
+            true => Err(Error::invalid(format!(
+                "coding #{} changes after its document's text was edited in the same command; nothing was changed",
+                coding.id
+            ))),
+        }
+    }
+
+    /// Edits a document's text and name (see [`super::text_edit`]), moving everything anchored
+    /// in it, and records the edit; returns how the codings moved. The command removes the
+    /// codings the edit would leave empty or duplicated first ([`super::text_edit::doomed`]).
+    pub fn edit_document(&mut self, mut edit: DocEdit) -> Result<super::text_edit::Moved> {
+        edit.at = self.now.clone();
+        edit.actor = self.actor.clone();
+        if !edit.edits.is_empty() {
+            edit.version = crate::store::versions::next_number(self.conn, edit.document)?;
+        }
+        let (fixups, moved) = super::text_edit::forward(self.conn, &edit)?;
+        edit.fixups = fixups;
+        if self.keep {
+            self.texts.push(edit);
+        }
+        Ok(moved)
+    }
+
     /// Inserts a row with its id and records it; new codes, codings and memos are also listed
     /// in `created`.
     pub fn insert(&mut self, row: Row) -> Result<()> {
+        self.check_order(&row)?;
         row.insert(self.conn)?;
         self.note_created(&row);
         self.keep(Change { before: None, after: Some(row) });
@@ -78,6 +128,7 @@ impl<'c> Recorder<'c> {
 
     /// Inserts a coding unless an identical one exists; records it only if inserted.
     pub fn insert_coding_if_new(&mut self, coding: CodingRec) -> Result<bool> {
+        self.check_coding_order(&coding)?;
         if !coding.insert_if_new(self.conn)? {
             return Ok(false);
         }
@@ -92,6 +143,7 @@ impl<'c> Recorder<'c> {
         if before == after {
             return Ok(());
         }
+        self.check_order(&after)?;
         after.update(self.conn)?;
         self.keep(Change { before: Some(before), after: Some(after) });
         Ok(())
@@ -99,6 +151,7 @@ impl<'c> Recorder<'c> {
 
     /// Deletes a row and records its image so undo can restore it with the same id.
     pub fn delete(&mut self, row: Row) -> Result<()> {
+        self.check_order(&row)?;
         row.delete(self.conn)?;
         self.keep(Change { before: Some(row), after: None });
         Ok(())
@@ -209,14 +262,15 @@ pub fn record<T, E: Entry>(
     let named = |e| crate::store::name_error(&path, e);
     let tx = project.write_transaction()?;
     let mut rec = Recorder::new(&tx);
+    rec.actor = actor.to_owned();
     let (summary, value) = body(&mut rec).map_err(named)?;
-    let Recorder { changes, created, now, .. } = rec;
+    let Recorder { changes, created, now, texts, .. } = rec;
     if mode == Mode::DryRun {
         return Ok(Written { history_id: None, summary, created, value });
     }
-    let history_id = match changes.is_empty() {
+    let history_id = match changes.is_empty() && texts.is_empty() {
         true => None,
-        false => Some(history::append(&tx, &now, actor, entry, &summary, &changes, &created).map_err(named)?),
+        false => Some(history::append(&tx, &now, actor, entry, &summary, &changes, &texts, &created).map_err(named)?),
     };
     tx.commit().map_err(|e| named(e.into()))?;
     project.settle()?;

@@ -304,6 +304,90 @@ impl CodingRec {
     }
 }
 
+/// A coding's place in its document, as a text edit moves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodingSpan {
+    pub id: i64,
+    pub code_id: i64,
+    pub coder_id: i64,
+    pub start: i64,
+    pub end: i64,
+}
+
+/// The codings of one document, by start.
+pub fn coding_spans(conn: &Connection, document: i64) -> Result<Vec<CodingSpan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, code_id, coder_id, start, \"end\" FROM coding WHERE document_id = ?1 ORDER BY start, id",
+    )?;
+    let rows = stmt.query_map([document], |r| {
+        Ok(CodingSpan { id: r.get(0)?, code_id: r.get(1)?, coder_id: r.get(2)?, start: r.get(3)?, end: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Offsets are moved out of the way by this much while a text edit rewrites a document's codings
+/// (far beyond any text's length), should the direct order of updates meet the unique constraint.
+const PARKED: i64 = 1 << 40;
+
+/// Moves one document's codings after a text edit (see `coding::text_edit`): first every coding
+/// that starts at or after `tail.0` by `tail.1` in one statement, then each of `moves` (id,
+/// start, end) to its place. Drops the document's cache entry. The caller has made sure no two
+/// codings end up on the same span; should the updates meet the unique constraint on the way
+/// (a coding moving onto a place another has not left yet), they are made again in two passes
+/// through offsets parked far beyond the text.
+pub fn move_codings(
+    conn: &Connection,
+    document: i64,
+    tail: Option<(i64, i64)>,
+    moves: &[(i64, i64, i64)],
+) -> Result<()> {
+    if tail.is_none() && moves.is_empty() {
+        return Ok(());
+    }
+    crate::store::coding_cache::invalidate(conn, document)?;
+    conn.execute_batch("SAVEPOINT move_codings")?;
+    let direct = write_moves(conn, document, tail, moves, 0);
+    let outcome = match direct {
+        Err(crate::Error::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            conn.execute_batch("ROLLBACK TO move_codings")?;
+            write_moves(conn, document, tail, moves, PARKED).and_then(|()| {
+                conn.prepare_cached(
+                    "UPDATE coding SET start = start - ?2, \"end\" = \"end\" - ?2 WHERE document_id = ?1 AND start >= ?2",
+                )?
+                .execute(params![document, PARKED])?;
+                Ok(())
+            })
+        }
+        other => other,
+    };
+    match outcome {
+        Ok(()) => conn.execute_batch("RELEASE move_codings")?,
+        Err(_) => conn.execute_batch("ROLLBACK TO move_codings; RELEASE move_codings")?,
+    }
+    outcome
+}
+
+fn write_moves(
+    conn: &Connection,
+    document: i64,
+    tail: Option<(i64, i64)>,
+    moves: &[(i64, i64, i64)],
+    park: i64,
+) -> Result<()> {
+    if let Some((from, delta)) = tail {
+        conn.prepare_cached(
+            "UPDATE coding SET start = start + ?3, \"end\" = \"end\" + ?3
+             WHERE document_id = ?1 AND start >= ?2 AND start < ?4",
+        )?
+        .execute(params![document, from, delta + park, PARKED])?;
+    }
+    let mut stmt = conn.prepare_cached("UPDATE coding SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
+    for &(id, start, end) in moves {
+        stmt.execute(params![id, start + park, end + park])?;
+    }
+    Ok(())
+}
+
 const CODE_COLUMNS: &str =
     "id, guid, parent_id, name, color, description, inclusion, exclusion, example, status, position, created_at";
 

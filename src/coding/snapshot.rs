@@ -87,6 +87,17 @@ pub fn take(conn: &Connection, name: &str) -> Result<SnapshotInfo> {
     })
 }
 
+/// Records a snapshot carried in from another copy of the project (a REFI-QDA export), under its
+/// name and date, with its codebook JSON as that copy stored it ([`find`] checks it when read).
+/// It has no history entry: the history it was taken in is not part of the copy.
+pub fn restore(conn: &Connection, name: &str, created_at: &str, json: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO snapshot (name, created_at, history_id, codebook) VALUES (?1, ?2, NULL, ?3)",
+        params![name, created_at, json],
+    )?;
+    Ok(())
+}
+
 fn find(conn: &Connection, name: &str) -> Result<Option<(SnapshotInfo, Vec<SnapCode>)>> {
     let row: Option<(i64, String, Option<i64>, String)> = conn
         .query_row("SELECT id, created_at, history_id, codebook FROM snapshot WHERE name = ?1", [name], |r| {

@@ -8,10 +8,11 @@ use std::rc::Rc;
 
 use rusqlite::Connection;
 
-use super::excerpts::{Excerpt, ExcerptFilter, ExcerptHeader};
+use super::excerpts::{Excerpt, ExcerptFilter, ExcerptHeader, clock_ms};
 use super::memos;
 use crate::error::{Error, Result};
 use crate::model::{AttributeScope, CodeId, CodeNode, DocumentSummary, ParticipantSummary, Turn};
+use crate::store::time_map::{self, TimePoint};
 use crate::store::{Project, attributes, coders, codes, documents, participants};
 use crate::text::CharIndex;
 
@@ -33,11 +34,12 @@ pub struct ExcerptReader<'p> {
     wheres: BTreeMap<String, HashSet<String>>,
 }
 
-/// One document's text, its code point index and its turns.
+/// One document's text, its code point index, its turns and its time map.
 struct DocText {
     text: String,
     index: CharIndex,
     turns: Vec<Turn>,
+    times: Vec<TimePoint>,
 }
 
 /// A coding row as the sorted query returns it.
@@ -175,6 +177,8 @@ impl<'p> ExcerptReader<'p> {
             start: row.start,
             end: row.end,
             timestamp: turn.and_then(|t| t.time_ms).map(crate::import::subtitles::format_clock),
+            start_time: time_map::start_time(&doc_text.times, row.start).map(clock_ms),
+            end_time: time_map::end_time(&doc_text.times, row.end).map(clock_ms),
             text: if with_text {
                 doc_text.index.slice(&doc_text.text, row.start, row.end).to_owned()
             } else {
@@ -221,7 +225,12 @@ impl TextCache {
         }
         let text = documents::text(conn, document)?;
         let size = text.len();
-        let entry = Rc::new(DocText { index: CharIndex::new(&text), turns: documents::turns(conn, document)?, text });
+        let entry = Rc::new(DocText {
+            index: CharIndex::new(&text),
+            turns: documents::turns(conn, document)?,
+            times: time_map::load(conn, document)?,
+            text,
+        });
         if self.bytes + size > TEXT_CACHE_BYTES {
             self.texts.clear();
             self.bytes = 0;

@@ -1,7 +1,9 @@
 //! Coded excerpts with their full provenance: one [`Excerpt`] per coding with the code path and
 //! theme, the document, its kind and every attribute, the speaker (the turn that contains the
-//! coding's start) with role and attributes, the coder, offsets, the turn's timestamp, the text,
-//! the coding's memos and the codebook snapshot in force when it was coded. Reading them is
+//! coding's start) with role and attributes, the coder, offsets, the turn's timestamp, the
+//! excerpt's start and end in the recording (from the document's time map, so a span in the
+//! middle of a long turn gets its own times), the text, the coding's memos and the codebook
+//! snapshot in force when it was coded. Reading them is
 //! [`super::excerpt_rows`]; this module chooses a format and writes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -79,6 +81,10 @@ pub struct Excerpt {
     pub start: usize,
     pub end: usize,
     pub timestamp: Option<String>,
+    /// When the excerpt starts in the recording (`hh:mm:ss.mmm`), from the time map.
+    pub start_time: Option<String>,
+    /// When it ends in the recording.
+    pub end_time: Option<String>,
     pub text: String,
     pub memo: String,
     pub coded_at: String,
@@ -169,7 +175,20 @@ pub fn columns(header: &ExcerptHeader) -> Vec<String> {
     cols.extend(header.document_attributes.iter().cloned());
     cols.extend(header.speaker_attributes.iter().map(|a| format!("speaker {a}")));
     cols.extend(
-        ["coder", "start", "end", "timestamp", "text", "memo", "snapshot", "coded_at", "coding_guid"].map(String::from),
+        [
+            "coder",
+            "start",
+            "end",
+            "timestamp",
+            "start_time",
+            "end_time",
+            "text",
+            "memo",
+            "snapshot",
+            "coded_at",
+            "coding_guid",
+        ]
+        .map(String::from),
     );
     cols
 }
@@ -192,6 +211,8 @@ pub fn row(header: &ExcerptHeader, e: &Excerpt) -> Vec<Cell> {
         e.start.into(),
         e.end.into(),
         e.timestamp.clone().unwrap_or_default().into(),
+        e.start_time.clone().unwrap_or_default().into(),
+        e.end_time.clone().unwrap_or_default().into(),
         e.text.as_str().into(),
         e.memo.as_str().into(),
         e.snapshot.clone().unwrap_or_default().into(),
@@ -257,7 +278,8 @@ pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
     groups
 }
 
-/// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · chars 120–180 · coded by ana"
+/// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · recording 00:12:35.200–00:12:41.000 ·
+/// chars 120–180 · coded by ana"
 pub fn attribution(e: &Excerpt) -> String {
     let mut parts = Vec::new();
     match (&e.speaker, &e.role) {
@@ -270,12 +292,20 @@ pub fn attribution(e: &Excerpt) -> String {
     if let Some(t) = &e.timestamp {
         parts.push(t.clone());
     }
+    if let (Some(start), Some(end)) = (&e.start_time, &e.end_time) {
+        parts.push(format!("recording {start}–{end}"));
+    }
     parts.push(format!("chars {}–{}", e.start, e.end));
     parts.push(format!("coded by {}", e.coder));
     if let Some(s) = &e.snapshot {
         parts.push(format!("codebook {s}"));
     }
     parts.join(" · ")
+}
+
+/// `hh:mm:ss.mmm` for a time in milliseconds: precise enough to play an excerpt from.
+pub fn clock_ms(ms: i64) -> String {
+    format!("{}.{:03}", crate::import::subtitles::format_clock(ms), ms.rem_euclid(1000))
 }
 
 /// The definition lines of a code: (label, text) for each non-empty part.

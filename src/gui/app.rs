@@ -824,7 +824,7 @@ fn open_project_dialog() -> Option<DialogAnswer> {
 
 fn import_dialog() -> Option<DialogAnswer> {
     let files = rfd::FileDialog::new()
-        .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt"])
+        .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt", "json"])
         .pick_files()?;
     Some(DialogAnswer::Import(files))
 }

@@ -34,7 +34,9 @@ impl Reload {
                 [span] if wb.view.as_ref().is_some_and(|v| v.id == span.document) => Reload::CodingsOf(span.code),
                 _ => Reload::Codes,
             },
-            Command::SetAttributes { .. } => Reload::Everything,
+            Command::SetAttributes { .. } | Command::EditText { .. } | Command::ReplaceText { .. } => {
+                Reload::Everything
+            }
             Command::CreateCode { .. }
             | Command::RenameCode { .. }
             | Command::RecolorCode { .. }

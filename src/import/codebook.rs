@@ -163,6 +163,16 @@ fn merge_fields(entry: &mut IncomingCode, row: IncomingCode) {
     }
 }
 
+/// One data row of a CSV codebook.
+struct CsvRow {
+    line: usize,
+    /// The code path (Fieldcode's `path`), or one tag's name (Taguette's `tag`).
+    name: String,
+    /// The parent tag's name (Taguette 1.5's `parent`), empty at the top.
+    parent: String,
+    fields: IncomingCode,
+}
+
 fn from_csv(bytes: &[u8], path: &Path) -> Result<Codebook> {
     let text = crate::import::decode::decode_text(bytes).map_err(|r| Error::import(path, r))?;
     let text = crate::text::normalise_newlines(&text);
@@ -171,40 +181,96 @@ fn from_csv(bytes: &[u8], path: &Path) -> Result<Codebook> {
     let headers: Vec<String> =
         reader.headers().map_err(|e| parse_err(1, e.to_string()))?.iter().map(|h| h.trim().to_lowercase()).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    // `tag` is Taguette's name for the code column.
+    // Taguette's codebook CSV names each tag in `tag` (1.4: tag, description, number of
+    // highlights; 1.5 adds `parent`, the parent tag's name). A tag is one name, not a path.
+    let taguette = col("path").is_none() && col("code").is_none() && col("tag").is_some();
     let path_col = col("path").or_else(|| col("code")).or_else(|| col("tag")).ok_or_else(|| {
-        parse_err(1, format!("the CSV needs a `path` column; columns are {}", CSV_COLUMNS.join(", ")))
+        parse_err(
+            1,
+            format!("the CSV needs a `path` column (or Taguette's `tag`); columns are {}", CSV_COLUMNS.join(", ")),
+        )
     })?;
-    let mut tree = CsvTree::default();
-    let mut notes = Vec::new();
+    let parent_col = if taguette { col("parent") } else { None };
+    let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| parse_err(e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let get = |name: &str| col(name).and_then(|c| record.get(c)).map(str::trim).unwrap_or("").to_owned();
-        let raw_path = record.get(path_col).unwrap_or("").trim();
-        if raw_path.is_empty() {
+        let name = record.get(path_col).unwrap_or("").trim().to_owned();
+        if name.is_empty() {
             continue;
         }
-        let parts = codes::split_path(raw_path).map_err(|e| parse_err(line, e.to_string()))?;
+        let parent = parent_col.and_then(|c| record.get(c)).unwrap_or("").trim().to_owned();
+        rows.push(CsvRow { line, name, parent, fields: csv_fields(&get, line, &parse_err)? });
+    }
+    let parents: HashMap<&str, &str> =
+        if taguette { rows.iter().map(|r| (r.name.as_str(), r.parent.as_str())).collect() } else { HashMap::new() };
+    let mut tree = CsvTree::default();
+    let mut notes = Vec::new();
+    for row in &rows {
+        let parts: Vec<String> = if taguette {
+            tag_path(&row.name, &parents).map_err(|why| match why {
+                TagPath::TooDeep => too_deep(path, Some(row.line)),
+                TagPath::Cycle => {
+                    parse_err(row.line, format!("the tag {:?} is its own ancestor through `parent`", row.name))
+                }
+            })?
+        } else {
+            codes::split_path(&row.name)
+                .map_err(|e| parse_err(row.line, e.to_string()))?
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        };
         if parts.len() > MAX_DEPTH {
-            return Err(too_deep(path, Some(line)));
+            return Err(too_deep(path, Some(row.line)));
         }
-        let fields = csv_fields(&get, line, &parse_err)?;
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let at = tree.entry(&parts);
+        let line = row.line;
         if tree.lines[at] != 0 {
             let first = tree.lines[at];
             notes.push(format!(
-                "{}:{line}: {raw_path} is listed again (first on line {first}); its fields were added",
-                path.display()
+                "{}:{line}: {} is listed again (first on line {first}); its fields were added",
+                path.display(),
+                row.name
             ));
         } else {
             tree.lines[at] = line;
         }
-        merge_fields(&mut tree.codes[at], fields);
+        merge_fields(&mut tree.codes[at], row.fields.clone());
     }
     let mut book = Codebook { codes: tree.codes, notes };
     drop_repeated_csv_guids(&mut book, &tree.lines, path);
     Ok(book)
+}
+
+/// Why a Taguette tag has no path.
+enum TagPath {
+    TooDeep,
+    Cycle,
+}
+
+/// A Taguette tag's path: its ancestors' names through `parent`, then its own; a parent that
+/// no row lists is taken as a top-level tag. Each name is one segment (`/` becomes `∕`).
+fn tag_path(name: &str, parents: &HashMap<&str, &str>) -> std::result::Result<Vec<String>, TagPath> {
+    let mut chain = vec![name];
+    let mut seen = std::collections::HashSet::from([name]);
+    let mut at = name;
+    while let Some(&parent) = parents.get(at) {
+        if parent.is_empty() {
+            break;
+        }
+        if !seen.insert(parent) {
+            return Err(TagPath::Cycle);
+        }
+        if chain.len() >= MAX_DEPTH {
+            return Err(TagPath::TooDeep);
+        }
+        chain.push(parent);
+        at = parent;
+    }
+    Ok(chain.into_iter().rev().map(code_name).collect())
 }
 
 /// A GUID on two rows: the later rows are matched by their path, and each is reported.

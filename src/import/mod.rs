@@ -3,10 +3,17 @@
 //! Parsing (bytes → [`ParsedDocument`]) is pure and lives in the submodules, one per concern;
 //! [`run`] commits parsed files into a project, each file in its own transaction, so one bad file
 //! never leaves half a document behind and never stops the others.
+//!
+//! The format comes from the content as well as the extension ([`parse_owned_with`]): a `.txt`
+//! that holds captions, Whisper JSON or an Otter.ai export is read as what it is, and a `.docx`
+//! that is a Microsoft Teams transcript gets its speakers. A plain text keeps its `Name:` turns
+//! only when it is a transcript at all ([`transcript`]).
 
 pub mod codebook;
+pub mod cues;
 pub mod decode;
 pub mod front_matter;
+pub mod headed;
 pub mod input;
 pub mod lines;
 pub mod office;
@@ -15,6 +22,9 @@ pub mod run;
 pub mod sheet;
 pub mod speakers;
 pub mod subtitles;
+pub mod text_times;
+pub mod transcript;
+pub mod whisper;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -22,6 +32,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::model::{DocumentKind, Span};
+use crate::store::time_map::TimePoint;
 use decode::{DecodeError, Invalid};
 use lines::Lines;
 
@@ -111,16 +122,28 @@ pub struct ParsedDocument {
     pub turns: Vec<ParsedTurn>,
     pub paragraphs: Vec<Span>,
     pub attributes: Vec<(String, String)>,
+    /// The time map: when each stretch of the text was spoken (sorted by offset; empty when the
+    /// document has no times). See [`crate::store::time_map`].
+    pub times: Vec<TimePoint>,
+}
+
+/// The turns of a plain text, if it is a transcript ([`transcript::is_transcript`]); none if it is
+/// not; `None` when there are more than `max`.
+fn transcript_turns(text: &str, max: usize) -> Option<Vec<ParsedTurn>> {
+    let (turns, shape) = speakers::scan_turns_within(Lines::of(text), max)?;
+    Some(if transcript::is_transcript(&turns, &shape) { turns } else { Vec::new() })
 }
 
 impl ParsedDocument {
-    /// A document of `text` with the speaker turns and paragraphs found in it.
+    /// A document of `text` with its paragraphs, and its speaker turns and times if it is a
+    /// transcript. REFI-QDA import reads its sources through this too.
     pub fn from_text(name: &str, text: String, attributes: Vec<(String, String)>) -> ParsedDocument {
-        let turns = speakers::find_turns_in(Lines::of(&text));
+        let turns = transcript_turns(&text, usize::MAX).unwrap_or_default();
+        let times = text_times::text_times(&text, &turns);
         let mut lines = Lines::of(&text);
         let paragraphs = paragraphs::find_paragraphs_in(&mut lines, &turns);
         let char_len = lines.char_len();
-        ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+        ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes, times }
     }
 
     /// [`ParsedDocument::from_text`] for an imported file: refused, before it takes more memory,
@@ -130,10 +153,11 @@ impl ParsedDocument {
         text: String,
         attributes: Vec<(String, String)>,
     ) -> Result<ParsedDocument, String> {
-        let mut turns = speakers::find_turns_within(Lines::of(&text), MAX_TURNS).ok_or_else(too_many_turns)?;
+        let mut turns = transcript_turns(&text, MAX_TURNS).ok_or_else(too_many_turns)?;
         // Vectors grow by doubling; a long transcript's would keep up to half their room unused.
         turns.shrink_to_fit();
-        ParsedDocument::within_limits(name, text, turns, attributes)
+        let times = text_times::text_times(&text, &turns);
+        ParsedDocument::within_limits(name, text, turns, attributes, times)
     }
 
     /// A document of `text` whose turns are already known (from captions), with its paragraphs.
@@ -146,15 +170,16 @@ impl ParsedDocument {
         let mut lines = Lines::of(&text);
         let paragraphs = paragraphs::find_paragraphs_in(&mut lines, &turns);
         let char_len = lines.char_len();
-        ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes }
+        ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes, times: Vec::new() }
     }
 
-    /// [`ParsedDocument::with_turns`] within [`MAX_TURNS`] and [`MAX_PARAGRAPHS`].
+    /// [`ParsedDocument::with_turns`] with a time map, within [`MAX_TURNS`] and [`MAX_PARAGRAPHS`].
     fn within_limits(
         name: &str,
         text: String,
         turns: Vec<ParsedTurn>,
         attributes: Vec<(String, String)>,
+        times: Vec<TimePoint>,
     ) -> Result<ParsedDocument, String> {
         if turns.len() > MAX_TURNS {
             return Err(too_many_turns());
@@ -164,7 +189,7 @@ impl ParsedDocument {
             paragraphs::find_paragraphs_within(&mut lines, &turns, MAX_PARAGRAPHS).ok_or_else(too_many_paragraphs)?;
         paragraphs.shrink_to_fit();
         let char_len = lines.char_len();
-        Ok(ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes })
+        Ok(ParsedDocument { name: name.to_owned(), text, char_len, turns, paragraphs, attributes, times })
     }
 
     /// Distinct speakers in order of first appearance.
@@ -190,9 +215,13 @@ impl ParsedDocument {
         (speakers, turns)
     }
 
-    /// The kind inferred from the number of speakers.
+    /// The kind inferred from the number of speakers; a recording's transcript without speakers
+    /// (Whisper, captions without names) is `other`, not a field note.
     pub fn inferred_kind(&self) -> DocumentKind {
-        DocumentKind::infer(self.speakers().len())
+        match self.speakers().len() {
+            0 if !self.times.is_empty() => DocumentKind::Other,
+            speakers => DocumentKind::infer(speakers),
+        }
     }
 }
 
@@ -205,6 +234,8 @@ pub enum Format {
     Odt,
     Vtt,
     Srt,
+    /// Whisper or WhisperX JSON.
+    Json,
 }
 
 impl Format {
@@ -218,11 +249,12 @@ impl Format {
             "odt" => Format::Odt,
             "vtt" => Format::Vtt,
             "srt" => Format::Srt,
+            "json" => Format::Json,
             _ => return None,
         })
     }
 
-    pub const EXTENSIONS: &'static [&'static str] = &["txt", "md", "docx", "odt", "vtt", "srt"];
+    pub const EXTENSIONS: &'static [&'static str] = &["txt", "md", "docx", "odt", "vtt", "srt", "json"];
 }
 
 /// Reads and parses one file, refusing invalid bytes in its text.
@@ -291,23 +323,43 @@ pub fn parse_owned_with(
 ) -> Result<ParsedDocument, Failure> {
     let whole = |reason: String| Failure::Parse(ParseError::Whole(reason));
     let line = |(l, r): (usize, String)| Failure::Parse(ParseError::Line(l, r));
+    let timed = |(text, turns, times): Timed| {
+        ParsedDocument::within_limits(name, text, turns, Vec::new(), times).map_err(whole)
+    };
     let (text, attributes) = match format {
-        Format::Docx => (office::docx_text(&bytes).map_err(whole)?, Vec::new()),
-        Format::Odt => (office::odt_text(&bytes).map_err(whole)?, Vec::new()),
-        Format::Vtt | Format::Srt => {
-            let (text, turns) = {
-                let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
-                let normalised = crate::text::normalise_newlines_owned(decoded);
-                subtitles::parse_captions(&normalised).map_err(line)?
+        Format::Docx | Format::Odt => {
+            let text = if format == Format::Docx { office::docx_text(&bytes) } else { office::odt_text(&bytes) };
+            let text = text.map_err(whole)?;
+            // A Microsoft Teams transcript: speaker and time in one paragraph, the words in the next.
+            if let Some(parsed) = headed::parse_headed(&text) {
+                return timed(parsed.map_err(whole)?);
+            }
+            (text, Vec::new())
+        }
+        Format::Vtt | Format::Srt | Format::Json => {
+            let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
+            let normalised = crate::text::normalise_newlines_owned(decoded);
+            let parsed = if format == Format::Json || whisper::looks_like_json(&normalised) {
+                whisper::parse_whisper(&normalised).map_err(whole)?
+            } else {
+                subtitles::parse_timed_captions(&normalised).map_err(line)?
             };
-            return ParsedDocument::within_limits(name, text, turns, Vec::new()).map_err(whole);
+            return timed(parsed);
         }
         Format::Text | Format::Markdown => {
             let decoded = decode::decode_owned(bytes, invalid).map_err(Failure::Decode)?;
             let mut text = crate::text::normalise_newlines_owned(decoded);
+            if let Some(parsed) = sniffed(&text) {
+                return timed(parsed.map_err(line)?);
+            }
             let (attrs, body) = front_matter::split_front_matter(&text).map_err(line)?;
             let front_len = text.len() - body.len();
             text.drain(..front_len);
+            // An Otter.ai export: `Speaker Name  0:02` lines, the words below.
+            if let Some(parsed) = headed::parse_headed(&text) {
+                let (text, turns, times) = parsed.map_err(whole)?;
+                return ParsedDocument::within_limits(name, text, turns, attrs, times).map_err(whole);
+            }
             (text, attrs)
         }
     };
@@ -316,6 +368,23 @@ pub fn parse_owned_with(
         return Err(whole("the file has no text after its front matter".into()));
     }
     ParsedDocument::from_text_within_limits(name, text, attributes).map_err(whole)
+}
+
+/// A transcript's text, turns and time map, as the timed readers return them.
+pub type Timed = (String, Vec<ParsedTurn>, Vec<TimePoint>);
+
+/// A text file whose content is captions (`WEBVTT`, or an SRT cue number then a timing line) or
+/// Whisper JSON, read as that whatever its extension; `None` for any other text. JSON that is not
+/// a transcript is left to be read as text, since the extension said text.
+fn sniffed(text: &str) -> Option<Result<Timed, (usize, String)>> {
+    let start = text.trim_start_matches('\u{FEFF}').trim_start();
+    if start.starts_with("WEBVTT") || subtitles::starts_like_srt(start) {
+        return Some(subtitles::parse_timed_captions(text));
+    }
+    if whisper::looks_like_json(start) {
+        return whisper::parse_whisper(text).ok().map(Ok);
+    }
+    None
 }
 
 #[cfg(test)]

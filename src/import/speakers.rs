@@ -5,12 +5,15 @@
 //! it. Bracketed annotations such as `[laughter]` are never speakers, and common header words
 //! (`Note:`, `Date:`, …) are not taken for speakers either. The text itself is kept verbatim; a
 //! turn's span covers the utterance after the label, up to the end of its last non-blank line.
+//! Whether a text keeps the turns found here (is a transcript at all) is decided by
+//! [`super::transcript`], from the [`Shape`] gathered on the same walk.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::lines::Lines;
+use super::transcript::Shape;
 use super::{ParsedTurn, SpeakerLabels};
 
 static TURN_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -150,11 +153,20 @@ pub fn find_turns_in(lines: Lines<'_>) -> Vec<ParsedTurn> {
 
 /// [`find_turns_in`], giving up (`None`) as soon as there are more than `max` turns.
 pub fn find_turns_within(lines: Lines<'_>, max: usize) -> Option<Vec<ParsedTurn>> {
+    scan_turns_within(lines, max).map(|(turns, _)| turns)
+}
+
+/// [`find_turns_within`] with the [`Shape`] of the text: how much of it the turns make up, which
+/// says whether it is a transcript at all ([`super::transcript::is_transcript`]).
+pub fn scan_turns_within(lines: Lines<'_>, max: usize) -> Option<(Vec<ParsedTurn>, Shape)> {
     let mut turns: Vec<ParsedTurn> = Vec::new();
     let mut labels = SpeakerLabels::default();
+    let mut shape = Shape::default();
     for line in lines {
         let body = line.body;
-        if let Some(start) = turn_start(body) {
+        let start = turn_start(body);
+        shape.add_line(body, start.is_some());
+        if let Some(start) = start {
             if turns.len() == max {
                 return None;
             }
@@ -175,7 +187,7 @@ pub fn find_turns_within(lines: Lines<'_>, max: usize) -> Option<Vec<ParsedTurn>
             turn.end = trimmed_end(body, line.end);
         }
     }
-    Some(turns)
+    Some((turns, shape))
 }
 
 fn leading_ws_chars(line: &str) -> usize {

@@ -1,16 +1,18 @@
 //! WebVTT (`.vtt`) and SubRip (`.srt`) captions to transcript text.
 //!
-//! Each cue's speaker comes from a `<v Name>` voice tag or a `Name:` prefix; a cue without one
-//! continues the previous speaker. Consecutive cues of the same speaker merge into one turn, which
-//! keeps the first cue's start time. The document text is written as `[hh:mm:ss] Name: words`
-//! lines, the same shape as a plain-text transcript.
+//! Each cue's speaker comes from a `<v Name>` voice tag (Microsoft Teams, YouTube) or a `Name:`
+//! prefix (Zoom); a cue without one continues the previous speaker. Consecutive cues of the same
+//! speaker merge into one turn, which keeps the first cue's start time; every cue's start and end
+//! go into the document's time map. The text is written by [`CueWriter`] as `[hh:mm:ss] Name:
+//! words` lines, the same shape as a plain-text transcript.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::ParsedTurn;
+use super::cues::{Cue, CueWriter};
 use super::speakers::{parse_timestamp, turn_start};
-use super::{ParsedTurn, SpeakerLabels};
 
 static TIMING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
@@ -20,12 +22,6 @@ static VOICE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^<v(?:\.[^ >]*)?\s+([^>]+)>").expect("voice regex is valid"));
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("tag regex is valid"));
 
-struct Cue {
-    time_ms: Option<i64>,
-    speaker: Option<String>,
-    text: String,
-}
-
 /// Converts caption text (already decoded and newline-normalised) to transcript text and turns.
 ///
 /// Cues are read and written out one at a time (never all held at once), so memory stays close
@@ -33,7 +29,12 @@ struct Cue {
 /// ([`super::MAX_FILE_BYTES`]) or with more than [`super::MAX_TURNS`] turns is refused as soon
 /// as it gets there.
 pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, String)> {
-    let mut transcript = Transcript::default();
+    parse_timed_captions(text).map(|(text, turns, _)| (text, turns))
+}
+
+/// [`parse_captions`] with the time map: every cue's start and end.
+pub fn parse_timed_captions(text: &str) -> Result<super::Timed, (usize, String)> {
+    let mut transcript = CueWriter::new("the captions");
     let mut cues = 0usize;
     let mut lines = text.lines().enumerate().peekable();
     while let Some((index, line)) = lines.next() {
@@ -44,6 +45,7 @@ pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, S
         if time_ms.is_none() {
             return Err((index + 1, format!("cannot read the cue time {:?}", &caps[1])));
         }
+        let end_ms = parse_timestamp(&caps[2]);
         let mut payload = String::new();
         while let Some((_, next)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
             if !payload.is_empty() {
@@ -52,18 +54,25 @@ pub fn parse_captions(text: &str) -> Result<(String, Vec<ParsedTurn>), (usize, S
             payload.push_str(next.trim());
         }
         cues += 1;
-        transcript.add(cue_from_payload(time_ms, &payload)).map_err(|reason| (index + 1, reason))?;
+        transcript.add(cue_from_payload(time_ms, end_ms, &payload)).map_err(|reason| (index + 1, reason))?;
     }
     if cues == 0 {
         return Err((1, "no caption cues with a `00:00:00.000 --> 00:00:00.000` timing line were found".into()));
     }
-    if transcript.open.is_none() {
+    if !transcript.has_cues() {
         return Err((1, format!("none of its {cues} caption cue(s) has any text")));
     }
     Ok(transcript.finish())
 }
 
-fn cue_from_payload(time_ms: Option<i64>, payload: &str) -> Cue {
+/// Whether a text starts like SubRip: a cue number on the first line, a timing line on the second.
+pub fn starts_like_srt(text: &str) -> bool {
+    let mut lines = text.lines();
+    let number = lines.next().is_some_and(|l| !l.trim().is_empty() && l.trim().bytes().all(|b| b.is_ascii_digit()));
+    number && lines.next().is_some_and(|l| TIMING.is_match(l))
+}
+
+fn cue_from_payload(start_ms: Option<i64>, end_ms: Option<i64>, payload: &str) -> Cue {
     let mut speaker = VOICE.captures(payload).map(|c| c[1].trim().to_owned());
     let plain = TAG.replace_all(payload, "");
     let mut words = decode_entities(plain.trim());
@@ -74,85 +83,11 @@ fn cue_from_payload(time_ms: Option<i64>, payload: &str) -> Cue {
         words = words[start.content_byte..].trim().to_owned();
     }
     let words = words.trim_start_matches("- ").to_owned();
-    Cue { time_ms, speaker, text: words }
+    Cue { start_ms, end_ms, speaker, text: words, ..Cue::default() }
 }
 
 fn decode_entities(text: &str) -> String {
     text.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&")
-}
-
-/// The transcript being written: one `[hh:mm:ss] Name: words` line per run of cues of one
-/// speaker (a cue without a speaker continues the run before it).
-#[derive(Default)]
-struct Transcript {
-    text: String,
-    /// The text's length in code points.
-    chars: usize,
-    turns: Vec<ParsedTurn>,
-    labels: SpeakerLabels,
-    /// The speaker of the line still open, if a line is open.
-    open: Option<Option<String>>,
-}
-
-impl Transcript {
-    fn add(&mut self, cue: Cue) -> Result<(), String> {
-        if cue.text.is_empty() {
-            return Ok(());
-        }
-        match &self.open {
-            Some(speaker) if cue.speaker.is_none() || &cue.speaker == speaker => {
-                let has_turn = speaker.is_some();
-                self.push(" ")?;
-                self.push(&cue.text)?;
-                if has_turn && let Some(turn) = self.turns.last_mut() {
-                    turn.end = self.chars;
-                }
-                return Ok(());
-            }
-            Some(_) => self.push("\n")?,
-            None => {}
-        }
-        let prefix = match (&cue.speaker, cue.time_ms) {
-            (Some(name), Some(ms)) => format!("[{}] {name}: ", format_clock(ms)),
-            (Some(name), None) => format!("{name}: "),
-            (None, _) => String::new(),
-        };
-        self.push(&prefix)?;
-        let start = self.chars;
-        self.push(&cue.text)?;
-        if let Some(speaker) = &cue.speaker {
-            if self.turns.len() == super::MAX_TURNS {
-                return Err(format!(
-                    "the captions make more than {} speaker turns, the most one document may have; split the file",
-                    super::MAX_TURNS
-                ));
-            }
-            let speaker = self.labels.intern(speaker);
-            self.turns.push(ParsedTurn { speaker, start, end: self.chars, time_ms: cue.time_ms });
-        }
-        self.open = Some(cue.speaker);
-        Ok(())
-    }
-
-    fn push(&mut self, piece: &str) -> Result<(), String> {
-        if (self.text.len() + piece.len()) as u64 > super::MAX_FILE_BYTES {
-            return Err(format!(
-                "the transcript made from the captions is over {} MB, the limit for one document; split the file",
-                super::MAX_FILE_BYTES >> 20
-            ));
-        }
-        self.text.push_str(piece);
-        self.chars += piece.chars().count();
-        Ok(())
-    }
-
-    fn finish(mut self) -> (String, Vec<ParsedTurn>) {
-        if self.open.is_some() {
-            self.text.push('\n');
-        }
-        self.turns.shrink_to_fit();
-        (self.text, self.turns)
-    }
 }
 
 /// `hh:mm:ss` for a time in milliseconds.

@@ -37,31 +37,73 @@ pub fn compose(d: &Definition) -> String {
     parts.join("\n\n")
 }
 
-/// Splits a `Description` back into its parts; text without labels is all description.
+/// Where an unlabelled paragraph goes: the value of the label before it (values may run over
+/// several paragraphs), or the description.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Description,
+    Inclusion,
+    Exclusion,
+    Example,
+}
+
+/// Splits a `Description` back into its parts. Each labelled paragraph is read on its own: a
+/// paragraph that starts with a label begins that part, and the unlabelled paragraphs after it
+/// continue it. The review status is one line; whatever follows it (text another tool added after
+/// it, or a status that is not one of Fieldcode's) is description, so one foreign line never
+/// undoes the other parts. Text without labels is all description.
 pub fn parse(text: &str) -> Definition {
-    let mut rest = text.trim_end().to_owned();
-    let mut found: [String; 4] = Default::default();
-    for (slot, label) in [(3, STATUS), (2, EXAMPLE), (1, EXCLUDE), (0, INCLUDE)] {
-        let at = if rest.starts_with(label) { Some(0) } else { rest.rfind(&format!("\n\n{label}")).map(|i| i + 2) };
-        if let Some(at) = at {
-            found[slot] = rest[at + label.len()..].to_owned();
-            rest.truncate(at.saturating_sub(2));
+    let text = crate::text::normalise_newlines(text);
+    let mut d = Definition {
+        description: String::new(),
+        inclusion: String::new(),
+        exclusion: String::new(),
+        example: String::new(),
+        status: None,
+    };
+    let mut slot = Slot::Description;
+    for paragraph in text.trim_end().split("\n\n") {
+        let labelled = [(INCLUDE, Slot::Inclusion), (EXCLUDE, Slot::Exclusion), (EXAMPLE, Slot::Example)]
+            .into_iter()
+            .find_map(|(label, slot)| paragraph.strip_prefix(label).map(|value| (slot, value)));
+        if let Some((to, value)) = labelled {
+            slot = to;
+            append(field(&mut d, slot), value);
+            continue;
         }
+        if let Some(value) = paragraph.strip_prefix(STATUS) {
+            let (line, rest) = value.split_once('\n').unwrap_or((value, ""));
+            if let (None, Ok(status)) = (d.status, line.trim().parse::<ReviewStatus>()) {
+                d.status = Some(status);
+                slot = Slot::Description;
+                if !rest.trim().is_empty() {
+                    append(&mut d.description, rest);
+                }
+                continue;
+            }
+            // Not a status Fieldcode knows (or a second one): plain description text.
+            slot = Slot::Description;
+        }
+        append(field(&mut d, slot), paragraph);
     }
-    let status = found[3].trim().parse::<ReviewStatus>().ok();
-    if !found[3].is_empty() && status.is_none() {
-        // Not ours after all: keep the paragraph as description text.
-        rest = text.trim_end().to_owned();
-        return Definition {
-            description: rest,
-            inclusion: String::new(),
-            exclusion: String::new(),
-            example: String::new(),
-            status: None,
-        };
+    d
+}
+
+fn field(d: &mut Definition, slot: Slot) -> &mut String {
+    match slot {
+        Slot::Description => &mut d.description,
+        Slot::Inclusion => &mut d.inclusion,
+        Slot::Exclusion => &mut d.exclusion,
+        Slot::Example => &mut d.example,
     }
-    let [inclusion, exclusion, example, _] = found;
-    Definition { description: rest, inclusion, exclusion, example, status }
+}
+
+/// Adds a paragraph to a part, a blank line after what it already holds.
+fn append(to: &mut String, paragraph: &str) {
+    if !to.is_empty() {
+        to.push_str("\n\n");
+    }
+    to.push_str(paragraph);
 }
 
 #[cfg(test)]
@@ -86,5 +128,41 @@ mod tests {
         assert_eq!(d.description, "the foods people might eat for breakfast");
         assert_eq!(d.status, None);
         assert_eq!(parse("").description, "");
+    }
+
+    #[test]
+    fn text_another_tool_added_after_the_status_is_description_and_the_rest_still_parses() {
+        let d = parse(
+            "Talk about waiting.\n\nInclude when: any delay\n\nExclude when: none\n\nExample: six weeks\n\nReview status: agreed\n\nEdited in NVivo",
+        );
+        assert_eq!(d.description, "Talk about waiting.\n\nEdited in NVivo");
+        assert_eq!(
+            (d.inclusion.as_str(), d.exclusion.as_str(), d.example.as_str()),
+            ("any delay", "none", "six weeks")
+        );
+        assert_eq!(d.status, Some(ReviewStatus::Agreed));
+        let same_paragraph = parse("Include when: x\n\nReview status: reviewed\nnote from ATLAS.ti");
+        assert_eq!(same_paragraph.status, Some(ReviewStatus::Reviewed));
+        assert_eq!(
+            (same_paragraph.inclusion.as_str(), same_paragraph.description.as_str()),
+            ("x", "note from ATLAS.ti")
+        );
+    }
+
+    #[test]
+    fn an_unknown_status_stays_text_without_undoing_the_labelled_parts() {
+        let d = parse("Include when: x\n\nReview status: pending");
+        assert_eq!(d.inclusion, "x");
+        assert_eq!(d.status, None);
+        assert_eq!(d.description, "Review status: pending");
+    }
+
+    #[test]
+    fn crlf_descriptions_parse_like_lf_ones() {
+        let d = parse("About.\r\n\r\nInclude when: a\r\n\r\nReview status: agreed\r\n");
+        assert_eq!(
+            (d.description.as_str(), d.inclusion.as_str(), d.status),
+            ("About.", "a", Some(ReviewStatus::Agreed))
+        );
     }
 }

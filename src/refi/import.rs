@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::definition;
-use super::export::{KIND_PREFIX, SNAPSHOTS_HEADING};
+use super::export::{KIND_PREFIX, SNAPSHOTS_ENTRY, SNAPSHOTS_HEADING, SnapshotEntry};
 use super::model::*;
 use super::positions::{self, Convention, Placement};
 use super::qde_read;
@@ -46,6 +46,7 @@ pub struct QdpxReport {
     pub participants: usize,
     pub memos: usize,
     pub attribute_values: usize,
+    pub snapshots: usize,
     /// Sources whose positions were not in the standard convention: "name: convention".
     pub positions: Vec<String>,
     pub skipped: Vec<String>,
@@ -65,13 +66,26 @@ pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> R
         return Err(Error::AlreadyExists { path: target.to_path_buf() });
     }
     let mut archive = Archive::open(qdpx)?;
-    let qde_path = qdpx.join(archive.qde_name());
-    let refi = qde_read::read_project(&archive.qde()?, &qde_path)?;
+    let refi = qde_read::read_project(&archive.qde()?, &archive.qde_path())?;
     let mut skipped = refi.skipped.clone();
     let (texts, external) = load_sources(&mut archive, &refi, options, &mut skipped)?;
     let notes = load_notes(&mut archive, &refi, &mut skipped)?;
-    let report = store::build_new(target, |project| fill(project, &refi, &texts, &notes, skipped))?;
+    let snapshots = load_snapshots(&mut archive, &mut skipped)?;
+    let report = store::build_new(target, |project| fill(project, &refi, &texts, &notes, &snapshots, skipped))?;
     Ok(QdpxReport { external_sources: external, ..report })
+}
+
+/// The codebook snapshots a Fieldcode export carries beside its `.qde`; none for other tools'
+/// files. An entry that cannot be read is reported and left out (the project itself is whole).
+fn load_snapshots(archive: &mut Archive, skipped: &mut Vec<String>) -> Result<Vec<SnapshotEntry>> {
+    let Some(bytes) = archive.entry(SNAPSHOTS_ENTRY)? else { return Ok(Vec::new()) };
+    match serde_json::from_slice::<Vec<SnapshotEntry>>(&bytes) {
+        Ok(snapshots) => Ok(snapshots),
+        Err(e) => {
+            skipped.push(format!("codebook snapshots ({SNAPSHOTS_ENTRY}): not readable ({e}); none were imported"));
+            Ok(Vec::new())
+        }
+    }
 }
 
 /// Every source's text (`None` for those skipped), and a line for each read from outside the
@@ -310,6 +324,7 @@ fn fill(
     refi: &RefiProject,
     texts: &[Option<Loaded>],
     notes: &HashMap<String, String>,
+    snapshots: &[SnapshotEntry],
     skipped: Vec<String>,
 ) -> Result<QdpxReport> {
     let tx = project.write_transaction()?;
@@ -341,6 +356,7 @@ fn fill(
     }
     f.insert_idle_coders()?;
     f.insert_memos(notes)?;
+    f.insert_snapshots(snapshots)?;
     let mut report = std::mem::take(&mut f.report);
     report.coders = count(&tx, "coder")?;
     report.participants = count(&tx, "participant")?;
@@ -636,14 +652,41 @@ impl Filler<'_> {
     }
 
     /// Users who neither coded nor wrote notes are kept as coders (a team member with no codings
-    /// yet); users who only wrote notes stay memo authors.
+    /// yet), except a tool's built-in user ([`is_tool_user`]); users who only wrote notes stay
+    /// memo authors.
     fn insert_idle_coders(&mut self) -> Result<()> {
         let authors: HashSet<&str> = self.refi.notes.iter().filter_map(|n| n.creating_user.as_deref()).collect();
+        let origin = self.refi.origin.as_deref().unwrap_or("");
         for user in &self.refi.users {
+            if is_tool_user(&user.name, origin) {
+                if !self.coders.contains_key(&user.guid) && !authors.contains(user.guid.as_str()) {
+                    self.report.skipped.push(format!(
+                        "user \"{}\": the tool's built-in user, who coded nothing; not made a coder",
+                        user.name.trim()
+                    ));
+                }
+                continue;
+            }
             if !self.coders.contains_key(&user.guid) && !authors.contains(user.guid.as_str()) {
                 let id = self.coder_named(&user.guid, &user.name)?;
                 self.coders.insert(user.guid.clone(), id);
             }
+        }
+        Ok(())
+    }
+
+    /// The codebook snapshots of a Fieldcode export, under their names and dates. They have no
+    /// place in the new project's history (it starts empty), so diffs against them name no
+    /// merges or splits, only codes added, removed, renamed and moved.
+    fn insert_snapshots(&mut self, snapshots: &[SnapshotEntry]) -> Result<()> {
+        let mut names = HashSet::new();
+        for s in snapshots {
+            if s.name.trim().is_empty() || !names.insert(s.name.trim()) {
+                self.report.skipped.push(format!("codebook snapshot {:?}: no name, or a name used twice", s.name));
+                continue;
+            }
+            crate::coding::snapshot::restore(self.tx, s.name.trim(), &s.created_at, &s.codebook.to_string())?;
+            self.report.snapshots += 1;
         }
         Ok(())
     }
@@ -736,6 +779,25 @@ impl Filler<'_> {
     }
 }
 
+/// Names of QDA tools whose projects carry a built-in user.
+const TOOL_USERS: [&str; 6] = ["atlas.ti", "nvivo", "maxqda", "qualcoder", "taguette", "fieldcode"];
+
+/// True when a user is a tool's built-in user rather than a person: the user's name is a QDA
+/// tool's name, or the name the project's `origin` starts with (ATLAS.ti writes a user "ATLAS.ti"
+/// into projects whose origin is "ATLAS.ti for Windows 23.2…"). Such a user is made a coder only
+/// when it coded something.
+pub fn is_tool_user(name: &str, origin: &str) -> bool {
+    let name = name.trim().to_lowercase();
+    if name.is_empty() {
+        return false;
+    }
+    let origin = origin.trim().to_lowercase();
+    let origin_named = origin
+        .strip_prefix(&name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c.is_ascii_digit()));
+    origin_named || TOOL_USERS.contains(&name.as_str())
+}
+
 /// The Fieldcode kind recorded in a source description, and the rest of the description.
 fn kind_and_description(description: &str) -> (Option<DocumentKind>, String) {
     let mut kind = None;
@@ -747,4 +809,19 @@ fn kind_and_description(description: &str) -> (Option<DocumentKind>, String) {
         }
     }
     (kind, rest.join("\n").trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_users_are_told_from_people() {
+        assert!(is_tool_user("ATLAS.ti", "ATLAS.ti for Windows 23.2.3.27778"));
+        assert!(is_tool_user(" atlas.ti ", ""));
+        assert!(is_tool_user("NVivo", "NVivo 12 (Windows)"));
+        assert!(!is_tool_user("Enric Llagostera", "ATLAS.ti for Windows 23.2.3.27778"));
+        assert!(!is_tool_user("ATLAS", "ATLAS.ti for Windows"), "a prefix of the tool's name is a person's name");
+        assert!(!is_tool_user("", "ATLAS.ti"));
+    }
 }

@@ -108,15 +108,41 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
     memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() + 1
 }
 
+/// The document with its line ends normalised as XML 1.0 §2.11 says a parser must before
+/// parsing: CRLF and a lone CR become LF, in text and attribute values alike. A `&#13;` written
+/// as a character reference is not a line end and is kept. `\r` is never part of a multi-byte
+/// UTF-8 sequence, so this works on the bytes.
+fn normalise_line_ends(text: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'\r', &text).is_none() {
+        return text;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        if b == b'\r' {
+            out.push(b'\n');
+            bytes.next_if_eq(&b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Parses an XML document into a tree. Errors name the file and line. Nesting deeper than
 /// [`MAX_XML_DEPTH`] and trees heavier than [`MAX_TREE_BYTES`] are refused.
 pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
-    parse_xml_within(bytes, path, MAX_TREE_BYTES)
+    parse_xml_within(bytes, path, MAX_TREE_BYTES, &mut |_, node| Some(node))
 }
 
-/// [`parse_xml`] with a budget for the tree.
-fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize) -> Result<Node> {
-    let text = utf8_bytes(bytes, path)?;
+/// What [`parse_xml_within`] does with each element as it closes: given the open elements
+/// around it (the outermost first, after a nameless document node) it returns the element to
+/// keep in the tree, or `None` when it took the element itself.
+type Closed<'h> = dyn FnMut(&[Node], Node) -> Option<Node> + 'h;
+
+/// [`parse_xml`] with a budget for the tree and a hook for each closed element.
+fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize, closed: &mut Closed<'_>) -> Result<Node> {
+    let text = normalise_line_ends(utf8_bytes(bytes, path)?);
     let mut reader = Reader::from_reader(&text[..]);
     let bad = |pos: u64, reason: String| Error::Parse {
         path: path.to_path_buf(),
@@ -143,7 +169,9 @@ fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize) -> Result<Node
             Event::Empty(e) => {
                 let node = start_node(&e).map_err(|r| bad(at, r))?;
                 weight += node.weight();
-                push_child(&mut stack, node);
+                if let Some(node) = closed(&stack, node) {
+                    push_child(&mut stack, node);
+                }
             }
             Event::End(_) => {
                 if stack.len() < 2 {
@@ -152,7 +180,9 @@ fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize) -> Result<Node
                 let mut node = stack.pop().unwrap_or_default();
                 node.children.shrink_to_fit();
                 weight += node.weight();
-                push_child(&mut stack, node);
+                if let Some(node) = closed(&stack, node) {
+                    push_child(&mut stack, node);
+                }
             }
             Event::Text(t) => {
                 let s = t.decode().map_err(|e| bad(at, e.to_string()))?;
@@ -216,9 +246,21 @@ fn start_node(e: &BytesStart<'_>) -> std::result::Result<Node, String> {
     Ok(Node { name, attrs, children: Vec::new(), text: String::new() })
 }
 
-/// Reads a `project.qde`.
+/// Reads a `project.qde`. Each `TextSource` is turned into a [`Source`] as soon as it is read
+/// and its elements let go, so the selections of a large project are held once, not twice.
 pub fn read_project(bytes: &[u8], path: &Path) -> Result<RefiProject> {
-    let root = parse_xml(bytes, path)?;
+    let mut text_sources = Vec::new();
+    let mut source_skips = Vec::new();
+    let mut take_sources = |open: &[Node], node: Node| {
+        let in_sources =
+            matches!(open, [_, project, sources] if project.name == "Project" && sources.name == "Sources");
+        if in_sources && node.name == "TextSource" {
+            text_sources.push(read_source(&node, &mut source_skips));
+            return None;
+        }
+        Some(node)
+    };
+    let root = parse_xml_within(bytes, path, MAX_TREE_BYTES, &mut take_sources)?;
     if root.name != "Project" {
         return Err(Error::import(
             path,
@@ -249,7 +291,11 @@ pub fn read_project(bytes: &[u8], path: &Path) -> Result<RefiProject> {
                     .collect()
             }
             "Cases" => project.cases = child.children_named("Case").map(read_case).collect(),
-            "Sources" => read_sources(child, &mut project),
+            "Sources" => {
+                project.sources = std::mem::take(&mut text_sources);
+                project.skipped.append(&mut source_skips);
+                read_sources(child, &mut project);
+            }
             "Notes" => project.notes = child.children_named("Note").map(read_note).collect(),
             "Links" => {
                 project.links = child
@@ -318,13 +364,10 @@ fn read_case(c: &Node) -> Case {
     }
 }
 
+/// The sources other than text (those were read as the file was parsed), listed as skipped.
 fn read_sources(node: &Node, project: &mut RefiProject) {
     for child in &node.children {
         match child.name.as_str() {
-            "TextSource" => {
-                let source = read_source(child, &mut project.skipped);
-                project.sources.push(source);
-            }
             "PictureSource" | "PDFSource" | "AudioSource" | "VideoSource" => {
                 let codings = count_descendants(child, "Coding");
                 let name = child.attr("name").unwrap_or("(unnamed)");
@@ -451,6 +494,15 @@ mod tests {
     }
 
     #[test]
+    fn line_ends_are_normalised_in_text_and_attributes_but_not_in_character_references() {
+        let xml = "<Project name=\"a\r\nb\">\r\n<CodeBook><Codes><Code guid=\"x\" name=\"c\rd\">\r\n<Description>one\r\n\r\ntwo\rthree&#13;&#10;four<![CDATA[\r\nfive]]></Description></Code></Codes></CodeBook>\r\n</Project>";
+        let p = read_project(xml.as_bytes(), Path::new("x.qde")).unwrap();
+        assert_eq!(p.name, "a\nb");
+        assert_eq!(p.codes[0].name, "c\nd");
+        assert_eq!(p.codes[0].description, "one\n\ntwo\nthree\r\nfour\nfive");
+    }
+
+    #[test]
     fn malformed_xml_names_the_line() {
         let err = read_project(b"<Project name=\"x\">\n<Users>\n</Project>", Path::new("p.qde")).unwrap_err();
         assert!(matches!(err, Error::Parse { line: 3, .. }), "{err}");
@@ -484,8 +536,8 @@ mod tests {
     #[test]
     fn a_tree_past_its_budget_is_refused() {
         let xml = format!("<Project>\n{}</Project>", "<a/>".repeat(1000));
-        assert!(parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 1 << 20).is_ok());
-        let Err(err) = parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 10_000) else {
+        assert!(parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 1 << 20, &mut |_, n| Some(n)).is_ok());
+        let Err(err) = parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 10_000, &mut |_, n| Some(n)) else {
             panic!("a tree over its budget was read");
         };
         assert!(matches!(&err, Error::Parse { line: 2, .. }) && err.to_string().contains("more elements"), "{err}");

@@ -1,4 +1,5 @@
-//! The `.qdpx` container: a zip with one `.qde` and a flat `sources/` folder.
+//! The `.qdpx` container: a zip with one `.qde` and a flat `sources/` folder; or a bare `.qde`
+//! whose source files, if any, sit in a `sources/` folder beside it (an unpacked `.qdpx`).
 //!
 //! Reading checks every entry before anything is read: its name must stay inside the archive
 //! (no `..`, no absolute path), it may not inflate beyond [`MAX_ENTRY_BYTES`] nor beyond
@@ -27,19 +28,46 @@ pub const MAX_RATIO: u64 = 100;
 /// Entries smaller than this are too small to be a decompression bomb.
 pub const RATIO_FLOOR: u64 = 64 * 1024;
 
-/// An opened, checked `.qdpx`.
+/// An opened, checked `.qdpx`, or a bare `.qde`.
 pub struct Archive {
     path: PathBuf,
-    zip: ZipArchive<File>,
-    /// Lower-cased entry name → index, files only.
-    entries: BTreeMap<String, usize>,
-    qde: String,
+    container: Container,
+}
+
+enum Container {
+    Zip {
+        zip: Box<ZipArchive<File>>,
+        /// Lower-cased entry name → index, files only.
+        entries: BTreeMap<String, usize>,
+        qde: String,
+    },
+    /// A `.qde` on its own. Its `internal://` files are looked up in the `sources/` folder beside
+    /// it (an unpacked `.qdpx`): lower-cased file name → path, that folder's files only.
+    Bare { sources: BTreeMap<String, PathBuf> },
+}
+
+/// True when the file is XML rather than a zip: its name ends in `.qde`, or it starts (after a
+/// byte-order mark and blanks) with `<`.
+fn is_bare_qde(path: &Path, head: &[u8]) -> bool {
+    let qde_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("qde"));
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    qde_name || utf16 || head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 impl Archive {
-    /// Opens a `.qdpx`, checks every entry and finds its `.qde`.
+    /// Opens a `.qdpx`, checks every entry and finds its `.qde`; or opens a bare `.qde` (an XML
+    /// file rather than a zip) and indexes the `sources/` folder beside it.
     pub fn open(path: &Path) -> Result<Archive> {
-        let (file, _) = crate::import::input::open_regular(path)?;
+        let (mut file, _) = crate::import::input::open_regular(path)?;
+        let mut head = [0u8; 64];
+        let n = read_head(&mut file, &mut head).map_err(|e| Error::io(path, e))?;
+        if is_bare_qde(path, &head[..n]) {
+            return Ok(Archive {
+                path: path.to_path_buf(),
+                container: Container::Bare { sources: sources_beside(path) },
+            });
+        }
         let mut zip = ZipArchive::new(file)
             .map_err(|e| Error::import(path, format!("not a .qdpx (zip) archive: {e}; nothing was created")))?;
         let mut entries = BTreeMap::new();
@@ -53,18 +81,31 @@ impl Archive {
             }
         }
         let qde = find_qde(path, &entries)?;
-        Ok(Archive { path: path.to_path_buf(), zip, entries, qde })
+        Ok(Archive { path: path.to_path_buf(), container: Container::Zip { zip: Box::new(zip), entries, qde } })
     }
 
     /// The bytes of the project's `.qde`, refused past [`MAX_FILE_BYTES`] inflated.
     pub fn qde(&mut self) -> Result<Vec<u8>> {
-        let name = self.qde.clone();
-        self.read_entry(&name)?.ok_or_else(|| Error::import(&self.path, "the .qde entry vanished"))
+        match &self.container {
+            Container::Bare { .. } => crate::import::read_input(&self.path, MAX_FILE_BYTES),
+            Container::Zip { qde, .. } => {
+                let name = qde.clone();
+                self.read_entry(&name)?.ok_or_else(|| Error::import(&self.path, "the .qde entry vanished"))
+            }
+        }
     }
 
-    /// The name of the `.qde` entry.
-    pub fn qde_name(&self) -> &str {
-        &self.qde
+    /// The path errors about the `.qde` name: the entry inside the archive, or the bare file.
+    pub fn qde_path(&self) -> PathBuf {
+        match &self.container {
+            Container::Bare { .. } => self.path.clone(),
+            Container::Zip { qde, .. } => self.path.join(qde),
+        }
+    }
+
+    /// True for a bare `.qde`.
+    pub fn is_bare(&self) -> bool {
+        matches!(self.container, Container::Bare { .. })
     }
 
     /// The path of the archive.
@@ -72,19 +113,45 @@ impl Archive {
         &self.path
     }
 
+    /// The bytes of an entry by its exact path in the archive (case-insensitive), or beside a
+    /// bare `.qde` the file at that relative path; `None` when there is none. `name` is one of
+    /// Fieldcode's own fixed names, never a path from the file.
+    pub fn entry(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
+        match &self.container {
+            Container::Bare { .. } => {
+                let dir = self.path.parent().unwrap_or(Path::new("."));
+                let beside = dir.join(name);
+                if beside.is_file() { crate::import::read_input(&beside, MAX_FILE_BYTES).map(Some) } else { Ok(None) }
+            }
+            Container::Zip { .. } => self.read_entry(&name.to_lowercase()),
+        }
+    }
+
     /// The bytes of the file an `internal://` (or bare) path names, looked up in `sources/`
     /// case-insensitively, then anywhere in the archive by file name; refused past
-    /// [`MAX_FILE_BYTES`] inflated.
+    /// [`MAX_FILE_BYTES`] inflated. Beside a bare `.qde`, only files directly in its `sources/`
+    /// folder are found.
     pub fn source_file(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
         let wanted = name.replace('\\', "/").trim_start_matches('/').to_lowercase();
-        let direct = format!("sources/{wanted}");
-        let key = if self.entries.contains_key(&direct) {
-            Some(direct)
-        } else if self.entries.contains_key(&wanted) {
-            Some(wanted.clone())
-        } else {
-            let suffix = format!("/{wanted}");
-            self.entries.keys().find(|k| k.ends_with(&suffix)).cloned()
+        let key = match &self.container {
+            Container::Bare { sources } => {
+                let file = wanted.strip_prefix("sources/").unwrap_or(&wanted);
+                return match sources.get(file) {
+                    Some(path) if !file.contains('/') => crate::import::read_input(path, MAX_FILE_BYTES).map(Some),
+                    _ => Ok(None),
+                };
+            }
+            Container::Zip { entries, .. } => {
+                let direct = format!("sources/{wanted}");
+                if entries.contains_key(&direct) {
+                    Some(direct)
+                } else if entries.contains_key(&wanted) {
+                    Some(wanted.clone())
+                } else {
+                    let suffix = format!("/{wanted}");
+                    entries.keys().find(|k| k.ends_with(&suffix)).cloned()
+                }
+            }
         };
         match key {
             Some(key) => self.read_entry(&key),
@@ -95,8 +162,9 @@ impl Archive {
     /// One entry's bytes, read no further than its declared size and [`MAX_FILE_BYTES`], so a
     /// lying header cannot make it inflate more.
     fn read_entry(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
-        let Some(&index) = self.entries.get(key) else { return Ok(None) };
-        let entry = self.zip.by_index(index).map_err(|e| Error::import(&self.path, format!("{key}: {e}")))?;
+        let Container::Zip { zip, entries, .. } = &mut self.container else { return Ok(None) };
+        let Some(&index) = entries.get(key) else { return Ok(None) };
+        let entry = zip.by_index(index).map_err(|e| Error::import(&self.path, format!("{key}: {e}")))?;
         let declared = entry.size();
         let too_big = |size: u64| {
             Error::import(
@@ -121,6 +189,41 @@ impl Archive {
             )),
         }
     }
+}
+
+/// Reads up to `head.len()` bytes from the start of `file` and rewinds it.
+fn read_head(file: &mut File, head: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Seek;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..])? {
+            0 => break,
+            read => n += read,
+        }
+    }
+    file.rewind()?;
+    Ok(n)
+}
+
+/// The files directly in the `sources/` folder (any case) beside a bare `.qde`, by lower-cased
+/// name. Nothing is read yet; a folder that cannot be listed is as good as none.
+fn sources_beside(qde: &Path) -> BTreeMap<String, PathBuf> {
+    let dir = qde.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut out = BTreeMap::new();
+    let Ok(listing) = std::fs::read_dir(dir) else { return out };
+    for folder in listing.flatten() {
+        let is_sources = folder.file_name().to_string_lossy().eq_ignore_ascii_case("sources");
+        if !is_sources || !folder.path().is_dir() {
+            continue;
+        }
+        let Ok(files) = std::fs::read_dir(folder.path()) else { continue };
+        for file in files.flatten() {
+            if file.path().is_file() {
+                out.entry(file.file_name().to_string_lossy().to_lowercase()).or_insert(file.path());
+            }
+        }
+    }
+    out
 }
 
 fn check_entry<R: Read>(path: &Path, entry: &zip::read::ZipFile<'_, R>) -> Result<()> {
@@ -173,16 +276,63 @@ fn find_qde(path: &Path, entries: &BTreeMap<String, usize>) -> Result<String> {
     }
 }
 
-/// Writes a `.qdpx`: `project.qde` and `sources/NAME` for each file.
-pub fn write(path: &Path, qde: &[u8], files: &[(String, Vec<u8>)]) -> Result<()> {
+/// Writes a `.qdpx` entry by entry through `fill`, into a temporary file renamed into place when
+/// everything is written; on any error the temporary file is removed and nothing is left.
+pub fn write_with<T>(path: &Path, fill: impl FnOnce(&mut QdpxWriter) -> Result<T>) -> Result<T> {
     let tmp = path.with_extension("qdpx.partial");
-    let written = write_to(&tmp, qde, files);
-    match written.and_then(|_| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))) {
-        Ok(()) => Ok(()),
+    let written = QdpxWriter::create(&tmp).and_then(|mut zip| {
+        let value = fill(&mut zip)?;
+        zip.finish()?;
+        Ok(value)
+    });
+    match written.and_then(|v| std::fs::rename(&tmp, path).map(|_| v).map_err(|e| Error::io(path, e))) {
+        Ok(value) => Ok(value),
         Err(err) => {
             let _ = std::fs::remove_file(&tmp);
             Err(err)
         }
+    }
+}
+
+/// A `.qdpx` being written, one entry after another (deflated).
+pub struct QdpxWriter {
+    zip: zip::ZipWriter<StopAfterError>,
+    path: PathBuf,
+}
+
+impl QdpxWriter {
+    fn create(path: &Path) -> Result<QdpxWriter> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        Ok(QdpxWriter { zip: zip::ZipWriter::new(StopAfterError { file, failed: false }), path: path.to_path_buf() })
+    }
+
+    /// Starts the entry `name` (a path inside the archive) and returns where its bytes go.
+    pub fn entry(&mut self, name: &str) -> Result<&mut dyn Write> {
+        let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        self.zip.start_file(name, options).map_err(|e| zip_error(&self.path, e))?;
+        Ok(&mut self.zip)
+    }
+
+    /// A write error as an error about the archive being written.
+    pub fn io(&self, e: std::io::Error) -> Error {
+        Error::io(&self.path, e)
+    }
+
+    /// The file being written (the temporary name until it is complete).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn finish(self) -> Result<()> {
+        self.zip.finish().map_err(|e| zip_error(&self.path, e))?;
+        Ok(())
+    }
+}
+
+fn zip_error(path: &Path, e: zip::result::ZipError) -> Error {
+    match e {
+        zip::result::ZipError::Io(e) => Error::io(path, e),
+        other => Error::import(path, format!("cannot write the archive: {other}")),
     }
 }
 
@@ -211,23 +361,4 @@ impl std::io::Seek for StopAfterError {
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
         if self.failed { Ok(0) } else { self.file.seek(pos).inspect_err(|_| self.failed = true) }
     }
-}
-
-fn write_to(path: &Path, qde: &[u8], files: &[(String, Vec<u8>)]) -> Result<()> {
-    let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut zip = zip::ZipWriter::new(StopAfterError { file, failed: false });
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let io = |e: std::io::Error| Error::io(path, e);
-    let zerr = |e: zip::result::ZipError| match e {
-        zip::result::ZipError::Io(e) => Error::io(path, e),
-        other => Error::import(path, format!("cannot write the archive: {other}")),
-    };
-    zip.start_file("project.qde", options).map_err(zerr)?;
-    zip.write_all(qde).map_err(io)?;
-    for (name, bytes) in files {
-        zip.start_file(format!("sources/{name}"), options).map_err(zerr)?;
-        zip.write_all(bytes).map_err(io)?;
-    }
-    zip.finish().map_err(zerr)?;
-    Ok(())
 }

@@ -2,6 +2,8 @@
 //! attributes only when they hold a schema-valid value, literal UTF-8 text, and characters that
 //! XML 1.0 forbids removed. The output validates against `Project.xsd` / `Codebook.xsd`.
 
+use std::io::Write;
+
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
@@ -26,17 +28,33 @@ pub fn valid_datetime(value: Option<&str>) -> Option<&str> {
     value.filter(|v| chrono::DateTime::parse_from_rfc3339(v).is_ok())
 }
 
-struct Out {
-    w: Writer<Vec<u8>>,
+/// An XML writer that keeps the first write error (later writes are skipped) so the callers can
+/// write element after element and ask once, at the end, whether it all went out.
+struct Out<W: Write> {
+    w: Writer<W>,
+    err: Option<std::io::Error>,
 }
 
 type Attrs<'a> = [(&'a str, Option<&'a str>)];
 
-impl Out {
-    fn new() -> Out {
-        let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-        let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)));
-        Out { w }
+impl<W: Write> Out<W> {
+    fn new(sink: W) -> Out<W> {
+        let mut out = Out { w: Writer::new_with_indent(sink, b' ', 2), err: None };
+        out.event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)));
+        out
+    }
+
+    fn keep(&mut self, result: std::io::Result<()>) {
+        if let (Err(e), None) = (result, &self.err) {
+            self.err = Some(e);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        if self.err.is_none() {
+            let result = self.w.write_event(event);
+            self.keep(result);
+        }
     }
 
     fn start(name: &str, attrs: &Attrs<'_>) -> BytesStart<'static> {
@@ -50,20 +68,23 @@ impl Out {
     }
 
     fn open(&mut self, name: &str, attrs: &Attrs<'_>) {
-        let _ = self.w.write_event(Event::Start(Out::start(name, attrs)));
+        self.event(Event::Start(Out::<W>::start(name, attrs)));
     }
 
     fn empty(&mut self, name: &str, attrs: &Attrs<'_>) {
-        let _ = self.w.write_event(Event::Empty(Out::start(name, attrs)));
+        self.event(Event::Empty(Out::<W>::start(name, attrs)));
     }
 
     fn close(&mut self, name: &str) {
-        let _ = self.w.write_event(Event::End(BytesEnd::new(name.to_owned())));
+        self.event(Event::End(BytesEnd::new(name.to_owned())));
     }
 
     fn text(&mut self, name: &str, text: &str) {
-        let safe = xml_safe(text);
-        let _ = self.w.create_element(name).write_text_content(BytesText::new(&safe));
+        if self.err.is_none() {
+            let safe = xml_safe(text);
+            let result = self.w.create_element(name).write_text_content(BytesText::new(&safe)).map(|_| ());
+            self.keep(result);
+        }
     }
 
     fn opt_text(&mut self, name: &str, text: &str) {
@@ -78,90 +99,129 @@ impl Out {
         }
     }
 
-    fn finish(self) -> Vec<u8> {
-        let mut bytes = self.w.into_inner();
-        bytes.push(b'\n');
-        bytes
+    fn finish(mut self) -> std::io::Result<W> {
+        if self.err.is_none() {
+            let result = self.w.get_mut().write_all(b"\n");
+            if let Err(e) = result {
+                self.err = Some(e);
+            }
+        }
+        match self.err {
+            Some(e) => Err(e),
+            None => Ok(self.w.into_inner()),
+        }
+    }
+}
+
+/// Writes a project element by element: the parts before the sources from the project, then
+/// each source as it comes (so a caller can build one source at a time and let it go), then the
+/// parts after them. The sources in the project passed to [`ProjectWriter::start`] are ignored.
+pub struct ProjectWriter<W: Write> {
+    out: Out<W>,
+    sources_open: bool,
+}
+
+impl<W: Write> ProjectWriter<W> {
+    /// The declaration, `<Project>` and everything before `<Sources>`.
+    pub fn start(sink: W, p: &RefiProject) -> ProjectWriter<W> {
+        let mut out = Out::new(sink);
+        out.open(
+            "Project",
+            &[
+                ("xmlns", Some(PROJECT_NS)),
+                ("name", Some(&p.name)),
+                ("origin", p.origin.as_deref()),
+                ("creatingUserGUID", p.creating_user.as_deref()),
+                ("creationDateTime", valid_datetime(p.created.as_deref())),
+            ],
+        );
+        if !p.users.is_empty() {
+            out.open("Users", &[]);
+            for u in &p.users {
+                out.empty("User", &[("guid", Some(&u.guid)), ("name", Some(&u.name))]);
+            }
+            out.close("Users");
+        }
+        if !p.codes.is_empty() {
+            out.open("CodeBook", &[]);
+            write_codes(&mut out, &p.codes, true);
+            out.close("CodeBook");
+        }
+        write_variables(&mut out, &p.variables);
+        write_cases(&mut out, &p.cases);
+        ProjectWriter { out, sources_open: false }
+    }
+
+    /// One source.
+    pub fn source(&mut self, s: &Source) {
+        if !self.sources_open {
+            self.out.open("Sources", &[]);
+            self.sources_open = true;
+        }
+        write_source(&mut self.out, s);
+    }
+
+    /// Everything after the sources, and `</Project>`; the sink, or the first write error.
+    pub fn finish(mut self, p: &RefiProject) -> std::io::Result<W> {
+        let out = &mut self.out;
+        if self.sources_open {
+            out.close("Sources");
+        }
+        if !p.notes.is_empty() {
+            out.open("Notes", &[]);
+            p.notes.iter().for_each(|n| write_note(out, n));
+            out.close("Notes");
+        }
+        if !p.links.is_empty() {
+            out.open("Links", &[]);
+            for l in &p.links {
+                out.empty(
+                    "Link",
+                    &[
+                        ("guid", Some(&l.guid)),
+                        ("name", Some(&l.name)),
+                        ("originGUID", l.origin.as_deref()),
+                        ("targetGUID", l.target.as_deref()),
+                    ],
+                );
+            }
+            out.close("Links");
+        }
+        out.opt_text("Description", &p.description);
+        out.refs("NoteRef", &p.note_refs);
+        out.close("Project");
+        self.out.finish()
     }
 }
 
 /// A whole project as `project.qde` bytes.
 pub fn write_project(p: &RefiProject) -> Vec<u8> {
-    let mut out = Out::new();
-    out.open(
-        "Project",
-        &[
-            ("xmlns", Some(PROJECT_NS)),
-            ("name", Some(&p.name)),
-            ("origin", p.origin.as_deref()),
-            ("creatingUserGUID", p.creating_user.as_deref()),
-            ("creationDateTime", valid_datetime(p.created.as_deref())),
-        ],
-    );
-    if !p.users.is_empty() {
-        out.open("Users", &[]);
-        for u in &p.users {
-            out.empty("User", &[("guid", Some(&u.guid)), ("name", Some(&u.name))]);
-        }
-        out.close("Users");
-    }
-    if !p.codes.is_empty() {
-        out.open("CodeBook", &[]);
-        write_codes(&mut out, &p.codes, true);
-        out.close("CodeBook");
-    }
-    write_variables(&mut out, &p.variables);
-    write_cases(&mut out, &p.cases);
-    if !p.sources.is_empty() {
-        out.open("Sources", &[]);
-        p.sources.iter().for_each(|s| write_source(&mut out, s));
-        out.close("Sources");
-    }
-    if !p.notes.is_empty() {
-        out.open("Notes", &[]);
-        p.notes.iter().for_each(|n| write_note(&mut out, n));
-        out.close("Notes");
-    }
-    if !p.links.is_empty() {
-        out.open("Links", &[]);
-        for l in &p.links {
-            out.empty(
-                "Link",
-                &[
-                    ("guid", Some(&l.guid)),
-                    ("name", Some(&l.name)),
-                    ("originGUID", l.origin.as_deref()),
-                    ("targetGUID", l.target.as_deref()),
-                ],
-            );
-        }
-        out.close("Links");
-    }
-    out.opt_text("Description", &p.description);
-    out.refs("NoteRef", &p.note_refs);
-    out.close("Project");
-    out.finish()
+    let mut writer = ProjectWriter::start(Vec::new(), p);
+    p.sources.iter().for_each(|s| writer.source(s));
+    // Writing to memory cannot fail.
+    writer.finish(p).unwrap_or_default()
 }
 
 /// A codebook as `.qdc` bytes.
 pub fn write_codebook(codes: &[Code]) -> Vec<u8> {
-    let mut out = Out::new();
+    let mut out = Out::new(Vec::new());
     let origin = super::origin();
     out.open("CodeBook", &[("xmlns", Some(CODEBOOK_NS)), ("origin", Some(&origin))]);
     if !codes.is_empty() {
         write_codes(&mut out, codes, false);
     }
     out.close("CodeBook");
-    out.finish()
+    // Writing to memory cannot fail.
+    out.finish().unwrap_or_default()
 }
 
-fn write_codes(out: &mut Out, codes: &[Code], with_notes: bool) {
+fn write_codes<W: Write>(out: &mut Out<W>, codes: &[Code], with_notes: bool) {
     out.open("Codes", &[]);
     codes.iter().for_each(|c| write_code(out, c, with_notes));
     out.close("Codes");
 }
 
-fn write_code(out: &mut Out, c: &Code, with_notes: bool) {
+fn write_code<W: Write>(out: &mut Out<W>, c: &Code, with_notes: bool) {
     let attrs: [(&str, Option<&str>); 4] = [
         ("guid", Some(&c.guid)),
         ("name", Some(&c.name)),
@@ -180,7 +240,7 @@ fn write_code(out: &mut Out, c: &Code, with_notes: bool) {
     out.close("Code");
 }
 
-fn write_variables(out: &mut Out, variables: &[Variable]) {
+fn write_variables<W: Write>(out: &mut Out<W>, variables: &[Variable]) {
     if variables.is_empty() {
         return;
     }
@@ -193,7 +253,7 @@ fn write_variables(out: &mut Out, variables: &[Variable]) {
     out.close("Variables");
 }
 
-fn write_values(out: &mut Out, values: &[VariableValue]) {
+fn write_values<W: Write>(out: &mut Out<W>, values: &[VariableValue]) {
     for v in values {
         out.open("VariableValue", &[]);
         out.empty("VariableRef", &[("targetGUID", Some(&v.variable))]);
@@ -202,7 +262,7 @@ fn write_values(out: &mut Out, values: &[VariableValue]) {
     }
 }
 
-fn write_cases(out: &mut Out, cases: &[Case]) {
+fn write_cases<W: Write>(out: &mut Out<W>, cases: &[Case]) {
     if cases.is_empty() {
         return;
     }
@@ -217,7 +277,7 @@ fn write_cases(out: &mut Out, cases: &[Case]) {
     out.close("Cases");
 }
 
-fn write_source(out: &mut Out, s: &Source) {
+fn write_source<W: Write>(out: &mut Out<W>, s: &Source) {
     out.open(
         "TextSource",
         &[
@@ -256,7 +316,7 @@ fn write_source(out: &mut Out, s: &Source) {
     out.close("TextSource");
 }
 
-fn write_coding(out: &mut Out, c: &Coding) {
+fn write_coding<W: Write>(out: &mut Out<W>, c: &Coding) {
     out.open(
         "Coding",
         &[
@@ -270,12 +330,13 @@ fn write_coding(out: &mut Out, c: &Coding) {
     out.close("Coding");
 }
 
-fn write_note(out: &mut Out, n: &Note) {
+fn write_note<W: Write>(out: &mut Out<W>, n: &Note) {
     out.open(
         "Note",
         &[
             ("guid", Some(&n.guid)),
             ("name", Some(&n.name)),
+            ("plainTextPath", n.plain_text_path.as_deref()),
             ("creatingUser", n.creating_user.as_deref()),
             ("creationDateTime", valid_datetime(n.created.as_deref())),
             ("modifiedDateTime", valid_datetime(n.modified.as_deref())),

@@ -45,7 +45,8 @@ pub struct NewDocument<'a> {
     pub extra_attributes: &'a [(String, String)],
 }
 
-/// Inserts a document with its turns, speakers and attributes. Run it inside a transaction.
+/// Inserts a document with its turns, speakers, time map and attributes. Run it inside a
+/// transaction.
 pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
     let parsed = doc.parsed;
     let name = unique_name(conn, &parsed.name)?;
@@ -67,6 +68,9 @@ pub fn insert(conn: &Connection, doc: &NewDocument<'_>) -> Result<DocumentId> {
     ])?;
     let id = conn.last_insert_rowid();
     insert_turns(conn, id, parsed)?;
+    if !parsed.times.is_empty() {
+        super::time_map::store(conn, id, &parsed.times)?;
+    }
     for (key, value) in parsed.attributes.iter().chain(doc.extra_attributes) {
         attributes::set_document_value(conn, id, key, value)?;
     }
@@ -238,4 +242,73 @@ fn speakers_by_document(conn: &Connection) -> Result<BTreeMap<DocumentId, Vec<St
 /// Number of documents in the project.
 pub fn count(conn: &Connection) -> Result<usize> {
     Ok(conn.query_row("SELECT count(*) FROM document", [], |r| r.get::<_, i64>(0))? as usize)
+}
+
+/// A document's turns as (id, start, end), for a text edit to move.
+pub fn turn_spans(conn: &Connection, id: DocumentId) -> Result<Vec<(i64, i64, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, start, \"end\" FROM turn WHERE document_id = ?1 ORDER BY start, id")?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Moves a document's turns after a text edit: every turn starting at or after `tail.0` by
+/// `tail.1` in one statement, then each of `moves` (id, start, end) to its place.
+pub fn move_turns(
+    conn: &Connection,
+    id: DocumentId,
+    tail: Option<(i64, i64)>,
+    moves: &[(i64, i64, i64)],
+) -> Result<()> {
+    if let Some((from, delta)) = tail {
+        conn.prepare_cached(
+            "UPDATE turn SET start = start + ?3, \"end\" = \"end\" + ?3 WHERE document_id = ?1 AND start >= ?2",
+        )?
+        .execute(params![id, from, delta])?;
+    }
+    let mut stmt = conn.prepare_cached("UPDATE turn SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
+    for &(turn, start, end) in moves {
+        stmt.execute(params![turn, start, end])?;
+    }
+    Ok(())
+}
+
+/// A document's name, text hash, length and paragraph spans.
+pub fn text_state(conn: &Connection, id: DocumentId) -> Result<(String, String, usize, Vec<Span>)> {
+    conn.prepare_cached("SELECT name, sha256, char_count, paragraphs FROM document WHERE id = ?1")?
+        .query_row([id], |r| {
+            let blob: Vec<u8> = r.get(3)?;
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as usize, decode_spans(&blob)))
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("document", format!("#{id}")))
+}
+
+/// Stores an edited document's text with its length, hash and paragraphs. A text that another
+/// document already has is refused (each document's text is unique; merges match by it).
+pub fn set_text(conn: &Connection, id: DocumentId, text: &str, chars: usize, paragraphs: &[Span]) -> Result<String> {
+    let sha = text_sha256(text);
+    let twin: Option<String> = conn
+        .prepare_cached("SELECT name FROM document WHERE sha256 = ?1 AND id <> ?2")?
+        .query_row(params![sha, id], |r| r.get(0))
+        .optional()?;
+    if let Some(twin) = twin {
+        return Err(Error::invalid(format!(
+            "the edit would make the text the same as document {twin:?}'s; nothing was changed"
+        )));
+    }
+    conn.prepare_cached("UPDATE document SET text = ?2, char_count = ?3, sha256 = ?4, paragraphs = ?5 WHERE id = ?1")?
+        .execute(params![id, text, chars as i64, sha, encode_spans(paragraphs)])?;
+    Ok(sha)
+}
+
+/// Renames a document; a name another document has is refused.
+pub fn rename(conn: &Connection, id: DocumentId, name: &str) -> Result<()> {
+    let taken: bool =
+        conn.prepare_cached("SELECT 1 FROM document WHERE name = ?1 AND id <> ?2")?.exists(params![name, id])?;
+    if taken {
+        return Err(Error::invalid(format!("there is already a document named {name:?}; nothing was changed")));
+    }
+    conn.prepare_cached("UPDATE document SET name = ?2 WHERE id = ?1")?.execute(params![id, name])?;
+    Ok(())
 }

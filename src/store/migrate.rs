@@ -12,12 +12,16 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The version a project created by this build has.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// `MIGRATIONS[i]` upgrades version `i + 1` to `i + 2`. Version 1 is the first shipped schema.
 const MIGRATIONS: &[&str] = &[
     // 1 -> 2: the per-document coding cache of the analysis loader.
     include_str!("migrations/v2_coding_cache.sql"),
+    // 2 -> 3: earlier texts of edited documents.
+    include_str!("migrations/v3_document_version.sql"),
+    // 3 -> 4: each document's time map.
+    include_str!("migrations/v4_time_map.sql"),
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION - 1);

@@ -16,6 +16,9 @@ pub mod codings;
 pub mod documents;
 pub mod migrate;
 pub mod participants;
+pub mod release;
+pub mod time_map;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 
