@@ -71,4 +71,13 @@ mod tests {
         assert_eq!(project.info("name").unwrap().as_deref(), Some("x"));
         assert!(!partial_path(&target).exists());
     }
+
+    #[test]
+    fn a_project_built_under_its_temporary_name_is_named_after_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("northfield study.fieldcode");
+        build_new(&target, |_| Ok(())).unwrap();
+        let project = Project::open(&target).unwrap();
+        assert_eq!(project.info("name").unwrap().as_deref(), Some("northfield study"));
+    }
 }

@@ -181,6 +181,14 @@ fn open_checked(path: &Path, flags: OpenFlags) -> Result<(Connection, i64)> {
     Ok((conn, version))
 }
 
+/// A new project's name: its file's stem, also when it is built under the temporary name
+/// `.NAME.fieldcode.partial` of `build_new`.
+fn project_name_for(path: &Path) -> String {
+    let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let real = file.strip_prefix('.').and_then(|f| f.strip_suffix(".partial")).unwrap_or(&file);
+    Path::new(real).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
 fn initialise(conn: &mut Connection, path: &Path) -> Result<()> {
     // Larger pages suit long document texts (fewer overflow pages); set before any table exists.
     conn.pragma_update(None, "page_size", 16384)?;
@@ -188,7 +196,7 @@ fn initialise(conn: &mut Connection, path: &Path) -> Result<()> {
     tx.execute_batch(SCHEMA_SQL)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", migrate::SCHEMA_VERSION)?;
-    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = project_name_for(path);
     let now = now_utc();
     let guid = new_guid();
     for (key, value) in [("name", name.as_str()), ("guid", guid.as_str()), ("created_at", now.as_str())] {
