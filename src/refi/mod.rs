@@ -11,6 +11,7 @@ pub mod definition;
 pub mod export;
 pub mod guid;
 pub mod import;
+mod import_sources;
 pub mod model;
 pub mod positions;
 pub mod qde_read;

@@ -1,0 +1,141 @@
+//! The workbench's file dialogs and the exports it writes from the window (a copy of the
+//! project, the co-occurrence matrix, chart images). Without a file-dialog portal a dialog returns
+//! nothing and the file is written beside the project instead.
+
+use std::path::PathBuf;
+use std::sync::mpsc::channel;
+
+use egui::Context;
+
+use super::{DialogAnswer, WorkbenchApp};
+use crate::gui::action::Action;
+use crate::gui::chart_png::{self, Chart};
+
+impl WorkbenchApp {
+    /// Asks where to save a copy of the project; without a display it is written beside it.
+    pub(super) fn save_copy_dialog(&mut self, ctx: &Context) {
+        let Some(wb) = &self.workbench else { return };
+        let default = beside_project(wb.project.path(), "copy", "fieldcode");
+        if !crate::gui::has_display() {
+            self.pending.push(Action::SaveCopy(default));
+            return;
+        }
+        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.dialog(ctx, move || {
+            let file = rfd::FileDialog::new()
+                .add_filter("Fieldcode project", &["fieldcode"])
+                .set_file_name(name)
+                .save_file()?;
+            Some(DialogAnswer::SaveCopy(file))
+        });
+    }
+
+    /// Writes a consistent single-file copy of the open project (SQLite's `VACUUM INTO`).
+    pub(super) fn save_copy(&mut self, path: &std::path::Path) {
+        let Some(wb) = &self.workbench else { return };
+        match crate::store::backup::copy_to(&wb.project, path) {
+            Ok(()) => self.info(format!("Saved a complete copy of the project to {}.", path.display())),
+            Err(err) => self.error(err.to_string()),
+        }
+    }
+
+    /// Asks where to save the matrix; without a display it is written next to the project.
+    pub(super) fn export_dialog(&mut self, ctx: &Context) {
+        let Some(wb) = &self.workbench else { return };
+        let default = beside_project(wb.project.path(), "cooccurrence", "csv");
+        if !crate::gui::has_display() {
+            self.pending.push(Action::ExportMatrix(default));
+            return;
+        }
+        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.dialog(ctx, move || {
+            let file = rfd::FileDialog::new().add_filter("CSV", &["csv"]).set_file_name(name).save_file()?;
+            Some(DialogAnswer::Export(file))
+        });
+    }
+
+    pub(super) fn export_matrix(&mut self, path: &std::path::Path) {
+        let Some(table) = self.workbench.as_ref().and_then(|wb| wb.analysis.matrix_table()) else {
+            self.error("Open the analysis view (View > Analysis) first; its matrix is what gets exported.");
+            return;
+        };
+        match crate::export::matrix::write_csv(&table, path, false) {
+            Ok(()) => self.info(format!("Saved the matrix ({} rows) to {}.", table.rows.len(), path.display())),
+            Err(err) => self.error(err.to_string()),
+        }
+    }
+
+    /// Asks where to save a chart; without a display it is written next to the project.
+    pub(super) fn export_chart_dialog(&mut self, ctx: &Context, chart: Chart) {
+        let Some(wb) = &self.workbench else { return };
+        let default = beside_project(wb.project.path(), chart.file_suffix(), "png");
+        if !crate::gui::has_display() {
+            self.pending.push(Action::ExportChart { chart, path: default });
+            return;
+        }
+        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.dialog(ctx, move || {
+            let file = rfd::FileDialog::new().add_filter("PNG image", &["png"]).set_file_name(name).save_file()?;
+            Some(DialogAnswer::ExportChart(chart, file))
+        });
+    }
+
+    /// Asks egui for a screenshot of the next frame; its callback crops the chart and writes it.
+    pub(super) fn export_chart(&mut self, ctx: &Context, chart: Chart, path: PathBuf) {
+        let Some(rect) = chart_png::rect_of(ctx, chart) else {
+            self.error(format!(
+                "Open the analysis view (View > Analysis) with the {} on screen first; it is saved as shown.",
+                chart.title()
+            ));
+            return;
+        };
+        let pixels_per_point = ctx.pixels_per_point();
+        let (tx, rx) = channel();
+        let waker = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let _ = tx.send(chart_png::save(&image, rect, pixels_per_point, chart, &path));
+            waker.request_repaint();
+        });
+        self.chart_export = Some(rx);
+    }
+
+    pub(super) fn poll_chart_export(&mut self) {
+        let Some(rx) = &self.chart_export else { return };
+        match rx.try_recv() {
+            Ok(Ok(line)) => self.info(line),
+            Ok(Err(err)) => self.error(err.to_string()),
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.error("The window could not be captured, so the chart was not saved.")
+            }
+        }
+        self.chart_export = None;
+    }
+}
+
+/// `study-SUFFIX.EXT` beside `study.fieldcode` (in the current folder for an in-memory project).
+pub(super) fn beside_project(project: &std::path::Path, suffix: &str, ext: &str) -> PathBuf {
+    let stem = project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
+    let stem = if stem == ":memory:" { "project".to_owned() } else { stem };
+    project.with_file_name(format!("{stem}-{suffix}.{ext}"))
+}
+
+pub(super) fn new_project_dialog() -> Option<DialogAnswer> {
+    let file = rfd::FileDialog::new()
+        .add_filter("Fieldcode project", &["fieldcode"])
+        .set_file_name("study.fieldcode")
+        .save_file()?;
+    Some(DialogAnswer::New(file))
+}
+
+pub(super) fn open_project_dialog() -> Option<DialogAnswer> {
+    let file = rfd::FileDialog::new().add_filter("Fieldcode project", &["fieldcode"]).pick_file()?;
+    Some(DialogAnswer::Open(file))
+}
+
+pub(super) fn import_dialog() -> Option<DialogAnswer> {
+    let files = rfd::FileDialog::new()
+        .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt", "json"])
+        .pick_files()?;
+    Some(DialogAnswer::Import(files))
+}
