@@ -3,21 +3,15 @@
 //! Each test is named after what it guards; all run the real binary.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::util::{Run, Scratch, fieldcode, s};
+use crate::util::{Run, Scratch, fieldcode, new_project, s};
 
 /// Four times the largest file Fieldcode imports, in KiB: the most memory one import may take.
 const MEMORY_BOUND_KIB: u64 = 4 * (fieldcode::import::MAX_FILE_BYTES >> 10);
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn new_project(scratch: &Scratch) -> PathBuf {
-    let project = scratch.path("study.fieldcode");
-    fieldcode(&["new", s(&project)]).ok();
-    project
 }
 
 /// A zip of `(name, bytes)` entries, deflated.

@@ -1,24 +1,12 @@
 //! The foundation through the real binary: new, import, attributes, docs, speakers, demo, and
 //! every kind of bad input (clear message naming the file, exit 1, project unchanged).
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::util::{Scratch, bytes, fieldcode, s};
+use crate::util::{Scratch, bytes, docs_by_name, fieldcode, new_project, s};
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn new_project(scratch: &Scratch) -> std::path::PathBuf {
-    let project = scratch.path("study.fieldcode");
-    fieldcode(&["new", s(&project)]).ok();
-    project
-}
-
-fn docs_by_name(project: &std::path::Path) -> BTreeMap<String, serde_json::Value> {
-    let run = fieldcode(&["docs", s(project), "--json"]).ok();
-    run.json().as_array().expect("array").iter().map(|d| (d["name"].as_str().unwrap().to_owned(), d.clone())).collect()
 }
 
 fn docx_bytes(paragraphs: &[&str]) -> Vec<u8> {

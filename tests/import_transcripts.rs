@@ -3,25 +3,12 @@
 //! turns and a time map; the format taken from the content, not only the extension; JSON that is
 //! not a transcript refused without a trace; and texts whose `Word:` lines are not speakers.
 
-use std::collections::BTreeMap;
-
 use fieldcode::store::{documents, time_map};
 
-use crate::util::{Scratch, bytes, fieldcode, s};
+use crate::util::{Scratch, bytes, docs_by_name, fieldcode, new_project, s};
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/transcripts/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn new_project(scratch: &Scratch) -> std::path::PathBuf {
-    let project = scratch.path("study.fieldcode");
-    fieldcode(&["new", s(&project)]).ok();
-    project
-}
-
-fn docs_by_name(project: &std::path::Path) -> BTreeMap<String, serde_json::Value> {
-    let run = fieldcode(&["docs", s(project), "--json"]).ok();
-    run.json().as_array().expect("array").iter().map(|d| (d["name"].as_str().unwrap().to_owned(), d.clone())).collect()
 }
 
 /// A document's text and time map, each point as (the five characters spoken from it, ms).

@@ -88,3 +88,16 @@ pub fn s(path: &Path) -> &str {
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }
+
+/// A new empty project `study.fieldcode` in the scratch folder, made by the real binary.
+pub fn new_project(scratch: &Scratch) -> PathBuf {
+    let project = scratch.path("study.fieldcode");
+    fieldcode(&["new", s(&project)]).ok();
+    project
+}
+
+/// `fieldcode docs --json`, keyed by document name.
+pub fn docs_by_name(project: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let run = fieldcode(&["docs", s(project), "--json"]).ok();
+    run.json().as_array().expect("array").iter().map(|d| (d["name"].as_str().unwrap().to_owned(), d.clone())).collect()
+}
