@@ -107,7 +107,7 @@ fn coding_without_a_coder_name_points_to_the_settings_and_changes_nothing() {
     h.state_mut().queue(Action::OpenDocument(doc));
     h.state_mut().queue(Action::Select { start: 0, end: 20 });
     h.run_steps(2);
-    let code = h.state().workbench.as_ref().unwrap().quick[0];
+    let code = h.state().workbench.as_ref().unwrap().quick.code(0).unwrap();
     let (codes_before, coders_before) = (codes::list(conn(&h)).unwrap(), coders::list(conn(&h)).unwrap());
     let history_before = coding::history(conn(&h)).unwrap().len();
     h.key_press(egui::Key::Num1);

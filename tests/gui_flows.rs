@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use fieldcode::coding::Command;
 use fieldcode::gui::Action;
 
-use crate::gui_support::{H, app, harness, message, open_demo, open_menu, settle};
+use crate::gui_support::{H, app, demo_with_selection, drag, harness, message, open_demo, open_menu, settle};
 
 #[test]
 fn the_demo_study_opens_from_the_welcome_screen_and_lists_documents_by_kind() {
@@ -56,29 +56,6 @@ fn dragging_over_text_selects_document_offsets() {
     assert_eq!(span.start, para.start);
     assert!(span.end > span.start + 5, "{span:?}");
     assert!(first.starts_with(wb.selected_text().unwrap()));
-}
-
-fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2) {
-    h.event(egui::Event::PointerMoved(from));
-    h.event(egui::Event::PointerButton {
-        pos: from,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: Default::default(),
-    });
-    h.step();
-    let steps = 5;
-    for i in 1..=steps {
-        h.event(egui::Event::PointerMoved(from + (to - from) * (i as f32 / steps as f32)));
-        h.step();
-    }
-    h.event(egui::Event::PointerButton {
-        pos: to,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: Default::default(),
-    });
-    h.run_steps(2);
 }
 
 fn expect_refused(path: &Path, expected: &str) {
@@ -137,19 +114,6 @@ fn the_document_filter_narrows_the_list() {
     assert!(h.query_by_label("FN01-provider-office").is_none());
 }
 
-/// Opens FN01 in the demo and drags over the start of its first paragraph.
-fn demo_with_selection(dir: &Path) -> H {
-    let mut h = open_demo(dir);
-    h.get_by_label("FN01-provider-office").click();
-    h.run_steps(3);
-    let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
-    let probe: String = first.chars().take(25).collect();
-    let rect = h.get_by_label_contains(&probe).rect();
-    drag(&mut h, rect.left_top() + egui::vec2(1.0, 4.0), rect.left_top() + egui::vec2(rect.width().min(250.0), 4.0));
-    assert!(h.state().workbench.as_ref().unwrap().selection.is_some());
-    h
-}
-
 fn code_count(h: &H, code: i64) -> usize {
     let wb = h.state().workbench.as_ref().unwrap();
     let in_list = wb.code(code).map(|c| c.codings).unwrap_or(0);
@@ -163,7 +127,7 @@ fn code_count(h: &H, code: i64) -> usize {
 fn a_number_key_applies_a_quick_code_and_undo_redo_go_through_the_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = demo_with_selection(dir.path());
-    let code = h.state().workbench.as_ref().unwrap().quick[0];
+    let code = h.state().workbench.as_ref().unwrap().quick.code(0).unwrap();
     let span = h.state().workbench.as_ref().unwrap().selection.unwrap();
     let before = code_count(&h, code);
     h.key_press(egui::Key::Num1);

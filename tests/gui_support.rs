@@ -77,3 +77,40 @@ pub fn message(h: &H) -> String {
 pub fn conn(h: &H) -> &rusqlite::Connection {
     h.state().workbench.as_ref().expect("a project is open").project.conn()
 }
+
+/// Opens FN01 in the demo and drags over the start of its first paragraph.
+pub fn demo_with_selection(dir: &Path) -> H {
+    let mut h = open_demo(dir);
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(3);
+    let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
+    let probe: String = first.chars().take(25).collect();
+    let rect = h.get_by_label_contains(&probe).rect();
+    drag(&mut h, rect.left_top() + egui::vec2(1.0, 4.0), rect.left_top() + egui::vec2(rect.width().min(250.0), 4.0));
+    assert!(h.state().workbench.as_ref().unwrap().selection.is_some());
+    h
+}
+
+/// Drags the pointer from `from` to `to` in a few steps, as a mouse would.
+pub fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(from));
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.step();
+    let steps = 5;
+    for i in 1..=steps {
+        h.event(egui::Event::PointerMoved(from + (to - from) * (i as f32 / steps as f32)));
+        h.step();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.run_steps(2);
+}

@@ -35,6 +35,8 @@ mod gui_actions;
 #[cfg(feature = "gui")]
 mod gui_compare;
 #[cfg(feature = "gui")]
+mod gui_day;
+#[cfg(feature = "gui")]
 mod gui_drop;
 #[cfg(feature = "gui")]
 mod gui_flows;

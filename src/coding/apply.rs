@@ -2,7 +2,7 @@
 //! [`Recorder`], then one history entry. A refused command returns an error and leaves the
 //! project exactly as it was.
 
-use super::command::Command;
+use super::command::{Command, SpanRef};
 use super::recorder::{self, Mode, Recorder, Written};
 use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, text_ops};
 use crate::error::Result;
@@ -20,6 +20,10 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
     match command {
         Command::CreateCode { parent, path, color, description } => {
             code_ops::create(rec, *parent, path, color.as_deref(), description.as_deref())
+        }
+        Command::CreateCodeAndApply { parent, path, coder, document, start, end } => {
+            let span = SpanRef { document: *document, code: 0, start: *start, end: *end };
+            coding_ops::create_and_apply(rec, *parent, path, coder, span)
         }
         Command::RenameCode { code, name } => code_ops::rename(rec, *code, name),
         Command::RecolorCode { code, color } => code_ops::recolor(rec, *code, color),

@@ -7,8 +7,9 @@ use super::validate;
 use crate::error::{Error, Result};
 use crate::model::{CodeId, CodingId, ReviewStatus};
 
-/// Colours given to new codes in turn when none is chosen (a colour-blind-safe qualitative set).
-const PALETTE: [&str; 12] = [
+/// Colours given to new codes in turn when none is chosen (a colour-blind-safe qualitative set);
+/// the workbench offers them as swatches when a code is recoloured.
+pub const PALETTE: [&str; 12] = [
     "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF",
     "#AEC7E8", "#FFBB78",
 ];
@@ -20,6 +21,18 @@ pub(crate) fn create(
     color: Option<&str>,
     description: Option<&str>,
 ) -> Result<String> {
+    let id = create_code(rec, parent, path, color, description)?;
+    Ok(format!("created code {}", validate::path_of(rec.conn, id)?))
+}
+
+/// Creates the code at `path` under `parent` (and any missing codes on the way); returns its id.
+pub(crate) fn create_code(
+    rec: &mut Recorder<'_>,
+    parent: Option<CodeId>,
+    path: &str,
+    color: Option<&str>,
+    description: Option<&str>,
+) -> Result<CodeId> {
     let parts = crate::store::codes::split_path(path)?;
     let names: Vec<String> = parts.iter().map(|p| validate::name(p)).collect::<Result<_>>()?;
     let color = color.map(validate::color).transpose()?;
@@ -54,8 +67,7 @@ pub(crate) fn create(
             }
         }
     }
-    let id = current.ok_or_else(|| Error::invalid("empty code path"))?;
-    Ok(format!("created code {}", validate::path_of(rec.conn, id)?))
+    current.ok_or_else(|| Error::invalid("empty code path"))
 }
 
 pub(crate) fn rename(rec: &mut Recorder<'_>, code: CodeId, name: &str) -> Result<String> {

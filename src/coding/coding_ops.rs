@@ -9,7 +9,7 @@ use super::recorder::Recorder;
 use super::rows::{self, CodingRec, MemoRec, Row};
 use super::validate;
 use crate::error::{Error, Result};
-use crate::model::{CoderId, CodingId};
+use crate::model::{CodeId, CoderId, CodingId};
 
 /// Checks every span before anything is written: documents, codes and offsets.
 fn check_spans(rec: &Recorder<'_>, spans: &[SpanRef]) -> Result<()> {
@@ -110,6 +110,23 @@ pub(crate) fn add(rec: &mut Recorder<'_>, coder: &CoderRef, spans: &[SpanRef], m
         return Ok(format!("coded {doc} {}..{} as {target}", one.start, one.end));
     }
     Ok(format!("added {added} codings to {target} ({present} already there)"))
+}
+
+/// Creates the code at `path` and codes `span` (whose `code` is ignored) with it for `coder`.
+/// The span is checked before the code is written, so a refused span creates nothing.
+pub(crate) fn create_and_apply(
+    rec: &mut Recorder<'_>,
+    parent: Option<CodeId>,
+    path: &str,
+    coder: &CoderRef,
+    span: SpanRef,
+) -> Result<String> {
+    let (doc, chars) = validate::document(rec.conn, span.document)?;
+    validate::span(&doc, chars, span.start, span.end)?;
+    let code = super::code_ops::create_code(rec, parent, path, None, None)?;
+    add(rec, coder, &[SpanRef { code, ..span }], None)?;
+    let path = validate::path_of(rec.conn, code)?;
+    Ok(format!("created code {path} and coded {doc} {}..{} with it", span.start, span.end))
 }
 
 pub(crate) fn autocode(rec: &mut Recorder<'_>, coder: &CoderRef, rule: &str, spans: &[SpanRef]) -> Result<String> {

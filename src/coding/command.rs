@@ -134,6 +134,17 @@ pub enum Command {
         color: Option<String>,
         description: Option<String>,
     },
+    /// Creates the code at `path` (as [`Command::CreateCode`], with the next palette colour) and
+    /// codes one span of a document with it for `coder`: an in-vivo code, or a code typed in the
+    /// quick bar, as one undoable step.
+    CreateCodeAndApply {
+        parent: Option<CodeId>,
+        path: String,
+        coder: CoderRef,
+        document: DocumentId,
+        start: usize,
+        end: usize,
+    },
     RenameCode {
         code: CodeId,
         name: String,
@@ -267,6 +278,7 @@ impl Command {
     pub fn kind(&self) -> &'static str {
         match self {
             Command::CreateCode { .. } => "create-code",
+            Command::CreateCodeAndApply { .. } => "create-code-and-apply",
             Command::RenameCode { .. } => "rename-code",
             Command::RecolorCode { .. } => "recolor-code",
             Command::DescribeCode { .. } => "describe-code",

@@ -35,6 +35,7 @@ pub mod text_ops;
 pub mod units;
 mod validate;
 
+pub use code_ops::PALETTE;
 pub use validate::path_of;
 
 pub use apply::{Applied, apply};

@@ -53,6 +53,8 @@ actions! {
             /// Write a complete single-file copy of the project (File > Save a copy…).
             SaveCopyDialog,
             CloseProject,
+            /// Copy the selected document text to the clipboard.
+            CopySelection,
             /// Create a code named after the selected words and apply it to the selection.
             InVivo,
             FindCode,
@@ -117,6 +119,15 @@ actions! {
         ApplyCode(CodeId),
         /// Apply the n-th (0-based) code of the quick-code bar.
         QuickCode(usize),
+        /// Pin a code to a quick-code key (kept between sessions, per project).
+        PinQuickCode {
+            slot: usize,
+            code: CodeId,
+        },
+        /// Let a quick-code key be refilled by newly used codes again.
+        UnpinQuickCode(usize),
+        /// Empty a quick-code key.
+        ClearQuickCode(usize),
         /// Create a top-level code and apply it to the selection.
         CreateCodeAndApply(String),
         /// Move a coding of the open document to another code, keeping its span and coder.
@@ -214,6 +225,9 @@ impl Action {
             Action::OpenDemo => offer("Open the demo study", "Open the demo study", &[]),
             Action::ImportDialog => offer_project("Import files…", "Import files…", &[]),
             Action::CloseProject => offer_project("Close project", "Close project", &[]),
+            Action::CopySelection => {
+                offer_project("Copy the selected text", "Copy the selected text", const { &[ctrl(Key::C)] })
+            }
             Action::InVivo => {
                 offer_project("Code the selection in vivo", "Code the selection in vivo", const { &[ctrl(Key::I)] })
             }
@@ -284,6 +298,9 @@ impl Action {
             | Action::Edit(_)
             | Action::ApplyCode(_)
             | Action::QuickCode(_)
+            | Action::PinQuickCode { .. }
+            | Action::UnpinQuickCode(_)
+            | Action::ClearQuickCode(_)
             | Action::CreateCodeAndApply(_)
             | Action::Recode { .. }
             | Action::Autocode { .. }

@@ -13,6 +13,7 @@ use super::compare_state::CompareState;
 use super::compare_view;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
+use super::quick_slots::QuickSlots;
 use super::settings::{STORAGE_KEY, Settings};
 use super::viewer::ViewerContext;
 use super::windows::{self, Windows};
@@ -20,7 +21,7 @@ use super::workbench::{Centre, Workbench};
 use super::{analysis_view, codebook_panel, documents_panel, edit, menus, quick_bar, status_bar, viewer, welcome};
 use crate::Project;
 use crate::coding::Command;
-use crate::model::Span;
+use crate::model::{CodeId, Span};
 
 mod files;
 
@@ -102,7 +103,8 @@ impl WorkbenchApp {
     pub fn show_project(&mut self, project: Project) {
         self.settings.remember(project.path());
         match Workbench::new(project) {
-            Ok(wb) => {
+            Ok(mut wb) => {
+                self.restore_pins(&mut wb);
                 self.compare = None;
                 self.workbench = Some(wb);
                 self.panels = Panels::default();
@@ -111,6 +113,18 @@ impl WorkbenchApp {
             }
             Err(err) => self.error(err.to_string()),
         }
+    }
+
+    /// Puts the codes pinned in an earlier session back on their keys.
+    fn restore_pins(&self, wb: &mut Workbench) {
+        let pins = self.settings.pins(wb.project.path());
+        for (slot, guid) in pins.iter().enumerate() {
+            let code = guid.as_ref().and_then(|g| wb.codes.iter().find(|c| &c.guid == g)).map(|c| c.id);
+            if let Some(code) = code {
+                wb.quick.pin(slot, code);
+            }
+        }
+        wb.fill_quick_slots();
     }
 
     /// Queues an action, as a menu or shortcut would; it runs after the next frame is drawn.
@@ -144,10 +158,13 @@ impl WorkbenchApp {
 
     fn layout(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), actions));
-        if let Some(message) = &self.message {
-            egui::Panel::top("message").show(ui, |ui| banner(ui, message, actions));
-        }
+        // The message sits above the status line, at the bottom: the views are laid out from the
+        // top, so a message coming or going never moves what the next click lands on.
         egui::Panel::bottom("status").show(ui, |ui| {
+            if let Some(message) = &self.message {
+                banner(ui, message, actions);
+                ui.separator();
+            }
             status_bar::show(ui, &self.settings.coder, self.workbench.as_ref(), self.job.as_ref(), actions)
         });
         let font_size = self.settings.text_size();
@@ -214,6 +231,10 @@ impl WorkbenchApp {
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, *key)) {
                 self.pending.push(Action::QuickCode(slot));
             }
+        }
+        // The platform turns Ctrl+C into a Copy event rather than a key press.
+        if ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy))) {
+            self.pending.push(Action::CopySelection);
         }
         if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
             self.pending.push(Action::ClearSelection);
@@ -444,10 +465,14 @@ impl WorkbenchApp {
             Action::Edit(ref command) => self.change(&action, |wb, coder| edit::command(wb, coder, command.clone())),
             Action::ApplyCode(code) => self.change(&action, |wb, coder| edit::apply_code(wb, coder, code)),
             Action::QuickCode(slot) => {
-                if let Some(code) = self.workbench.as_ref().and_then(|wb| wb.quick.get(slot).copied()) {
+                if let Some(code) = self.workbench.as_ref().and_then(|wb| wb.quick.code(slot)) {
                     self.apply(ctx, Action::ApplyCode(code));
                 }
             }
+            Action::PinQuickCode { slot, code } => self.quick_slots(|q| q.pin(slot, code)),
+            Action::UnpinQuickCode(slot) => self.quick_slots(|q| q.unpin(slot)),
+            Action::ClearQuickCode(slot) => self.quick_slots(|q| q.clear(slot)),
+            Action::CopySelection => self.copy_selection(ctx),
             Action::InVivo => self.change(&action, edit::in_vivo),
             Action::CreateCodeAndApply(ref name) => {
                 self.change(&action, |wb, coder| edit::create_and_apply(wb, coder, name))
@@ -463,6 +488,24 @@ impl WorkbenchApp {
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
         }
+    }
+
+    /// Puts the selected document text on the clipboard.
+    fn copy_selection(&mut self, ctx: &Context) {
+        let text = self.workbench.as_ref().and_then(Workbench::selected_text).map(str::to_owned);
+        match text {
+            Some(text) => ctx.copy_text(text),
+            None => self.error("Select some text in a document first, then copy it.".to_owned()),
+        }
+    }
+
+    /// Changes the quick-code slots and keeps their pins in the settings.
+    fn quick_slots(&mut self, f: impl FnOnce(&mut QuickSlots)) {
+        let Some(wb) = &mut self.workbench else { return };
+        f(&mut wb.quick);
+        let guid = |code: Option<CodeId>| code.and_then(|id| wb.code(id)).map(|c| c.guid.clone());
+        let pins = wb.quick.pins().map(guid);
+        self.settings.set_pins(wb.project.path(), &pins);
     }
 
     /// Runs `f` on the open project's workbench and panels (nothing without a project), showing
@@ -660,13 +703,19 @@ fn centre(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Act
     }
 }
 
+/// Height of the message area above the status line, in points (about four lines).
+const MESSAGE_HEIGHT: f32 = 72.0;
+
 fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let color = if message.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
         if ui.button("Dismiss").clicked() {
             actions.push(Action::DismissMessage);
         }
-        ui.add(egui::Label::new(egui::RichText::new(&message.text).color(color)).wrap());
+        // Long reports (an import's) scroll within a few lines rather than pushing the views up.
+        egui::ScrollArea::vertical().id_salt("message").max_height(MESSAGE_HEIGHT).show(ui, |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(&message.text).color(color)).wrap());
+        });
     });
 }
 
@@ -707,7 +756,6 @@ fn jump_to(
     end: usize,
 ) -> crate::error::Result<()> {
     wb.open_document(document)?;
-    wb.centre = Centre::Document;
     wb.selection = Some(Span { start, end });
     if let Some(view) = &mut wb.view {
         view.scroll_to = Some(start);

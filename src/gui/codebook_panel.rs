@@ -10,6 +10,9 @@ use super::workbench::Workbench;
 use crate::coding::Command;
 use crate::model::{CodeId, CodeNode};
 
+/// Width kept right of a code's name for its coding count.
+const COUNT_WIDTH: f32 = 40.0;
+
 /// Per-frame edit buffers of the context menus, kept in egui temp memory by code id.
 #[derive(Clone, Default)]
 struct MenuState {
@@ -100,7 +103,15 @@ fn code_row(
         });
         drag.response.on_hover_text("Drag onto another code to move it there");
         let selected = wb.excerpts.as_ref().is_some_and(|(c, _)| *c == code.id);
-        let label = ui.selectable_label(selected, &code.name).on_hover_text(hover_text(code, total));
+        // The name gives way (truncated, whole on hover) so the panel can be made narrow.
+        let name_width = (ui.available_width() - COUNT_WIDTH).max(40.0);
+        let label = ui
+            .scope(|ui| {
+                ui.set_max_width(name_width);
+                ui.add(egui::Button::selectable(selected, &code.name).truncate())
+            })
+            .inner
+            .on_hover_text(hover_text(code, total));
         ui.weak(total.to_string());
         label
     });
@@ -161,11 +172,13 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
             ui.close();
         }
     });
-    ui.horizontal(|ui| {
-        ui.color_edit_button_srgba(&mut state.color);
-        if ui.button("Recolour").clicked() {
-            actions.push(Action::Edit(Command::RecolorCode { code: code.id, color: color_hex(state.color) }));
-            ui.close();
+    ui.menu_button("Colour…", |ui| colour_menu(ui, code, &mut state.color, actions));
+    ui.menu_button("Put on quick key…", |ui| {
+        for slot in 0..super::quick_slots::SLOTS {
+            if ui.button(format!("Key {}", slot + 1)).clicked() {
+                actions.push(Action::PinQuickCode { slot, code: code.id });
+                ui.close();
+            }
         }
     });
     ui.menu_button("Merge into…", |ui| {
@@ -197,6 +210,31 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
     ui.data_mut(|d| d.insert_temp(key, state));
 }
 
+/// The recolour submenu: the palette's swatches (one click recolours) and a picker drawn in the
+/// menu itself (a picker button would open a popup that closes the context menu).
+fn colour_menu(ui: &mut Ui, code: &CodeNode, color: &mut Color32, actions: &mut Vec<Action>) {
+    let recolor = |color: String| Action::Edit(Command::RecolorCode { code: code.id, color });
+    ui.horizontal_wrapped(|ui| {
+        ui.set_max_width(200.0);
+        for hex in crate::coding::PALETTE {
+            let swatch = super::highlight::parse_color(hex);
+            let (rect, response) = ui.allocate_exact_size(vec2(22.0, 22.0), Sense::click());
+            ui.painter().rect_filled(rect.shrink(2.0), 3.0, swatch);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Colour {hex}")));
+            if response.on_hover_text(hex).clicked() {
+                actions.push(recolor(hex.to_owned()));
+                ui.close();
+            }
+        }
+    });
+    ui.separator();
+    egui::widgets::color_picker::color_picker_color32(ui, color, egui::widgets::color_picker::Alpha::Opaque);
+    if ui.button(format!("Use {}", color_hex(*color))).clicked() {
+        actions.push(recolor(color_hex(*color)));
+        ui.close();
+    }
+}
+
 fn excerpts(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
     let Some((code, list)) = &wb.excerpts else {
         ui.weak("Click a code to list its coded excerpts.");
@@ -204,7 +242,8 @@ fn excerpts(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
     };
     ui.horizontal(|ui| {
         chip(ui, wb.code_color(*code));
-        ui.strong(format!("{} — {} excerpts", wb.code_path(*code), list.len()));
+        let heading = egui::RichText::new(format!("{} — {} excerpts", wb.code_path(*code), list.len())).strong();
+        ui.add(egui::Label::new(heading).truncate());
     });
     egui::ScrollArea::vertical().id_salt("excerpts").auto_shrink([false, false]).show(ui, |ui| {
         for excerpt in list {

@@ -200,11 +200,11 @@ fn document_panel_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font
         state.in_document().iter().map(|d| (Span { start: d.start, end: d.end }, d.code_id)).collect();
     let selection = state.selected_span();
     document_picker_ui(ui, state, wb);
-    let scroll_to = state.scroll_to.take();
     let Some(doc) = state.doc.as_mut() else {
         ui.centered_and_justified(|ui| ui.weak("Pick a document above or on the left."));
         return;
     };
+    let scroll_to = super::viewer::take_scroll(ui, &doc.view.heights, &mut state.scroll_to);
     let code_color = |id: i64| wb.code_color(id);
     let cx = StripeContext {
         coders: &coders,

@@ -195,6 +195,11 @@ impl Heights {
         self.recompute();
     }
 
+    /// True once [`Heights::prepare`] has estimated the heights for a text width.
+    pub fn is_prepared(&self) -> bool {
+        self.width >= 0.0
+    }
+
     pub fn is_measured(&self, i: usize) -> bool {
         self.measured.get(i).copied().unwrap_or(true)
     }

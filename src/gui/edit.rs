@@ -38,6 +38,7 @@ impl Reload {
                 Reload::Everything
             }
             Command::CreateCode { .. }
+            | Command::CreateCodeAndApply { .. }
             | Command::RenameCode { .. }
             | Command::RecolorCode { .. }
             | Command::DescribeCode { .. }
@@ -78,7 +79,9 @@ pub fn apply(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding
 fn codes_for_nobody(command: &Command) -> bool {
     matches!(
         command,
-        Command::AddCodings { coder: CoderRef::Name(name), .. } | Command::Autocode { coder: CoderRef::Name(name), .. }
+        Command::AddCodings { coder: CoderRef::Name(name), .. }
+            | Command::Autocode { coder: CoderRef::Name(name), .. }
+            | Command::CreateCodeAndApply { coder: CoderRef::Name(name), .. }
             if name.trim().is_empty()
     )
 }
@@ -127,15 +130,22 @@ pub fn in_vivo(wb: &mut Workbench, coder: &str) -> Result<String> {
     create_and_apply(wb, coder, &name)
 }
 
-/// Creates a top-level code and applies it to the selection (two undoable steps).
+/// Creates a top-level code and applies it to the selection, as one undoable step.
 pub fn create_and_apply(wb: &mut Workbench, coder: &str, name: &str) -> Result<String> {
-    selection_span(wb, 0)?;
-    let created =
-        apply(wb, coder, Command::CreateCode { parent: None, path: name.to_owned(), color: None, description: None })?;
-    let code =
-        created.created.last().copied().ok_or_else(|| Error::invalid(format!("no code was created for {name:?}")))?;
-    apply_code(wb, coder, code)?;
-    Ok(format!("{}; applied to the selection", created.summary))
+    let span = selection_span(wb, 0)?;
+    let command = Command::CreateCodeAndApply {
+        parent: None,
+        path: name.to_owned(),
+        coder: coder.into(),
+        document: span.document,
+        start: span.start,
+        end: span.end,
+    };
+    let applied = apply(wb, coder, command)?;
+    if let Some(code) = wb.codes.iter().find(|c| c.parent_id.is_none() && c.name == name.trim()).map(|c| c.id) {
+        wb.used(code);
+    }
+    Ok(applied.summary)
 }
 
 /// Codes the spans of an autocode preview as one undoable command.

@@ -18,7 +18,7 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
         ui.menu_button("Edit", |ui| {
             menu.items(ui, &[Action::Undo, Action::Redo]);
             ui.separator();
-            menu.items(ui, &[Action::InVivo, Action::FindCode]);
+            menu.items(ui, &[Action::CopySelection, Action::InVivo, Action::FindCode]);
             ui.separator();
             menu.items(ui, &[Action::OpenPalette]);
         });

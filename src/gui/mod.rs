@@ -25,6 +25,7 @@ pub mod memos_panel;
 mod menus;
 pub mod panels;
 mod quick_bar;
+pub mod quick_slots;
 pub mod search_panel;
 pub mod settings;
 pub mod split_dialog;

@@ -1,6 +1,7 @@
 //! Per-user preferences kept in eframe storage (never project data): coder name, font size,
 //! theme and recently opened projects. Every field has a default so older stored settings load.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -21,11 +22,19 @@ pub struct Settings {
     pub dark: bool,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
+    /// Codes pinned to the quick-code keys 1–9, by project file: the codes' GUIDs by slot.
+    pub quick_pins: BTreeMap<PathBuf, Vec<Option<String>>>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { coder: crate::store::default_actor(), font_size: 15.0, dark: false, recent: Vec::new() }
+        Settings {
+            coder: crate::store::default_actor(),
+            font_size: 15.0,
+            dark: false,
+            recent: Vec::new(),
+            quick_pins: BTreeMap::new(),
+        }
     }
 }
 
@@ -35,16 +44,37 @@ impl Settings {
         if path == Path::new(":memory:") {
             return;
         }
-        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let path = key(path);
         self.recent.retain(|p| p != &path);
         self.recent.insert(0, path);
         self.recent.truncate(MAX_RECENT);
+    }
+
+    /// The quick-code pins kept for a project (codes' GUIDs by slot).
+    pub fn pins(&self, project: &Path) -> &[Option<String>] {
+        self.quick_pins.get(&key(project)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Keeps a project's quick-code pins (none: forgets the project's entry).
+    pub fn set_pins(&mut self, project: &Path, pins: &[Option<String>]) {
+        if project == Path::new(":memory:") {
+            return;
+        }
+        match pins.iter().any(Option::is_some) {
+            true => self.quick_pins.insert(key(project), pins.to_vec()),
+            false => self.quick_pins.remove(&key(project)),
+        };
     }
 
     /// The font size clamped to a readable range.
     pub fn text_size(&self) -> f32 {
         self.font_size.clamp(9.0, 32.0)
     }
+}
+
+/// A project's path as settings key it: canonical where it exists.
+fn key(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

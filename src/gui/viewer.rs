@@ -10,7 +10,7 @@ use std::sync::Arc;
 use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, ScrollArea, Sense, Ui};
 
 use super::action::Action;
-use super::document_view::{DocumentView, PARAGRAPH_GAP};
+use super::document_view::{DocumentView, Heights, PARAGRAPH_GAP};
 use super::highlight::{Layer, Palette, paragraph_job};
 use crate::model::{CodeId, Span};
 
@@ -61,9 +61,19 @@ pub(crate) fn coding_extent(galley: &Galley, para: Span, start: usize, end: usiz
 
 /// Draws the open document and reports selection and clicks as actions.
 pub fn show(ui: &mut Ui, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
-    let scroll_to = view.scroll_to.take();
+    let scroll_to = take_scroll(ui, &view.heights, &mut view.scroll_to);
     let area = scroll_area(("viewer", view.id), view, scroll_to);
     area.show_viewport(ui, |ui, viewport| paint(ui, viewport, view, cx, actions));
+}
+
+/// The pending scroll target, once the paragraph heights are estimated for the text width: a
+/// document opened this frame has none yet, and scrolling then would land at the top.
+pub(crate) fn take_scroll(ui: &Ui, heights: &Heights, pending: &mut Option<usize>) -> Option<usize> {
+    if pending.is_some() && !heights.is_prepared() {
+        ui.ctx().request_repaint();
+        return None;
+    }
+    pending.take()
 }
 
 /// A vertical scroll area over `view`, scrolled to the paragraph of `scroll_to` if given.

@@ -10,13 +10,12 @@ use egui::Color32;
 use super::analysis::Analysis;
 use super::document_view::DocumentView;
 use super::highlight::parse_color;
+use super::quick_slots::QuickSlots;
 use crate::Project;
 use crate::error::Result;
 use crate::model::{CodeId, CodeNode, CodingId, CodingRow, DocumentId, DocumentSummary, ParticipantSummary, Span};
 use crate::store::{codes, codings, documents, participants};
 
-/// How many codes the quick-code bar holds (keys 1–9).
-pub const QUICK_SLOTS: usize = 9;
 /// At most this many excerpts are listed for a code.
 const MAX_EXCERPTS: usize = 500;
 
@@ -67,8 +66,8 @@ pub struct Workbench {
     pub filter: DocFilter,
     pub view: Option<DocumentView>,
     pub selection: Option<Span>,
-    /// Codes on keys 1–9, most recently used first.
-    pub quick: Vec<CodeId>,
+    /// Codes on keys 1–9: each keeps its slot.
+    pub quick: QuickSlots,
     pub excerpts: Option<(CodeId, Vec<Excerpt>)>,
     pub inspection: Option<Inspection>,
     /// The "find a code" box of the quick-code bar.
@@ -91,7 +90,7 @@ impl Workbench {
             filter: DocFilter::default(),
             view: None,
             selection: None,
-            quick: Vec::new(),
+            quick: QuickSlots::default(),
             excerpts: None,
             inspection: None,
             finder: String::new(),
@@ -100,6 +99,7 @@ impl Workbench {
             colors: HashMap::new(),
         };
         wb.reload()?;
+        wb.fill_quick_slots();
         Ok(wb)
     }
 
@@ -141,18 +141,7 @@ impl Workbench {
         let conn = self.project.conn();
         self.codes = codes::list(conn)?;
         self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();
-        self.quick.retain(|id| self.colors.contains_key(id));
-        let is_parent = |id: CodeId| self.codes.iter().any(|c| c.parent_id == Some(id));
-        let leaves_first =
-            self.codes.iter().filter(|c| !is_parent(c.id)).chain(self.codes.iter().filter(|c| is_parent(c.id)));
-        for code in leaves_first {
-            if self.quick.len() >= QUICK_SLOTS {
-                break;
-            }
-            if !self.quick.contains(&code.id) {
-                self.quick.push(code.id);
-            }
-        }
+        self.quick.retain(|id| self.colors.contains_key(&id));
         Ok(())
     }
 
@@ -181,8 +170,10 @@ impl Workbench {
         self.code(id).map(|c| c.path.clone()).unwrap_or_else(|| format!("code #{id}"))
     }
 
-    /// Opens a document in the viewer (keeping it if it is already open).
+    /// Opens a document in the centre (keeping it if it is already open; leaving the analysis
+    /// view, if shown).
     pub fn open_document(&mut self, id: DocumentId) -> Result<()> {
+        self.centre = Centre::Document;
         if self.view.as_ref().is_some_and(|v| v.id == id) {
             return Ok(());
         }
@@ -199,11 +190,18 @@ impl Workbench {
         Some(view.slice(span.start, span.end))
     }
 
-    /// Moves a code to the front of the quick-code bar.
+    /// Notes a code's use for the quick-code bar (a code not on it takes a free slot).
     pub fn used(&mut self, code: CodeId) {
-        self.quick.retain(|&c| c != code);
-        self.quick.insert(0, code);
-        self.quick.truncate(QUICK_SLOTS);
+        self.quick.used(code);
+    }
+
+    /// Fills the empty quick-code slots with leaf codes, then their parents, in codebook order:
+    /// what a new project's bar starts with.
+    pub fn fill_quick_slots(&mut self) {
+        let is_parent = |id: CodeId| self.codes.iter().any(|c| c.parent_id == Some(id));
+        let leaves = self.codes.iter().filter(|c| !is_parent(c.id)).map(|c| c.id);
+        let parents = self.codes.iter().filter(|c| is_parent(c.id)).map(|c| c.id);
+        self.quick.fill_empty(leaves.chain(parents).collect::<Vec<_>>());
     }
 
     /// Shows the codings under an offset of the open document (none: closes the inspector).

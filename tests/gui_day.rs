@@ -1,0 +1,262 @@
+//! A day of coding: the bugs a researcher hit in the document viewer, the codebook and the quick
+//! bar, each driven headless through egui_kittest the way a user meets it (issue "A day of
+//! coding"), with the project checked through the library afterwards.
+
+use egui_kittest::kittest::{NodeT, Queryable};
+use fieldcode::coding;
+use fieldcode::gui::Action;
+use fieldcode::gui::workbench::Centre;
+use fieldcode::store::{codes, codings, documents};
+
+use crate::gui_support::{
+    H, SCREEN, app, conn, demo_with_selection, drag, open_demo, open_demo_with, open_menu, settle,
+};
+
+fn code_named(h: &H, name: &str) -> fieldcode::model::CodeNode {
+    codes::list(conn(h)).unwrap().into_iter().find(|c| c.name == name).expect("the demo has this code")
+}
+
+fn undo(h: &mut H) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+}
+
+#[test]
+fn a_swatch_in_the_colour_menu_recolours_the_code_and_undo_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // egui's own picker has a copy button drawn with an emoji the test fonts lack.
+    let mut h = open_demo_with(dir.path(), app(), SCREEN);
+    h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    let before = code_named(&h, "Doors and badges").color;
+    let swatch = coding::PALETTE.iter().find(|c| !c.eq_ignore_ascii_case(&before)).unwrap();
+    h.get_by_label("Doors and badges").click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Colour…").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Use #").is_some(), "the picker is drawn in the menu");
+    h.get_by_label(&format!("Colour {swatch}")).click();
+    h.run_steps(3);
+    assert!(code_named(&h, "Doors and badges").color.eq_ignore_ascii_case(swatch));
+    undo(&mut h);
+    assert_eq!(code_named(&h, "Doors and badges").color, before);
+}
+
+#[test]
+fn autocode_previews_a_quoted_phrase_as_the_search_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    open_menu(&mut h, "View", "Search and autocode");
+    let field = h.get_by_label("Search for");
+    field.focus();
+    field.type_text("\"waiting list\"");
+    h.run_steps(2);
+    h.get_by_label("Search").click();
+    settle(&mut h);
+    let (_, hits) = h.state().panels.search.as_ref().unwrap().hits.clone().expect("the search ran");
+    assert!(!hits.is_empty(), "the demo says 'waiting list'");
+    h.get_by_label("Preview").click();
+    settle(&mut h);
+    let preview = h.state().panels.search.as_ref().unwrap().preview.clone().expect("previewed");
+    assert_eq!(preview.hits.len(), hits.len(), "the preview finds what the search found");
+}
+
+/// The coding that starts furthest into any document other than FN01, with that document's
+/// paragraph holding its start.
+fn far_coding(h: &H) -> (fieldcode::model::CodingRow, String) {
+    let all = codings::list(conn(h), &codings::CodingFilter::default()).unwrap();
+    let fn01 = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().id;
+    let far = all.into_iter().filter(|c| c.document_id != fn01).max_by_key(|c| c.start).unwrap();
+    let paragraphs = documents::paragraphs(conn(h), far.document_id).unwrap();
+    let text = documents::text(conn(h), far.document_id).unwrap();
+    let para = paragraphs.iter().find(|p| p.start <= far.start && far.start < p.end).unwrap();
+    let words: String = text.chars().skip(para.start).take(para.end - para.start).collect();
+    (far, words)
+}
+
+#[test]
+fn jumping_to_an_excerpt_in_a_closed_document_shows_it_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(3);
+    let (far, paragraph) = far_coding(&h);
+    h.state_mut().queue(Action::JumpTo { document: far.document_id, start: far.start, end: far.end });
+    h.run_steps(4);
+    let view = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap();
+    assert_eq!(view.id, far.document_id);
+    let index = view.paragraph_of(far.start);
+    assert!(view.heights.top(index) > SCREEN.y, "the excerpt lies below the first screen");
+    let probe: String = paragraph.trim_start().chars().take(30).collect();
+    let rect = h.get_by_label_contains(&probe).rect();
+    assert!(rect.top() >= 0.0 && rect.top() < SCREEN.y, "the paragraph is on screen at the first jump: {rect:?}");
+}
+
+/// From the codebook heading's left edge to the screen's right edge.
+fn codebook_width(h: &H) -> f32 {
+    SCREEN.x - h.get_by_label("Codebook").rect().left()
+}
+
+#[test]
+fn the_codebook_panel_narrows_while_excerpts_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    let busiest = codes::list(conn(&h)).unwrap().into_iter().max_by_key(|c| c.codings).unwrap();
+    h.state_mut().queue(Action::ShowExcerpts(busiest.id));
+    h.run_steps(3);
+    let wide = codebook_width(&h);
+    // The panel's resize edge is just left of its frame's inner margin.
+    let edge = h.get_by_label("Codebook").rect().left() - 9.0;
+    drag(&mut h, egui::pos2(edge, 300.0), egui::pos2(edge + 120.0, 300.0));
+    h.run_steps(3);
+    let narrow = codebook_width(&h);
+    assert!(narrow < wide - 80.0, "{wide} -> {narrow}");
+}
+
+#[test]
+fn clicking_a_document_in_the_analysis_view_shows_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    open_menu(&mut h, "View", "Analysis");
+    assert_eq!(h.state().workbench.as_ref().unwrap().centre, Centre::Analysis);
+    h.get_by_label("FN02-gp-surgery").click();
+    h.run_steps(3);
+    let wb = h.state().workbench.as_ref().unwrap();
+    assert_eq!(wb.centre, Centre::Document);
+    assert_eq!(wb.view.as_ref().unwrap().name, "FN02-gp-surgery");
+}
+
+fn copied(h: &H) -> Option<String> {
+    h.output().platform_output.commands.iter().find_map(|c| match c {
+        egui::OutputCommand::CopyText(text) => Some(text.clone()),
+        _ => None,
+    })
+}
+
+/// Steps until a frame copies text (at most a few frames).
+fn step_until_copied(h: &mut H) -> Option<String> {
+    (0..4).find_map(|_| {
+        h.step();
+        copied(h)
+    })
+}
+
+#[test]
+fn ctrl_c_copies_the_selected_document_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_with_selection(dir.path());
+    let selected = h.state().workbench.as_ref().unwrap().selected_text().unwrap().to_owned();
+    // The platform turns Ctrl+C into a Copy event (the key itself is checked with every other
+    // shortcut in gui_actions).
+    h.event(egui::Event::Copy);
+    assert_eq!(step_until_copied(&mut h).as_deref(), Some(selected.as_str()));
+}
+
+#[test]
+fn a_message_does_not_move_the_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(3);
+    let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
+    let probe: String = first.chars().take(25).collect();
+    let text_before = h.get_by_label_contains(&probe).rect();
+    let code_before = h.get_by_label("Doors and badges").rect();
+    h.state_mut().queue(Action::CopySelection);
+    h.run_steps(3);
+    assert!(h.state().message.is_some(), "copying with nothing selected says why");
+    assert_eq!(h.get_by_label_contains(&probe).rect(), text_before);
+    assert_eq!(h.get_by_label("Doors and badges").rect(), code_before);
+}
+
+#[test]
+fn in_vivo_coding_is_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_with_selection(dir.path());
+    let (codes_before, history_before) =
+        (codes::list(conn(&h)).unwrap().len(), coding::history(conn(&h)).unwrap().len());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_steps(3);
+    let created = codes::list(conn(&h)).unwrap();
+    assert_eq!(created.len(), codes_before + 1);
+    let history = coding::history(conn(&h)).unwrap();
+    assert_eq!(history.len(), history_before + 1, "one history entry");
+    assert_eq!(history.last().unwrap().kind, "create-code-and-apply");
+    let new = created.iter().find(|c| c.parent_id.is_none() && c.codings == 1).expect("the in-vivo code, coded once");
+    let wb = h.state().workbench.as_ref().unwrap();
+    assert!(wb.quick.slot_of(new.id).is_some(), "the new code is on a quick key");
+    undo(&mut h);
+    assert_eq!(codes::list(conn(&h)).unwrap().len(), codes_before, "one Ctrl+Z removes code and coding");
+}
+
+fn quick_codes(h: &H) -> Vec<Option<i64>> {
+    let wb = h.state().workbench.as_ref().unwrap();
+    (0..fieldcode::gui::quick_slots::SLOTS).map(|i| wb.quick.code(i)).collect()
+}
+
+#[test]
+fn quick_keys_keep_their_codes_and_a_pin_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_with_selection(dir.path());
+    let before = quick_codes(&h);
+    h.key_press(egui::Key::Num5);
+    h.run_steps(3);
+    assert_eq!(quick_codes(&h), before, "using key 5 renumbers nothing");
+    let outsider =
+        h.state().workbench.as_ref().unwrap().codes.iter().find(|c| !before.contains(&Some(c.id))).unwrap().id;
+    h.state_mut().queue(Action::ApplyCode(outsider));
+    h.run_steps(3);
+    let after = quick_codes(&h);
+    let changed: Vec<usize> = (0..after.len()).filter(|&i| after[i] != before[i]).collect();
+    assert_eq!(changed.len(), 1, "one slot takes the new code: {before:?} -> {after:?}");
+    assert_eq!(after[changed[0]], Some(outsider));
+    assert_ne!(changed[0], 4, "key 5 was just used");
+
+    h.get_by_label("Doors and badges").click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Put on quick key…").click();
+    h.run_steps(2);
+    h.get_by_label("Key 2").click();
+    h.run_steps(3);
+    let doors = code_named(&h, "Doors and badges");
+    assert_eq!(quick_codes(&h)[1], Some(doors.id));
+    let project = h.state().workbench.as_ref().unwrap().project.path().to_path_buf();
+    assert_eq!(h.state().settings.pins(&project).get(1).cloned().flatten(), Some(doors.guid.clone()));
+
+    let settings = h.state().settings.clone();
+    let reopened = open_demo_with(dir.path(), fieldcode::gui::WorkbenchApp::new(settings), SCREEN);
+    let wb = reopened.state().workbench.as_ref().unwrap();
+    assert_eq!(wb.quick.code(1), Some(doors.id), "the pin survives closing the project");
+}
+
+#[test]
+fn the_quick_bar_stays_on_one_line_on_a_laptop_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo_with(dir.path(), app(), SCREEN);
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(3);
+    let buttons: Vec<egui::Rect> = h
+        .get_all_by_role(egui::accesskit::Role::Button)
+        .filter(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()) && l.get(1..2) == Some(" "))
+        })
+        .map(|n| n.rect())
+        .collect();
+    assert!(!buttons.is_empty(), "slot buttons are drawn");
+    assert!(buttons.iter().all(|r| (r.top() - buttons[0].top()).abs() < 1.0), "one line: {buttons:?}");
+    let more = h.get_by_label_contains(" more");
+    assert!((more.rect().top() - buttons[0].top()).abs() < 4.0, "the more menu sits on the same line");
+    let shown = buttons.len()
+        + more
+            .accesskit_node()
+            .label()
+            .unwrap()
+            .trim_start_matches('+')
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap();
+    assert_eq!(shown, 9, "every slot is on the bar or in its menu");
+}
