@@ -260,3 +260,34 @@ fn the_quick_bar_stays_on_one_line_on_a_laptop_screen() {
             .unwrap();
     assert_eq!(shown, 9, "every slot is on the bar or in its menu");
 }
+
+/// The first cell's value of the overall matrix exported as CSV, with the rules line.
+fn exported(h: &mut H, path: &std::path::Path) -> (String, u64) {
+    h.state_mut().queue(Action::ExportMatrix(path.to_path_buf()));
+    h.run_steps(2);
+    let csv = std::fs::read_to_string(path).expect("the CSV is written");
+    let mut lines = csv.lines();
+    let rules = lines.next().unwrap().to_owned();
+    lines.next();
+    let total: u64 = lines.flat_map(|l| l.split(',').skip(1)).filter_map(|v| v.parse::<u64>().ok()).sum();
+    (rules, total)
+}
+
+#[test]
+fn everyone_counts_identical_spans_once_and_says_so_unless_per_coder_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    open_menu(&mut h, "View", "Analysis");
+    let default = h
+        .get_all_by_role(egui::accesskit::Role::ComboBox)
+        .any(|n| n.value().as_deref() == Some("everyone (identical spans once)"));
+    assert!(default, "the coder choice names the default");
+    assert!(h.query_by_label_contains("identical spans counted once").is_some(), "and the view says it");
+    let (merged_rules, merged) = exported(&mut h, &dir.path().join("merged.csv"));
+    assert!(merged_rules.contains("coders: all (identical spans once)"), "{merged_rules}");
+    h.state_mut().workbench.as_mut().unwrap().analysis.options.per_coder = true;
+    settle(&mut h);
+    let (per_coder_rules, per_coder) = exported(&mut h, &dir.path().join("per-coder.csv"));
+    assert!(per_coder_rules.contains("coders: all (each coder's codings separately)"), "{per_coder_rules}");
+    assert!(per_coder > merged, "the demo's two coders coded identical spans: {per_coder} vs {merged}");
+}

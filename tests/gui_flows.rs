@@ -297,6 +297,11 @@ fn the_shown_matrix_is_exported_as_csv_next_to_the_project() {
     let csv = std::fs::read_to_string(dir.path().join("m.csv")).expect("the CSV is written");
     let shown = h.state().workbench.as_ref().unwrap().analysis.computed.as_ref().unwrap().shown.len();
     let mut lines = csv.lines();
+    let rules = lines.next().unwrap();
+    assert!(
+        rules.starts_with("# unit: overlap; measure: count; coders: all (identical spans once); by: provider"),
+        "{rules}"
+    );
     assert!(lines.next().unwrap().starts_with("provider,code,"));
     // Each provider's matrix, then the pairs across providers.
     assert_eq!(lines.count(), shown * (matrices_shown(&h) + 1));

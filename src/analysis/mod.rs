@@ -54,6 +54,7 @@ mod index;
 mod load;
 mod matrix;
 mod passage;
+mod rules;
 
 pub use cooccur::{Cooccurrence, GroupMatrix, Measure, Options, PairValue, Unit, cooccur};
 pub use crosstab::{Crosstab, CrosstabCell, CrosstabRow, crosstab};
@@ -65,3 +66,4 @@ pub use index::CooccurIndex;
 pub use load::{Attribute, CodeInfo, Codings, Corpus, DocInfo, NONE, SpanU32, TurnSpan};
 pub use matrix::SymMatrix;
 pub use passage::{passages, same_span};
+pub use rules::Rules;

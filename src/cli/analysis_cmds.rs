@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use super::Outcome;
 use super::output::print_json;
 use crate::analysis::{
-    ACROSS_LABEL, Bucket, Cooccurrence, Corpus, DrillItem, Filter, FrequencyBy, Grouping, Measure, Options, Selection,
-    Unit, cooccur, crosstab, drill, frequencies,
+    ACROSS_LABEL, Bucket, Cooccurrence, Corpus, DrillItem, Filter, FrequencyBy, Grouping, Measure, Options, Rules,
+    Selection, Unit, cooccur, crosstab, drill, frequencies,
 };
 use crate::error::{Error, Result};
 use crate::model::DocumentKind;
@@ -162,7 +162,7 @@ impl AnalysisCommand {
                 let jaccard = measure == Measure::Jaccard || format == TableFormat::Json;
                 let options = Options { unit, rollup: !select.no_rollup, jaccard, per_coder };
                 let result = cooccur(&corpus, &selection, &grouping, options);
-                let rules = Rules::of(&select, &grouping, options);
+                let rules = Rules::of(&select.coders, &grouping, options);
                 write_cooccur(&corpus, &result, &rules, measure, format)?;
             }
             AnalysisCommand::CooccurExcerpts {
@@ -297,38 +297,6 @@ fn bucket_named(grouping: &Grouping, value: &str) -> Result<Bucket> {
         ),
     })?;
     Ok(Bucket::Group(index))
-}
-
-/// The rules behind a co-occurrence, stated in its CSV's first line and its JSON.
-struct Rules {
-    unit: String,
-    by: Option<String>,
-    by_rule: Option<&'static str>,
-    coders: String,
-    rollup: bool,
-}
-
-impl Rules {
-    fn of(select: &Selector, grouping: &Grouping, options: Options) -> Rules {
-        let who = if select.coders.is_empty() { "all".to_owned() } else { select.coders.join(", ") };
-        Rules {
-            unit: options.unit.to_string(),
-            by: grouping.attribute.clone(),
-            by_rule: grouping.rule(),
-            coders: format!("{who} ({})", options.coders_rule()),
-            rollup: options.rollup,
-        }
-    }
-
-    /// `# unit: overlap; measure: count; coders: all (identical spans once); by: role (…); …`
-    fn line(&self, measure: &str) -> String {
-        let by = match (&self.by, self.by_rule) {
-            (Some(by), Some(rule)) => format!("{by} ({rule}); {ACROSS_LABEL}: pairs whose codings are in two groups"),
-            _ => "nothing".to_owned(),
-        };
-        let rollup = if self.rollup { "on" } else { "off" };
-        format!("# unit: {}; measure: {measure}; coders: {}; by: {by}; roll-up: {rollup}", self.unit, self.coders)
-    }
 }
 
 fn code_index(corpus: &Corpus, path: &str) -> Result<u32> {

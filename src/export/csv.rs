@@ -7,7 +7,17 @@ use crate::error::{Error, Result};
 
 /// Writes a table as CSV.
 pub fn write_table(table: &Table, path: &Path, bom: bool) -> Result<()> {
+    write_noted(table, None, path, bom)
+}
+
+/// Writes a table as CSV, after a first `# …` line saying how it was made when `note` is given
+/// (as the CLI's analysis tables do).
+pub fn write_noted(table: &Table, note: Option<&str>, path: &Path, bom: bool) -> Result<()> {
     let mut bytes: Vec<u8> = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
+    if let Some(note) = note {
+        bytes.extend_from_slice(note.as_bytes());
+        bytes.push(b'\n');
+    }
     {
         let mut writer = csv::Writer::from_writer(&mut bytes);
         let fail = |e: csv::Error| Error::invalid(format!("cannot write CSV: {e}"));

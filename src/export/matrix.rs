@@ -65,6 +65,11 @@ pub fn write_csv(table: &Table, path: &Path, bom: bool) -> Result<()> {
     super::csv::write_table(table, path, bom)
 }
 
+/// Writes a table as CSV after a `# …` line saying how it was made.
+pub fn write_csv_noted(table: &Table, note: &str, path: &Path) -> Result<()> {
+    super::csv::write_noted(table, Some(note), path, false)
+}
+
 /// Writes a table as a one-sheet XLSX workbook.
 pub fn write_xlsx(table: &Table, path: &Path) -> Result<()> {
     super::xlsx::write_workbook(&[("Table".to_owned(), table.clone())], path)

@@ -227,6 +227,14 @@ impl Analysis {
 
     /// The shown matrices as one table: a `group` column when grouped, then `code`, then one
     /// column per shown code.
+    /// How the shown matrices were counted, as the CLI's CSV states it (`# unit: …; coders: …`).
+    pub fn rules_line(&self) -> Option<String> {
+        let (corpus, computed) = (self.corpus.as_deref()?, self.computed.as_ref()?);
+        let coder = self.options.coder.and_then(|id| corpus.coders.iter().find(|c| c.0 == id)).map(|c| c.1.clone());
+        let rules = crate::analysis::Rules::of(coder.as_slice(), &computed.grouping, cooccur_options(&self.options));
+        Some(rules.line(if self.options.jaccard { "jaccard" } else { "count" }))
+    }
+
     pub fn matrix_table(&self) -> Option<Table> {
         let (corpus, computed) = (self.corpus.as_deref()?, self.computed.as_ref()?);
         let grouped = computed.grouping.attribute.is_some();

@@ -55,11 +55,12 @@ impl WorkbenchApp {
     }
 
     pub(super) fn export_matrix(&mut self, path: &std::path::Path) {
-        let Some(table) = self.workbench.as_ref().and_then(|wb| wb.analysis.matrix_table()) else {
+        let analysis = self.workbench.as_ref().map(|wb| &wb.analysis);
+        let Some((table, rules)) = analysis.and_then(|a| Some((a.matrix_table()?, a.rules_line()?))) else {
             self.error("Open the analysis view (View > Analysis) first; its matrix is what gets exported.");
             return;
         };
-        match crate::export::matrix::write_csv(&table, path, false) {
+        match crate::export::matrix::write_csv_noted(&table, &rules, path) {
             Ok(()) => self.info(format!("Saved the matrix ({} rows) to {}.", table.rows.len(), path.display())),
             Err(err) => self.error(err.to_string()),
         }
