@@ -291,3 +291,64 @@ fn everyone_counts_identical_spans_once_and_says_so_unless_per_coder_is_chosen()
     assert!(per_coder_rules.contains("coders: all (each coder's codings separately)"), "{per_coder_rules}");
     assert!(per_coder > merged, "the demo's two coders coded identical spans: {per_coder} vs {merged}");
 }
+
+#[test]
+fn stripes_are_labelled_by_code_and_a_click_selects_the_coding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(4);
+    let (coding, path) = {
+        let wb = h.state().workbench.as_ref().unwrap();
+        let view = wb.view.as_ref().unwrap();
+        let first = view.by_paragraph.iter().flatten().next().map(|&k| view.codings[k as usize].clone()).unwrap();
+        let path = wb.code_path(first.code_id);
+        (first, path)
+    };
+    let label = format!("Stripe: {path} ({})", coding.coder);
+    let stripe = h.get_all_by_label(&label).next().unwrap().rect();
+    let name = wb_code_name(&h, coding.code_id);
+    assert!(h.query_all_by_label_contains(&name).count() >= 1, "the code's name is written by its stripe");
+    h.hover_at(stripe.center());
+    h.run_steps(3);
+    assert!(h.query_by_label_contains(&format!("coded by {}", coding.coder)).is_some(), "the hover names the coder");
+    // The stripe only senses hover; the click goes to the text area beneath, as a mouse's would.
+    click_at(&mut h, stripe.center());
+    let wb = h.state().workbench.as_ref().unwrap();
+    let span = wb.selection.expect("the coding is selected");
+    assert_eq!((span.start, span.end), (coding.start, coding.end));
+    assert!(wb.inspection.as_ref().is_some_and(|i| i.codings.iter().any(|c| c.id == coding.id)));
+
+    // One coder's stripes only.
+    let other = wb.view.as_ref().unwrap().codings.iter().find(|c| c.coder != coding.coder).map(|c| c.coder.clone());
+    h.state_mut().workbench.as_mut().unwrap().stripe_coders =
+        fieldcode::gui::stripes::StripeCoders::One(coding.coder_id);
+    h.run_steps(3);
+    if let Some(other) = other {
+        assert_eq!(
+            h.query_all_by_label_contains(&format!("({other})"))
+                .filter(|n| n.accesskit_node().label().is_some_and(|l| l.starts_with("Stripe: ")))
+                .count(),
+            0
+        );
+    }
+    assert!(h.query_all_by_label_contains(&format!("({})", coding.coder)).count() > 0);
+}
+
+fn wb_code_name(h: &H, code: i64) -> String {
+    h.state().workbench.as_ref().unwrap().code(code).unwrap().name.clone()
+}
+
+fn click_at(h: &mut H, pos: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.step();
+    }
+    h.run_steps(2);
+}

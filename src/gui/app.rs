@@ -15,10 +15,9 @@ use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::quick_slots::QuickSlots;
 use super::settings::{STORAGE_KEY, Settings};
-use super::viewer::ViewerContext;
 use super::windows::{self, Windows};
 use super::workbench::{Centre, Workbench};
-use super::{analysis_view, codebook_panel, documents_panel, edit, menus, quick_bar, status_bar, viewer, welcome};
+use super::{analysis_view, codebook_panel, document_pane, documents_panel, edit, menus, status_bar, welcome};
 use crate::Project;
 use crate::coding::Command;
 use crate::model::{CodeId, Span};
@@ -193,7 +192,7 @@ impl WorkbenchApp {
             return;
         }
         chart_png::forget_rects(ui.ctx());
-        egui::CentralPanel::default().show(ui, |ui| centre(ui, wb, font_size, actions));
+        egui::CentralPanel::default().show(ui, |ui| document_pane::document_ui(ui, wb, font_size, actions));
     }
 
     fn floating_windows(&mut self, ctx: &Context, actions: &mut Vec<Action>) {
@@ -680,26 +679,6 @@ impl WorkbenchApp {
     /// Saves settings (never project data) in eframe storage.
     pub fn save(&self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, &self.settings);
-    }
-}
-
-fn centre(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Action>) {
-    if wb.view.is_none() {
-        ui.centered_and_justified(|ui| ui.weak("Choose a document on the left to read and code it."));
-        return;
-    }
-    quick_bar::show(ui, wb, actions);
-    ui.separator();
-    let colors: std::collections::HashMap<i64, egui::Color32> =
-        wb.codes.iter().map(|c| (c.id, wb.code_color(c.id))).collect();
-    let code_color = |id: i64| colors.get(&id).copied().unwrap_or(egui::Color32::GRAY);
-    let cx = ViewerContext { selection: wb.selection, font_size, code_color: &code_color };
-    if let Some(view) = &mut wb.view {
-        ui.horizontal(|ui| {
-            ui.heading(&view.name);
-            ui.weak(format!("{} paragraphs · {} codings", view.paragraphs.len(), view.codings.len()));
-        });
-        viewer::show(ui, view, &cx, actions);
     }
 }
 

@@ -29,8 +29,6 @@ pub struct DocumentView {
     pub codings: Vec<CodingRow>,
     /// Indices into `codings` of the codings that overlap each paragraph.
     pub by_paragraph: Vec<Vec<u32>>,
-    /// Stripe column of each coding (greedy interval colouring, so overlaps sit side by side).
-    pub columns: Vec<u16>,
     pub heights: Heights,
     /// Where the current mouse selection started (code points).
     pub anchor: Option<usize>,
@@ -76,7 +74,6 @@ impl DocumentView {
             headings,
             codings: Vec::new(),
             by_paragraph: vec![Vec::new(); count],
-            columns: Vec::new(),
             heights: Heights::new(count),
             anchor: None,
             scroll_to: None,
@@ -88,7 +85,6 @@ impl DocumentView {
     /// Replaces the codings (after an edit) and re-indexes them; paragraph heights are kept.
     pub fn set_codings(&mut self, codings: Vec<CodingRow>) {
         self.by_paragraph = index_by_paragraph(&self.paragraphs, &codings);
-        self.columns = stripe_columns(&codings);
         self.codings = codings;
     }
 
@@ -117,11 +113,6 @@ impl DocumentView {
             .map(|&i| &self.codings[i as usize])
             .filter(|c| c.start <= offset && offset < c.end)
             .collect()
-    }
-
-    /// How many stripe columns the margin needs.
-    pub fn stripe_columns(&self) -> usize {
-        self.columns.iter().map(|&c| c as usize + 1).max().unwrap_or(0)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The document viewer: a virtual scroll over paragraphs. Only visible paragraphs are laid out
 //! (one `LayoutJob` each, with coded spans highlighted) and drawn as real labels, so long
 //! transcripts scroll at the same cost as short ones. Beside the text: a speaker column with the
-//! label and time of each turn, and a margin of coding stripes (one thin bar per coding).
+//! label and time of each turn, and a margin of labelled coding stripes ([`super::stripes`]).
 //! Selection is tracked here by mouse drag and reported in document code points, so it can
 //! cross paragraphs.
 
@@ -12,12 +12,9 @@ use egui::{Align2, Color32, FontId, Galley, Pos2, Rect, ScrollArea, Sense, Ui};
 use super::action::Action;
 use super::document_view::{DocumentView, Heights, PARAGRAPH_GAP};
 use super::highlight::{Layer, Palette, paragraph_job};
+use super::stripes::{self, Columns, StripeContext};
 use crate::model::{CodeId, Span};
 
-const STRIPE_WIDTH: f32 = 4.0;
-const STRIPE_STEP: f32 = 6.0;
-/// Codings nested deeper than this share the last stripe column.
-const MAX_STRIPES: usize = 16;
 const SPEAKER_WIDTH: f32 = 120.0;
 
 /// What the viewer needs from the rest of the workbench for one frame.
@@ -25,6 +22,7 @@ pub struct ViewerContext<'a> {
     pub selection: Option<Span>,
     pub font_size: f32,
     pub code_color: &'a dyn Fn(CodeId) -> Color32,
+    pub stripes: StripeContext<'a>,
 }
 
 pub(crate) struct Placed {
@@ -90,9 +88,10 @@ pub(crate) fn scroll_area(
 }
 
 fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
-    let stripes = view.stripe_columns().min(MAX_STRIPES);
-    let frame =
-        Frame { margin: stripes as f32 * STRIPE_STEP + 8.0, speaker_width: SPEAKER_WIDTH, font_size: cx.font_size };
+    let (first, last) = (view.heights.index_at(viewport.min.y), view.heights.index_at(viewport.max.y));
+    let columns = Columns::visible(view, first, last, &cx.stripes);
+    let frame = Frame { margin: columns.width() + 8.0, speaker_width: SPEAKER_WIDTH, font_size: cx.font_size };
+    let mut bars = Vec::new();
     let (origin, placed) = paint_paragraphs(
         ui,
         viewport,
@@ -100,10 +99,17 @@ fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContex
         &frame,
         cx.code_color,
         &|ui, view, i, width, palette| layout(ui, view, i, cx.selection, width, palette),
-        &mut |ui, view, i, origin, pos, galley| draw_stripes(ui, view, i, origin.x + 4.0, pos, galley, cx),
+        &mut |ui, view, i, origin, pos, galley| {
+            let drawn = stripes::Drawn { index: i, pos, galley };
+            bars.extend(stripes::draw(ui, view, drawn, origin.x + 4.0, &columns, &cx.stripes));
+        },
     );
+    let hovered = ui.input(|i| i.pointer.hover_pos()).and_then(|p| stripes::bar_at(&bars, p));
+    if let Some(k) = hovered {
+        stripes::outline(ui, view, &placed, k, (cx.code_color)(view.codings[k].code_id));
+    }
     let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
-    interact(ui, sense_rect, view, &placed, actions);
+    interact(ui, sense_rect, view, &placed, hovered.map(|k| (k, &cx.stripes)), actions);
 }
 
 /// Where a document's columns go: `margin` points (coding stripes) left of a speaker column of
@@ -207,19 +213,6 @@ fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 
     bottom - pos.y
 }
 
-fn draw_stripes(ui: &Ui, view: &DocumentView, i: usize, left: f32, pos: Pos2, galley: &Galley, cx: &ViewerContext) {
-    let para = view.paragraphs[i];
-    let painter = ui.painter();
-    for &k in &view.by_paragraph[i] {
-        let coding = &view.codings[k as usize];
-        let col = (view.columns[k as usize] as usize).min(MAX_STRIPES - 1);
-        let (y0, y1) = coding_extent(galley, para, coding.start, coding.end);
-        let x = left + col as f32 * STRIPE_STEP;
-        let rect = Rect::from_min_max(Pos2::new(x, pos.y + y0), Pos2::new(x + STRIPE_WIDTH, pos.y + y1));
-        painter.rect_filled(rect, 1.0, (cx.code_color)(coding.code_id));
-    }
-}
-
 /// The document offset under a screen position, using the paragraphs drawn this frame.
 fn offset_at(view: &DocumentView, placed: &[Placed], pos: Pos2) -> Option<usize> {
     let first = placed.first()?;
@@ -231,8 +224,29 @@ fn offset_at(view: &DocumentView, placed: &[Placed], pos: Pos2) -> Option<usize>
     Some(hit.offset(view, pos))
 }
 
-fn interact(ui: &mut Ui, rect: Rect, view: &mut DocumentView, placed: &[Placed], actions: &mut Vec<Action>) {
+/// Mouse selection over the text, and hover and click on a coding's stripe (`bar`: the coding
+/// under the pointer).
+fn interact(
+    ui: &mut Ui,
+    rect: Rect,
+    view: &mut DocumentView,
+    placed: &[Placed],
+    bar: Option<(usize, &StripeContext)>,
+    actions: &mut Vec<Action>,
+) {
     let response = ui.interact(rect, ui.scope_id().with(("document-text", view.id)), Sense::click_and_drag());
+    if let Some((k, stripes)) = bar {
+        let response = response
+            .on_hover_cursor(egui::CursorIcon::PointingHand)
+            .on_hover_text(stripes::hover_text(view, k, stripes));
+        if response.clicked() {
+            let coding = &view.codings[k];
+            // Inspecting clears the selection, so the coding is selected after.
+            actions.push(Action::InspectAt(coding.start));
+            actions.push(Action::Select { start: coding.start, end: coding.end });
+        }
+        return;
+    }
     let response = response.on_hover_cursor(egui::CursorIcon::Text);
     if response.drag_started() {
         let origin = ui.input(|i| i.pointer.press_origin());

@@ -9,8 +9,9 @@ use egui::Color32;
 
 use super::analysis::Analysis;
 use super::document_view::DocumentView;
-use super::highlight::parse_color;
+use super::highlight::{parse_color, shade};
 use super::quick_slots::QuickSlots;
+use super::stripes::StripeCoders;
 use crate::Project;
 use crate::error::Result;
 use crate::model::{CodeId, CodeNode, CodingId, CodingRow, DocumentId, DocumentSummary, ParticipantSummary, Span};
@@ -75,6 +76,10 @@ pub struct Workbench {
     pub finder_focus: bool,
     /// The "new code" box of the codebook.
     pub new_code: String,
+    /// Whose codings the stripes beside the document show.
+    pub stripe_coders: StripeCoders,
+    /// The memo of each coding that has one (for the stripes' hover).
+    pub coding_memos: HashMap<CodingId, Vec<String>>,
     colors: HashMap<CodeId, Color32>,
 }
 
@@ -96,6 +101,8 @@ impl Workbench {
             finder: String::new(),
             finder_focus: false,
             new_code: String::new(),
+            stripe_coders: StripeCoders::default(),
+            coding_memos: HashMap::new(),
             colors: HashMap::new(),
         };
         wb.reload()?;
@@ -114,6 +121,7 @@ impl Workbench {
     /// Re-reads the codebook, the open document's codings and the excerpt list after an edit.
     pub fn reload_codes(&mut self) -> Result<()> {
         self.reload_codebook()?;
+        self.reload_coding_memos()?;
         if let Some(view) = &mut self.view {
             view.set_codings(codings::for_document(self.project.conn(), view.id)?);
         }
@@ -140,7 +148,7 @@ impl Workbench {
         self.analysis.invalidate();
         let conn = self.project.conn();
         self.codes = codes::list(conn)?;
-        self.colors = self.codes.iter().map(|c| (c.id, parse_color(&c.color))).collect();
+        self.colors = display_colors(&self.codes);
         self.quick.retain(|id| self.colors.contains_key(&id));
         Ok(())
     }
@@ -204,6 +212,18 @@ impl Workbench {
         self.quick.fill_empty(leaves.chain(parents).collect::<Vec<_>>());
     }
 
+    /// Re-reads the memos written on codings (the inspector and the stripes show them).
+    fn reload_coding_memos(&mut self) -> Result<()> {
+        let mut memos: HashMap<CodingId, Vec<String>> = HashMap::new();
+        for memo in crate::coding::memos::list(self.project.conn(), None)? {
+            if let crate::coding::MemoTarget::Coding(id) = memo.target {
+                memos.entry(id).or_default().push(memo.body);
+            }
+        }
+        self.coding_memos = memos;
+        Ok(())
+    }
+
     /// Shows the codings under an offset of the open document (none: closes the inspector).
     pub fn inspect(&mut self, offset: usize) {
         let Some(view) = &self.view else { return };
@@ -212,15 +232,8 @@ impl Workbench {
             self.inspection = None;
             return;
         }
-        let mut memos: HashMap<CodingId, Vec<String>> = HashMap::new();
-        let all = crate::coding::memos::list(self.project.conn(), None).unwrap_or_default();
-        for memo in all {
-            if let crate::coding::MemoTarget::Coding(id) = memo.target
-                && codings.iter().any(|c| c.id == id)
-            {
-                memos.entry(id).or_default().push(memo.body);
-            }
-        }
+        let memos: HashMap<CodingId, Vec<String>> =
+            codings.iter().filter_map(|c| Some((c.id, self.coding_memos.get(&c.id)?.clone()))).collect();
         self.inspection = Some(Inspection { offset, codings, memos });
     }
 
@@ -291,4 +304,27 @@ impl Workbench {
 fn attrs_contain(d: &DocumentSummary, needle: &str) -> bool {
     d.attributes.values().any(|v| v.to_lowercase().contains(needle))
         || d.speakers.iter().any(|s| s.to_lowercase().contains(needle))
+}
+
+/// Each code's colour on screen: its own, except that sub-codes sharing their parent's stored
+/// colour get shades of the parent's on-screen colour, so siblings can be told apart.
+fn display_colors(codes: &[CodeNode]) -> HashMap<CodeId, Color32> {
+    let mut colors: HashMap<CodeId, Color32> = HashMap::with_capacity(codes.len());
+    let stored: HashMap<CodeId, &str> = codes.iter().map(|c| (c.id, c.color.as_str())).collect();
+    // Codes come in tree order, so a parent's colour is known before its children's.
+    for code in codes {
+        let own = parse_color(&code.color);
+        let inherited = code.parent_id.filter(|p| stored.get(p).is_some_and(|c| c.eq_ignore_ascii_case(&code.color)));
+        let color = match inherited.and_then(|p| colors.get(&p).copied()) {
+            Some(parent) => {
+                let siblings: Vec<CodeId> =
+                    codes.iter().filter(|c| c.parent_id == code.parent_id).map(|c| c.id).collect();
+                let index = siblings.iter().position(|&id| id == code.id).unwrap_or(0);
+                shade(parent, index, siblings.len())
+            }
+            None => own,
+        };
+        colors.insert(code.id, color);
+    }
+    colors
 }

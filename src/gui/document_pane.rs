@@ -1,0 +1,70 @@
+//! The centre when a document is open: the quick-code bar, the document's heading with the
+//! stripes' coder choice, and the viewer. Builds the viewer's context from the workbench.
+
+use std::collections::HashMap;
+
+use egui::{Color32, Ui};
+
+use super::action::Action;
+use super::quick_bar;
+use super::stripes::{StripeCoders, StripeContext};
+use super::viewer::{self, ViewerContext};
+use super::workbench::Workbench;
+use crate::model::CodeId;
+
+pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Action>) {
+    if wb.view.is_none() {
+        ui.centered_and_justified(|ui| ui.weak("Choose a document on the left to read and code it."));
+        return;
+    }
+    quick_bar::show(ui, wb, actions);
+    ui.separator();
+    heading_ui(ui, wb);
+    let colors: HashMap<CodeId, Color32> = wb.codes.iter().map(|c| (c.id, wb.code_color(c.id))).collect();
+    let names: HashMap<CodeId, (String, String, usize)> =
+        wb.codes.iter().enumerate().map(|(rank, c)| (c.id, (c.name.clone(), c.path.clone(), rank))).collect();
+    let code_color = |id: CodeId| colors.get(&id).copied().unwrap_or(Color32::GRAY);
+    let code_name = |id: CodeId| names.get(&id).map(|n| (n.0.clone(), n.1.clone())).unwrap_or_default();
+    let code_rank = |id: CodeId| names.get(&id).map_or(usize::MAX, |n| n.2);
+    let stripes = StripeContext {
+        coders: wb.stripe_coders,
+        code_color: &code_color,
+        code_name: &code_name,
+        code_rank: &code_rank,
+        memos: &wb.coding_memos,
+    };
+    let cx = ViewerContext { selection: wb.selection, font_size, code_color: &code_color, stripes };
+    if let Some(view) = &mut wb.view {
+        viewer::show(ui, view, &cx, actions);
+    }
+}
+
+/// The document's name and size, and whose codings the stripes show.
+fn heading_ui(ui: &mut Ui, wb: &mut Workbench) {
+    let Some(view) = &wb.view else { return };
+    let mut coders: Vec<(i64, String)> = view.codings.iter().map(|c| (c.coder_id, c.coder.clone())).collect();
+    coders.sort_unstable();
+    coders.dedup();
+    ui.horizontal(|ui| {
+        ui.heading(&view.name);
+        ui.weak(format!("{} paragraphs · {} codings", view.paragraphs.len(), view.codings.len()));
+        ui.separator();
+        let label = ui.label("Stripes");
+        let shown = match wb.stripe_coders {
+            StripeCoders::Everyone => "everyone".to_owned(),
+            StripeCoders::Hidden => "hidden".to_owned(),
+            StripeCoders::One(id) => coders.iter().find(|c| c.0 == id).map_or("?".to_owned(), |c| c.1.clone()),
+        };
+        egui::ComboBox::from_id_salt("stripe-coders")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut wb.stripe_coders, StripeCoders::Everyone, "everyone");
+                for (id, name) in &coders {
+                    ui.selectable_value(&mut wb.stripe_coders, StripeCoders::One(*id), name);
+                }
+                ui.selectable_value(&mut wb.stripe_coders, StripeCoders::Hidden, "hidden");
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
