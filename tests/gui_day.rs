@@ -352,3 +352,48 @@ fn click_at(h: &mut H, pos: egui::Pos2) {
     }
     h.run_steps(2);
 }
+
+/// Clicks `times` times at `pos`, a frame apart, optionally with Shift held.
+fn clicks_at(h: &mut H, pos: egui::Pos2, times: usize, modifiers: egui::Modifiers) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.event(egui::Event::ModifiersChanged(modifiers));
+    for _ in 0..times {
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed, modifiers });
+            h.step();
+        }
+    }
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    h.run_steps(40); // past the double-click time, so the next clicks start afresh
+}
+
+fn selection(h: &H) -> Option<(usize, usize)> {
+    h.state().workbench.as_ref().unwrap().selection.map(|s| (s.start, s.end))
+}
+
+#[test]
+fn double_click_selects_a_word_triple_click_the_paragraph_and_shift_click_extends() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = crate::gui_support::open_demo_at_60_fps(dir.path());
+    h.get_by_label("FN01-provider-office").click();
+    h.run_steps(40); // past the double-click time of that click
+    let (first, para) = {
+        let view = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap();
+        (view.paragraph_text(0).to_owned(), view.paragraphs[0])
+    };
+    let probe: String = first.chars().take(25).collect();
+    let rect = h.get_by_label_contains(&probe).rect();
+    let on_first_word = rect.left_top() + egui::vec2(6.0, 8.0);
+    clicks_at(&mut h, on_first_word, 2, egui::Modifiers::NONE);
+    let word_len = first.chars().take_while(|c| c.is_alphanumeric()).count();
+    assert_eq!(selection(&h), Some((para.start, para.start + word_len)), "the first word");
+    clicks_at(&mut h, on_first_word, 3, egui::Modifiers::NONE);
+    assert_eq!(selection(&h), Some((para.start, para.end)), "the whole paragraph");
+
+    clicks_at(&mut h, on_first_word, 2, egui::Modifiers::NONE);
+    let further = rect.left_top() + egui::vec2(rect.width().min(300.0) - 4.0, 8.0);
+    clicks_at(&mut h, further, 1, egui::Modifiers::SHIFT);
+    let (start, end) = selection(&h).expect("still selected");
+    assert_eq!(start, para.start);
+    assert!(end > para.start + word_len + 5, "Shift+click extends to the click: {end}");
+}

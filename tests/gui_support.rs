@@ -28,6 +28,21 @@ pub fn harness_sized(app: WorkbenchApp, size: egui::Vec2) -> H {
     Harness::builder().with_size(size).build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app)
 }
 
+/// The demo open in a harness whose frames are 1/60 s apart (the default quarter second is too
+/// slow for a double-click).
+pub fn open_demo_at_60_fps(dir: &Path) -> H {
+    let mut app = app();
+    app.demo_path = dir.join("demo.fieldcode");
+    let mut h = Harness::builder()
+        .with_size(SCREEN)
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut WorkbenchApp| app.ui(ui), app);
+    h.run_steps(2);
+    h.get_by_label("Open the demo study").click();
+    settle(&mut h);
+    h
+}
+
 pub fn harness(app: WorkbenchApp) -> H {
     harness_sized(app, SCREEN)
 }

@@ -11,6 +11,7 @@ use super::action::{Action, QUICK_KEYS, shortcuts};
 use super::chart_png::{self, Chart};
 use super::compare_state::CompareState;
 use super::compare_view;
+use super::document_pane::Reading;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::quick_slots::QuickSlots;
@@ -167,6 +168,7 @@ impl WorkbenchApp {
             status_bar::show(ui, &self.settings.coder, self.workbench.as_ref(), self.job.as_ref(), actions)
         });
         let font_size = self.settings.text_size();
+        let snap_words = self.settings.snap_words;
         let busy = self.job.is_some();
         let Some(wb) = self.workbench.as_mut() else {
             egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, &self.settings, busy, actions));
@@ -192,7 +194,8 @@ impl WorkbenchApp {
             return;
         }
         chart_png::forget_rects(ui.ctx());
-        egui::CentralPanel::default().show(ui, |ui| document_pane::document_ui(ui, wb, font_size, actions));
+        egui::CentralPanel::default()
+            .show(ui, |ui| document_pane::document_ui(ui, wb, Reading { font_size, snap_words }, actions));
     }
 
     fn floating_windows(&mut self, ctx: &Context, actions: &mut Vec<Action>) {

@@ -12,7 +12,14 @@ use super::viewer::{self, ViewerContext};
 use super::workbench::Workbench;
 use crate::model::CodeId;
 
-pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mut Vec<Action>) {
+/// The reader's preferences the viewer follows.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    pub font_size: f32,
+    pub snap_words: bool,
+}
+
+pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &mut Vec<Action>) {
     if wb.view.is_none() {
         ui.centered_and_justified(|ui| ui.weak("Choose a document on the left to read and code it."));
         return;
@@ -33,7 +40,13 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, font_size: f32, actions: &mu
         code_rank: &code_rank,
         memos: &wb.coding_memos,
     };
-    let cx = ViewerContext { selection: wb.selection, font_size, code_color: &code_color, stripes };
+    let cx = ViewerContext {
+        selection: wb.selection,
+        font_size: reading.font_size,
+        code_color: &code_color,
+        stripes,
+        snap_words: reading.snap_words,
+    };
     if let Some(view) = &mut wb.view {
         viewer::show(ui, view, &cx, actions);
     }

@@ -103,6 +103,30 @@ impl DocumentView {
         self.paragraphs.partition_point(|p| p.end <= offset).min(self.paragraphs.len().saturating_sub(1))
     }
 
+    /// The word (letters, digits, apostrophes and hyphens inside a word) at an offset, within its
+    /// paragraph; `None` between words.
+    pub fn word_at(&self, offset: usize) -> Option<Span> {
+        let i = self.paragraph_of(offset);
+        let para = *self.paragraphs.get(i)?;
+        let chars: Vec<char> = self.paragraph_text(i).chars().collect();
+        let at = offset.checked_sub(para.start)?;
+        let is_word = |k: usize| chars.get(k).is_some_and(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'));
+        if !is_word(at) {
+            return None;
+        }
+        let start = (0..at).rev().take_while(|&k| is_word(k)).last().unwrap_or(at);
+        let end = (at..chars.len()).take_while(|&k| is_word(k)).last().map_or(at, |k| k + 1);
+        Some(Span { start: para.start + start, end: para.start + end })
+    }
+
+    /// A span widened so that it neither starts nor ends inside a word.
+    pub fn snap_to_words(&self, span: Span) -> Span {
+        let start = self.word_at(span.start).map_or(span.start, |w| w.start.min(span.start));
+        let last = span.end.checked_sub(1).filter(|&e| e >= span.start);
+        let end = last.and_then(|e| self.word_at(e)).map_or(span.end, |w| w.end.max(span.end));
+        Span { start, end }
+    }
+
     /// Codings that cover a code point offset.
     pub fn codings_at(&self, offset: usize) -> Vec<&CodingRow> {
         let para = self.paragraph_of(offset);
@@ -261,6 +285,31 @@ mod tests {
             end,
             created_at: String::new(),
         }
+    }
+
+    #[test]
+    fn words_and_snapping_stay_inside_the_paragraph() {
+        let text = "Link workers' rooms.\nGP-led care";
+        let mut view = DocumentView {
+            id: 1,
+            name: String::new(),
+            text: text.to_owned(),
+            chars: crate::text::CharIndex::new(text),
+            paragraphs: vec![Span { start: 0, end: 20 }, Span { start: 21, end: 32 }],
+            bytes: vec![0..20, 21..32],
+            headings: vec![None, None],
+            codings: Vec::new(),
+            by_paragraph: vec![Vec::new(), Vec::new()],
+            heights: Heights::new(2),
+            anchor: None,
+            scroll_to: None,
+        };
+        view.set_codings(Vec::new());
+        assert_eq!(view.word_at(7), Some(Span { start: 5, end: 13 }), "workers'");
+        assert_eq!(view.word_at(4), None, "a space");
+        assert_eq!(view.word_at(22), Some(Span { start: 21, end: 27 }), "GP-led");
+        assert_eq!(view.snap_to_words(Span { start: 2, end: 8 }), Span { start: 0, end: 13 });
+        assert_eq!(view.snap_to_words(Span { start: 4, end: 5 }), Span { start: 4, end: 5 }, "space stays");
     }
 
     #[test]

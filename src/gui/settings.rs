@@ -22,6 +22,8 @@ pub struct Settings {
     pub dark: bool,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
+    /// Widen selections made by dragging to whole words.
+    pub snap_words: bool,
     /// Codes pinned to the quick-code keys 1–9, by project file: the codes' GUIDs by slot.
     pub quick_pins: BTreeMap<PathBuf, Vec<Option<String>>>,
 }
@@ -33,6 +35,7 @@ impl Default for Settings {
             font_size: 15.0,
             dark: false,
             recent: Vec::new(),
+            snap_words: false,
             quick_pins: BTreeMap::new(),
         }
     }

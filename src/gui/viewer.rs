@@ -23,6 +23,8 @@ pub struct ViewerContext<'a> {
     pub font_size: f32,
     pub code_color: &'a dyn Fn(CodeId) -> Color32,
     pub stripes: StripeContext<'a>,
+    /// Widen dragged and extended selections to whole words.
+    pub snap_words: bool,
 }
 
 pub(crate) struct Placed {
@@ -109,7 +111,7 @@ fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContex
         stripes::outline(ui, view, &placed, k, (cx.code_color)(view.codings[k].code_id));
     }
     let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
-    interact(ui, sense_rect, view, &placed, hovered.map(|k| (k, &cx.stripes)), actions);
+    interact(ui, sense_rect, view, &placed, cx, hovered, actions);
 }
 
 /// Where a document's columns go: `margin` points (coding stripes) left of a speaker column of
@@ -224,21 +226,25 @@ fn offset_at(view: &DocumentView, placed: &[Placed], pos: Pos2) -> Option<usize>
     Some(hit.offset(view, pos))
 }
 
-/// Mouse selection over the text, and hover and click on a coding's stripe (`bar`: the coding
-/// under the pointer).
+/// Mouse selection over the text (drag; double-click a word, triple-click a paragraph or turn,
+/// Shift+click to extend), and hover and click on a coding's stripe (`bar`: the coding under
+/// the pointer).
 fn interact(
     ui: &mut Ui,
     rect: Rect,
     view: &mut DocumentView,
     placed: &[Placed],
-    bar: Option<(usize, &StripeContext)>,
+    cx: &ViewerContext,
+    bar: Option<usize>,
     actions: &mut Vec<Action>,
 ) {
     let response = ui.interact(rect, ui.scope_id().with(("document-text", view.id)), Sense::click_and_drag());
-    if let Some((k, stripes)) = bar {
-        let response = response
-            .on_hover_cursor(egui::CursorIcon::PointingHand)
-            .on_hover_text(stripes::hover_text(view, k, stripes));
+    if let Some(k) = bar {
+        let response = response.on_hover_cursor(egui::CursorIcon::PointingHand).on_hover_text(stripes::hover_text(
+            view,
+            k,
+            &cx.stripes,
+        ));
         if response.clicked() {
             let coding = &view.codings[k];
             // Inspecting clears the selection, so the coding is selected after.
@@ -248,6 +254,37 @@ fn interact(
         return;
     }
     let response = response.on_hover_cursor(egui::CursorIcon::Text);
+    drag_ui(ui, &response, view, placed, cx.snap_words, actions);
+    let Some(offset) = response.interact_pointer_pos().and_then(|p| offset_at(view, placed, p)) else { return };
+    if response.triple_clicked() {
+        let para = view.paragraphs[view.paragraph_of(offset)];
+        actions.push(Action::Select { start: para.start, end: para.end });
+    } else if response.double_clicked() {
+        if let Some(word) = view.word_at(offset) {
+            actions.push(Action::Select { start: word.start, end: word.end });
+        }
+    } else if response.clicked() {
+        let shift = ui.input(|i| i.modifiers.shift);
+        match cx.selection.filter(|_| shift) {
+            Some(s) => {
+                let span = Span { start: s.start.min(offset), end: s.end.max(offset) };
+                let span = if cx.snap_words { view.snap_to_words(span) } else { span };
+                actions.push(Action::Select { start: span.start, end: span.end });
+            }
+            None => actions.push(Action::InspectAt(offset)),
+        }
+    }
+}
+
+/// A drag selects from where it started to the pointer (widened to whole words when snapping).
+fn drag_ui(
+    ui: &Ui,
+    response: &egui::Response,
+    view: &mut DocumentView,
+    placed: &[Placed],
+    snap: bool,
+    actions: &mut Vec<Action>,
+) {
     if response.drag_started() {
         let origin = ui.input(|i| i.pointer.press_origin());
         view.anchor = origin.and_then(|p| offset_at(view, placed, p));
@@ -256,15 +293,15 @@ fn interact(
         && let (Some(anchor), Some(pos)) = (view.anchor, response.interact_pointer_pos())
         && let Some(head) = offset_at(view, placed, pos)
     {
-        let (start, end) = (anchor.min(head), anchor.max(head));
-        actions.push(if start < end { Action::Select { start, end } } else { Action::ClearSelection });
+        let span = Span { start: anchor.min(head), end: anchor.max(head) };
+        let span = if snap && span.start < span.end { view.snap_to_words(span) } else { span };
+        actions.push(if span.start < span.end {
+            Action::Select { start: span.start, end: span.end }
+        } else {
+            Action::ClearSelection
+        });
     }
     if response.drag_stopped() {
         view.anchor = None;
-    }
-    if response.clicked()
-        && let Some(offset) = response.interact_pointer_pos().and_then(|p| offset_at(view, placed, p))
-    {
-        actions.push(Action::InspectAt(offset));
     }
 }

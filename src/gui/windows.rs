@@ -56,6 +56,7 @@ pub fn show_settings(ctx: &Context, open: &mut bool, settings: &mut Settings) {
         });
         ui.add(egui::Slider::new(&mut settings.font_size, 9.0..=32.0).text("Document text size"));
         ui.checkbox(&mut settings.dark, "Dark theme");
+        ui.checkbox(&mut settings.snap_words, "Snap selections to whole words");
         ui.weak("Settings are kept for this user; project data stays in the project file.");
     });
 }
