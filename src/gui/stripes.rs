@@ -18,9 +18,11 @@ const BAR: f32 = 4.0;
 /// Size of the names written along the bars.
 const LABEL_SIZE: f32 = 10.0;
 /// Width of one code's column: the bar, a gap and a rotated name.
-pub const COLUMN: f32 = BAR + 2.0 + LABEL_SIZE + 3.0;
+pub const COLUMN: f32 = BAR + 1.0 + LABEL_SIZE + 2.0;
 /// Columns shown at most; further codes share the last one.
 const MAX_COLUMNS: usize = 12;
+/// The share of the document pane's width the stripes may take.
+const MAX_SHARE: f32 = 0.25;
 
 /// Whose codings the stripes show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,11 +57,16 @@ pub struct StripeContext<'a> {
 /// The columns of one frame: the codes shown, left to right.
 pub struct Columns {
     codes: Vec<CodeId>,
+    /// How many columns fit.
+    max: usize,
+    /// Where the last name written in each column ends, so names never overlap.
+    label_ends: Vec<f32>,
 }
 
 impl Columns {
-    /// The codes with shown codings in paragraphs `first..=last` of `view`, in codebook order.
-    pub fn visible(view: &DocumentView, first: usize, last: usize, cx: &StripeContext) -> Columns {
+    /// The codes with shown codings in paragraphs `first..=last` of `view`, in codebook order,
+    /// in at most a quarter of `width`.
+    pub fn visible(view: &DocumentView, (first, last): (usize, usize), width: f32, cx: &StripeContext) -> Columns {
         let shown = view.by_paragraph.get(first..=last.max(first)).unwrap_or(&[]);
         let mut codes: Vec<CodeId> = shown
             .iter()
@@ -70,16 +77,17 @@ impl Columns {
             .collect();
         codes.sort_unstable_by_key(|&c| ((cx.code_rank)(c), c));
         codes.dedup();
-        Columns { codes }
+        let max = ((width * MAX_SHARE / COLUMN) as usize).clamp(1, MAX_COLUMNS);
+        Columns { label_ends: vec![f32::NEG_INFINITY; codes.len().min(max)], codes, max }
     }
 
     /// Width of the margin the columns take.
     pub fn width(&self) -> f32 {
-        self.codes.len().min(MAX_COLUMNS) as f32 * COLUMN
+        self.codes.len().min(self.max) as f32 * COLUMN
     }
 
     fn column_of(&self, code: CodeId) -> Option<usize> {
-        self.codes.iter().position(|&c| c == code).map(|i| i.min(MAX_COLUMNS - 1))
+        self.codes.iter().position(|&c| c == code).map(|i| i.min(self.max - 1))
     }
 }
 
@@ -99,7 +107,7 @@ pub struct Drawn<'g> {
 
 /// Draws the bars (and names where codings start) of a paragraph in columns from `left`;
 /// returns the bars drawn.
-pub fn draw(ui: &Ui, view: &DocumentView, drawn: Drawn, left: f32, columns: &Columns, cx: &StripeContext) -> Vec<Bar> {
+pub fn draw(ui: &Ui, view: &DocumentView, drawn: Drawn, left: f32, columns: &mut Columns, cx: &StripeContext) -> Vec<Bar> {
     let Drawn { index: i, pos, galley } = drawn;
     let para = view.paragraphs[i];
     let painter = ui.painter();
@@ -112,13 +120,14 @@ pub fn draw(ui: &Ui, view: &DocumentView, drawn: Drawn, left: f32, columns: &Col
         let rect = Rect::from_min_max(Pos2::new(x, pos.y + y0), Pos2::new(x + BAR, pos.y + y1));
         let color = (cx.code_color)(coding.code_id);
         painter.rect_filled(rect, 1.0, color);
-        if coding.start >= para.start {
+        if coding.start >= para.start && rect.top() >= columns.label_ends[col] {
             let (name, _) = (cx.code_name)(coding.code_id);
             let room = Rect::from_min_max(
                 Pos2::new(x + BAR, rect.top()),
                 Pos2::new(x + COLUMN, pos.y + galley.size().y + PARAGRAPH_GAP),
             );
-            name_along(ui, &name, Pos2::new(x + BAR + 2.0 + LABEL_SIZE + 1.0, rect.top()), room);
+            let length = name_along(ui, &name, Pos2::new(x + BAR + 1.0 + LABEL_SIZE, rect.top()), room);
+            columns.label_ends[col] = rect.top() + length.min(room.height()) + 4.0;
         }
         let hit = rect.expand2(vec2(1.0, 0.0)).with_max_x(x + COLUMN);
         // A hover-only widget: screen readers (and tests) find each stripe; clicks still reach
@@ -133,13 +142,16 @@ pub fn draw(ui: &Ui, view: &DocumentView, drawn: Drawn, left: f32, columns: &Col
     bars
 }
 
-/// Writes `name` downwards from `top` (its baseline on the left), clipped to `room`.
-fn name_along(ui: &Ui, name: &str, top: Pos2, room: Rect) {
+/// Writes `name` downwards from `top` (its baseline on the left), clipped to `room`; returns its
+/// length.
+fn name_along(ui: &Ui, name: &str, top: Pos2, room: Rect) -> f32 {
     let painter = ui.painter().with_clip_rect(room.intersect(ui.clip_rect()));
     let text = ui.visuals().text_color();
     let galley = painter.layout_no_wrap(name.to_owned(), FontId::proportional(LABEL_SIZE), text);
+    let length = galley.size().x;
     let shape = TextShape::new(top, galley, text).with_angle(std::f32::consts::FRAC_PI_2);
     painter.add(shape);
+    length
 }
 
 /// Outlines the lines coding `k` covers in the paragraphs drawn this frame.

@@ -91,7 +91,7 @@ pub(crate) fn scroll_area(
 
 fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
     let (first, last) = (view.heights.index_at(viewport.min.y), view.heights.index_at(viewport.max.y));
-    let columns = Columns::visible(view, first, last, &cx.stripes);
+    let mut columns = Columns::visible(view, (first, last), ui.available_width(), &cx.stripes);
     let frame = Frame { margin: columns.width() + 8.0, speaker_width: SPEAKER_WIDTH, font_size: cx.font_size };
     let mut bars = Vec::new();
     let (origin, placed) = paint_paragraphs(
@@ -103,7 +103,7 @@ fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContex
         &|ui, view, i, width, palette| layout(ui, view, i, cx.selection, width, palette),
         &mut |ui, view, i, origin, pos, galley| {
             let drawn = stripes::Drawn { index: i, pos, galley };
-            bars.extend(stripes::draw(ui, view, drawn, origin.x + 4.0, &columns, &cx.stripes));
+            bars.extend(stripes::draw(ui, view, drawn, origin.x + 4.0, &mut columns, &cx.stripes));
         },
     );
     let hovered = ui.input(|i| i.pointer.hover_pos()).and_then(|p| stripes::bar_at(&bars, p));
