@@ -397,3 +397,81 @@ fn double_click_selects_a_word_triple_click_the_paragraph_and_shift_click_extend
     assert_eq!(start, para.start);
     assert!(end > para.start + word_len + 5, "Shift+click extends to the click: {end}");
 }
+
+#[test]
+fn a_collapsed_theme_hides_its_codes_and_stays_collapsed_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    assert!(h.query_by_label("Doors and badges").is_some());
+    h.get_by_label("Collapse Working in liminal spaces").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Doors and badges").is_none(), "the theme's codes are hidden");
+    assert!(h.query_by_label("Working in liminal spaces").is_some());
+    let settings = h.state().settings.clone();
+    let reopened = open_demo_with(dir.path(), fieldcode::gui::WorkbenchApp::new(settings), SCREEN);
+    assert!(reopened.query_by_label("Doors and badges").is_none(), "still collapsed");
+    assert!(reopened.query_by_label("Expand Working in liminal spaces").is_some());
+}
+
+#[test]
+fn a_new_sub_code_from_the_context_menu_is_shown_and_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    h.get_by_label("Relationships with primary care").click_secondary();
+    h.run_steps(2);
+    h.get_by_label("New sub-code…").click();
+    h.run_steps(2);
+    let field = h.get_by_label("Name");
+    field.focus();
+    field.type_text("Peer support");
+    h.run_steps(1);
+    h.get_by_label("Create").click();
+    h.run_steps(4);
+    let new = code_named(&h, "Peer support");
+    assert_eq!(new.parent_id, Some(code_named(&h, "Relationships with primary care").id));
+    let wb = h.state().workbench.as_ref().unwrap();
+    assert_eq!(wb.excerpts.as_ref().map(|(c, _)| *c), Some(new.id), "the new code is selected");
+    assert!(h.query_by_label("Peer support").is_some_and(|n| n.rect().bottom() < SCREEN.y), "and on screen");
+}
+
+#[test]
+fn the_move_picker_filters_codes_by_what_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    h.get_by_label("Doors and badges").click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Move under…").click();
+    h.run_steps(2);
+    let field = h.get_by_label("Find");
+    field.focus();
+    field.type_text("turnover");
+    h.run_steps(2);
+    assert!(h.query_by_label("Working in liminal spaces/No room of one's own").is_none(), "filtered out");
+    // The picker's entry is the one just below its Find box (the codebook lists the code too).
+    let find = h.get_by_label("Find").rect();
+    let entry = h
+        .get_all_by_label("Staff turnover and wellbeing")
+        .filter(|n| n.rect().top() > find.top())
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .unwrap();
+    entry.click();
+    h.run_steps(3);
+    let doors = code_named(&h, "Doors and badges");
+    assert_eq!(doors.parent_id, Some(code_named(&h, "Staff turnover and wellbeing").id));
+}
+
+#[test]
+fn a_theme_lists_its_sub_codes_excerpts_unless_unticked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo(dir.path());
+    let theme = code_named(&h, "Relationships with primary care");
+    h.state_mut().queue(Action::ShowExcerpts(theme.id));
+    h.run_steps(3);
+    let rolled_up: usize =
+        codes::list(conn(&h)).unwrap().iter().filter(|c| c.parent_id == Some(theme.id)).map(|c| c.codings).sum();
+    let listed = |h: &H| h.state().workbench.as_ref().unwrap().excerpts.as_ref().unwrap().1.len();
+    assert_eq!(listed(&h), rolled_up, "the count the codebook shows");
+    h.get_by_label("with its sub-codes' excerpts").click();
+    h.run_steps(3);
+    assert_eq!(listed(&h), theme.codings, "the theme's own");
+}

@@ -128,6 +128,8 @@ actions! {
         UnpinQuickCode(usize),
         /// Empty a quick-code key.
         ClearQuickCode(usize),
+        /// Collapse or expand a theme in the codebook (remembered per project).
+        ToggleCollapsed(CodeId),
         /// Create a top-level code and apply it to the selection.
         CreateCodeAndApply(String),
         /// Move a coding of the open document to another code, keeping its span and coder.
@@ -301,6 +303,7 @@ impl Action {
             | Action::PinQuickCode { .. }
             | Action::UnpinQuickCode(_)
             | Action::ClearQuickCode(_)
+            | Action::ToggleCollapsed(_)
             | Action::CreateCodeAndApply(_)
             | Action::Recode { .. }
             | Action::Autocode { .. }

@@ -14,7 +14,6 @@ use super::compare_view;
 use super::document_pane::Reading;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
-use super::quick_slots::QuickSlots;
 use super::settings::{STORAGE_KEY, Settings};
 use super::windows::{self, Windows};
 use super::workbench::{Centre, Workbench};
@@ -24,6 +23,7 @@ use crate::coding::Command;
 use crate::model::{CodeId, Span};
 
 mod files;
+mod remembered;
 
 use files::{import_dialog, new_project_dialog, open_project_dialog};
 
@@ -115,16 +115,14 @@ impl WorkbenchApp {
         }
     }
 
-    /// Puts the codes pinned in an earlier session back on their keys.
-    fn restore_pins(&self, wb: &mut Workbench) {
-        let pins = self.settings.pins(wb.project.path());
-        for (slot, guid) in pins.iter().enumerate() {
-            let code = guid.as_ref().and_then(|g| wb.codes.iter().find(|c| &c.guid == g)).map(|c| c.id);
-            if let Some(code) = code {
-                wb.quick.pin(slot, code);
-            }
+    /// Collapses or expands a theme and keeps the collapsed ones in the settings.
+    fn toggle_collapsed(&mut self, code: CodeId) {
+        let Some(wb) = &mut self.workbench else { return };
+        if !wb.collapsed.remove(&code) {
+            wb.collapsed.insert(code);
         }
-        wb.fill_quick_slots();
+        let guids = wb.codes.iter().filter(|c| wb.collapsed.contains(&c.id)).map(|c| c.guid.clone()).collect();
+        self.settings.set_collapsed(wb.project.path(), guids);
     }
 
     /// Queues an action, as a menu or shortcut would; it runs after the next frame is drawn.
@@ -474,6 +472,7 @@ impl WorkbenchApp {
             Action::PinQuickCode { slot, code } => self.quick_slots(|q| q.pin(slot, code)),
             Action::UnpinQuickCode(slot) => self.quick_slots(|q| q.unpin(slot)),
             Action::ClearQuickCode(slot) => self.quick_slots(|q| q.clear(slot)),
+            Action::ToggleCollapsed(code) => self.toggle_collapsed(code),
             Action::CopySelection => self.copy_selection(ctx),
             Action::InVivo => self.change(&action, edit::in_vivo),
             Action::CreateCodeAndApply(ref name) => {
@@ -490,24 +489,6 @@ impl WorkbenchApp {
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
         }
-    }
-
-    /// Puts the selected document text on the clipboard.
-    fn copy_selection(&mut self, ctx: &Context) {
-        let text = self.workbench.as_ref().and_then(Workbench::selected_text).map(str::to_owned);
-        match text {
-            Some(text) => ctx.copy_text(text),
-            None => self.error("Select some text in a document first, then copy it.".to_owned()),
-        }
-    }
-
-    /// Changes the quick-code slots and keeps their pins in the settings.
-    fn quick_slots(&mut self, f: impl FnOnce(&mut QuickSlots)) {
-        let Some(wb) = &mut self.workbench else { return };
-        f(&mut wb.quick);
-        let guid = |code: Option<CodeId>| code.and_then(|id| wb.code(id)).map(|c| c.guid.clone());
-        let pins = wb.quick.pins().map(guid);
-        self.settings.set_pins(wb.project.path(), &pins);
     }
 
     /// Runs `f` on the open project's workbench and panels (nothing without a project), showing

@@ -5,6 +5,7 @@
 use egui::{Color32, Sense, Ui, vec2};
 
 use super::action::Action;
+use super::code_picker::code_picker_ui;
 use super::highlight::color_hex;
 use super::workbench::Workbench;
 use crate::coding::Command;
@@ -18,6 +19,7 @@ const COUNT_WIDTH: f32 = 40.0;
 struct MenuState {
     rename: String,
     color: Color32,
+    sub_code: String,
 }
 
 pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
@@ -36,9 +38,18 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
         .max_height(ui.available_height() * 0.55)
         .show(ui, |ui| {
             let totals = rollup_counts(&wb.codes);
-            for (code, total) in wb.codes.iter().zip(totals) {
-                code_row(ui, wb, code, total, has_selection, actions);
+            let mut hidden_below: Option<usize> = None;
+            for (i, (code, total)) in wb.codes.iter().zip(totals).enumerate() {
+                if hidden_below.is_some_and(|depth| code.depth > depth) {
+                    continue;
+                }
+                let collapsed = wb.collapsed.contains(&code.id);
+                hidden_below = collapsed.then_some(code.depth);
+                let has_children = wb.codes.get(i + 1).is_some_and(|next| next.depth > code.depth);
+                let tree = Tree { has_children, collapsed };
+                code_row(ui, wb, code, (total, tree), has_selection, actions);
             }
+            wb.reveal = None;
             top_level_drop_zone(ui, actions);
         });
     ui.separator();
@@ -87,17 +98,25 @@ fn rollup_counts(codes: &[CodeNode]) -> Vec<usize> {
     totals
 }
 
+/// A row's place in the tree: whether it has sub-codes and whether they are hidden.
+#[derive(Clone, Copy)]
+struct Tree {
+    has_children: bool,
+    collapsed: bool,
+}
+
 fn code_row(
     ui: &mut Ui,
     wb: &Workbench,
     code: &CodeNode,
-    total: usize,
+    (total, tree): (usize, Tree),
     has_selection: bool,
     actions: &mut Vec<Action>,
 ) {
     let id = egui::Id::unique(("code-row", code.id));
     let row = ui.horizontal(|ui| {
         ui.add_space(code.depth as f32 * 14.0);
+        toggle_ui(ui, code, tree, actions);
         let drag = ui.dnd_drag_source(id, code.id, |ui| {
             chip(ui, wb.code_color(code.id));
         });
@@ -116,6 +135,9 @@ fn code_row(
         label
     });
     let label = row.inner;
+    if wb.reveal == Some(code.id) {
+        label.scroll_to_me(Some(egui::Align::Center));
+    }
     if label.clicked() {
         actions.push(if has_selection { Action::ApplyCode(code.id) } else { Action::ShowExcerpts(code.id) });
     }
@@ -125,6 +147,27 @@ fn code_row(
         actions.push(Action::Edit(Command::MoveCode { code: *dragged, parent: Some(code.id) }));
     }
     label.context_menu(|ui| context_menu(ui, wb, code, actions));
+}
+
+/// The triangle that collapses or expands a theme (a gap of the same width for other codes).
+fn toggle_ui(ui: &mut Ui, code: &CodeNode, tree: Tree, actions: &mut Vec<Action>) {
+    let (rect, response) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::click());
+    if !tree.has_children {
+        return;
+    }
+    let verb = if tree.collapsed { "Expand" } else { "Collapse" };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{verb} {}", code.name)));
+    let color = if response.hovered() { ui.visuals().strong_text_color() } else { ui.visuals().weak_text_color() };
+    let c = rect.center();
+    let points = if tree.collapsed {
+        vec![c + vec2(-3.0, -5.0), c + vec2(4.0, 0.0), c + vec2(-3.0, 5.0)]
+    } else {
+        vec![c + vec2(-5.0, -3.0), c + vec2(5.0, -3.0), c + vec2(0.0, 4.0)]
+    };
+    ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
+    if response.on_hover_text(format!("{verb} its sub-codes")).clicked() {
+        actions.push(Action::ToggleCollapsed(code.id));
+    }
 }
 
 fn hover_text(code: &CodeNode, total: usize) -> String {
@@ -149,9 +192,11 @@ fn top_level_drop_zone(ui: &mut Ui, actions: &mut Vec<Action>) {
 
 fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<Action>) {
     let key = egui::Id::unique(("code-menu", code.id));
-    let mut state: MenuState = ui
-        .data_mut(|d| d.get_temp(key))
-        .unwrap_or_else(|| MenuState { rename: code.name.clone(), color: super::highlight::parse_color(&code.color) });
+    let mut state: MenuState = ui.data_mut(|d| d.get_temp(key)).unwrap_or_else(|| MenuState {
+        rename: code.name.clone(),
+        color: super::highlight::parse_color(&code.color),
+        sub_code: String::new(),
+    });
     if ui.button("Show coded excerpts").clicked() {
         actions.push(Action::ShowExcerpts(code.id));
         ui.close();
@@ -181,12 +226,35 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
             }
         }
     });
-    ui.menu_button("Merge into…", |ui| {
-        for other in wb.codes.iter().filter(|c| c.id != code.id) {
-            if ui.button(&other.path).clicked() {
-                actions.push(Action::Edit(Command::MergeCodes { from: code.id, into: other.id }));
+    ui.menu_button("New sub-code…", |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label("Name");
+            let edit =
+                ui.add(egui::TextEdit::singleline(&mut state.sub_code).desired_width(180.0)).labelled_by(label.id);
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Create").clicked() || enter) && !state.sub_code.trim().is_empty() {
+                let path = std::mem::take(&mut state.sub_code).trim().to_owned();
+                actions.push(Action::Edit(Command::CreateCode {
+                    parent: Some(code.id),
+                    path,
+                    color: None,
+                    description: None,
+                }));
                 ui.close();
             }
+        });
+    });
+    ui.menu_button("Merge into…", |ui| {
+        if let Some(into) = code_picker_ui(ui, ("merge", code.id), wb, &|c| c == code.id) {
+            actions.push(Action::Edit(Command::MergeCodes { from: code.id, into }));
+            ui.close();
+        }
+    });
+    ui.menu_button("Move under…", |ui| {
+        let inside = wb.subtree(code.id);
+        if let Some(parent) = code_picker_ui(ui, ("move", code.id), wb, &|c| inside.contains(&c)) {
+            actions.push(Action::Edit(Command::MoveCode { code: code.id, parent: Some(parent) }));
+            ui.close();
         }
     });
     ui.menu_button(format!("Review status: {}", code.status.as_str()), |ui| {
@@ -235,16 +303,22 @@ fn colour_menu(ui: &mut Ui, code: &CodeNode, color: &mut Color32, actions: &mut 
     }
 }
 
-fn excerpts(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
-    let Some((code, list)) = &wb.excerpts else {
+fn excerpts(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
+    let Some((code, count)) = wb.excerpts.as_ref().map(|(code, list)| (*code, list.len())) else {
         ui.weak("Click a code to list its coded excerpts.");
         return;
     };
+    let is_theme = wb.codes.iter().any(|c| c.parent_id == Some(code));
     ui.horizontal(|ui| {
-        chip(ui, wb.code_color(*code));
-        let heading = egui::RichText::new(format!("{} — {} excerpts", wb.code_path(*code), list.len())).strong();
+        chip(ui, wb.code_color(code));
+        let with = if is_theme && wb.excerpts_with_subcodes { " with sub-codes" } else { "" };
+        let heading = egui::RichText::new(format!("{} — {count} excerpts{with}", wb.code_path(code))).strong();
         ui.add(egui::Label::new(heading).truncate());
     });
+    if is_theme && ui.checkbox(&mut wb.excerpts_with_subcodes, "with its sub-codes' excerpts").changed() {
+        actions.push(Action::ShowExcerpts(code));
+    }
+    let Some((_, list)) = &wb.excerpts else { return };
     egui::ScrollArea::vertical().id_salt("excerpts").auto_shrink([false, false]).show(ui, |ui| {
         for excerpt in list {
             let text: String = excerpt.text.chars().take(240).collect();

@@ -86,9 +86,15 @@ fn codes_for_nobody(command: &Command) -> bool {
     )
 }
 
-/// Applies a command as it stands; returns the summary line to show.
+/// Applies a command as it stands; returns the summary line to show. A code created this way is
+/// shown in the codebook (scrolled to and selected).
 pub fn command(wb: &mut Workbench, coder: &str, command: Command) -> Result<String> {
-    Ok(apply(wb, coder, command)?.summary)
+    let creates = matches!(command, Command::CreateCode { .. });
+    let applied = apply(wb, coder, command)?;
+    if creates && let Some(&code) = applied.created.last() {
+        wb.reveal_code(code)?;
+    }
+    Ok(applied.summary)
 }
 
 pub fn undo(wb: &mut Workbench) -> Result<String> {

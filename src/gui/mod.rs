@@ -10,6 +10,7 @@ pub mod analysis;
 mod analysis_view;
 pub mod app;
 pub mod chart_png;
+mod code_picker;
 mod codebook_panel;
 pub mod compare_state;
 mod compare_stripes;

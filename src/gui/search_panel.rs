@@ -146,8 +146,9 @@ fn autocode_ui(ui: &mut Ui, state: &mut SearchPanel, wb: &Workbench, busy: bool,
             ui.label("Code");
             let chosen = state.code.map(|c| wb.code_path(c)).unwrap_or_else(|| "choose a code".into());
             egui::ComboBox::from_id_salt("autocode-code").selected_text(chosen).width(260.0).show_ui(ui, |ui| {
-                for code in &wb.codes {
-                    ui.selectable_value(&mut state.code, Some(code.id), &code.path);
+                if let Some(code) = super::code_picker::code_picker_ui(ui, "autocode", wb, &|_| false) {
+                    state.code = Some(code);
+                    ui.close();
                 }
             });
             ui.label("Unit");

@@ -26,6 +26,8 @@ pub struct Settings {
     pub snap_words: bool,
     /// Codes pinned to the quick-code keys 1–9, by project file: the codes' GUIDs by slot.
     pub quick_pins: BTreeMap<PathBuf, Vec<Option<String>>>,
+    /// Collapsed themes of the codebook, by project file: the codes' GUIDs.
+    pub collapsed_codes: BTreeMap<PathBuf, Vec<String>>,
 }
 
 impl Default for Settings {
@@ -37,6 +39,7 @@ impl Default for Settings {
             recent: Vec::new(),
             snap_words: false,
             quick_pins: BTreeMap::new(),
+            collapsed_codes: BTreeMap::new(),
         }
     }
 }
@@ -66,6 +69,22 @@ impl Settings {
         match pins.iter().any(Option::is_some) {
             true => self.quick_pins.insert(key(project), pins.to_vec()),
             false => self.quick_pins.remove(&key(project)),
+        };
+    }
+
+    /// The codebook themes kept collapsed for a project (codes' GUIDs).
+    pub fn collapsed(&self, project: &Path) -> &[String] {
+        self.collapsed_codes.get(&key(project)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Keeps a project's collapsed themes (none: forgets the project's entry).
+    pub fn set_collapsed(&mut self, project: &Path, guids: Vec<String>) {
+        if project == Path::new(":memory:") {
+            return;
+        }
+        match guids.is_empty() {
+            true => self.collapsed_codes.remove(&key(project)),
+            false => self.collapsed_codes.insert(key(project), guids),
         };
     }
 

@@ -107,7 +107,14 @@ pub struct Drawn<'g> {
 
 /// Draws the bars (and names where codings start) of a paragraph in columns from `left`;
 /// returns the bars drawn.
-pub fn draw(ui: &Ui, view: &DocumentView, drawn: Drawn, left: f32, columns: &mut Columns, cx: &StripeContext) -> Vec<Bar> {
+pub fn draw(
+    ui: &Ui,
+    view: &DocumentView,
+    drawn: Drawn,
+    left: f32,
+    columns: &mut Columns,
+    cx: &StripeContext,
+) -> Vec<Bar> {
     let Drawn { index: i, pos, galley } = drawn;
     let para = view.paragraphs[i];
     let painter = ui.painter();

@@ -156,14 +156,11 @@ fn coding_row(ui: &mut Ui, wb: &Workbench, coding: &crate::model::CodingRow, act
             actions.push(Action::Select { start: coding.start, end: coding.end });
         }
         ui.menu_button("Recode as…", |ui| {
-            egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-                for code in wb.codes.iter().filter(|c| c.id != coding.code_id) {
-                    if ui.button(&code.path).clicked() {
-                        actions.push(Action::Recode { coding: coding.id, code: code.id });
-                        ui.close();
-                    }
-                }
-            });
+            let picked = super::code_picker::code_picker_ui(ui, ("recode", coding.id), wb, &|c| c == coding.code_id);
+            if let Some(code) = picked {
+                actions.push(Action::Recode { coding: coding.id, code });
+                ui.close();
+            }
         });
     });
 }

@@ -76,6 +76,12 @@ pub struct Workbench {
     pub finder_focus: bool,
     /// The "new code" box of the codebook.
     pub new_code: String,
+    /// Themes whose sub-codes the codebook hides.
+    pub collapsed: std::collections::HashSet<CodeId>,
+    /// A code to scroll into view in the codebook on the next frame (a new code).
+    pub reveal: Option<CodeId>,
+    /// A theme's excerpt list includes its sub-codes' excerpts.
+    pub excerpts_with_subcodes: bool,
     /// Whose codings the stripes beside the document show.
     pub stripe_coders: StripeCoders,
     /// The memo of each coding that has one (for the stripes' hover).
@@ -101,6 +107,9 @@ impl Workbench {
             finder: String::new(),
             finder_focus: false,
             new_code: String::new(),
+            collapsed: std::collections::HashSet::new(),
+            reveal: None,
+            excerpts_with_subcodes: true,
             stripe_coders: StripeCoders::default(),
             coding_memos: HashMap::new(),
             colors: HashMap::new(),
@@ -244,7 +253,8 @@ impl Workbench {
 
     fn load_excerpts(&self, code: CodeId) -> Result<Vec<Excerpt>> {
         let conn = self.project.conn();
-        let filter = codings::CodingFilter { codes: Some(vec![code]), ..Default::default() };
+        let codes = if self.excerpts_with_subcodes { self.subtree(code) } else { vec![code] };
+        let filter = codings::CodingFilter { codes: Some(codes), ..Default::default() };
         let rows = codings::list(conn, &filter)?;
         let mut texts: HashMap<DocumentId, (String, crate::text::CharIndex)> = HashMap::new();
         let mut out = Vec::new();
@@ -293,6 +303,25 @@ impl Workbench {
     }
 
     /// Codes whose path contains `query` (case-insensitive), best (prefix) matches first.
+    /// Shows a new code: its themes expanded, scrolled into view, selected (its excerpts listed).
+    pub fn reveal_code(&mut self, code: CodeId) -> Result<()> {
+        let mut parent = self.code(code).and_then(|c| c.parent_id);
+        while let Some(p) = parent {
+            self.collapsed.remove(&p);
+            parent = self.code(p).and_then(|c| c.parent_id);
+        }
+        self.reveal = Some(code);
+        self.show_excerpts(code)
+    }
+
+    /// A code and its descendants (codes are kept in tree order).
+    pub fn subtree(&self, code: CodeId) -> Vec<CodeId> {
+        let Some(at) = self.codes.iter().position(|c| c.id == code) else { return Vec::new() };
+        let depth = self.codes[at].depth;
+        let below = self.codes[at + 1..].iter().take_while(|c| c.depth > depth).map(|c| c.id);
+        std::iter::once(code).chain(below).collect()
+    }
+
     pub fn find_codes(&self, query: &str) -> Vec<&CodeNode> {
         let q = query.trim().to_lowercase();
         let mut hits: Vec<&CodeNode> = self.codes.iter().filter(|c| c.path.to_lowercase().contains(&q)).collect();
