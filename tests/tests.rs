@@ -43,4 +43,6 @@ mod gui_flows;
 #[cfg(feature = "gui")]
 mod gui_panels;
 #[cfg(feature = "gui")]
+mod gui_screens;
+#[cfg(feature = "gui")]
 mod gui_support;

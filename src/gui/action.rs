@@ -77,6 +77,10 @@ actions! {
             Redo,
             ClearSelection,
             ToggleTheme,
+            /// Hide or show the documents panel (remembered).
+            ToggleDocumentsPanel,
+            /// Hide or show the codebook panel (remembered).
+            ToggleCodebookPanel,
             FontBigger,
             FontSmaller,
             ShowSettings,
@@ -130,6 +134,8 @@ actions! {
         ClearQuickCode(usize),
         /// Collapse or expand a theme in the codebook (remembered per project).
         ToggleCollapsed(CodeId),
+        /// The speaker column's new width, dragged in the viewer (remembered).
+        SetSpeakerWidth(f32),
         /// Create a top-level code and apply it to the selection.
         CreateCodeAndApply(String),
         /// Move a coding of the open document to another code, keeping its span and coder.
@@ -272,6 +278,16 @@ impl Action {
             Action::Redo => offer_project("Redo", "Redo", const { &[ctrl_shift(Key::Z), ctrl(Key::Y)] }),
             Action::ClearSelection => offer_project("Clear the selection", "Clear the selection", &[]),
             Action::ToggleTheme => offer("Switch light/dark theme", "Switch light/dark theme", &[]),
+            Action::ToggleDocumentsPanel => offer_project(
+                "Show or hide the documents panel",
+                "Show or hide the documents panel",
+                const { &[ctrl_shift(Key::D)] },
+            ),
+            Action::ToggleCodebookPanel => offer_project(
+                "Show or hide the codebook panel",
+                "Show or hide the codebook panel",
+                const { &[ctrl_shift(Key::B)] },
+            ),
             Action::FontBigger => {
                 offer("Larger document text", "Larger document text", const { &[ctrl(Key::Plus), ctrl(Key::Equals)] })
             }
@@ -304,6 +320,7 @@ impl Action {
             | Action::UnpinQuickCode(_)
             | Action::ClearQuickCode(_)
             | Action::ToggleCollapsed(_)
+            | Action::SetSpeakerWidth(_)
             | Action::CreateCodeAndApply(_)
             | Action::Recode { .. }
             | Action::Autocode { .. }

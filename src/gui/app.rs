@@ -166,7 +166,7 @@ impl WorkbenchApp {
             status_bar::show(ui, &self.settings.coder, self.workbench.as_ref(), self.job.as_ref(), actions)
         });
         let font_size = self.settings.text_size();
-        let snap_words = self.settings.snap_words;
+        let (snap_words, speaker_width) = (self.settings.snap_words, self.settings.speaker_width);
         let busy = self.job.is_some();
         let Some(wb) = self.workbench.as_mut() else {
             egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, &self.settings, busy, actions));
@@ -177,14 +177,23 @@ impl WorkbenchApp {
             egui::CentralPanel::default().show(ui, |ui| compare_view::compare_ui(ui, state, wb, font_size, actions));
             return;
         }
-        egui::Panel::left("documents")
-            .resizable(true)
-            .default_size(250.0)
-            .show(ui, |ui| documents_panel::show(ui, wb, actions));
-        egui::Panel::right("codebook")
-            .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        // Side panels start in proportion to the window and never take more than 30 % each,
+        // so the text keeps room on a laptop; either can be hidden (View menu, remembered).
+        let width = ui.available_width();
+        if self.settings.show_documents {
+            egui::Panel::left("documents")
+                .resizable(true)
+                .default_size((width * 0.2).clamp(160.0, 250.0))
+                .size_range(120.0..=(width * 0.3).max(120.0))
+                .show(ui, |ui| documents_panel::show(ui, wb, actions));
+        }
+        if self.settings.show_codebook {
+            egui::Panel::right("codebook")
+                .resizable(true)
+                .default_size((width * 0.24).clamp(200.0, 300.0))
+                .size_range(150.0..=(width * 0.3).max(150.0))
+                .show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        }
         if wb.centre == Centre::Analysis {
             let waker = ui.ctx().clone();
             wb.analysis.refresh(&wb.project, move || waker.request_repaint());
@@ -192,8 +201,9 @@ impl WorkbenchApp {
             return;
         }
         chart_png::forget_rects(ui.ctx());
-        egui::CentralPanel::default()
-            .show(ui, |ui| document_pane::document_ui(ui, wb, Reading { font_size, snap_words }, actions));
+        egui::CentralPanel::default().show(ui, |ui| {
+            document_pane::document_ui(ui, wb, Reading { font_size, snap_words, speaker_width }, actions)
+        });
     }
 
     fn floating_windows(&mut self, ctx: &Context, actions: &mut Vec<Action>) {
@@ -385,6 +395,9 @@ impl WorkbenchApp {
             Action::ShowShortcuts => self.windows.shortcuts = true,
             Action::ShowSettings => self.windows.settings = true,
             Action::ToggleTheme => self.settings.dark = !self.settings.dark,
+            Action::ToggleDocumentsPanel => self.settings.show_documents = !self.settings.show_documents,
+            Action::ToggleCodebookPanel => self.settings.show_codebook = !self.settings.show_codebook,
+            Action::SetSpeakerWidth(width) => self.settings.speaker_width = width.clamp(40.0, 400.0),
             Action::FontBigger => self.settings.font_size = (self.settings.text_size() + 1.0).min(32.0),
             Action::FontSmaller => self.settings.font_size = (self.settings.text_size() - 1.0).max(9.0),
             Action::DismissMessage => self.message = None,

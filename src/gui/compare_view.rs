@@ -25,18 +25,26 @@ pub fn compare_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font_si
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
     ui.separator();
-    egui::Panel::left("compare-agreement").resizable(true).default_size(370.0).show(ui, |ui| {
+    // The text column keeps at least 40 % of the width: each side panel takes at most 30 %.
+    let width = ui.available_width();
+    let side = |default: f32| (default.min(width * 0.26), 160.0..=(width * 0.3).max(160.0));
+    let (left, left_range) = side(370.0);
+    let (right, right_range) = side(340.0);
+    egui::Panel::left("compare-agreement").resizable(true).default_size(left).size_range(left_range).show(ui, |ui| {
         egui::ScrollArea::vertical().id_salt("compare-agreement-scroll").show(ui, |ui| {
             agreement_ui(ui, state, wb);
             ui.separator();
             documents_ui(ui, state, wb);
         });
     });
-    egui::Panel::right("compare-disagreements").resizable(true).default_size(340.0).show(ui, |ui| {
-        egui::ScrollArea::vertical()
-            .id_salt("compare-disagreements-scroll")
-            .show(ui, |ui| disagreements_ui(ui, state, wb, actions));
-    });
+    egui::Panel::right("compare-disagreements").resizable(true).default_size(right).size_range(right_range).show(
+        ui,
+        |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("compare-disagreements-scroll")
+                .show(ui, |ui| disagreements_ui(ui, state, wb, actions));
+        },
+    );
     document_panel_ui(ui, state, wb, font_size);
 }
 

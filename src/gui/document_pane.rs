@@ -17,6 +17,7 @@ use crate::model::CodeId;
 pub struct Reading {
     pub font_size: f32,
     pub snap_words: bool,
+    pub speaker_width: f32,
 }
 
 pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &mut Vec<Action>) {
@@ -46,6 +47,7 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
         code_color: &code_color,
         stripes,
         snap_words: reading.snap_words,
+        speaker_width: reading.speaker_width,
     };
     if let Some(view) = &mut wb.view {
         viewer::show(ui, view, &cx, actions);

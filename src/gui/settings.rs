@@ -24,6 +24,11 @@ pub struct Settings {
     pub recent: Vec<PathBuf>,
     /// Widen selections made by dragging to whole words.
     pub snap_words: bool,
+    /// The side panels shown (either can be hidden on a small screen).
+    pub show_documents: bool,
+    pub show_codebook: bool,
+    /// Width of the speaker column beside a transcript, in points (dragged by the user).
+    pub speaker_width: f32,
     /// Codes pinned to the quick-code keys 1–9, by project file: the codes' GUIDs by slot.
     pub quick_pins: BTreeMap<PathBuf, Vec<Option<String>>>,
     /// Collapsed themes of the codebook, by project file: the codes' GUIDs.
@@ -38,6 +43,9 @@ impl Default for Settings {
             dark: false,
             recent: Vec::new(),
             snap_words: false,
+            show_documents: true,
+            show_codebook: true,
+            speaker_width: 120.0,
             quick_pins: BTreeMap::new(),
             collapsed_codes: BTreeMap::new(),
         }

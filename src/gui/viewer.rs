@@ -15,7 +15,8 @@ use super::highlight::{Layer, Palette, paragraph_job};
 use super::stripes::{self, Columns, StripeContext};
 use crate::model::{CodeId, Span};
 
-const SPEAKER_WIDTH: f32 = 120.0;
+/// The speaker column takes at most this share of the pane.
+const SPEAKER_SHARE: f32 = 0.2;
 
 /// What the viewer needs from the rest of the workbench for one frame.
 pub struct ViewerContext<'a> {
@@ -25,6 +26,8 @@ pub struct ViewerContext<'a> {
     pub stripes: StripeContext<'a>,
     /// Widen dragged and extended selections to whole words.
     pub snap_words: bool,
+    /// The speaker column's width as the user left it.
+    pub speaker_width: f32,
 }
 
 pub(crate) struct Placed {
@@ -92,7 +95,8 @@ pub(crate) fn scroll_area(
 fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
     let (first, last) = (view.heights.index_at(viewport.min.y), view.heights.index_at(viewport.max.y));
     let mut columns = Columns::visible(view, (first, last), ui.available_width(), &cx.stripes);
-    let frame = Frame { margin: columns.width() + 8.0, speaker_width: SPEAKER_WIDTH, font_size: cx.font_size };
+    let speaker_width = cx.speaker_width.min(ui.available_width() * SPEAKER_SHARE).max(40.0);
+    let frame = Frame { margin: columns.width() + 8.0, speaker_width, font_size: cx.font_size };
     let mut bars = Vec::new();
     let (origin, placed) = paint_paragraphs(
         ui,
@@ -112,6 +116,11 @@ fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContex
     }
     let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
     interact(ui, sense_rect, view, &placed, cx, hovered, actions);
+    // After the text area, so the edge is on top and takes the drag.
+    if view.headings.iter().any(Option::is_some) {
+        let edge = origin.x + frame.margin + speaker_width;
+        speaker_edge_ui(ui, edge, sense_rect, speaker_width, actions);
+    }
 }
 
 /// Where a document's columns go: `margin` points (coding stripes) left of a speaker column of
@@ -224,6 +233,20 @@ fn offset_at(view: &DocumentView, placed: &[Placed], pos: Pos2) -> Option<usize>
     }
     let hit = placed.iter().rev().find(|p| pos.y >= p.pos.y).unwrap_or(last);
     Some(hit.offset(view, pos))
+}
+
+/// The speaker column's right edge, dragged to widen or narrow the column.
+fn speaker_edge_ui(ui: &Ui, edge: f32, area: Rect, width: f32, actions: &mut Vec<Action>) {
+    let rect = Rect::from_x_y_ranges(edge - 6.0..=edge - 1.0, area.y_range());
+    let response = ui.interact(rect, ui.scope_id().with("speaker-edge"), Sense::drag());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Splitter, true, "Speaker column width"));
+    let response = response.on_hover_cursor(egui::CursorIcon::ResizeHorizontal);
+    if response.hovered() || response.dragged() {
+        ui.painter().vline(edge - 3.0, area.y_range(), ui.visuals().widgets.hovered.fg_stroke);
+    }
+    if response.dragged() {
+        actions.push(Action::SetSpeakerWidth(width + response.drag_delta().x));
+    }
 }
 
 /// Mouse selection over the text (drag; double-click a word, triple-click a paragraph or turn,
