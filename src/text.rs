@@ -57,8 +57,14 @@ impl CharIndex {
         if char_pos >= self.char_len {
             return self.byte_len;
         }
-        let base = self.checkpoints[char_pos / STRIDE];
+        let block = char_pos / STRIDE;
+        let base = self.checkpoints[block];
         let skip = char_pos % STRIDE;
+        // A block with as many bytes as code points is ASCII: no need to walk it.
+        let block_bytes = self.checkpoints.get(block + 1).copied().unwrap_or(self.byte_len) - base;
+        if block_bytes == STRIDE.min(self.char_len - block * STRIDE) {
+            return base + skip;
+        }
         match text[base..].char_indices().nth(skip) {
             Some((b, _)) => base + b,
             None => self.byte_len,
@@ -124,6 +130,18 @@ mod tests {
         }
         assert_eq!(index.byte_of(&text, 500), text.len());
         assert_eq!(index.slice(&text, 6, 9), char_slice(&text, 6, 9));
+    }
+
+    #[test]
+    fn char_index_skips_walking_ascii_blocks_only() {
+        let text = format!("{}é{}😀{}", "a".repeat(130), "b".repeat(70), "c".repeat(3));
+        let index = CharIndex::new(&text);
+        for (i, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(index.byte_of(&text, i), byte, "code point {i}");
+        }
+        assert_eq!(index.byte_of(&text, index.char_len()), text.len());
+        let ascii = "x".repeat(128);
+        assert_eq!(CharIndex::new(&ascii).byte_of(&ascii, 127), 127);
     }
 
     #[test]

@@ -1,13 +1,17 @@
 //! Reading coded excerpts one at a time in export order (codebook order, then document name, then
 //! position), so that an export of 200,000 excerpts never holds them all: SQLite sorts the
 //! codings (spilling to a temporary file when they are many), and the reader keeps only a bounded
-//! cache of document texts and turns while it builds one [`Excerpt`] after another.
+//! cache of document texts and turns while it builds one [`Excerpt`] after another. An excerpt
+//! borrows the reader's names and attribute maps, the coding row and the document's text, so a
+//! row costs no copies of them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::Connection;
 
+use super::excerpt_order::{Ranks, SORTED_CODINGS};
 use super::excerpts::{Excerpt, ExcerptFilter, ExcerptHeader, clock_ms};
 use super::memos;
 use crate::error::{Error, Result};
@@ -28,6 +32,8 @@ pub struct ExcerptReader<'p> {
     coder: Option<i64>,
     code_index: HashMap<CodeId, usize>,
     docs: HashMap<i64, DocumentSummary>,
+    /// Document ids by name: the order of documents within a code.
+    doc_order: Vec<i64>,
     people: HashMap<i64, ParticipantSummary>,
     memo_text: HashMap<i64, String>,
     snapshots: Vec<(String, String)>,
@@ -42,16 +48,37 @@ struct DocText {
     times: Vec<TimePoint>,
 }
 
-/// A coding row as the sorted query returns it.
-struct Row {
+/// A coding row as the sorted query returns it, borrowing its strings from SQLite.
+struct Row<'r> {
     id: i64,
-    guid: String,
+    guid: &'r str,
     document_id: i64,
     code_id: CodeId,
-    coder: String,
+    coder: &'r str,
     start: usize,
     end: usize,
-    created_at: String,
+    created_at: &'r str,
+}
+
+impl<'r> Row<'r> {
+    fn read(r: &'r rusqlite::Row<'_>) -> Result<Row<'r>> {
+        Ok(Row {
+            id: r.get(0)?,
+            guid: text_at(r, 1)?,
+            document_id: r.get(2)?,
+            code_id: r.get(3)?,
+            coder: text_at(r, 4)?,
+            start: r.get::<_, i64>(5)?.max(0) as usize,
+            end: r.get::<_, i64>(6)?.max(0) as usize,
+            created_at: text_at(r, 7)?,
+        })
+    }
+}
+
+/// A text column without copying it.
+fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    let value = r.get_ref(i)?;
+    Ok(value.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e)))?)
 }
 
 impl<'p> ExcerptReader<'p> {
@@ -73,13 +100,18 @@ impl<'p> ExcerptReader<'p> {
             speaker_attributes: of_scope(AttributeScope::Participant).into_iter().filter(|n| n != "role").collect(),
             codes: code_list,
         };
+        let docs = documents::list(conn)?;
+        let mut by_name: Vec<(&str, i64)> = docs.iter().map(|d| (d.name.as_str(), d.id)).collect();
+        by_name.sort_unstable();
+        let doc_order = by_name.into_iter().map(|(_, id)| id).collect();
         Ok(ExcerptReader {
             conn,
+            doc_order,
             code_index: header.codes.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
             header,
             wanted,
             coder,
-            docs: documents::list(conn)?.into_iter().map(|d| (d.id, d)).collect(),
+            docs: docs.into_iter().map(|d| (d.id, d)).collect(),
             people: participants::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
             memo_text: coding_memos(conn)?,
             snapshots: memos::snapshots(conn)?,
@@ -89,7 +121,7 @@ impl<'p> ExcerptReader<'p> {
 
     /// Calls `each` with every excerpt that matches the filter, in export order; returns how
     /// many there were.
-    pub fn for_each(&self, mut each: impl FnMut(&Excerpt) -> Result<()>) -> Result<usize> {
+    pub fn for_each(&self, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
         self.scan(true, |e| each(e))
     }
 
@@ -121,30 +153,15 @@ impl<'p> ExcerptReader<'p> {
         serde_json::Value::from(self.wanted.clone()).to_string()
     }
 
-    fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt) -> Result<()>) -> Result<usize> {
-        let mut stmt = self.conn.prepare(
-            "SELECT g.id, g.guid, g.document_id, g.code_id, k.name, g.start, g.\"end\", g.created_at
-             FROM json_each(?1) AS w
-             JOIN coding g ON g.code_id = w.value
-             JOIN document d ON d.id = g.document_id
-             JOIN coder k ON k.id = g.coder_id
-             WHERE ?2 IS NULL OR g.coder_id = ?2
-             ORDER BY w.key, d.name, g.start, g.\"end\", g.id",
-        )?;
-        let mut rows = stmt.query((self.wanted_json(), self.coder))?;
+    fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
+        // Declared before the statement, so dropped after it is finalised.
+        let _ranks = Ranks::install(self.conn, &self.wanted, &self.doc_order)?;
+        let mut stmt = self.conn.prepare(SORTED_CODINGS)?;
+        let mut rows = stmt.query([self.coder])?;
         let mut cache = TextCache::default();
         let mut written = 0;
         while let Some(r) = rows.next()? {
-            let row = Row {
-                id: r.get(0)?,
-                guid: r.get(1)?,
-                document_id: r.get(2)?,
-                code_id: r.get(3)?,
-                coder: r.get(4)?,
-                start: r.get::<_, i64>(5)?.max(0) as usize,
-                end: r.get::<_, i64>(6)?.max(0) as usize,
-                created_at: r.get(7)?,
-            };
+            let row = Row::read(r)?;
             let text = cache.get(self.conn, row.document_id)?;
             if let Some(excerpt) = self.excerpt(&row, &text, with_text)
                 && self.matches_wheres(&excerpt)
@@ -156,45 +173,44 @@ impl<'p> ExcerptReader<'p> {
         Ok(written)
     }
 
-    fn excerpt(&self, row: &Row, doc_text: &DocText, with_text: bool) -> Option<Excerpt> {
+    fn excerpt<'a>(&'a self, row: &Row<'a>, doc_text: &'a DocText, with_text: bool) -> Option<Excerpt<'a>> {
         let doc = self.docs.get(&row.document_id)?;
         let code = &self.header.codes[*self.code_index.get(&row.code_id)?];
         let turn = turn_at(&doc_text.turns, row.start, row.end);
         let person = turn.and_then(|t| t.participant_id).and_then(|p| self.people.get(&p));
-        let speaker_attributes = person.map(|p| p.attributes.clone()).unwrap_or_default();
+        let borrowed = |s: &'a String| Cow::Borrowed(s.as_str());
         Some(Excerpt {
-            coding_guid: row.guid.clone(),
+            coding_guid: Cow::Borrowed(row.guid),
             code_id: code.id,
-            code_path: code.path.clone(),
-            theme: theme_of(code).to_owned(),
-            document: doc.name.clone(),
+            code_path: borrowed(&code.path),
+            theme: Cow::Borrowed(theme_of(code)),
+            document: borrowed(&doc.name),
             kind: doc.kind,
-            speaker: person.map(|p| p.label.clone()),
-            role: speaker_attributes.get("role").cloned(),
-            document_attributes: doc.attributes.clone(),
-            speaker_attributes,
-            coder: row.coder.clone(),
+            speaker: person.map(|p| borrowed(&p.label)),
+            role: person.and_then(|p| p.attributes.get("role")).map(borrowed),
+            document_attributes: Cow::Borrowed(&doc.attributes),
+            speaker_attributes: person.map(|p| Cow::Borrowed(&p.attributes)).unwrap_or_default(),
+            coder: Cow::Borrowed(row.coder),
             start: row.start,
             end: row.end,
             timestamp: turn.and_then(|t| t.time_ms).map(crate::import::subtitles::format_clock),
             start_time: time_map::start_time(&doc_text.times, row.start).map(clock_ms),
             end_time: time_map::end_time(&doc_text.times, row.end).map(clock_ms),
-            text: if with_text {
-                doc_text.index.slice(&doc_text.text, row.start, row.end).to_owned()
-            } else {
-                String::new()
+            text: Cow::Borrowed(if with_text { doc_text.index.slice(&doc_text.text, row.start, row.end) } else { "" }),
+            memo: match self.memo_text.get(&row.id) {
+                Some(memo) if with_text => borrowed(memo),
+                _ => Cow::Borrowed(""),
             },
-            memo: if with_text { self.memo_text.get(&row.id).cloned().unwrap_or_default() } else { String::new() },
-            coded_at: row.created_at.clone(),
-            snapshot: memos::snapshot_at(&self.snapshots, &row.created_at).map(str::to_owned),
+            coded_at: Cow::Borrowed(row.created_at),
+            snapshot: memos::snapshot_at(&self.snapshots, row.created_at).map(Cow::Borrowed),
         })
     }
 
-    fn matches_wheres(&self, e: &Excerpt) -> bool {
+    fn matches_wheres(&self, e: &Excerpt<'_>) -> bool {
         self.wheres.iter().all(|(key, values)| {
             let candidates: [Option<&str>; 2] = match key.as_str() {
                 "kind" => [Some(e.kind.as_str()), None],
-                "document" => [Some(e.document.as_str()), None],
+                "document" => [Some(e.document.as_ref()), None],
                 "speaker" => [e.speaker.as_deref(), None],
                 _ => [
                     e.document_attributes.get(key).map(String::as_str),

@@ -85,7 +85,7 @@ impl ReportFormat for Html {
         Ok(())
     }
 
-    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()> {
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()> {
         writeln!(w, "<blockquote>\n<p>{}</p>", escape(&e.text))?;
         if !e.memo.is_empty() {
             writeln!(w, "<p class=\"memo\">Memo: {}</p>", escape(&e.memo))?;

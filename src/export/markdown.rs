@@ -36,7 +36,7 @@ impl ReportFormat for Markdown {
         Ok(())
     }
 
-    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()> {
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()> {
         w.write_all(quote(&e.text).as_bytes())?;
         write!(w, "\n>\n> — {}\n\n", attribution(e))?;
         if !e.memo.is_empty() {
