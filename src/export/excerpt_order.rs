@@ -12,11 +12,10 @@ use crate::model::CodeId;
 
 /// The coding rows of an export, sorted: `?1` is a coder's id or NULL for every coder.
 pub const SORTED_CODINGS: &str =
-    "SELECT g.id, g.guid, g.document_id, g.code_id, k.name, g.start, g.\"end\", g.created_at
+    "SELECT g.id, g.guid, g.document_id, g.code_id, g.coder_id, g.start, g.\"end\", g.created_at
      FROM coding AS g NOT INDEXED
      CROSS JOIN temp.excerpt_code_rank AS w ON w.code_id = g.code_id
      CROSS JOIN temp.excerpt_document_rank AS r ON r.document_id = g.document_id
-     CROSS JOIN coder AS k ON k.id = g.coder_id
      WHERE ?1 IS NULL OR g.coder_id = ?1
      ORDER BY w.rank, r.rank, g.start, g.\"end\", g.id";
 

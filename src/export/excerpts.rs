@@ -328,7 +328,10 @@ pub fn attribution_into(out: &mut String, e: &Excerpt<'_>) {
 
 /// `hh:mm:ss.mmm` for a time in milliseconds: precise enough to play an excerpt from.
 pub fn clock_ms(ms: i64) -> String {
-    format!("{}.{:03}", crate::import::subtitles::format_clock(ms), ms.rem_euclid(1000))
+    let mut clock = crate::import::subtitles::format_clock(ms);
+    clock.push('.');
+    crate::import::subtitles::push_digits(&mut clock, ms.rem_euclid(1000), 3);
+    clock
 }
 
 /// The definition lines of a code: (label, text) for each non-empty part.
