@@ -17,7 +17,7 @@ pub const SORTED_CODINGS: &str =
      CROSS JOIN temp.excerpt_code_rank AS w ON w.code_id = g.code_id
      CROSS JOIN temp.excerpt_document_rank AS r ON r.document_id = g.document_id
      WHERE ?1 IS NULL OR g.coder_id = ?1
-     ORDER BY w.rank, r.rank, g.start, g.\"end\", g.id";
+     ORDER BY w.rank + r.rank, g.start, g.\"end\", g.id";
 
 /// The rank tables while a scan runs; dropped with the guard (and with the export's read
 /// transaction, should the drop fail).
@@ -36,16 +36,19 @@ impl<'c> Ranks<'c> {
              DELETE FROM temp.excerpt_code_rank;
              DELETE FROM temp.excerpt_document_rank;",
         )?;
-        fill(conn, "INSERT INTO temp.excerpt_code_rank (code_id, rank) VALUES (?1, ?2)", codes)?;
-        fill(conn, "INSERT INTO temp.excerpt_document_rank (document_id, rank) VALUES (?1, ?2)", documents)?;
+        // A code's rank counts in steps of the number of documents, so that one sum orders by
+        // code, then document: SQLite's sorter decides most comparisons on that first integer.
+        let step = documents.len().max(1) as i64;
+        fill(conn, "INSERT INTO temp.excerpt_code_rank (code_id, rank) VALUES (?1, ?2)", codes, step)?;
+        fill(conn, "INSERT INTO temp.excerpt_document_rank (document_id, rank) VALUES (?1, ?2)", documents, 1)?;
         Ok(ranks)
     }
 }
 
-fn fill(conn: &Connection, insert: &str, ids: &[i64]) -> Result<()> {
+fn fill(conn: &Connection, insert: &str, ids: &[i64], step: i64) -> Result<()> {
     let mut stmt = conn.prepare(insert)?;
     for (rank, id) in ids.iter().enumerate() {
-        stmt.execute((id, rank as i64))?;
+        stmt.execute((id, rank as i64 * step))?;
     }
     Ok(())
 }

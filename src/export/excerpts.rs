@@ -154,8 +154,8 @@ pub fn export(
     let reader = ExcerptReader::new(project, filter)?;
     match format {
         ExcerptFormat::Csv => stream_atomically(out, |w| super::excerpt_csv::write(&reader, w, bom, out)),
-        ExcerptFormat::Html => stream_atomically(out, |w| report::write(&reader, &mut Html, w, out)),
-        ExcerptFormat::Md => stream_atomically(out, |w| report::write(&reader, &mut Markdown, w, out)),
+        ExcerptFormat::Html => stream_atomically(out, |w| report::write(&reader, &mut Html::default(), w, out)),
+        ExcerptFormat::Md => stream_atomically(out, |w| report::write(&reader, &mut Markdown::default(), w, out)),
         ExcerptFormat::Xlsx => {
             let set = collect(reader)?;
             write_atomically(out, |path| super::xlsx::write_workbook(&sheets(&set), path))?;

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::excerpts::{Excerpt, ExcerptHeader, attribution, definition};
+use super::excerpts::{Excerpt, ExcerptHeader, attribution_into, definition};
 use super::report::{Plan, ReportFormat};
 use crate::model::CodeNode;
 
@@ -18,17 +18,38 @@ blockquote p{margin:.3rem 0;white-space:pre-wrap}.memo{font-style:italic;color:#
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let pushed: Result<(), std::convert::Infallible> = escaped_pieces(s, |piece| {
+        out.push_str(piece);
+        Ok(())
+    });
+    let Ok(()) = pushed;
     out
+}
+
+/// [`escape`] written straight to `w`.
+pub fn write_escaped(w: &mut dyn Write, s: &str) -> std::io::Result<()> {
+    escaped_pieces(s, |piece| w.write_all(piece.as_bytes()))
+}
+
+/// Hands `s` to `out` escaped, piece by piece: each run without special characters whole, then
+/// the entity for the special character that ends it.
+fn escaped_pieces<E>(s: &str, mut out: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let mut from = 0;
+    for (at, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` holds an ASCII byte, so both slices end on character boundaries.
+        out(&s[from..at])?;
+        out(entity)?;
+        from = at + 1;
+    }
+    out(&s[from..])
 }
 
 /// A colour safe to put in CSS (`#rrggbb` / `#rgb`), else grey.
@@ -37,7 +58,11 @@ fn css_color(c: &str) -> &str {
 }
 
 /// The whole report, written as the excerpts are read ([`super::report`]).
-pub struct Html;
+#[derive(Default)]
+pub struct Html {
+    /// The attribution line of the excerpt being written, reused from one to the next.
+    attribution: String,
+}
 
 impl ReportFormat for Html {
     fn begin(&mut self, w: &mut dyn Write, header: &ExcerptHeader, plan: &Plan<'_>) -> std::io::Result<()> {
@@ -86,11 +111,19 @@ impl ReportFormat for Html {
     }
 
     fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()> {
-        writeln!(w, "<blockquote>\n<p>{}</p>", escape(&e.text))?;
+        w.write_all(b"<blockquote>\n<p>")?;
+        write_escaped(w, &e.text)?;
+        w.write_all(b"</p>\n")?;
         if !e.memo.is_empty() {
-            writeln!(w, "<p class=\"memo\">Memo: {}</p>", escape(&e.memo))?;
+            w.write_all(b"<p class=\"memo\">Memo: ")?;
+            write_escaped(w, &e.memo)?;
+            w.write_all(b"</p>\n")?;
         }
-        writeln!(w, "<footer>— {}</footer>\n</blockquote>", escape(&attribution(e)))
+        self.attribution.clear();
+        attribution_into(&mut self.attribution, e);
+        w.write_all("<footer>— ".as_bytes())?;
+        write_escaped(w, &self.attribution)?;
+        w.write_all(b"</footer>\n</blockquote>\n")
     }
 
     fn end(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
