@@ -61,3 +61,26 @@ impl Drop for Ranks<'_> {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::export::excerpts::{ExcerptFilter, gather};
+    use crate::store::Project;
+    use crate::synth::{SynthOptions, generate};
+
+    #[test]
+    fn excerpts_come_in_codebook_then_document_then_position_order_even_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.fieldcode");
+        generate(&path, &SynthOptions { docs: 6, chars: 3_000, codes: 20, codings: 300, seed: 3 }).unwrap();
+        let project = Project::open_to_read(&path).unwrap();
+        let set = gather(&project, &ExcerptFilter::default()).unwrap();
+        assert_eq!(set.excerpts.len(), 300);
+        let rank = |id| set.header.codes.iter().position(|c| c.id == id).unwrap();
+        let keys: Vec<_> =
+            set.excerpts.iter().map(|e| (rank(e.code_id), e.document.to_string(), e.start, e.end)).collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "export order");
+        let left: i64 = project.conn().query_row("SELECT count(*) FROM temp.sqlite_master", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0, "the rank tables are dropped after the scan");
+    }
+}

@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn the_turn_of_a_coding_is_the_one_holding_its_start_else_the_first_inside_it() {
         let turns = [turn(0, 10), turn(10, 20), turn(25, 30)];
-        let starts = turns.map(|t| t.start);
+        let starts = turns.each_ref().map(|t| t.start);
         assert_eq!(turn_at(&turns, &starts, 12, 15).map(|t| t.start), Some(10));
         assert_eq!(turn_at(&turns, &starts, 0, 1).map(|t| t.start), Some(0));
         assert_eq!(turn_at(&turns, &starts, 21, 27).map(|t| t.start), Some(25), "starts between turns");
