@@ -10,9 +10,9 @@ use rusqlite::Connection;
 use crate::error::Result;
 use crate::model::CodeId;
 
-/// The coding rows of an export, sorted: `?1` is a coder's id or NULL for every coder.
-pub const SORTED_CODINGS: &str =
-    "SELECT g.id, g.guid, g.document_id, g.code_id, g.coder_id, g.start, g.\"end\", g.created_at
+/// The coding rows of an export, sorted, each with its document's place in `documents` (as
+/// given to [`Ranks::install`]): `?1` is a coder's id or NULL for every coder.
+pub const SORTED_CODINGS: &str = "SELECT g.id, g.guid, r.rank, g.code_id, g.coder_id, g.start, g.\"end\", g.created_at
      FROM coding AS g NOT INDEXED
      CROSS JOIN temp.excerpt_code_rank AS w ON w.code_id = g.code_id
      CROSS JOIN temp.excerpt_document_rank AS r ON r.document_id = g.document_id

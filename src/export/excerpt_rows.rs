@@ -32,9 +32,9 @@ pub struct ExcerptReader<'p> {
     coder: Option<i64>,
     coder_names: HashMap<i64, String>,
     code_index: HashMap<CodeId, usize>,
-    docs: HashMap<i64, DocumentSummary>,
-    /// Document ids by name: the order of documents within a code.
-    doc_order: Vec<i64>,
+    /// Documents by name: the order of documents within a code. A row names its document by
+    /// its place here.
+    docs: Vec<DocumentSummary>,
     people: HashMap<i64, ParticipantSummary>,
     memo_text: HashMap<i64, String>,
     snapshots: Vec<(String, String)>,
@@ -55,7 +55,8 @@ struct DocText {
 struct Row<'r> {
     id: i64,
     guid: &'r str,
-    document_id: i64,
+    /// The document's place in [`ExcerptReader::docs`].
+    doc: usize,
     code_id: CodeId,
     coder_id: i64,
     start: usize,
@@ -68,7 +69,7 @@ impl<'r> Row<'r> {
         Ok(Row {
             id: r.get(0)?,
             guid: text_at(r, 1)?,
-            document_id: r.get(2)?,
+            doc: r.get::<_, i64>(2)?.max(0) as usize,
             code_id: r.get(3)?,
             coder_id: r.get(4)?,
             start: r.get::<_, i64>(5)?.max(0) as usize,
@@ -103,19 +104,16 @@ impl<'p> ExcerptReader<'p> {
             speaker_attributes: of_scope(AttributeScope::Participant).into_iter().filter(|n| n != "role").collect(),
             codes: code_list,
         };
-        let docs = documents::list(conn)?;
-        let mut by_name: Vec<(&str, i64)> = docs.iter().map(|d| (d.name.as_str(), d.id)).collect();
-        by_name.sort_unstable();
-        let doc_order = by_name.into_iter().map(|(_, id)| id).collect();
+        let mut docs = documents::list(conn)?;
+        docs.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(ExcerptReader {
             conn,
-            doc_order,
             code_index: header.codes.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
             header,
             wanted,
             coder,
             coder_names: coders::list(conn)?.into_iter().collect(),
-            docs: docs.into_iter().map(|d| (d.id, d)).collect(),
+            docs,
             people: participants::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
             memo_text: coding_memos(conn)?,
             snapshots: memos::snapshots(conn)?,
@@ -159,14 +157,16 @@ impl<'p> ExcerptReader<'p> {
 
     fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
         // Declared before the statement, so dropped after it is finalised.
-        let _ranks = Ranks::install(self.conn, &self.wanted, &self.doc_order)?;
+        let doc_ids: Vec<i64> = self.docs.iter().map(|d| d.id).collect();
+        let _ranks = Ranks::install(self.conn, &self.wanted, &doc_ids)?;
         let mut stmt = self.conn.prepare(SORTED_CODINGS)?;
         let mut rows = stmt.query([self.coder])?;
-        let mut cache = TextCache::default();
+        let mut cache = TextCache { texts: vec![None; doc_ids.len()], bytes: 0 };
         let mut written = 0;
         while let Some(r) = rows.next()? {
             let row = Row::read(r)?;
-            let text = cache.get(self.conn, row.document_id)?;
+            let Some(&document) = doc_ids.get(row.doc) else { continue };
+            let text = cache.get(self.conn, row.doc, document)?;
             if let Some(excerpt) = self.excerpt(&row, &text, with_text)
                 && self.matches_wheres(&excerpt)
             {
@@ -178,7 +178,7 @@ impl<'p> ExcerptReader<'p> {
     }
 
     fn excerpt<'a>(&'a self, row: &Row<'a>, doc_text: &'a DocText, with_text: bool) -> Option<Excerpt<'a>> {
-        let doc = self.docs.get(&row.document_id)?;
+        let doc = self.docs.get(row.doc)?;
         let code = &self.header.codes[*self.code_index.get(&row.code_id)?];
         let coder = self.coder_names.get(&row.coder_id)?;
         let turn = turn_at(&doc_text.turns, &doc_text.turn_starts, row.start, row.end);
@@ -232,16 +232,16 @@ pub fn theme_of(code: &CodeNode) -> &str {
     code.path.split('/').next().unwrap_or("")
 }
 
-/// Document texts read so far, dropped all at once when they would pass [`TEXT_CACHE_BYTES`].
-#[derive(Default)]
+/// Document texts read so far, by the document's place in [`ExcerptReader::docs`], dropped all
+/// at once when they would pass [`TEXT_CACHE_BYTES`].
 struct TextCache {
-    texts: HashMap<i64, Rc<DocText>>,
+    texts: Vec<Option<Rc<DocText>>>,
     bytes: usize,
 }
 
 impl TextCache {
-    fn get(&mut self, conn: &Connection, document: i64) -> Result<Rc<DocText>> {
-        if let Some(found) = self.texts.get(&document) {
+    fn get(&mut self, conn: &Connection, place: usize, document: i64) -> Result<Rc<DocText>> {
+        if let Some(Some(found)) = self.texts.get(place) {
             return Ok(Rc::clone(found));
         }
         let text = documents::text(conn, document)?;
@@ -255,11 +255,13 @@ impl TextCache {
             text,
         });
         if self.bytes + size > TEXT_CACHE_BYTES {
-            self.texts.clear();
+            self.texts.iter_mut().for_each(|t| *t = None);
             self.bytes = 0;
         }
         self.bytes += size;
-        self.texts.insert(document, Rc::clone(&entry));
+        if let Some(slot) = self.texts.get_mut(place) {
+            *slot = Some(Rc::clone(&entry));
+        }
         Ok(entry)
     }
 }

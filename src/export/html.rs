@@ -18,22 +18,18 @@ blockquote p{margin:.3rem 0;white-space:pre-wrap}.memo{font-style:italic;color:#
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let pushed: Result<(), std::convert::Infallible> = escaped_pieces(s, |piece| {
-        out.push_str(piece);
-        Ok(())
-    });
-    let Ok(()) = pushed;
+    for_each_escaped(s, |piece| out.push_str(piece));
     out
 }
 
-/// [`escape`] written straight to `w`.
-pub fn write_escaped(w: &mut dyn Write, s: &str) -> std::io::Result<()> {
-    escaped_pieces(s, |piece| w.write_all(piece.as_bytes()))
+/// [`escape`] appended to a byte buffer.
+fn escape_into(out: &mut Vec<u8>, s: &str) {
+    for_each_escaped(s, |piece| out.extend_from_slice(piece.as_bytes()));
 }
 
 /// Hands `s` to `out` escaped, piece by piece: each run without special characters whole, then
 /// the entity for the special character that ends it.
-fn escaped_pieces<E>(s: &str, mut out: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+fn for_each_escaped(s: &str, mut out: impl FnMut(&str)) {
     let mut from = 0;
     for (at, b) in s.bytes().enumerate() {
         let entity = match b {
@@ -45,11 +41,11 @@ fn escaped_pieces<E>(s: &str, mut out: impl FnMut(&str) -> Result<(), E>) -> Res
             _ => continue,
         };
         // `at` holds an ASCII byte, so both slices end on character boundaries.
-        out(&s[from..at])?;
-        out(entity)?;
+        out(&s[from..at]);
+        out(entity);
         from = at + 1;
     }
-    out(&s[from..])
+    out(&s[from..]);
 }
 
 /// A colour safe to put in CSS (`#rrggbb` / `#rgb`), else grey.
@@ -60,7 +56,8 @@ fn css_color(c: &str) -> &str {
 /// The whole report, written as the excerpts are read ([`super::report`]).
 #[derive(Default)]
 pub struct Html {
-    /// The attribution line of the excerpt being written, reused from one to the next.
+    /// The excerpt being written and its attribution line, reused from one to the next.
+    block: Vec<u8>,
     attribution: String,
 }
 
@@ -111,19 +108,22 @@ impl ReportFormat for Html {
     }
 
     fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()> {
-        w.write_all(b"<blockquote>\n<p>")?;
-        write_escaped(w, &e.text)?;
-        w.write_all(b"</p>\n")?;
+        let block = &mut self.block;
+        block.clear();
+        block.extend_from_slice(b"<blockquote>\n<p>");
+        escape_into(block, &e.text);
+        block.extend_from_slice(b"</p>\n");
         if !e.memo.is_empty() {
-            w.write_all(b"<p class=\"memo\">Memo: ")?;
-            write_escaped(w, &e.memo)?;
-            w.write_all(b"</p>\n")?;
+            block.extend_from_slice(b"<p class=\"memo\">Memo: ");
+            escape_into(block, &e.memo);
+            block.extend_from_slice(b"</p>\n");
         }
         self.attribution.clear();
         attribution_into(&mut self.attribution, e);
-        w.write_all("<footer>— ".as_bytes())?;
-        write_escaped(w, &self.attribution)?;
-        w.write_all(b"</footer>\n</blockquote>\n")
+        block.extend_from_slice("<footer>— ".as_bytes());
+        escape_into(block, &self.attribution);
+        block.extend_from_slice(b"</footer>\n</blockquote>\n");
+        w.write_all(block)
     }
 
     fn end(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
