@@ -27,23 +27,46 @@ fn escape_into(out: &mut Vec<u8>, s: &str) {
     for_each_escaped(s, |piece| out.extend_from_slice(piece.as_bytes()));
 }
 
+/// The bytes [`for_each_escaped`] replaces.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut i = 0;
+    while i < 5 {
+        special[b"&<>\"'"[i] as usize] = true;
+        i += 1;
+    }
+    special
+};
+
 /// Hands `s` to `out` escaped, piece by piece: each run without special characters whole, then
 /// the entity for the special character that ends it.
 fn for_each_escaped(s: &str, mut out: impl FnMut(&str)) {
-    let mut from = 0;
-    for (at, b) in s.bytes().enumerate() {
-        let entity = match b {
+    let bytes = s.as_bytes();
+    let (mut from, mut at) = (0, 0);
+    while at < bytes.len() {
+        // Runs between special characters are long: look at them eight bytes at a time.
+        if let Some(chunk) = bytes.get(at..at + 8)
+            && !chunk.iter().any(|b| SPECIAL[*b as usize])
+        {
+            at += 8;
+            continue;
+        }
+        let entity = match bytes[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
-            _ => continue,
+            _ => {
+                at += 1;
+                continue;
+            }
         };
         // `at` holds an ASCII byte, so both slices end on character boundaries.
         out(&s[from..at]);
         out(entity);
-        from = at + 1;
+        at += 1;
+        from = at;
     }
     out(&s[from..]);
 }
@@ -128,5 +151,34 @@ impl ReportFormat for Html {
 
     fn end(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(b"</body>\n</html>\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_special_character_is_escaped_wherever_it_stands() {
+        let naive = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_owned(),
+                    '<' => "&lt;".to_owned(),
+                    '>' => "&gt;".to_owned(),
+                    '"' => "&quot;".to_owned(),
+                    '\'' => "&#39;".to_owned(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        for s in
+            ["", "plain", "a&b", "<é>\"'", "twelve bytes & more after the eighth: <tag attr='x'>", "😀😀😀&😀😀😀😀😀'"]
+        {
+            assert_eq!(escape(s), naive(s), "{s}");
+            let mut bytes = Vec::new();
+            escape_into(&mut bytes, s);
+            assert_eq!(bytes, naive(s).into_bytes());
+        }
     }
 }
