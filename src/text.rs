@@ -37,15 +37,30 @@ const STRIDE: usize = 64;
 
 impl CharIndex {
     pub fn new(text: &str) -> CharIndex {
-        let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
-        let mut chars = 0;
-        for (byte, _) in text.char_indices() {
-            if chars % STRIDE == 0 {
-                checkpoints.push(byte);
+        let bytes = text.as_bytes();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / STRIDE + 1);
+        let (mut chars, mut at) = (0, 0);
+        while at < bytes.len() {
+            // Mostly ASCII text: a whole block of ASCII is STRIDE code points at once.
+            if chars % STRIDE == 0
+                && let Some(block) = bytes.get(at..at + STRIDE)
+                && block.is_ascii()
+            {
+                checkpoints.push(at);
+                chars += STRIDE;
+                at += STRIDE;
+                continue;
             }
-            chars += 1;
+            // A code point starts at every byte that is not a continuation byte (0b10xx_xxxx).
+            if (bytes[at] as i8) >= -0x40 {
+                if chars % STRIDE == 0 {
+                    checkpoints.push(at);
+                }
+                chars += 1;
+            }
+            at += 1;
         }
-        CharIndex { checkpoints, char_len: chars, byte_len: text.len() }
+        CharIndex { checkpoints, char_len: chars, byte_len: bytes.len() }
     }
 
     pub fn char_len(&self) -> usize {
