@@ -1,6 +1,7 @@
 //! Reading coded excerpts one at a time in export order (codebook order, then document name, then
-//! position), so that an export of 200,000 excerpts never holds them all: SQLite sorts the
-//! codings (spilling to a temporary file when they are many), and the reader keeps only a bounded
+//! position), so that an export of 200,000 excerpts never holds them all as excerpts: SQLite
+//! sorts the bare coding rows ([`super::excerpt_order`]; its sort runs stay in memory under the
+//! project's `temp_store = MEMORY`, about 100 bytes a coding), and the reader keeps only a bounded
 //! cache of document texts and turns while it builds one [`Excerpt`] after another. An excerpt
 //! borrows the reader's names and attribute maps, the coding row and the document's text, so a
 //! row costs no copies of them.
