@@ -37,15 +37,30 @@ const STRIDE: usize = 64;
 
 impl CharIndex {
     pub fn new(text: &str) -> CharIndex {
-        let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
-        let mut chars = 0;
-        for (byte, _) in text.char_indices() {
-            if chars % STRIDE == 0 {
-                checkpoints.push(byte);
+        let bytes = text.as_bytes();
+        let mut checkpoints = Vec::with_capacity(bytes.len() / STRIDE + 1);
+        let (mut chars, mut at) = (0, 0);
+        while at < bytes.len() {
+            // Mostly ASCII text: a whole block of ASCII is STRIDE code points at once.
+            if chars % STRIDE == 0
+                && let Some(block) = bytes.get(at..at + STRIDE)
+                && block.is_ascii()
+            {
+                checkpoints.push(at);
+                chars += STRIDE;
+                at += STRIDE;
+                continue;
             }
-            chars += 1;
+            // A code point starts at every byte that is not a continuation byte (0b10xx_xxxx).
+            if (bytes[at] as i8) >= -0x40 {
+                if chars % STRIDE == 0 {
+                    checkpoints.push(at);
+                }
+                chars += 1;
+            }
+            at += 1;
         }
-        CharIndex { checkpoints, char_len: chars, byte_len: text.len() }
+        CharIndex { checkpoints, char_len: chars, byte_len: bytes.len() }
     }
 
     pub fn char_len(&self) -> usize {
@@ -57,8 +72,14 @@ impl CharIndex {
         if char_pos >= self.char_len {
             return self.byte_len;
         }
-        let base = self.checkpoints[char_pos / STRIDE];
+        let block = char_pos / STRIDE;
+        let base = self.checkpoints[block];
         let skip = char_pos % STRIDE;
+        // A block with as many bytes as code points is ASCII: no need to walk it.
+        let block_bytes = self.checkpoints.get(block + 1).copied().unwrap_or(self.byte_len) - base;
+        if block_bytes == STRIDE.min(self.char_len - block * STRIDE) {
+            return base + skip;
+        }
         match text[base..].char_indices().nth(skip) {
             Some((b, _)) => base + b,
             None => self.byte_len,
@@ -124,6 +145,18 @@ mod tests {
         }
         assert_eq!(index.byte_of(&text, 500), text.len());
         assert_eq!(index.slice(&text, 6, 9), char_slice(&text, 6, 9));
+    }
+
+    #[test]
+    fn char_index_skips_walking_ascii_blocks_only() {
+        let text = format!("{}é{}😀{}", "a".repeat(130), "b".repeat(70), "c".repeat(3));
+        let index = CharIndex::new(&text);
+        for (i, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(index.byte_of(&text, i), byte, "code point {i}");
+        }
+        assert_eq!(index.byte_of(&text, index.char_len()), text.len());
+        let ascii = "x".repeat(128);
+        assert_eq!(CharIndex::new(&ascii).byte_of(&ascii, 127), 127);
     }
 
     #[test]

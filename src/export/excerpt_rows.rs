@@ -1,13 +1,18 @@
 //! Reading coded excerpts one at a time in export order (codebook order, then document name, then
-//! position), so that an export of 200,000 excerpts never holds them all: SQLite sorts the
-//! codings (spilling to a temporary file when they are many), and the reader keeps only a bounded
-//! cache of document texts and turns while it builds one [`Excerpt`] after another.
+//! position), so that an export of 200,000 excerpts never holds them all as excerpts: SQLite
+//! sorts the bare coding rows ([`super::excerpt_order`]; its sort runs stay in memory under the
+//! project's `temp_store = MEMORY`, about 100 bytes a coding), and the reader keeps only a bounded
+//! cache of document texts and turns while it builds one [`Excerpt`] after another. An excerpt
+//! borrows the reader's names and attribute maps, the coding row and the document's text, so a
+//! row costs no copies of them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use rusqlite::Connection;
 
+use super::excerpt_order::{Ranks, SORTED_CODINGS};
 use super::excerpts::{Excerpt, ExcerptFilter, ExcerptHeader, clock_ms};
 use super::memos;
 use crate::error::{Error, Result};
@@ -26,8 +31,11 @@ pub struct ExcerptReader<'p> {
     /// The codes asked for (with their sub-codes), in codebook order.
     wanted: Vec<CodeId>,
     coder: Option<i64>,
+    coder_names: HashMap<i64, String>,
     code_index: HashMap<CodeId, usize>,
-    docs: HashMap<i64, DocumentSummary>,
+    /// Documents by name: the order of documents within a code. A row names its document by
+    /// its place here.
+    docs: Vec<DocumentSummary>,
     people: HashMap<i64, ParticipantSummary>,
     memo_text: HashMap<i64, String>,
     snapshots: Vec<(String, String)>,
@@ -39,19 +47,43 @@ struct DocText {
     text: String,
     index: CharIndex,
     turns: Vec<Turn>,
+    /// The turns' starts, searched apart from the turns themselves: a row touches less memory.
+    turn_starts: Vec<usize>,
     times: Vec<TimePoint>,
 }
 
-/// A coding row as the sorted query returns it.
-struct Row {
+/// A coding row as the sorted query returns it, borrowing its strings from SQLite.
+struct Row<'r> {
     id: i64,
-    guid: String,
-    document_id: i64,
+    guid: &'r str,
+    /// The document's place in [`ExcerptReader::docs`].
+    doc: usize,
     code_id: CodeId,
-    coder: String,
+    coder_id: i64,
     start: usize,
     end: usize,
-    created_at: String,
+    created_at: &'r str,
+}
+
+impl<'r> Row<'r> {
+    fn read(r: &'r rusqlite::Row<'_>) -> Result<Row<'r>> {
+        Ok(Row {
+            id: r.get(0)?,
+            guid: text_at(r, 1)?,
+            doc: r.get::<_, i64>(2)?.max(0) as usize,
+            code_id: r.get(3)?,
+            coder_id: r.get(4)?,
+            start: r.get::<_, i64>(5)?.max(0) as usize,
+            end: r.get::<_, i64>(6)?.max(0) as usize,
+            created_at: text_at(r, 7)?,
+        })
+    }
+}
+
+/// A text column without copying it.
+fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    let value = r.get_ref(i)?;
+    Ok(value.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e)))?)
 }
 
 impl<'p> ExcerptReader<'p> {
@@ -73,13 +105,16 @@ impl<'p> ExcerptReader<'p> {
             speaker_attributes: of_scope(AttributeScope::Participant).into_iter().filter(|n| n != "role").collect(),
             codes: code_list,
         };
+        let mut docs = documents::list(conn)?;
+        docs.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(ExcerptReader {
             conn,
             code_index: header.codes.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
             header,
             wanted,
             coder,
-            docs: documents::list(conn)?.into_iter().map(|d| (d.id, d)).collect(),
+            coder_names: coders::list(conn)?.into_iter().collect(),
+            docs,
             people: participants::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
             memo_text: coding_memos(conn)?,
             snapshots: memos::snapshots(conn)?,
@@ -89,7 +124,7 @@ impl<'p> ExcerptReader<'p> {
 
     /// Calls `each` with every excerpt that matches the filter, in export order; returns how
     /// many there were.
-    pub fn for_each(&self, mut each: impl FnMut(&Excerpt) -> Result<()>) -> Result<usize> {
+    pub fn for_each(&self, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
         self.scan(true, |e| each(e))
     }
 
@@ -121,31 +156,18 @@ impl<'p> ExcerptReader<'p> {
         serde_json::Value::from(self.wanted.clone()).to_string()
     }
 
-    fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt) -> Result<()>) -> Result<usize> {
-        let mut stmt = self.conn.prepare(
-            "SELECT g.id, g.guid, g.document_id, g.code_id, k.name, g.start, g.\"end\", g.created_at
-             FROM json_each(?1) AS w
-             JOIN coding g ON g.code_id = w.value
-             JOIN document d ON d.id = g.document_id
-             JOIN coder k ON k.id = g.coder_id
-             WHERE ?2 IS NULL OR g.coder_id = ?2
-             ORDER BY w.key, d.name, g.start, g.\"end\", g.id",
-        )?;
-        let mut rows = stmt.query((self.wanted_json(), self.coder))?;
-        let mut cache = TextCache::default();
+    fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
+        // Declared before the statement, so dropped after it is finalised.
+        let doc_ids: Vec<i64> = self.docs.iter().map(|d| d.id).collect();
+        let _ranks = Ranks::install(self.conn, &self.wanted, &doc_ids)?;
+        let mut stmt = self.conn.prepare(SORTED_CODINGS)?;
+        let mut rows = stmt.query([self.coder])?;
+        let mut cache = TextCache { texts: vec![None; doc_ids.len()], bytes: 0 };
         let mut written = 0;
         while let Some(r) = rows.next()? {
-            let row = Row {
-                id: r.get(0)?,
-                guid: r.get(1)?,
-                document_id: r.get(2)?,
-                code_id: r.get(3)?,
-                coder: r.get(4)?,
-                start: r.get::<_, i64>(5)?.max(0) as usize,
-                end: r.get::<_, i64>(6)?.max(0) as usize,
-                created_at: r.get(7)?,
-            };
-            let text = cache.get(self.conn, row.document_id)?;
+            let row = Row::read(r)?;
+            let Some(&document) = doc_ids.get(row.doc) else { continue };
+            let text = cache.get(self.conn, row.doc, document)?;
             if let Some(excerpt) = self.excerpt(&row, &text, with_text)
                 && self.matches_wheres(&excerpt)
             {
@@ -156,45 +178,45 @@ impl<'p> ExcerptReader<'p> {
         Ok(written)
     }
 
-    fn excerpt(&self, row: &Row, doc_text: &DocText, with_text: bool) -> Option<Excerpt> {
-        let doc = self.docs.get(&row.document_id)?;
+    fn excerpt<'a>(&'a self, row: &Row<'a>, doc_text: &'a DocText, with_text: bool) -> Option<Excerpt<'a>> {
+        let doc = self.docs.get(row.doc)?;
         let code = &self.header.codes[*self.code_index.get(&row.code_id)?];
-        let turn = turn_at(&doc_text.turns, row.start, row.end);
+        let coder = self.coder_names.get(&row.coder_id)?;
+        let turn = turn_at(&doc_text.turns, &doc_text.turn_starts, row.start, row.end);
         let person = turn.and_then(|t| t.participant_id).and_then(|p| self.people.get(&p));
-        let speaker_attributes = person.map(|p| p.attributes.clone()).unwrap_or_default();
+        let borrowed = |s: &'a String| Cow::Borrowed(s.as_str());
         Some(Excerpt {
-            coding_guid: row.guid.clone(),
+            coding_guid: Cow::Borrowed(row.guid),
             code_id: code.id,
-            code_path: code.path.clone(),
-            theme: theme_of(code).to_owned(),
-            document: doc.name.clone(),
+            code_path: borrowed(&code.path),
+            theme: Cow::Borrowed(theme_of(code)),
+            document: borrowed(&doc.name),
             kind: doc.kind,
-            speaker: person.map(|p| p.label.clone()),
-            role: speaker_attributes.get("role").cloned(),
-            document_attributes: doc.attributes.clone(),
-            speaker_attributes,
-            coder: row.coder.clone(),
+            speaker: person.map(|p| borrowed(&p.label)),
+            role: person.and_then(|p| p.attributes.get("role")).map(borrowed),
+            document_attributes: Cow::Borrowed(&doc.attributes),
+            speaker_attributes: person.map(|p| Cow::Borrowed(&p.attributes)).unwrap_or_default(),
+            coder: borrowed(coder),
             start: row.start,
             end: row.end,
             timestamp: turn.and_then(|t| t.time_ms).map(crate::import::subtitles::format_clock),
             start_time: time_map::start_time(&doc_text.times, row.start).map(clock_ms),
             end_time: time_map::end_time(&doc_text.times, row.end).map(clock_ms),
-            text: if with_text {
-                doc_text.index.slice(&doc_text.text, row.start, row.end).to_owned()
-            } else {
-                String::new()
+            text: Cow::Borrowed(if with_text { doc_text.index.slice(&doc_text.text, row.start, row.end) } else { "" }),
+            memo: match self.memo_text.get(&row.id) {
+                Some(memo) if with_text => borrowed(memo),
+                _ => Cow::Borrowed(""),
             },
-            memo: if with_text { self.memo_text.get(&row.id).cloned().unwrap_or_default() } else { String::new() },
-            coded_at: row.created_at.clone(),
-            snapshot: memos::snapshot_at(&self.snapshots, &row.created_at).map(str::to_owned),
+            coded_at: Cow::Borrowed(row.created_at),
+            snapshot: memos::snapshot_at(&self.snapshots, row.created_at).map(Cow::Borrowed),
         })
     }
 
-    fn matches_wheres(&self, e: &Excerpt) -> bool {
+    fn matches_wheres(&self, e: &Excerpt<'_>) -> bool {
         self.wheres.iter().all(|(key, values)| {
             let candidates: [Option<&str>; 2] = match key.as_str() {
                 "kind" => [Some(e.kind.as_str()), None],
-                "document" => [Some(e.document.as_str()), None],
+                "document" => [Some(e.document.as_ref()), None],
                 "speaker" => [e.speaker.as_deref(), None],
                 _ => [
                     e.document_attributes.get(key).map(String::as_str),
@@ -211,32 +233,36 @@ pub fn theme_of(code: &CodeNode) -> &str {
     code.path.split('/').next().unwrap_or("")
 }
 
-/// Document texts read so far, dropped all at once when they would pass [`TEXT_CACHE_BYTES`].
-#[derive(Default)]
+/// Document texts read so far, by the document's place in [`ExcerptReader::docs`], dropped all
+/// at once when they would pass [`TEXT_CACHE_BYTES`].
 struct TextCache {
-    texts: HashMap<i64, Rc<DocText>>,
+    texts: Vec<Option<Rc<DocText>>>,
     bytes: usize,
 }
 
 impl TextCache {
-    fn get(&mut self, conn: &Connection, document: i64) -> Result<Rc<DocText>> {
-        if let Some(found) = self.texts.get(&document) {
+    fn get(&mut self, conn: &Connection, place: usize, document: i64) -> Result<Rc<DocText>> {
+        if let Some(Some(found)) = self.texts.get(place) {
             return Ok(Rc::clone(found));
         }
         let text = documents::text(conn, document)?;
         let size = text.len();
+        let turns = documents::turns(conn, document)?;
         let entry = Rc::new(DocText {
             index: CharIndex::new(&text),
-            turns: documents::turns(conn, document)?,
+            turn_starts: turns.iter().map(|t| t.start).collect(),
+            turns,
             times: time_map::load(conn, document)?,
             text,
         });
         if self.bytes + size > TEXT_CACHE_BYTES {
-            self.texts.clear();
+            self.texts.iter_mut().for_each(|t| *t = None);
             self.bytes = 0;
         }
         self.bytes += size;
-        self.texts.insert(document, Rc::clone(&entry));
+        if let Some(slot) = self.texts.get_mut(place) {
+            *slot = Some(Rc::clone(&entry));
+        }
         Ok(entry)
     }
 }
@@ -278,10 +304,10 @@ fn coding_memos(conn: &Connection) -> Result<HashMap<i64, String>> {
 }
 
 /// The turn containing `start`, else the first turn that begins inside the coding. `turns` are
-/// ordered by start.
-fn turn_at(turns: &[Turn], start: usize, end: usize) -> Option<&Turn> {
+/// ordered by start; `starts` are their starts.
+fn turn_at<'t>(turns: &'t [Turn], starts: &[usize], start: usize, end: usize) -> Option<&'t Turn> {
     let contains = |t: &Turn| t.start <= start && start < t.end.max(t.start + 1);
-    let after = turns.partition_point(|t| t.start <= start);
+    let after = starts.partition_point(|s| *s <= start);
     let mut found = None;
     for t in turns[..after].iter().rev() {
         if !contains(t) {
@@ -327,11 +353,12 @@ mod tests {
     #[test]
     fn the_turn_of_a_coding_is_the_one_holding_its_start_else_the_first_inside_it() {
         let turns = [turn(0, 10), turn(10, 20), turn(25, 30)];
-        assert_eq!(turn_at(&turns, 12, 15).map(|t| t.start), Some(10));
-        assert_eq!(turn_at(&turns, 0, 1).map(|t| t.start), Some(0));
-        assert_eq!(turn_at(&turns, 21, 27).map(|t| t.start), Some(25), "starts between turns");
-        assert_eq!(turn_at(&turns, 21, 24).map(|t| t.start), None);
-        assert_eq!(turn_at(&turns, 40, 45).map(|t| t.start), None);
-        assert_eq!(turn_at(&[], 0, 5).map(|t| t.start), None);
+        let starts = turns.each_ref().map(|t| t.start);
+        assert_eq!(turn_at(&turns, &starts, 12, 15).map(|t| t.start), Some(10));
+        assert_eq!(turn_at(&turns, &starts, 0, 1).map(|t| t.start), Some(0));
+        assert_eq!(turn_at(&turns, &starts, 21, 27).map(|t| t.start), Some(25), "starts between turns");
+        assert_eq!(turn_at(&turns, &starts, 21, 24).map(|t| t.start), None);
+        assert_eq!(turn_at(&turns, &starts, 40, 45).map(|t| t.start), None);
+        assert_eq!(turn_at(&[], &[], 0, 5).map(|t| t.start), None);
     }
 }

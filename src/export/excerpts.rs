@@ -6,8 +6,8 @@
 //! snapshot in force when it was coded. Reading them is
 //! [`super::excerpt_rows`]; this module chooses a format and writes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -18,7 +18,7 @@ use super::markdown::Markdown;
 use super::matrix::{Cell, Table};
 use super::out_file::{stream_atomically, write_atomically};
 use super::report;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{CodeId, CodeNode, DocumentKind};
 use crate::store::Project;
 
@@ -64,20 +64,22 @@ pub struct ExcerptFilter {
     pub coder: Option<String>,
 }
 
-/// One coded excerpt with everything known about where it comes from.
+/// One coded excerpt with everything known about where it comes from. The streamed exports
+/// borrow what the reader already holds (names, attributes, the document's text) instead of
+/// copying it for every row; [`Excerpt::into_owned`] makes one that outlives the reader.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Excerpt {
-    pub coding_guid: String,
+pub struct Excerpt<'a> {
+    pub coding_guid: Cow<'a, str>,
     pub code_id: CodeId,
-    pub code_path: String,
-    pub theme: String,
-    pub document: String,
+    pub code_path: Cow<'a, str>,
+    pub theme: Cow<'a, str>,
+    pub document: Cow<'a, str>,
     pub kind: DocumentKind,
-    pub speaker: Option<String>,
-    pub role: Option<String>,
-    pub document_attributes: BTreeMap<String, String>,
-    pub speaker_attributes: BTreeMap<String, String>,
-    pub coder: String,
+    pub speaker: Option<Cow<'a, str>>,
+    pub role: Option<Cow<'a, str>>,
+    pub document_attributes: Cow<'a, BTreeMap<String, String>>,
+    pub speaker_attributes: Cow<'a, BTreeMap<String, String>>,
+    pub coder: Cow<'a, str>,
     pub start: usize,
     pub end: usize,
     pub timestamp: Option<String>,
@@ -85,10 +87,39 @@ pub struct Excerpt {
     pub start_time: Option<String>,
     /// When it ends in the recording.
     pub end_time: Option<String>,
-    pub text: String,
-    pub memo: String,
-    pub coded_at: String,
-    pub snapshot: Option<String>,
+    pub text: Cow<'a, str>,
+    pub memo: Cow<'a, str>,
+    pub coded_at: Cow<'a, str>,
+    pub snapshot: Option<Cow<'a, str>>,
+}
+
+impl Excerpt<'_> {
+    /// The same excerpt owning all its parts.
+    pub fn into_owned(self) -> Excerpt<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Excerpt {
+            coding_guid: own(self.coding_guid),
+            code_id: self.code_id,
+            code_path: own(self.code_path),
+            theme: own(self.theme),
+            document: own(self.document),
+            kind: self.kind,
+            speaker: self.speaker.map(own),
+            role: self.role.map(own),
+            document_attributes: Cow::Owned(self.document_attributes.into_owned()),
+            speaker_attributes: Cow::Owned(self.speaker_attributes.into_owned()),
+            coder: own(self.coder),
+            start: self.start,
+            end: self.end,
+            timestamp: self.timestamp,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            text: own(self.text),
+            memo: own(self.memo),
+            coded_at: own(self.coded_at),
+            snapshot: self.snapshot.map(own),
+        }
+    }
 }
 
 /// What every excerpt report states besides the excerpts: the project, the codebook they refer
@@ -105,7 +136,7 @@ pub struct ExcerptHeader {
 #[derive(Debug, Clone)]
 pub struct ExcerptSet {
     pub header: ExcerptHeader,
-    pub excerpts: Vec<Excerpt>,
+    pub excerpts: Vec<Excerpt<'static>>,
 }
 
 /// Reads, filters and writes excerpts; returns how many were written. CSV, HTML and Markdown
@@ -122,9 +153,9 @@ pub fn export(
     let _snapshot = project.conn().unchecked_transaction()?;
     let reader = ExcerptReader::new(project, filter)?;
     match format {
-        ExcerptFormat::Csv => stream_atomically(out, |w| write_csv(&reader, w, bom, out)),
-        ExcerptFormat::Html => stream_atomically(out, |w| report::write(&reader, &mut Html, w, out)),
-        ExcerptFormat::Md => stream_atomically(out, |w| report::write(&reader, &mut Markdown, w, out)),
+        ExcerptFormat::Csv => stream_atomically(out, |w| super::excerpt_csv::write(&reader, w, bom, out)),
+        ExcerptFormat::Html => stream_atomically(out, |w| report::write(&reader, &mut Html::default(), w, out)),
+        ExcerptFormat::Md => stream_atomically(out, |w| report::write(&reader, &mut Markdown::default(), w, out)),
         ExcerptFormat::Xlsx => {
             let set = collect(reader)?;
             write_atomically(out, |path| super::xlsx::write_workbook(&sheets(&set), path))?;
@@ -147,26 +178,10 @@ pub fn gather(project: &Project, filter: &ExcerptFilter) -> Result<ExcerptSet> {
 fn collect(reader: ExcerptReader<'_>) -> Result<ExcerptSet> {
     let mut excerpts = Vec::new();
     reader.for_each(|e| {
-        excerpts.push(e.clone());
+        excerpts.push(e.clone().into_owned());
         Ok(())
     })?;
     Ok(ExcerptSet { header: reader.header, excerpts })
-}
-
-/// The CSV export, one row written per excerpt read.
-fn write_csv(reader: &ExcerptReader<'_>, w: &mut dyn Write, bom: bool, out: &Path) -> Result<usize> {
-    if bom {
-        w.write_all(&[0xEF, 0xBB, 0xBF]).map_err(|e| Error::io(out, e))?;
-    }
-    let mut writer = csv::Writer::from_writer(w);
-    let fail = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::io(out, e),
-        other => Error::invalid(format!("cannot write CSV: {other:?}")),
-    };
-    writer.write_record(columns(&reader.header)).map_err(fail)?;
-    let n = reader.for_each(|e| writer.write_record(row(&reader.header, e).iter().map(Cell::to_text)).map_err(fail))?;
-    writer.flush().map_err(|e| Error::io(out, e))?;
-    Ok(n)
 }
 
 /// The column names of the tabular exports.
@@ -194,36 +209,36 @@ pub fn columns(header: &ExcerptHeader) -> Vec<String> {
 }
 
 /// One excerpt as a row of [`columns`].
-pub fn row(header: &ExcerptHeader, e: &Excerpt) -> Vec<Cell> {
+pub fn row(header: &ExcerptHeader, e: &Excerpt<'_>) -> Vec<Cell> {
+    let text = |s: Option<&str>| Cell::from(s.unwrap_or_default());
     let mut row: Vec<Cell> = vec![
-        e.code_path.as_str().into(),
-        e.theme.as_str().into(),
-        e.document.as_str().into(),
-        e.kind.as_str().into(),
-        e.speaker.clone().unwrap_or_default().into(),
-        e.role.clone().unwrap_or_default().into(),
+        text(Some(&e.code_path)),
+        text(Some(&e.theme)),
+        text(Some(&e.document)),
+        text(Some(e.kind.as_str())),
+        text(e.speaker.as_deref()),
+        text(e.role.as_deref()),
     ];
-    let attribute = |map: &BTreeMap<String, String>, a: &String| Cell::from(map.get(a).cloned().unwrap_or_default());
-    row.extend(header.document_attributes.iter().map(|a| attribute(&e.document_attributes, a)));
-    row.extend(header.speaker_attributes.iter().map(|a| attribute(&e.speaker_attributes, a)));
+    row.extend(header.document_attributes.iter().map(|a| text(e.document_attributes.get(a).map(String::as_str))));
+    row.extend(header.speaker_attributes.iter().map(|a| text(e.speaker_attributes.get(a).map(String::as_str))));
     row.extend([
-        e.coder.as_str().into(),
+        text(Some(&e.coder)),
         e.start.into(),
         e.end.into(),
-        e.timestamp.clone().unwrap_or_default().into(),
-        e.start_time.clone().unwrap_or_default().into(),
-        e.end_time.clone().unwrap_or_default().into(),
-        e.text.as_str().into(),
-        e.memo.as_str().into(),
-        e.snapshot.clone().unwrap_or_default().into(),
-        e.coded_at.as_str().into(),
-        e.coding_guid.as_str().into(),
+        text(e.timestamp.as_deref()),
+        text(e.start_time.as_deref()),
+        text(e.end_time.as_deref()),
+        text(Some(&e.text)),
+        text(Some(&e.memo)),
+        text(e.snapshot.as_deref()),
+        text(Some(&e.coded_at)),
+        text(Some(&e.coding_guid)),
     ]);
     row
 }
 
 /// Excerpts as a table with [`columns`].
-pub fn table(header: &ExcerptHeader, excerpts: &[Excerpt]) -> Table {
+pub fn table(header: &ExcerptHeader, excerpts: &[Excerpt<'_>]) -> Table {
     Table { header: columns(header), rows: excerpts.iter().map(|e| row(header, e)).collect() }
 }
 
@@ -236,11 +251,11 @@ fn sheets(set: &ExcerptSet) -> Vec<(String, Table)> {
     let groups = grouped(set);
     for (_, codes) in &groups {
         for (code, excerpts) in codes {
-            let docs: HashSet<&str> = excerpts.iter().map(|e| e.document.as_str()).collect();
-            let coders: HashSet<&str> = excerpts.iter().map(|e| e.coder.as_str()).collect();
+            let docs: HashSet<&str> = excerpts.iter().map(|e| e.document.as_ref()).collect();
+            let coders: HashSet<&str> = excerpts.iter().map(|e| e.coder.as_ref()).collect();
             summary.rows.push(vec![
                 code.path.as_str().into(),
-                excerpts[0].theme.as_str().into(),
+                excerpts[0].theme.as_ref().into(),
                 excerpts.len().into(),
                 docs.len().into(),
                 coders.len().into(),
@@ -249,27 +264,27 @@ fn sheets(set: &ExcerptSet) -> Vec<(String, Table)> {
     }
     let mut sheets = vec![("Summary".to_owned(), summary)];
     for (theme, codes) in groups {
-        let excerpts: Vec<Excerpt> = codes.iter().flat_map(|(_, e)| e.iter().map(|x| (*x).clone())).collect();
+        let excerpts: Vec<Excerpt<'_>> = codes.iter().flat_map(|(_, e)| e.iter().map(|x| (*x).clone())).collect();
         sheets.push((theme.to_owned(), table(&set.header, &excerpts)));
     }
     sheets
 }
 
 /// The excerpts of one code.
-pub type CodeGroup<'a> = (&'a CodeNode, Vec<&'a Excerpt>);
+pub type CodeGroup<'a> = (&'a CodeNode, Vec<&'a Excerpt<'static>>);
 /// The codes of one theme.
 pub type ThemeGroup<'a> = (&'a str, Vec<CodeGroup<'a>>);
 
 /// Excerpts grouped by theme, then code (codebook order), skipping codes without excerpts.
 pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
-    let mut by_code: HashMap<CodeId, Vec<&Excerpt>> = HashMap::new();
+    let mut by_code: HashMap<CodeId, Vec<&Excerpt<'static>>> = HashMap::new();
     for e in &set.excerpts {
         by_code.entry(e.code_id).or_default().push(e);
     }
     let mut groups: Vec<ThemeGroup<'_>> = Vec::new();
     for code in &set.header.codes {
         let Some(excerpts) = by_code.remove(&code.id) else { continue };
-        let theme = excerpts[0].theme.as_str();
+        let theme = excerpts[0].theme.as_ref();
         match groups.last_mut() {
             Some((t, list)) if *t == theme => list.push((code, excerpts)),
             _ => groups.push((theme, vec![(code, excerpts)])),
@@ -280,32 +295,43 @@ pub fn grouped(set: &ExcerptSet) -> Vec<ThemeGroup<'_>> {
 
 /// "LW3 (link worker) · FG02 · site: GP surgery · 00:12:31 · recording 00:12:35.200–00:12:41.000 ·
 /// chars 120–180 · coded by ana"
-pub fn attribution(e: &Excerpt) -> String {
-    let mut parts = Vec::new();
+pub fn attribution(e: &Excerpt<'_>) -> String {
+    let mut out = String::new();
+    attribution_into(&mut out, e);
+    out
+}
+
+/// [`attribution`] appended to `out`, so that a streamed report reuses one buffer.
+pub fn attribution_into(out: &mut String, e: &Excerpt<'_>) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
     match (&e.speaker, &e.role) {
-        (Some(s), Some(r)) => parts.push(format!("{s} ({r})")),
-        (Some(s), None) => parts.push(s.clone()),
+        (Some(s), Some(r)) => _ = write!(out, "{s} ({r}) · "),
+        (Some(s), None) => _ = write!(out, "{s} · "),
         _ => {}
     }
-    parts.push(format!("{} ({})", e.document, e.kind));
-    parts.extend(e.document_attributes.iter().map(|(k, v)| format!("{k}: {v}")));
+    _ = write!(out, "{} ({})", e.document, e.kind);
+    for (k, v) in e.document_attributes.iter() {
+        _ = write!(out, " · {k}: {v}");
+    }
     if let Some(t) = &e.timestamp {
-        parts.push(t.clone());
+        _ = write!(out, " · {t}");
     }
     if let (Some(start), Some(end)) = (&e.start_time, &e.end_time) {
-        parts.push(format!("recording {start}–{end}"));
+        _ = write!(out, " · recording {start}–{end}");
     }
-    parts.push(format!("chars {}–{}", e.start, e.end));
-    parts.push(format!("coded by {}", e.coder));
+    _ = write!(out, " · chars {}–{} · coded by {}", e.start, e.end, e.coder);
     if let Some(s) = &e.snapshot {
-        parts.push(format!("codebook {s}"));
+        _ = write!(out, " · codebook {s}");
     }
-    parts.join(" · ")
 }
 
 /// `hh:mm:ss.mmm` for a time in milliseconds: precise enough to play an excerpt from.
 pub fn clock_ms(ms: i64) -> String {
-    format!("{}.{:03}", crate::import::subtitles::format_clock(ms), ms.rem_euclid(1000))
+    let mut clock = crate::import::subtitles::format_clock(ms);
+    clock.push('.');
+    crate::import::subtitles::push_digits(&mut clock, ms.rem_euclid(1000), 3);
+    clock
 }
 
 /// The definition lines of a code: (label, text) for each non-empty part.

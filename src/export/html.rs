@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::excerpts::{Excerpt, ExcerptHeader, attribution, definition};
+use super::excerpts::{Excerpt, ExcerptHeader, attribution_into, definition};
 use super::report::{Plan, ReportFormat};
 use crate::model::CodeNode;
 
@@ -18,17 +18,57 @@ blockquote p{margin:.3rem 0;white-space:pre-wrap}.memo{font-style:italic;color:#
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    for_each_escaped(s, |piece| out.push_str(piece));
     out
+}
+
+/// [`escape`] appended to a byte buffer.
+fn escape_into(out: &mut Vec<u8>, s: &str) {
+    for_each_escaped(s, |piece| out.extend_from_slice(piece.as_bytes()));
+}
+
+/// The bytes [`for_each_escaped`] replaces.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut i = 0;
+    while i < 5 {
+        special[b"&<>\"'"[i] as usize] = true;
+        i += 1;
+    }
+    special
+};
+
+/// Hands `s` to `out` escaped, piece by piece: each run without special characters whole, then
+/// the entity for the special character that ends it.
+fn for_each_escaped(s: &str, mut out: impl FnMut(&str)) {
+    let bytes = s.as_bytes();
+    let (mut from, mut at) = (0, 0);
+    while at < bytes.len() {
+        // Runs between special characters are long: look at them eight bytes at a time.
+        if let Some(chunk) = bytes.get(at..at + 8)
+            && !chunk.iter().any(|b| SPECIAL[*b as usize])
+        {
+            at += 8;
+            continue;
+        }
+        let entity = match bytes[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        // `at` holds an ASCII byte, so both slices end on character boundaries.
+        out(&s[from..at]);
+        out(entity);
+        at += 1;
+        from = at;
+    }
+    out(&s[from..]);
 }
 
 /// A colour safe to put in CSS (`#rrggbb` / `#rgb`), else grey.
@@ -37,7 +77,12 @@ fn css_color(c: &str) -> &str {
 }
 
 /// The whole report, written as the excerpts are read ([`super::report`]).
-pub struct Html;
+#[derive(Default)]
+pub struct Html {
+    /// The excerpt being written and its attribution line, reused from one to the next.
+    block: Vec<u8>,
+    attribution: String,
+}
 
 impl ReportFormat for Html {
     fn begin(&mut self, w: &mut dyn Write, header: &ExcerptHeader, plan: &Plan<'_>) -> std::io::Result<()> {
@@ -85,15 +130,55 @@ impl ReportFormat for Html {
         Ok(())
     }
 
-    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()> {
-        writeln!(w, "<blockquote>\n<p>{}</p>", escape(&e.text))?;
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()> {
+        let block = &mut self.block;
+        block.clear();
+        block.extend_from_slice(b"<blockquote>\n<p>");
+        escape_into(block, &e.text);
+        block.extend_from_slice(b"</p>\n");
         if !e.memo.is_empty() {
-            writeln!(w, "<p class=\"memo\">Memo: {}</p>", escape(&e.memo))?;
+            block.extend_from_slice(b"<p class=\"memo\">Memo: ");
+            escape_into(block, &e.memo);
+            block.extend_from_slice(b"</p>\n");
         }
-        writeln!(w, "<footer>— {}</footer>\n</blockquote>", escape(&attribution(e)))
+        self.attribution.clear();
+        attribution_into(&mut self.attribution, e);
+        block.extend_from_slice("<footer>— ".as_bytes());
+        escape_into(block, &self.attribution);
+        block.extend_from_slice(b"</footer>\n</blockquote>\n");
+        w.write_all(block)
     }
 
     fn end(&mut self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(b"</body>\n</html>\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_special_character_is_escaped_wherever_it_stands() {
+        let naive = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_owned(),
+                    '<' => "&lt;".to_owned(),
+                    '>' => "&gt;".to_owned(),
+                    '"' => "&quot;".to_owned(),
+                    '\'' => "&#39;".to_owned(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        for s in
+            ["", "plain", "a&b", "<é>\"'", "twelve bytes & more after the eighth: <tag attr='x'>", "😀😀😀&😀😀😀😀😀'"]
+        {
+            assert_eq!(escape(s), naive(s), "{s}");
+            let mut bytes = Vec::new();
+            escape_into(&mut bytes, s);
+            assert_eq!(bytes, naive(s).into_bytes());
+        }
     }
 }

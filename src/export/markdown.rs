@@ -3,17 +3,28 @@
 
 use std::io::Write;
 
-use super::excerpts::{Excerpt, ExcerptHeader, attribution, definition};
+use super::excerpts::{Excerpt, ExcerptHeader, attribution_into, definition};
 use super::report::{Plan, ReportFormat};
 use crate::model::CodeNode;
 
-/// Quotes text as a Markdown block quote (every line prefixed).
-fn quote(text: &str) -> String {
-    text.lines().map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") }).collect::<Vec<_>>().join("\n")
+/// The excerpts report, written as the excerpts are read ([`super::report`]).
+#[derive(Default)]
+pub struct Markdown {
+    /// The attribution line of the excerpt being written, reused from one to the next.
+    attribution: String,
 }
 
-/// The excerpts report, written as the excerpts are read ([`super::report`]).
-pub struct Markdown;
+/// Quotes text as a Markdown block quote (every line prefixed), straight to `w`.
+fn write_quote(w: &mut dyn Write, text: &str) -> std::io::Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+        }
+        w.write_all(if line.is_empty() { b">" } else { b"> " })?;
+        w.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
 
 impl ReportFormat for Markdown {
     fn begin(&mut self, w: &mut dyn Write, header: &ExcerptHeader, plan: &Plan<'_>) -> std::io::Result<()> {
@@ -36,9 +47,11 @@ impl ReportFormat for Markdown {
         Ok(())
     }
 
-    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()> {
-        w.write_all(quote(&e.text).as_bytes())?;
-        write!(w, "\n>\n> — {}\n\n", attribution(e))?;
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()> {
+        write_quote(w, &e.text)?;
+        self.attribution.clear();
+        attribution_into(&mut self.attribution, e);
+        write!(w, "\n>\n> — {}\n\n", self.attribution)?;
         if !e.memo.is_empty() {
             write!(w, "*Memo:* {}\n\n", e.memo)?;
         }
@@ -68,4 +81,22 @@ pub fn codebook(project: &str, codes: &[CodeNode]) -> String {
         }
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_prefix_every_line_and_mark_blank_ones() {
+        let quoted = |text: &str| {
+            let mut out = Vec::new();
+            write_quote(&mut out, text).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(quoted("one\n\nthree\n"), "> one\n>\n> three");
+        assert_eq!(quoted("a\r\nb"), "> a\n> b");
+        assert_eq!(quoted(""), "");
+        assert_eq!(quoted("\n"), ">");
+    }
 }

@@ -5,6 +5,8 @@
 pub mod codebook;
 pub mod csv;
 pub mod docx;
+pub mod excerpt_csv;
+pub mod excerpt_order;
 pub mod excerpt_rows;
 pub mod excerpts;
 pub mod html;

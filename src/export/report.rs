@@ -51,7 +51,7 @@ pub trait ReportFormat {
     fn theme(&mut self, w: &mut dyn Write, index: usize, theme: &str) -> std::io::Result<()>;
     fn end_theme(&mut self, w: &mut dyn Write) -> std::io::Result<()>;
     fn code(&mut self, w: &mut dyn Write, code: &CodeNode, excerpts: usize) -> std::io::Result<()>;
-    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt) -> std::io::Result<()>;
+    fn excerpt(&mut self, w: &mut dyn Write, e: &Excerpt<'_>) -> std::io::Result<()>;
     fn end(&mut self, w: &mut dyn Write) -> std::io::Result<()>;
 }
 

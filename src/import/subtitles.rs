@@ -93,12 +93,39 @@ fn decode_entities(text: &str) -> String {
 /// `hh:mm:ss` for a time in milliseconds.
 pub fn format_clock(ms: i64) -> String {
     let s = ms / 1000;
-    format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    if !(0..100 * 3600).contains(&s) {
+        return format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+    }
+    // The common case digit by digit: exports format a clock or three per excerpt.
+    let mut out = String::with_capacity(12);
+    for (i, part) in [s / 3600, (s / 60) % 60, s % 60].into_iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        push_digits(&mut out, part, 2);
+    }
+    out
+}
+
+/// `n` (not negative) in decimal, zero-padded to `width` digits.
+pub fn push_digits(out: &mut String, n: i64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10_i64.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clocks_read_as_the_formatted_ones() {
+        for ms in [0, 999, 1_000, 61_500, 3_599_999, 3_600_000, 359_999_999, 360_000_000, 4_000_000_000, -1, -61_000] {
+            let s = ms / 1000;
+            assert_eq!(format_clock(ms), format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60), "{ms}");
+        }
+    }
 
     #[test]
     fn vtt_voice_tags_merge_consecutive_cues() {
