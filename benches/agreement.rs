@@ -73,7 +73,7 @@ fn project() -> Project {
 
 fn bench_project(c: &mut Criterion) {
     let project = project();
-    let request = AgreementRequest { coders: vec!["Ana".into(), "Ben".into()], code: None, unit: Unit::Char };
+    let request = AgreementRequest { coders: vec!["Ana".into(), "Ben".into()], unit: Unit::Char, ..Default::default() };
     let mut group = c.benchmark_group("agreement");
     group.sample_size(20);
     group.bench_function("project 100 docs x 20k chars, 20 codes, 2 coders x 6k codings", |b| {

@@ -44,7 +44,14 @@ fn agreement_prints_table_csv_and_json() {
 
     let csv = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--format", "csv"]).ok().stdout;
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben");
+    assert_eq!(
+        lines[0],
+        "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben,\
+         light_kappa,fleiss_kappa,gwet_ac1,brennan_prediger_kappa,alpha_ci_low,alpha_ci_high,\
+         p_alpha_below_0_667,p_alpha_below_0_800,in_pooled,left_out_reason,\
+         units_Ana_vs_Ben,percent_agreement_Ana_vs_Ben,cohen_kappa_Ana_vs_Ben",
+        "the original columns first, then the new ones"
+    );
     assert!(lines[1].starts_with("Access/Phone,78,"), "{csv}");
     assert!(lines[3].starts_with("(pooled),156,"), "{csv}");
 
@@ -116,7 +123,7 @@ fn agreement_refuses_bad_requests_clearly() {
     assert!(run.stderr.contains("Nope"), "{}", run.stderr);
     let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--unit", "word"]);
     assert_ne!(run.status, 0);
-    assert!(run.stderr.contains("char, turn or paragraph"), "{}", run.stderr);
+    assert!(run.stderr.contains("char, turn, paragraph or document"), "{}", run.stderr);
 }
 
 #[test]
