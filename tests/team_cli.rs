@@ -56,7 +56,10 @@ fn agreement_prints_table_csv_and_json() {
     assert!(lines[3].starts_with("(pooled),156,"), "{csv}");
 
     let table = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
-    assert!(table.contains("(pooled, 2 codes)") && table.contains("Access/Referral") && table.contains("1.000"), "{table}");
+    assert!(
+        table.contains("(pooled, 2 codes)") && table.contains("Access/Referral") && table.contains("1.000"),
+        "{table}"
+    );
     assert!(table.contains("% agreement is pairwise percent agreement"), "the definition is printed: {table}");
 }
 
@@ -79,7 +82,9 @@ fn agreement_carries_new_coefficients_pairs_and_bootstrap_in_every_format() {
     // One document: every resample is that document, so the interval is the point value.
     let alpha = phone["krippendorff_alpha"].as_f64().unwrap();
     let boot = &phone["alpha_bootstrap"];
-    assert!((boot["low"].as_f64().unwrap() - alpha).abs() < 1e-12 && (boot["high"].as_f64().unwrap() - alpha).abs() < 1e-12);
+    assert!(
+        (boot["low"].as_f64().unwrap() - alpha).abs() < 1e-12 && (boot["high"].as_f64().unwrap() - alpha).abs() < 1e-12
+    );
     assert_eq!(boot["p_below_0_667"], 1.0, "alpha {alpha} < 0.667 in every resample");
     assert_eq!(json["left_out_of_pooled"], serde_json::json!([]));
     let csv = fieldcode(&[&args[..], &["--format", "csv"]].concat()).ok().stdout;
@@ -88,7 +93,10 @@ fn agreement_carries_new_coefficients_pairs_and_bootstrap_in_every_format() {
     assert_eq!(record[11].parse::<f64>().unwrap(), boot["low"].as_f64().unwrap(), "alpha_ci_low: {csv}");
     assert_eq!(record[15], "yes", "in_pooled");
     let table = fieldcode(&args).ok().stdout;
-    assert!(table.contains("alpha 95% CI") && table.contains("200 bootstrap resamples of the documents (seed 9)"), "{table}");
+    assert!(
+        table.contains("alpha 95% CI") && table.contains("200 bootstrap resamples of the documents (seed 9)"),
+        "{table}"
+    );
     let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--seed", "3"]);
     assert_ne!(run.status, 0, "--seed needs --bootstrap");
 }

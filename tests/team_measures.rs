@@ -134,7 +134,8 @@ fn three_coders_get_a_pair_table_and_every_coefficient() {
             ("Ben-Cy".to_string(), len, pct(len - 20)),
         ]
     );
-    let kappas: Vec<f64> = [(0, 1), (0, 2), (1, 2)].iter().map(|&(a, b)| cohen_kappa(&expected, a, b).unwrap()).collect();
+    let kappas: Vec<f64> =
+        [(0, 1), (0, 2), (1, 2)].iter().map(|&(a, b)| cohen_kappa(&expected, a, b).unwrap()).collect();
     assert!((x.light_kappa.unwrap() - kappas.iter().sum::<f64>() / 3.0).abs() < 1e-12);
     assert_eq!(x.cohen_kappa, None, "Cohen's kappa itself needs exactly two coders");
     assert_eq!(x.fleiss_kappa, fleiss_kappa(&expected));
@@ -196,7 +197,10 @@ fn disagreements_by_turn_line_up_with_agreement_by_turn() {
     let disagreeing: u64 = report
         .codes
         .iter()
-        .map(|c| c.coefficients.units - (c.coefficients.percent_agreement.unwrap() / 100.0 * c.coefficients.units as f64).round() as u64)
+        .map(|c| {
+            c.coefficients.units
+                - (c.coefficients.percent_agreement.unwrap() / 100.0 * c.coefficients.units as f64).round() as u64
+        })
         .sum();
     assert_eq!(disagreeing, by_turn.len() as u64, "one disagreeing turn unit per listed disagreement");
     let by_doc = list(Unit::Document);

@@ -117,14 +117,7 @@ fn print_pairs(report: &AgreementReport) {
         .pooled
         .pairs
         .iter()
-        .map(|p| {
-            vec![
-                p.coders.join(" – "),
-                p.units.to_string(),
-                cell(p.percent_agreement, 1),
-                cell(p.cohen_kappa, 3),
-            ]
-        })
+        .map(|p| vec![p.coders.join(" – "), p.units.to_string(), cell(p.percent_agreement, 1), cell(p.cohen_kappa, 3)])
         .collect();
     print_table(&["pair", "units", "% agreement", "Cohen κ"], &rows);
 }

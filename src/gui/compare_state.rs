@@ -136,8 +136,12 @@ impl CompareState {
             return Ok(());
         }
         let conn = project.conn();
-        let request =
-            AgreementRequest { coders: inputs.coders.clone(), code: inputs.code.clone(), unit: inputs.unit, bootstrap: None };
+        let request = AgreementRequest {
+            coders: inputs.coders.clone(),
+            code: inputs.code.clone(),
+            unit: inputs.unit,
+            bootstrap: None,
+        };
         self.report = Some(agreement(conn, &request)?);
         let request = DisagreementRequest {
             coders: inputs.coders.clone(),

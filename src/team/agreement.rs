@@ -17,8 +17,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 pub use super::bootstrap::{AlphaInterval, BootstrapSettings};
-pub use super::coefficients::{Coefficients, Exclusion, PERCENT_AGREEMENT_DEFINITION};
 use super::bootstrap::{Coincidences, add, bootstrap};
+pub use super::coefficients::{Coefficients, Exclusion, PERCENT_AGREEMENT_DEFINITION};
 use super::reliability::Tally;
 use super::scope;
 use super::units::{self, CodeCount, MaskTally, Scratch, SharedDoc};
@@ -139,7 +139,12 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
         }
         per_doc.push(count.per_doc);
         let coefficients = Coefficients::of(&tally, &coders.names);
-        rows.push(CodeAgreement { code_id: code.id, code: code.path.clone(), coefficients, left_out_of_pooled: left_out });
+        rows.push(CodeAgreement {
+            code_id: code.id,
+            code: code.path.clone(),
+            coefficients,
+            left_out_of_pooled: left_out,
+        });
     }
     let mut pooled_row = Coefficients::of(&pooled.tally.to_tally(coders.names.len()), &coders.names);
     if let Some(settings) = request.bootstrap {

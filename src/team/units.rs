@@ -108,7 +108,13 @@ pub fn char_units(len: usize, present: u64, spans: &[(usize, Span)], scratch: &m
 
 /// Segment units: `segments` sorted by start and not overlapping (turns and paragraphs are);
 /// empty segments are not units.
-pub fn segment_units(segments: &[Span], present: u64, spans: &[(usize, Span)], scratch: &mut Scratch, out: &mut MaskTally) {
+pub fn segment_units(
+    segments: &[Span],
+    present: u64,
+    spans: &[(usize, Span)],
+    scratch: &mut Scratch,
+    out: &mut MaskTally,
+) {
     scratch.segments.clear();
     scratch.segments.resize(segments.len(), 0);
     for &(coder, span) in spans.iter().filter(|(c, s)| *c < MAX_CODERS && s.start < s.end) {
