@@ -223,6 +223,37 @@ fn disagreements_list_spans_with_who_coded_them() {
     assert_eq!(by_doc, serde_json::json!([]), "both applied both codes in the note");
 }
 
+/// In the note, Ana's Access/Phone is 4..30 and Ben's 16..30: 14 of 26 characters, 53.8 %; both
+/// Access/Referral segments are 60..78. Ben never coded the visit, so Ana's visit segment is not
+/// compared. At 90 %: Phone 0 of 2, Referral 2 of 2; at 50 % all four match.
+#[test]
+fn segment_agreement_matches_segments_by_overlap() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let json = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben", "--json"]).ok().json();
+    assert_eq!(json["min_overlap"], 90.0);
+    let counts: Vec<(&str, u64, u64)> = json["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap(), c["comparisons"].as_u64().unwrap(), c["matched"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("Access/Phone", 2, 0), ("Access/Referral", 2, 2)]);
+    assert_eq!(json["total"]["percent_agreement"], 50.0);
+    let unmatched = json["unmatched"].as_array().unwrap();
+    assert_eq!(unmatched.len(), 2);
+    assert_eq!((unmatched[0]["coder"].as_str(), unmatched[0]["start"].as_u64()), (Some("Ana"), Some(4)));
+    assert!((unmatched[0]["best_overlap"].as_f64().unwrap() - 1400.0 / 26.0).abs() < 1e-9);
+    let loose = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben", "--min-overlap", "50", "--json"])
+        .ok()
+        .json();
+    assert_eq!(loose["total"]["percent_agreement"], 100.0);
+    let table = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
+    assert!(table.contains("(all codes)") && table.contains("no match with") && table.contains("53.8"), "{table}");
+    let run = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben", "--min-overlap", "0"]).fails();
+    assert!(run.stderr.contains("minimum overlap"), "{}", run.stderr);
+}
+
 #[test]
 fn comments_form_a_thread_per_code() {
     let scratch = Scratch::new();

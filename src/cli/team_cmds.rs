@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::store::{Project, codes, default_actor};
 use crate::team::agreement::{AgreementRequest, BootstrapSettings, Unit, agreement};
 use crate::team::compare::{DisagreementRequest, disagreements};
+use crate::team::overlap::{OverlapReport, OverlapRequest, segment_overlap};
 use crate::team::{merge, review};
 
 #[derive(Debug, Subcommand)]
@@ -38,6 +39,21 @@ pub enum TeamCommand {
         /// Seed of the bootstrap (the same seed gives the same interval).
         #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
         seed: u64,
+    },
+    /// Segment-overlap agreement as MAXQDA reports it: a coded segment matches another coder when
+    /// that coder has a segment of the code overlapping it by at least --min-overlap percent
+    /// (intersection over union); per code, with the segments that do not match.
+    SegmentAgreement {
+        project: PathBuf,
+        #[arg(long, value_delimiter = ',', required = true)]
+        coders: Vec<String>,
+        #[arg(long)]
+        code: Option<String>,
+        /// Minimum overlap in percent.
+        #[arg(long, value_name = "PERCENT", default_value_t = 90.0)]
+        min_overlap: f64,
+        #[arg(long)]
+        json: bool,
     },
     /// Spans where coders differ, per document and code, with who coded them.
     Disagreements {
@@ -99,6 +115,10 @@ impl TeamCommand {
                 let request = AgreementRequest { coders, code, unit, bootstrap };
                 print_agreement(&agreement(Project::open(&project)?.conn(), &request)?, format)?;
             }
+            TeamCommand::SegmentAgreement { project, coders, code, min_overlap, json } => {
+                let request = OverlapRequest { coders, code, min_overlap };
+                print_overlap(&segment_overlap(Project::open(&project)?.conn(), &request)?, json)?;
+            }
             TeamCommand::Disagreements { project, coders, code, document, unit, json } => {
                 let request = DisagreementRequest { coders, code, document, unit };
                 print_disagreements(&disagreements(Project::open(&project)?.conn(), &request)?, json)?;
@@ -148,6 +168,59 @@ fn print_disagreements(list: &[crate::team::Disagreement], json: bool) -> Result
         .collect();
     print_table(&["document", "code", "span", "coded by", "not by", "text"], &rows);
     println!("{} disagreements", list.len());
+    Ok(())
+}
+
+fn print_overlap(report: &OverlapReport, json: bool) -> Result<()> {
+    if json {
+        return print_json(report);
+    }
+    let percent = |p: Option<f64>| p.map_or_else(|| "n/a".to_owned(), |p| format!("{p:.1}"));
+    let mut rows: Vec<Vec<String>> = report
+        .codes
+        .iter()
+        .map(|c| {
+            vec![
+                c.code.clone(),
+                c.counts.comparisons.to_string(),
+                c.counts.matched.to_string(),
+                percent(c.counts.percent_agreement),
+            ]
+        })
+        .collect();
+    let t = &report.total;
+    rows.push(vec![
+        "(all codes)".into(),
+        t.comparisons.to_string(),
+        t.matched.to_string(),
+        percent(t.percent_agreement),
+    ]);
+    print_table(&["code", "comparisons", "matched", "% agreement"], &rows);
+    println!(
+        "A segment matches another coder when one of their segments of the code overlaps it by at least {}% \
+         (intersection over union); each segment is compared with every other coder who coded its document.",
+        report.min_overlap
+    );
+    if report.unmatched.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = report
+        .unmatched
+        .iter()
+        .map(|u| {
+            let span = format!("{}-{}", u.start, u.end);
+            vec![
+                u.document.clone(),
+                u.code.clone(),
+                u.coder.clone(),
+                span,
+                u.other.clone(),
+                format!("{:.1}", u.best_overlap),
+            ]
+        })
+        .collect();
+    println!();
+    print_table(&["document", "code", "segment of", "span", "no match with", "best overlap %"], &rows);
     Ok(())
 }
 
