@@ -23,7 +23,7 @@ use super::reliability::Tally;
 use super::scope;
 use super::units::{self, CodeCount, MaskTally, Scratch, SharedDoc};
 use crate::error::Result;
-use crate::model::{CodeId, DocumentId, Span};
+use crate::model::{CodeId, CodeNode, DocumentId, Span};
 
 /// What one unit of analysis is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -127,32 +127,16 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
     let scan = scope::scan(conn, &coders, &codes)?;
     let docs = shared_documents(conn, request.unit, &scan.present)?;
     let counts = units::count_codes(request.unit, &docs, &scan.codings, codes.len(), request.bootstrap.is_some());
-    let mut rows = Vec::new();
-    let mut per_doc: Vec<Vec<Coincidences>> = Vec::new();
-    let mut pooled = Pooled { tally: MaskTally::default(), per_doc: vec![[0.0; 3]; docs.len()], codes: 0 };
-    for (code, count) in codes.iter().zip(counts) {
-        let Some(count) = count else { continue };
-        let tally = count.tally.to_tally(coders.names.len());
-        let left_out = Exclusion::of(&tally);
-        if left_out.is_none() {
-            pooled.absorb(&count);
-        }
-        per_doc.push(count.per_doc);
-        let coefficients = Coefficients::of(&tally, &coders.names);
-        rows.push(CodeAgreement {
-            code_id: code.id,
-            code: code.path.clone(),
-            coefficients,
-            left_out_of_pooled: left_out,
-        });
-    }
+    let (mut rows, pooled) = code_rows(&codes, counts, &coders.names, docs.len());
     let mut pooled_row = Coefficients::of(&pooled.tally.to_tally(coders.names.len()), &coders.names);
     if let Some(settings) = request.bootstrap {
+        let mut per_doc: Vec<Vec<Coincidences>> = rows.iter_mut().map(|r| std::mem::take(&mut r.per_doc)).collect();
         per_doc.push(pooled.per_doc);
         let mut intervals = bootstrap(&per_doc, settings).into_iter();
-        rows.iter_mut().for_each(|r| r.coefficients.alpha_bootstrap = intervals.next().flatten());
+        rows.iter_mut().for_each(|r| r.row.coefficients.alpha_bootstrap = intervals.next().flatten());
         pooled_row.alpha_bootstrap = intervals.next().flatten();
     }
+    let rows: Vec<CodeAgreement> = rows.into_iter().map(|r| r.row).collect();
     Ok(AgreementReport {
         unit: request.unit,
         pairwise: coders.names.len() > 2,
@@ -165,6 +149,30 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
         pooled_codes: pooled.codes,
         bootstrap: request.bootstrap,
     })
+}
+
+/// A code's row with its per-document coincidences (for the bootstrap).
+struct Row {
+    row: CodeAgreement,
+    per_doc: Vec<Coincidences>,
+}
+
+/// One row per code some coder applied, and the pooled units of those that qualify.
+fn code_rows(codes: &[CodeNode], counts: Vec<Option<CodeCount>>, coders: &[String], docs: usize) -> (Vec<Row>, Pooled) {
+    let mut pooled = Pooled { tally: MaskTally::default(), per_doc: vec![[0.0; 3]; docs], codes: 0 };
+    let mut rows = Vec::new();
+    for (code, count) in codes.iter().zip(counts) {
+        let Some(count) = count else { continue };
+        let tally = count.tally.to_tally(coders.len());
+        let left_out_of_pooled = Exclusion::of(&tally);
+        if left_out_of_pooled.is_none() {
+            pooled.absorb(&count);
+        }
+        let coefficients = Coefficients::of(&tally, coders);
+        let row = CodeAgreement { code_id: code.id, code: code.path.clone(), coefficients, left_out_of_pooled };
+        rows.push(Row { row, per_doc: count.per_doc });
+    }
+    (rows, pooled)
 }
 
 /// The pooled row as it is built: units of the codes that qualify, per document too.

@@ -150,6 +150,17 @@ pub fn from_layers(coders: &[Option<Vec<Span>>]) -> (u64, Vec<(usize, Span)>) {
     (present, spans)
 }
 
+/// One document's units for one code's (coder, span) codings.
+fn count_document(unit: Unit, doc: &SharedDoc, spans: &[(usize, Span)], scratch: &mut Scratch) -> MaskTally {
+    let mut part = MaskTally::default();
+    match unit {
+        Unit::Char => char_units(doc.len, doc.present, spans, scratch, &mut part),
+        Unit::Turn | Unit::Paragraph => segment_units(&doc.segments, doc.present, spans, scratch, &mut part),
+        Unit::Document => document_unit(doc.present, spans, &mut part),
+    }
+    part
+}
+
 /// A document that at least two of the coders coded, ready for counting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedDoc {
@@ -208,12 +219,7 @@ pub fn count_codes(
         spans.clear();
         spans.extend(group.iter().map(|k| (k.2, k.3)));
         let doc = &docs[at];
-        let mut part = MaskTally::default();
-        match unit {
-            Unit::Char => char_units(doc.len, doc.present, &spans, &mut scratch, &mut part),
-            Unit::Turn | Unit::Paragraph => segment_units(&doc.segments, doc.present, &spans, &mut scratch, &mut part),
-            Unit::Document => document_unit(doc.present, &spans, &mut part),
-        }
+        let part = count_document(unit, doc, &spans, &mut scratch);
         count.tally.remove(doc.present, 0, doc.units);
         count.tally.absorb(&part);
         if let Some(slot) = count.per_doc.get_mut(at) {
