@@ -198,7 +198,7 @@ mod tests {
     fn segments_differ_only_when_one_coder_touches_them_and_another_does_not() {
         let names: Vec<String> = ["Ana", "Ben"].iter().map(|s| s.to_string()).collect();
         let turns = [sp(0, 10), sp(10, 12), sp(12, 30)];
-        // Ana codes inside turn 0 and the gap-free edge of turn 2; Ben codes all of turn 0.
+        // Ana codes inside turn 0 and inside turn 2; Ben codes all of turn 0 only.
         let layers = vec![Some(vec![sp(2, 4), sp(25, 26)]), Some(vec![sp(0, 10)])];
         let found = differing_segments(&turns, &layers, &names);
         assert_eq!(found, vec![(sp(12, 30), vec!["Ana".to_string()], vec!["Ben".to_string()])]);
