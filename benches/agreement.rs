@@ -1,15 +1,24 @@
 //! Agreement speed. `char_tally`: one 10-million-character document, three coders with 20,000
-//! codings each, counted by interval sweep (criterion prints the time and characters/s).
+//! codings each, counted by a boundary sweep (criterion prints the time and characters/s).
 //! `agreement`: a whole project of 100 documents × 20,000 characters, 20 codes and two coders
-//! with 6,000 codings each, from the project file to per-code kappa and alpha.
+//! with 6,000 codings each, from the open project to every coefficient.
+//! `synth 200k`: what `fieldcode agreement big.fieldcode --coders Amira,Ben,Chloe` does on the
+//! `synth` project of 1,000 documents × 20,000 characters, 300 codes and 200,000 codings by three
+//! coders: open the file, compute every coefficient of every code and the pooled row, by
+//! character and by turn (target: the whole command under 300 ms); and the same with a
+//! 1,000-replicate bootstrap. The synth project is generated once into
+//! `$CARGO_TARGET_DIR/analysis-bench/` (shared with the analysis bench) and reused.
 
 #![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fieldcode::Project;
 use fieldcode::coding::{Command, SpanRef, apply};
 use fieldcode::model::Span;
-use fieldcode::team::agreement::{AgreementRequest, Unit, agreement, char_tally};
+use fieldcode::synth::{SynthOptions, generate};
+use fieldcode::team::agreement::{AgreementRequest, BootstrapSettings, Unit, agreement, char_tally};
 
 /// Deterministic pseudo-random numbers (no seed files, same spans every run).
 struct Lcg(u64);
@@ -73,7 +82,7 @@ fn project() -> Project {
 
 fn bench_project(c: &mut Criterion) {
     let project = project();
-    let request = AgreementRequest { coders: vec!["Ana".into(), "Ben".into()], code: None, unit: Unit::Char };
+    let request = AgreementRequest { coders: vec!["Ana".into(), "Ben".into()], unit: Unit::Char, ..Default::default() };
     let mut group = c.benchmark_group("agreement");
     group.sample_size(20);
     group.bench_function("project 100 docs x 20k chars, 20 codes, 2 coders x 6k codings", |b| {
@@ -82,5 +91,46 @@ fn bench_project(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_char_tally, bench_project);
+/// The 200k-coding synth project, generated if missing.
+fn synth_200k() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("analysis-bench");
+    std::fs::create_dir_all(&dir).expect("create bench data folder");
+    let path = dir.join("synth-1000d-200000c.fieldcode");
+    if !path.exists() {
+        let partial = path.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        let options = SynthOptions { docs: 1_000, chars: 20_000, codes: 300, codings: 200_000, seed: 1 };
+        generate(&partial, &options).expect("synth");
+        std::fs::rename(&partial, &path).expect("rename synth project");
+    }
+    path
+}
+
+/// Open + every coefficient of every code and the pooled row: the work of the CLI command.
+fn whole(path: &Path, request: &AgreementRequest) -> usize {
+    let project = Project::open(path).expect("open");
+    let report = agreement(project.conn(), request).expect("agreement");
+    report.codes.len()
+}
+
+fn bench_synth(c: &mut Criterion) {
+    let path = synth_200k();
+    let coders: Vec<String> = ["Amira", "Ben", "Chloe"].map(String::from).to_vec();
+    let by = |unit| AgreementRequest { coders: coders.clone(), unit, ..Default::default() };
+    let mut group = c.benchmark_group("agreement_synth_200k");
+    group.sample_size(20);
+    group.bench_function("open + agreement, 1000 docs x 20k chars, 300 codes, 200k codings, 3 coders, char", |b| {
+        b.iter(|| whole(&path, &by(Unit::Char)))
+    });
+    group.bench_function("same, turn units", |b| b.iter(|| whole(&path, &by(Unit::Turn))));
+    let boot = AgreementRequest { bootstrap: Some(BootstrapSettings { replicates: 1_000, seed: 1 }), ..by(Unit::Char) };
+    group.sample_size(10);
+    group.bench_function("same, char, with a 1000-replicate bootstrap of alpha", |b| b.iter(|| whole(&path, &boot)));
+    group.finish();
+}
+
+criterion_group!(benches, bench_char_tally, bench_project, bench_synth);
 criterion_main!(benches);

@@ -6,6 +6,7 @@
 //! a missing argument, a value it cannot parse) exits 2, clap's convention, so a script can tell
 //! a wrong call from a failed one; `--help` and `--version` exit 0.
 
+mod agreement_out;
 mod analysis_cmds;
 mod backup_cmds;
 mod coding_cmds;

@@ -96,7 +96,12 @@ const NOTE: &str = "The link worker phoned the surgery twice before anyone picke
 const TRANSCRIPT: &str = "Interviewer: How do referrals reach you?\nLW1: Mostly from the GP, sometimes by phone.\nInterviewer: And then?\nLW1: I ring them within a week.\n";
 
 fn request(coders: &[&str], code: Option<&str>, unit: Unit) -> AgreementRequest {
-    AgreementRequest { coders: coders.iter().map(|c| c.to_string()).collect(), code: code.map(str::to_owned), unit }
+    AgreementRequest {
+        coders: coders.iter().map(|c| c.to_string()).collect(),
+        code: code.map(str::to_owned),
+        unit,
+        bootstrap: None,
+    }
 }
 
 #[test]

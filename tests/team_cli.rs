@@ -44,12 +44,91 @@ fn agreement_prints_table_csv_and_json() {
 
     let csv = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--format", "csv"]).ok().stdout;
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben");
+    assert_eq!(
+        lines[0],
+        "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben,\
+         light_kappa,fleiss_kappa,gwet_ac1,brennan_prediger_kappa,alpha_ci_low,alpha_ci_high,\
+         p_alpha_below_0_667,p_alpha_below_0_800,in_pooled,left_out_reason,\
+         units_Ana_vs_Ben,percent_agreement_Ana_vs_Ben,cohen_kappa_Ana_vs_Ben",
+        "the original columns first, then the new ones"
+    );
     assert!(lines[1].starts_with("Access/Phone,78,"), "{csv}");
     assert!(lines[3].starts_with("(pooled),156,"), "{csv}");
 
     let table = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
-    assert!(table.contains("(pooled)") && table.contains("Access/Referral") && table.contains("1.000"), "{table}");
+    assert!(
+        table.contains("(pooled, 2 codes)") && table.contains("Access/Referral") && table.contains("1.000"),
+        "{table}"
+    );
+    assert!(table.contains("% agreement is pairwise percent agreement"), "the definition is printed: {table}");
+}
+
+#[test]
+fn agreement_carries_new_coefficients_pairs_and_bootstrap_in_every_format() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let args = ["agreement", s(&project), "--coders", "Ana,Ben", "--bootstrap", "200", "--seed", "9"];
+    let json = fieldcode(&[&args[..], &["--format", "json"]].concat()).ok().json();
+    assert_eq!(json, fieldcode(&[&args[..], &["--format", "json"]].concat()).ok().json(), "deterministic");
+    assert_eq!(json["bootstrap"], serde_json::json!({"replicates": 200, "seed": 9}));
+    assert!(json["percent_agreement_definition"].as_str().unwrap().starts_with("pairwise percent agreement"));
+    let phone = &json["codes"][0];
+    for key in ["light_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger_kappa", "krippendorff_alpha"] {
+        assert!(phone[key].is_number(), "{key}: {phone}");
+    }
+    assert_eq!(phone["light_kappa"], phone["cohen_kappa"], "two coders: Light's kappa is Cohen's");
+    assert_eq!(phone["pairs"][0]["coders"], serde_json::json!(["Ana", "Ben"]));
+    assert_eq!(phone["pairs"][0]["units"], 78);
+    // One document: every resample is that document, so the interval is the point value.
+    let alpha = phone["krippendorff_alpha"].as_f64().unwrap();
+    let boot = &phone["alpha_bootstrap"];
+    assert!(
+        (boot["low"].as_f64().unwrap() - alpha).abs() < 1e-12 && (boot["high"].as_f64().unwrap() - alpha).abs() < 1e-12
+    );
+    assert_eq!(boot["p_below_0_667"], 1.0, "alpha {alpha} < 0.667 in every resample");
+    assert_eq!(json["left_out_of_pooled"], serde_json::json!([]));
+    let csv = fieldcode(&[&args[..], &["--format", "csv"]].concat()).ok().stdout;
+    let record: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(record[0], "Access/Phone");
+    assert_eq!(record[11].parse::<f64>().unwrap(), boot["low"].as_f64().unwrap(), "alpha_ci_low: {csv}");
+    assert_eq!(record[15], "yes", "in_pooled");
+    let table = fieldcode(&args).ok().stdout;
+    assert!(
+        table.contains("alpha 95% CI") && table.contains("200 bootstrap resamples of the documents (seed 9)"),
+        "{table}"
+    );
+    let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--seed", "3"]);
+    assert_ne!(run.status, 0, "--seed needs --bootstrap");
+}
+
+#[test]
+fn an_all_left_out_pooled_row_is_empty_null_and_na_never_one_or_nan() {
+    let scratch = Scratch::new();
+    let path = scratch.path("study.fieldcode");
+    let project = project_with(Some(&path), &[("note", NOTE), ("visit", VISIT)]);
+    coding(&project, "note", "Access", "Ana", 0, NOTE.chars().count());
+    coding(&project, "note", "Access", "Ben", 0, NOTE.chars().count());
+    coding(&project, "visit", "Walking", "Ana", 0, 10);
+    drop(project);
+    let json = fieldcode(&["agreement", s(&path), "--coders", "Ana,Ben", "--format", "json"]).ok().json();
+    assert!(json["pooled"]["krippendorff_alpha"].is_null() && json["pooled"]["percent_agreement"].is_null());
+    assert!(json["pooled"]["gwet_ac1"].is_null() && json["pooled"]["cohen_kappa"].is_null());
+    assert_eq!(json["pooled_codes"], 0);
+    let left: Vec<(&str, &str)> = json["left_out_of_pooled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["code"].as_str().unwrap(), l["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(left, [("Access", "coded_everywhere"), ("Walking", "only_where_one_coder_coded")]);
+    let table = fieldcode(&["agreement", s(&path), "--coders", "Ana,Ben"]).ok().stdout;
+    let pooled = table.lines().find(|l| l.starts_with("(pooled")).unwrap();
+    assert!(!pooled.contains("1.000") && !table.contains("NaN") && pooled.contains("n/a"), "{table}");
+    assert!(table.contains("Left out of the pooled row (2 codes)") && table.contains("Walking *"), "{table}");
+    let csv = fieldcode(&["agreement", s(&path), "--coders", "Ana,Ben", "--format", "csv"]).ok().stdout;
+    let pooled = csv.lines().last().unwrap();
+    assert!(pooled.starts_with("(pooled),0,,,,"), "{pooled}");
+    assert!(!csv.contains("NaN"), "{csv}");
 }
 
 #[test]
@@ -116,7 +195,7 @@ fn agreement_refuses_bad_requests_clearly() {
     assert!(run.stderr.contains("Nope"), "{}", run.stderr);
     let run = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--unit", "word"]);
     assert_ne!(run.status, 0);
-    assert!(run.stderr.contains("char, turn or paragraph"), "{}", run.stderr);
+    assert!(run.stderr.contains("char, turn, paragraph or document"), "{}", run.stderr);
 }
 
 #[test]
@@ -139,6 +218,40 @@ fn disagreements_list_spans_with_who_coded_them() {
     assert!(run.stderr.contains("did you mean \"note\""), "{}", run.stderr);
     let table = fieldcode(&["disagreements", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
     assert!(table.contains("4-16") && table.contains("1 disagreements"), "{table}");
+    let by_doc =
+        fieldcode(&["disagreements", s(&project), "--coders", "Ana,Ben", "--unit", "document", "--json"]).ok().json();
+    assert_eq!(by_doc, serde_json::json!([]), "both applied both codes in the note");
+}
+
+/// In the note, Ana's Access/Phone is 4..30 and Ben's 16..30: 14 of 26 characters, 53.8 %; both
+/// Access/Referral segments are 60..78. Ben never coded the visit, so Ana's visit segment is not
+/// compared. At 90 %: Phone 0 of 2, Referral 2 of 2; at 50 % all four match.
+#[test]
+fn segment_agreement_matches_segments_by_overlap() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let json = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben", "--json"]).ok().json();
+    assert_eq!(json["min_overlap"], 90.0);
+    let counts: Vec<(&str, u64, u64)> = json["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap(), c["comparisons"].as_u64().unwrap(), c["matched"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("Access/Phone", 2, 0), ("Access/Referral", 2, 2)]);
+    assert_eq!(json["total"]["percent_agreement"], 50.0);
+    let unmatched = json["unmatched"].as_array().unwrap();
+    assert_eq!(unmatched.len(), 2);
+    assert_eq!((unmatched[0]["coder"].as_str(), unmatched[0]["start"].as_u64()), (Some("Ana"), Some(4)));
+    assert!((unmatched[0]["best_overlap"].as_f64().unwrap() - 1400.0 / 26.0).abs() < 1e-9);
+    let loose = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben", "--min-overlap", "50", "--json"])
+        .ok()
+        .json();
+    assert_eq!(loose["total"]["percent_agreement"], 100.0);
+    let table = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
+    assert!(table.contains("(all codes)") && table.contains("no match with") && table.contains("53.8"), "{table}");
+    let run = fieldcode(&["segment-agreement", s(&project), "--coders", "Ana,Ben", "--min-overlap", "0"]).fails();
+    assert!(run.stderr.contains("minimum overlap"), "{}", run.stderr);
 }
 
 #[test]

@@ -26,6 +26,7 @@ mod refi_peers;
 mod refi_roundtrip;
 mod team_agreement;
 mod team_cli;
+mod team_measures;
 mod team_merge;
 mod team_resolve;
 mod team_support;

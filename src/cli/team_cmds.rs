@@ -3,28 +3,23 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 
 use super::Outcome;
+use super::agreement_out::{TableFormat, print_agreement};
 use super::output::{print_json, print_table};
 use crate::coding::{self, Command};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{Project, codes, default_actor};
-use crate::team::agreement::{AgreementReport, AgreementRequest, Coefficients, Unit, agreement};
+use crate::team::agreement::{AgreementRequest, BootstrapSettings, Unit, agreement};
 use crate::team::compare::{DisagreementRequest, disagreements};
+use crate::team::overlap::{OverlapReport, OverlapRequest, segment_overlap};
 use crate::team::{merge, review};
-
-/// How `fieldcode agreement` prints its table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TableFormat {
-    Table,
-    Csv,
-    Json,
-}
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
-    /// Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa, Krippendorff's alpha.
+    /// Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa per coder pair
+    /// and Light's kappa, Fleiss' kappa, Gwet's AC1, Brennan–Prediger kappa, Krippendorff's alpha.
     Agreement {
         project: PathBuf,
         /// Coders to compare, comma separated (two or more).
@@ -33,11 +28,32 @@ pub enum TeamCommand {
         /// Only this code and its sub-codes (Theme/Code path).
         #[arg(long)]
         code: Option<String>,
-        /// Unit of analysis: char, turn or paragraph.
+        /// Unit of analysis: char, turn, paragraph or document.
         #[arg(long, default_value = "char")]
         unit: Unit,
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
+        /// Bootstrap a 95 % interval for alpha from N resamples of the documents.
+        #[arg(long, value_name = "N")]
+        bootstrap: Option<usize>,
+        /// Seed of the bootstrap (the same seed gives the same interval).
+        #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
+        seed: u64,
+    },
+    /// Segment-overlap agreement as MAXQDA reports it: a coded segment matches another coder when
+    /// that coder has a segment of the code overlapping it by at least --min-overlap percent
+    /// (intersection over union); per code, with the segments that do not match.
+    SegmentAgreement {
+        project: PathBuf,
+        #[arg(long, value_delimiter = ',', required = true)]
+        coders: Vec<String>,
+        #[arg(long)]
+        code: Option<String>,
+        /// Minimum overlap in percent.
+        #[arg(long, value_name = "PERCENT", default_value_t = 90.0)]
+        min_overlap: f64,
+        #[arg(long)]
+        json: bool,
     },
     /// Spans where coders differ, per document and code, with who coded them.
     Disagreements {
@@ -49,6 +65,10 @@ pub enum TeamCommand {
         /// Only this document.
         #[arg(long = "doc")]
         document: Option<String>,
+        /// What one disagreement is, as in `agreement --unit`: char (a run of characters), turn,
+        /// paragraph or document.
+        #[arg(long, default_value = "char")]
+        unit: Unit,
         #[arg(long)]
         json: bool,
     },
@@ -90,12 +110,17 @@ pub enum TeamCommand {
 impl TeamCommand {
     pub fn run(self) -> Result<Outcome> {
         match self {
-            TeamCommand::Agreement { project, coders, code, unit, format } => {
-                let report = agreement(Project::open(&project)?.conn(), &AgreementRequest { coders, code, unit })?;
-                print_agreement(&report, format)?;
+            TeamCommand::Agreement { project, coders, code, unit, format, bootstrap, seed } => {
+                let bootstrap = bootstrap.map(|replicates| BootstrapSettings { replicates, seed });
+                let request = AgreementRequest { coders, code, unit, bootstrap };
+                print_agreement(&agreement(Project::open(&project)?.conn(), &request)?, format)?;
             }
-            TeamCommand::Disagreements { project, coders, code, document, json } => {
-                let request = DisagreementRequest { coders, code, document };
+            TeamCommand::SegmentAgreement { project, coders, code, min_overlap, json } => {
+                let request = OverlapRequest { coders, code, min_overlap };
+                print_overlap(&segment_overlap(Project::open(&project)?.conn(), &request)?, json)?;
+            }
+            TeamCommand::Disagreements { project, coders, code, document, unit, json } => {
+                let request = DisagreementRequest { coders, code, document, unit };
                 print_disagreements(&disagreements(Project::open(&project)?.conn(), &request)?, json)?;
             }
             TeamCommand::Merge { project, other, dry_run, json } => {
@@ -124,65 +149,6 @@ impl TeamCommand {
     }
 }
 
-/// A coefficient to 3 decimals, `n/a` when undefined.
-fn cell(value: Option<f64>, decimals: usize) -> String {
-    value.map(|v| format!("{v:.decimals$}")).unwrap_or_else(|| "n/a".into())
-}
-
-fn coefficient_cells(c: &Coefficients) -> Vec<String> {
-    vec![c.units.to_string(), cell(c.percent_agreement, 1), cell(c.cohen_kappa, 3), cell(c.krippendorff_alpha, 3)]
-}
-
-fn print_agreement(report: &AgreementReport, format: TableFormat) -> Result<()> {
-    match format {
-        TableFormat::Json => print_json(report),
-        TableFormat::Csv => write_agreement_csv(report),
-        TableFormat::Table => {
-            let mut rows: Vec<Vec<String>> = report
-                .codes
-                .iter()
-                .map(|c| [vec![c.code.clone()], coefficient_cells(&c.coefficients)].concat())
-                .collect();
-            rows.push([vec!["(pooled)".to_owned()], coefficient_cells(&report.pooled)].concat());
-            let units = format!("{} units", report.unit.as_str());
-            print_table(&["code", &units, "% agreement", "kappa", "alpha"], &rows);
-            println!(
-                "{} coders ({}), {} documents coded by at least two of them.",
-                report.coders.len(),
-                report.coders.join(", "),
-                report.documents
-            );
-            if report.pairwise {
-                println!("Percent agreement is pairwise (over every pair of coders); kappa needs exactly two coders.");
-            }
-            Ok(())
-        }
-    }
-}
-
-fn write_agreement_csv(report: &AgreementReport) -> Result<()> {
-    let fail = |e: csv::Error| Error::invalid(format!("cannot write CSV: {e}"));
-    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-    let mut header: Vec<String> =
-        ["code", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha"].map(String::from).to_vec();
-    header.extend(report.coders.iter().map(|c| format!("coded_units_{c}")));
-    out.write_record(&header).map_err(fail)?;
-    let pooled = ("(pooled)", &report.pooled);
-    for (code, c) in report.codes.iter().map(|c| (c.code.as_str(), &c.coefficients)).chain([pooled]) {
-        let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-        let mut record = vec![
-            code.to_owned(),
-            c.units.to_string(),
-            number(c.percent_agreement),
-            number(c.cohen_kappa),
-            number(c.krippendorff_alpha),
-        ];
-        record.extend(c.coded_units.iter().map(u64::to_string));
-        out.write_record(&record).map_err(fail)?;
-    }
-    out.flush().map_err(|e| Error::invalid(format!("cannot write CSV: {e}")))
-}
-
 fn print_disagreements(list: &[crate::team::Disagreement], json: bool) -> Result<()> {
     if json {
         return print_json(list);
@@ -202,6 +168,59 @@ fn print_disagreements(list: &[crate::team::Disagreement], json: bool) -> Result
         .collect();
     print_table(&["document", "code", "span", "coded by", "not by", "text"], &rows);
     println!("{} disagreements", list.len());
+    Ok(())
+}
+
+fn print_overlap(report: &OverlapReport, json: bool) -> Result<()> {
+    if json {
+        return print_json(report);
+    }
+    let percent = |p: Option<f64>| p.map_or_else(|| "n/a".to_owned(), |p| format!("{p:.1}"));
+    let mut rows: Vec<Vec<String>> = report
+        .codes
+        .iter()
+        .map(|c| {
+            vec![
+                c.code.clone(),
+                c.counts.comparisons.to_string(),
+                c.counts.matched.to_string(),
+                percent(c.counts.percent_agreement),
+            ]
+        })
+        .collect();
+    let t = &report.total;
+    rows.push(vec![
+        "(all codes)".into(),
+        t.comparisons.to_string(),
+        t.matched.to_string(),
+        percent(t.percent_agreement),
+    ]);
+    print_table(&["code", "comparisons", "matched", "% agreement"], &rows);
+    println!(
+        "A segment matches another coder when one of their segments of the code overlaps it by at least {}% \
+         (intersection over union); each segment is compared with every other coder who coded its document.",
+        report.min_overlap
+    );
+    if report.unmatched.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = report
+        .unmatched
+        .iter()
+        .map(|u| {
+            let span = format!("{}-{}", u.start, u.end);
+            vec![
+                u.document.clone(),
+                u.code.clone(),
+                u.coder.clone(),
+                span,
+                u.other.clone(),
+                format!("{:.1}", u.best_overlap),
+            ]
+        })
+        .collect();
+    println!();
+    print_table(&["document", "code", "segment of", "span", "no match with", "best overlap %"], &rows);
     Ok(())
 }
 

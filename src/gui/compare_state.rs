@@ -136,9 +136,19 @@ impl CompareState {
             return Ok(());
         }
         let conn = project.conn();
-        let request = AgreementRequest { coders: inputs.coders.clone(), code: inputs.code.clone(), unit: inputs.unit };
+        let request = AgreementRequest {
+            coders: inputs.coders.clone(),
+            code: inputs.code.clone(),
+            unit: inputs.unit,
+            bootstrap: None,
+        };
         self.report = Some(agreement(conn, &request)?);
-        let request = DisagreementRequest { coders: inputs.coders.clone(), code: inputs.code.clone(), document: None };
+        let request = DisagreementRequest {
+            coders: inputs.coders.clone(),
+            code: inputs.code.clone(),
+            document: None,
+            unit: Unit::Char,
+        };
         self.all = disagreements(conn, &request)?;
         if self.selected.as_ref().is_some_and(|s| !self.all.contains(s)) {
             self.selected = None;

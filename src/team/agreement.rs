@@ -1,23 +1,29 @@
-//! Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa (two coders) and
-//! Krippendorff's alpha (nominal, any number of coders, missing data).
+//! Inter-coder agreement per code and pooled: percent agreement, Cohen's kappa (two coders), the
+//! per-pair table with Light's kappa, Fleiss' kappa, Gwet's AC1, the Brennan–Prediger kappa and
+//! Krippendorff's alpha (nominal, any number of coders, missing data), with an optional bootstrap
+//! interval for alpha.
 //!
-//! Units are either characters (each code point of each document: 1 if the coder's codings of
-//! the code cover it, else 0) or segments (each turn or paragraph: 1 if the coder has a coding of
-//! the code overlapping it). Character units are counted run by run with interval arithmetic, so
-//! a long project costs as much as its number of codings, not its number of characters.
-//! Only documents that at least two of the chosen coders coded take part (see [`super::scope`]).
+//! Units are characters (each code point of each document: 1 if the coder's codings of the code
+//! cover it, else 0), segments (each turn or paragraph: 1 if the coder has a coding of the code
+//! overlapping it) or documents (1 if the coder applied the code anywhere in it). Counting is in
+//! [`super::units`]: a long project costs as much as its number of codings, not its number of
+//! characters. Only documents that at least two of the chosen coders coded take part (see
+//! [`super::scope`]). A code enters the pooled row only with units from two coders and some
+//! variation ([`Exclusion`]); the report names the codes left out and why.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::intervals::{overlaps, sweep, union};
-use super::reliability::{Pattern, Tally, cohen_kappa, krippendorff_alpha_nominal, percent_agreement};
-use super::scope::{self, Coders};
+pub use super::bootstrap::{AlphaInterval, BootstrapSettings};
+use super::bootstrap::{Coincidences, add, bootstrap};
+pub use super::coefficients::{Coefficients, Exclusion, PERCENT_AGREEMENT_DEFINITION};
+use super::reliability::Tally;
+use super::scope;
+use super::units::{self, CodeCount, MaskTally, Scratch, SharedDoc};
 use crate::error::Result;
-use crate::model::{CodeId, DocumentId, Span};
-use crate::store::documents;
+use crate::model::{CodeId, CodeNode, DocumentId, Span};
 
 /// What one unit of analysis is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -27,6 +33,9 @@ pub enum Unit {
     Char,
     Turn,
     Paragraph,
+    /// A code is present or absent in each document per coder (MAXQDA's "code occurrence in
+    /// the document").
+    Document,
 }
 
 impl Unit {
@@ -35,6 +44,7 @@ impl Unit {
             Unit::Char => "char",
             Unit::Turn => "turn",
             Unit::Paragraph => "paragraph",
+            Unit::Document => "document",
         }
     }
 }
@@ -47,7 +57,8 @@ impl std::str::FromStr for Unit {
             "char" | "character" | "characters" => Ok(Unit::Char),
             "turn" | "turns" => Ok(Unit::Turn),
             "paragraph" | "paragraphs" => Ok(Unit::Paragraph),
-            other => Err(format!("unknown unit {other:?}; use char, turn or paragraph")),
+            "document" | "documents" | "doc" => Ok(Unit::Document),
+            other => Err(format!("unknown unit {other:?}; use char, turn, paragraph or document")),
         }
     }
 }
@@ -60,35 +71,8 @@ pub struct AgreementRequest {
     /// A code path: that code and its descendants, each on its own; `None` for the codebook.
     pub code: Option<String>,
     pub unit: Unit,
-}
-
-/// The coefficients for one code, or pooled over codes. `None` means undefined (printed `n/a`,
-/// JSON `null`): no pairable units, or no variation for kappa/alpha.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Coefficients {
-    /// Units with values from at least two coders.
-    pub units: u64,
-    /// Units each coder marked as coded, in coder order.
-    pub coded_units: Vec<u64>,
-    /// Percent (0–100) of agreeing coder pairs; pairwise when more than two coders.
-    pub percent_agreement: Option<f64>,
-    /// Cohen's kappa; only for exactly two coders.
-    pub cohen_kappa: Option<f64>,
-    /// Krippendorff's alpha, nominal.
-    pub krippendorff_alpha: Option<f64>,
-}
-
-impl Coefficients {
-    /// The coefficients of a tally of binary (coded / not coded) units.
-    pub fn of(tally: &Tally, coders: usize) -> Coefficients {
-        Coefficients {
-            units: tally.pairable_units(),
-            coded_units: (0..coders).map(|i| tally.units_with(i, 1)).collect(),
-            percent_agreement: percent_agreement(tally).map(|p| p * 100.0),
-            cohen_kappa: if coders == 2 { cohen_kappa(tally, 0, 1) } else { None },
-            krippendorff_alpha: krippendorff_alpha_nominal(tally),
-        }
-    }
+    /// Bootstrap alpha (resampling documents) with these settings; `None` for no interval.
+    pub bootstrap: Option<BootstrapSettings>,
 }
 
 /// Agreement on one code.
@@ -98,6 +82,18 @@ pub struct CodeAgreement {
     pub code: String,
     #[serde(flatten)]
     pub coefficients: Coefficients,
+    /// Why the code is not in the pooled row; `None` when it is.
+    pub left_out_of_pooled: Option<Exclusion>,
+}
+
+/// A code left out of the pooled row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeftOut {
+    pub code_id: CodeId,
+    pub code: String,
+    pub reason: Exclusion,
+    /// [`Exclusion::explain`].
+    pub explanation: String,
 }
 
 /// The result of [`agreement`].
@@ -105,13 +101,22 @@ pub struct CodeAgreement {
 pub struct AgreementReport {
     pub unit: Unit,
     pub coders: Vec<String>,
-    /// True when percent agreement is averaged over coder pairs (more than two coders).
+    /// True when percent agreement is over coder pairs (more than two coders).
     pub pairwise: bool,
+    /// [`PERCENT_AGREEMENT_DEFINITION`].
+    pub percent_agreement_definition: &'static str,
     /// Documents coded by at least two of the coders.
     pub documents: usize,
     pub codes: Vec<CodeAgreement>,
-    /// All codes together: units × codes.
+    /// The codes with units from two coders and some variation, together: units × codes.
+    /// Every coefficient is undefined when no code qualifies.
     pub pooled: Coefficients,
+    /// How many codes the pooled row holds.
+    pub pooled_codes: usize,
+    /// The codes left out of the pooled row, with why.
+    pub left_out_of_pooled: Vec<LeftOut>,
+    /// The bootstrap settings used, if any.
+    pub bootstrap: Option<BootstrapSettings>,
 }
 
 /// Computes agreement between coders over the codes in scope. Codes that none of the chosen
@@ -119,92 +124,121 @@ pub struct AgreementReport {
 pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<AgreementReport> {
     let coders = scope::resolve_coders(conn, &request.coders)?;
     let codes = scope::codes_in_scope(conn, request.code.as_deref())?;
-    let grouped = scope::grouped_codings(conn, &coders, &codes)?;
-    let coded = scope::coded_documents(conn)?;
-    let shared: Vec<(DocumentId, usize)> = documents::list(conn)?
-        .into_iter()
-        .filter(|d| coders.ids.iter().filter(|&&c| coded.contains(&(d.id, c))).count() >= 2)
-        .map(|d| (d.id, d.chars))
-        .collect();
-    let segments = segments(conn, request.unit, &shared)?;
-    let n = coders.ids.len();
-    let mut pooled = Tally::new();
-    let mut rows = Vec::new();
-    for code in codes.iter().filter(|c| grouped.contains_key(&c.id)) {
-        let mut tally = Tally::new();
-        for &(doc, len) in &shared {
-            let layers = scope::layers(doc, &coders, &coded, grouped.get(&code.id).and_then(|g| g.get(&doc)));
-            let part = match segments.get(&doc) {
-                Some(segs) => segment_tally(segs, &layers),
-                None => char_tally(len, &layers),
-            };
-            tally.absorb(&part);
-        }
-        pooled.absorb(&tally);
-        rows.push(CodeAgreement {
-            code_id: code.id,
-            code: code.path.clone(),
-            coefficients: Coefficients::of(&tally, n),
-        });
+    let scan = scope::scan(conn, &coders, &codes)?;
+    let docs = shared_documents(conn, request.unit, &scan.present)?;
+    let counts = units::count_codes(request.unit, &docs, &scan.codings, codes.len(), request.bootstrap.is_some());
+    let (mut rows, pooled) = code_rows(&codes, counts, &coders.names, docs.len());
+    let mut pooled_row = Coefficients::of(&pooled.tally.to_tally(coders.names.len()), &coders.names);
+    if let Some(settings) = request.bootstrap {
+        let mut per_doc: Vec<Vec<Coincidences>> = rows.iter_mut().map(|r| std::mem::take(&mut r.per_doc)).collect();
+        per_doc.push(pooled.per_doc);
+        let mut intervals = bootstrap(&per_doc, settings).into_iter();
+        rows.iter_mut().for_each(|r| r.row.coefficients.alpha_bootstrap = intervals.next().flatten());
+        pooled_row.alpha_bootstrap = intervals.next().flatten();
     }
-    Ok(report(request.unit, coders, shared.len(), rows, &pooled))
-}
-
-fn report(unit: Unit, coders: Coders, documents: usize, codes: Vec<CodeAgreement>, pooled: &Tally) -> AgreementReport {
-    let n = coders.ids.len();
-    AgreementReport {
-        unit,
+    let rows: Vec<CodeAgreement> = rows.into_iter().map(|r| r.row).collect();
+    Ok(AgreementReport {
+        unit: request.unit,
+        pairwise: coders.names.len() > 2,
         coders: coders.names,
-        pairwise: n > 2,
-        documents,
-        codes,
-        pooled: Coefficients::of(pooled, n),
+        percent_agreement_definition: PERCENT_AGREEMENT_DEFINITION,
+        documents: docs.len(),
+        left_out_of_pooled: left_out(&rows),
+        codes: rows,
+        pooled: pooled_row,
+        pooled_codes: pooled.codes,
+        bootstrap: request.bootstrap,
+    })
+}
+
+/// A code's row with its per-document coincidences (for the bootstrap).
+struct Row {
+    row: CodeAgreement,
+    per_doc: Vec<Coincidences>,
+}
+
+/// One row per code some coder applied, and the pooled units of those that qualify.
+fn code_rows(codes: &[CodeNode], counts: Vec<Option<CodeCount>>, coders: &[String], docs: usize) -> (Vec<Row>, Pooled) {
+    let mut pooled = Pooled { tally: MaskTally::default(), per_doc: vec![[0.0; 3]; docs], codes: 0 };
+    let mut rows = Vec::new();
+    for (code, count) in codes.iter().zip(counts) {
+        let Some(count) = count else { continue };
+        let tally = count.tally.to_tally(coders.len());
+        let left_out_of_pooled = Exclusion::of(&tally);
+        if left_out_of_pooled.is_none() {
+            pooled.absorb(&count);
+        }
+        let coefficients = Coefficients::of(&tally, coders);
+        let row = CodeAgreement { code_id: code.id, code: code.path.clone(), coefficients, left_out_of_pooled };
+        rows.push(Row { row, per_doc: count.per_doc });
+    }
+    (rows, pooled)
+}
+
+/// The pooled row as it is built: units of the codes that qualify, per document too.
+struct Pooled {
+    tally: MaskTally,
+    per_doc: Vec<Coincidences>,
+    codes: usize,
+}
+
+impl Pooled {
+    fn absorb(&mut self, count: &CodeCount) {
+        self.tally.absorb(&count.tally);
+        for (sum, doc) in self.per_doc.iter_mut().zip(&count.per_doc) {
+            add(sum, doc, 1.0);
+        }
+        self.codes += 1;
     }
 }
 
-/// Turn or paragraph spans per document (empty map for character units).
-fn segments(conn: &Connection, unit: Unit, docs: &[(DocumentId, usize)]) -> Result<HashMap<DocumentId, Vec<Span>>> {
-    let mut out = HashMap::new();
-    for &(doc, _) in docs {
-        let spans = match unit {
-            Unit::Char => continue,
-            Unit::Turn => {
-                documents::turns(conn, doc)?.into_iter().map(|t| Span { start: t.start, end: t.end }).collect()
-            }
-            Unit::Paragraph => documents::paragraphs(conn, doc)?,
-        };
-        out.insert(doc, spans);
-    }
-    Ok(out)
+fn left_out(rows: &[CodeAgreement]) -> Vec<LeftOut> {
+    rows.iter()
+        .filter_map(|r| {
+            let reason = r.left_out_of_pooled?;
+            Some(LeftOut { code_id: r.code_id, code: r.code.clone(), reason, explanation: reason.explain().to_owned() })
+        })
+        .collect()
+}
+
+/// The documents at least two coders took part in (by name), with their units.
+fn shared_documents(conn: &Connection, unit: Unit, present: &HashMap<DocumentId, u64>) -> Result<Vec<SharedDoc>> {
+    let shared: Vec<(DocumentId, usize, u64)> = scope::document_lengths(conn)?
+        .into_iter()
+        .filter_map(|(id, len)| present.get(&id).filter(|m| m.count_ones() >= 2).map(|&m| (id, len, m)))
+        .collect();
+    let wanted: HashSet<DocumentId> = shared.iter().map(|d| d.0).collect();
+    let mut segments = scope::segments(conn, unit, &wanted)?;
+    Ok(shared
+        .into_iter()
+        .map(|(id, len, present)| {
+            let segments = segments.remove(&id).unwrap_or_default();
+            let units = match unit {
+                Unit::Char => len as u64,
+                Unit::Turn | Unit::Paragraph => units::segment_count(&segments),
+                Unit::Document => 1,
+            };
+            SharedDoc { id, len, present, segments, units }
+        })
+        .collect())
 }
 
 /// Character units of one document of length `len`: for each coder, `None` when missing, else the
 /// spans of their codings of one code (any order, may overlap).
 pub fn char_tally(len: usize, coders: &[Option<Vec<Span>>]) -> Tally {
-    let unions: Vec<Option<Vec<Span>>> =
-        coders.iter().map(|c| c.as_ref().map(|s| union(s.iter().copied(), len))).collect();
-    let present: Vec<&[Span]> = unions.iter().flatten().map(Vec::as_slice).collect();
-    let mut tally = Tally::new();
-    for run in sweep(&present, len) {
-        let mut covered = run.covered.iter();
-        let pattern: Pattern =
-            unions.iter().map(|u| u.as_ref().and_then(|_| covered.next().map(|&c| u32::from(c)))).collect();
-        tally.add(pattern, (run.end - run.start) as u64);
-    }
-    tally
+    let (present, spans) = units::from_layers(coders);
+    let mut out = MaskTally::default();
+    units::char_units(len, present, &spans, &mut Scratch::default(), &mut out);
+    out.to_tally(coders.len())
 }
 
-/// Segment units (turns or paragraphs): a coder's value is 1 when one of their codings overlaps
-/// the segment. Empty segments are not units.
+/// Segment units (turns or paragraphs, any order, not overlapping): a coder's value is 1 when
+/// one of their codings overlaps the segment. Empty segments are not units.
 pub fn segment_tally(segments: &[Span], coders: &[Option<Vec<Span>>]) -> Tally {
-    let end = segments.iter().map(|s| s.end).max().unwrap_or(0);
-    let unions: Vec<Option<Vec<Span>>> =
-        coders.iter().map(|c| c.as_ref().map(|s| union(s.iter().copied(), end))).collect();
-    let mut tally = Tally::new();
-    for seg in segments.iter().filter(|s| s.start < s.end) {
-        let pattern: Pattern =
-            unions.iter().map(|u| u.as_ref().map(|u| u32::from(overlaps(u, seg.start, seg.end)))).collect();
-        tally.add(pattern, 1);
-    }
-    tally
+    let (present, spans) = units::from_layers(coders);
+    let mut sorted = segments.to_vec();
+    sorted.sort_unstable();
+    let mut out = MaskTally::default();
+    units::segment_units(&sorted, present, &spans, &mut Scratch::default(), &mut out);
+    out.to_tally(coders.len())
 }

@@ -3,11 +3,17 @@
 //!
 //! Coders who did not code a document at all are left out of its comparison (the same missing-
 //! data rule as agreement); a document coded by fewer than two of them has no disagreements.
+//! The unit is agreement's: with characters a disagreement is a maximal run of characters, with
+//! turns or paragraphs a whole segment some coders touched and others did not, with documents a
+//! whole document; so the list lines up with `agreement --unit` of the same unit.
 
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::intervals::{sweep, union};
+use std::collections::{HashMap, HashSet};
+
+use super::agreement::Unit;
+use super::intervals::{overlaps, sweep, union};
 use super::scope;
 use crate::error::Result;
 use crate::model::{CodeId, DocumentId, Span};
@@ -25,6 +31,8 @@ pub struct DisagreementRequest {
     pub code: Option<String>,
     /// A document name; `None` for every document.
     pub document: Option<String>,
+    /// What one disagreement is: a run of characters (default), a turn, a paragraph or a document.
+    pub unit: Unit,
 }
 
 /// One span on which the coders differ for one code.
@@ -48,18 +56,26 @@ pub struct Disagreement {
 pub fn disagreements(conn: &Connection, request: &DisagreementRequest) -> Result<Vec<Disagreement>> {
     let coders = scope::resolve_coders(conn, &request.coders)?;
     let codes = scope::codes_in_scope(conn, request.code.as_deref())?;
-    let grouped = scope::grouped_codings(conn, &coders, &codes)?;
-    let coded = scope::coded_documents(conn)?;
+    let scan = scope::scan(conn, &coders, &codes)?;
+    let grouped = scope::grouped(&scan, &coders, &codes);
     let only = request.document.as_deref().map(|name| documents::id_by_name(conn, name)).transpose()?;
     let mut docs = documents::list(conn)?;
     docs.sort_by(|a, b| a.name.cmp(&b.name));
+    docs.retain(|d| only.is_none_or(|id| id == d.id));
+    let wanted: HashSet<DocumentId> = docs.iter().map(|d| d.id).collect();
+    let segments = scope::segments(conn, request.unit, &wanted)?;
     let mut out = Vec::new();
-    for doc in docs.iter().filter(|d| only.is_none_or(|id| id == d.id)) {
+    for doc in &docs {
+        let present = scan.present.get(&doc.id).copied().unwrap_or(0);
         let mut text: Option<(String, CharIndex)> = None;
         for code in &codes {
             let Some(spans) = grouped.get(&code.id).and_then(|g| g.get(&doc.id)) else { continue };
-            let layers = scope::layers(doc.id, &coders, &coded, Some(spans));
-            for (span, coded_by, not_coded_by) in differing_runs(doc.chars, &layers, &coders.names) {
+            let layers = scope::layers(&coders, present, Some(spans));
+            let found = match request.unit {
+                Unit::Char => differing_runs(doc.chars, &layers, &coders.names),
+                unit => differing_segments(&units_of(unit, doc.chars, &segments, doc.id), &layers, &coders.names),
+            };
+            for (span, coded_by, not_coded_by) in found {
                 let (body, index) = match &mut text {
                     Some(t) => (&t.0, &t.1),
                     None => {
@@ -84,6 +100,41 @@ pub fn disagreements(conn: &Connection, request: &DisagreementRequest) -> Result
         }
     }
     Ok(out)
+}
+
+/// The segments that are units of a document: its turns or paragraphs, or the whole document.
+fn units_of(unit: Unit, len: usize, segments: &HashMap<DocumentId, Vec<Span>>, doc: DocumentId) -> Vec<Span> {
+    match unit {
+        Unit::Document => vec![Span { start: 0, end: len }],
+        _ => segments.get(&doc).cloned().unwrap_or_default(),
+    }
+}
+
+/// The segments (non-empty) on which the present coders do not all agree whether one of their
+/// codings overlaps it, with who did and who did not. Empty when fewer than two are present.
+pub fn differing_segments(
+    segments: &[Span],
+    layers: &[Option<Vec<Span>>],
+    names: &[String],
+) -> Vec<(Span, Vec<String>, Vec<String>)> {
+    let end = segments.iter().map(|s| s.end).max().unwrap_or(0);
+    let present: Vec<(usize, Vec<Span>)> =
+        layers.iter().enumerate().filter_map(|(i, l)| l.as_ref().map(|s| (i, union(s.iter().copied(), end)))).collect();
+    if present.len() < 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for seg in segments.iter().filter(|s| s.start < s.end) {
+        let (mut yes, mut no) = (Vec::new(), Vec::new());
+        for (coder, u) in &present {
+            let name = names.get(*coder).cloned().unwrap_or_default();
+            if overlaps(u, seg.start, seg.end) { yes.push(name) } else { no.push(name) }
+        }
+        if !yes.is_empty() && !no.is_empty() {
+            out.push((*seg, yes, no));
+        }
+    }
+    out
 }
 
 /// The maximal runs where the present coders (`Some` layers) do not all agree, with the names of
@@ -141,5 +192,15 @@ mod tests {
             ]
         );
         assert!(differing_runs(20, &[Some(vec![sp(0, 3)]), None, None], &names).is_empty());
+    }
+
+    #[test]
+    fn segments_differ_only_when_one_coder_touches_them_and_another_does_not() {
+        let names: Vec<String> = ["Ana", "Ben"].iter().map(|s| s.to_string()).collect();
+        let turns = [sp(0, 10), sp(10, 12), sp(12, 30)];
+        // Ana codes inside turn 0 and inside turn 2; Ben codes all of turn 0 only.
+        let layers = vec![Some(vec![sp(2, 4), sp(25, 26)]), Some(vec![sp(0, 10)])];
+        let found = differing_segments(&turns, &layers, &names);
+        assert_eq!(found, vec![(sp(12, 30), vec!["Ana".to_string()], vec!["Ben".to_string()])]);
     }
 }

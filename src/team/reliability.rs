@@ -55,12 +55,14 @@ impl Tally {
         self.iter().filter(|(p, _)| p.get(coder) == Some(&Some(value))).map(|(_, w)| w).sum()
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&Pattern, u64)> {
+    /// Every distinct pattern with its number of units, in pattern order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Pattern, u64)> {
         self.patterns.iter().map(|(p, &w)| (p, w))
     }
 }
 
-fn present(pattern: &Pattern) -> usize {
+/// How many coders gave a value in `pattern`.
+pub fn present(pattern: &Pattern) -> usize {
     pattern.iter().filter(|v| v.is_some()).count()
 }
 

@@ -1,0 +1,198 @@
+//! How `fieldcode agreement` prints its report: a table for people (with the definitions a
+//! methods section needs underneath), CSV with one row per code and the pooled row last, or the
+//! report as JSON. Undefined values are `n/a` in the table, empty in CSV and `null` in JSON.
+
+use super::output::{print_json, print_table};
+use crate::error::{Error, Result};
+use crate::team::agreement::{AgreementReport, Coefficients};
+use crate::team::bootstrap::AlphaInterval;
+
+/// How `fieldcode agreement` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+pub fn print_agreement(report: &AgreementReport, format: TableFormat) -> Result<()> {
+    match format {
+        TableFormat::Json => print_json(report),
+        TableFormat::Csv => write_csv(report),
+        TableFormat::Table => {
+            print_main_table(report);
+            print_notes(report);
+            print_pairs(report);
+            Ok(())
+        }
+    }
+}
+
+/// A coefficient to `decimals` decimals, `n/a` when undefined.
+fn cell(value: Option<f64>, decimals: usize) -> String {
+    value.map(|v| format!("{v:.decimals$}")).unwrap_or_else(|| "n/a".into())
+}
+
+fn interval_cells(interval: Option<&AlphaInterval>) -> Vec<String> {
+    let Some(i) = interval else { return vec!["n/a".into(); 3] };
+    let range = match (i.low, i.high) {
+        (Some(low), Some(high)) => format!("{low:.3} – {high:.3}"),
+        _ => "n/a".into(),
+    };
+    vec![range, cell(i.p_below_0_667, 3), cell(i.p_below_0_800, 3)]
+}
+
+fn coefficient_cells(c: &Coefficients, two_coders: bool, bootstrap: bool) -> Vec<String> {
+    let mut cells = vec![
+        c.units.to_string(),
+        cell(c.percent_agreement, 1),
+        cell(if two_coders { c.cohen_kappa } else { c.light_kappa }, 3),
+        cell(c.fleiss_kappa, 3),
+        cell(c.gwet_ac1, 3),
+        cell(c.brennan_prediger_kappa, 3),
+        cell(c.krippendorff_alpha, 3),
+    ];
+    if bootstrap {
+        cells.extend(interval_cells(c.alpha_bootstrap.as_ref()));
+    }
+    cells
+}
+
+fn print_main_table(report: &AgreementReport) {
+    let two = report.coders.len() == 2;
+    let boot = report.bootstrap.is_some();
+    let mut rows: Vec<Vec<String>> = report
+        .codes
+        .iter()
+        .map(|c| {
+            let name = if c.left_out_of_pooled.is_some() { format!("{} *", c.code) } else { c.code.clone() };
+            [vec![name], coefficient_cells(&c.coefficients, two, boot)].concat()
+        })
+        .collect();
+    let pooled = format!("(pooled, {} codes)", report.pooled_codes);
+    rows.push([vec![pooled], coefficient_cells(&report.pooled, two, boot)].concat());
+    let units = format!("{} units", report.unit.as_str());
+    let kappa = if two { "Cohen κ" } else { "Light κ" };
+    let mut header = vec!["code", &units, "% agreement", kappa, "Fleiss κ", "AC1", "BP κ", "alpha"];
+    if boot {
+        header.extend(["alpha 95% CI", "P(α<0.667)", "P(α<0.8)"]);
+    }
+    print_table(&header, &rows);
+}
+
+fn print_notes(report: &AgreementReport) {
+    println!(
+        "{} coders ({}), {} documents coded by at least two of them.",
+        report.coders.len(),
+        report.coders.join(", "),
+        report.documents
+    );
+    println!("% agreement is {}.", report.percent_agreement_definition);
+    println!(
+        "Fleiss κ, AC1 (Gwet) and BP κ (Brennan–Prediger) use the per-unit observed agreement of Gwet (2014); \
+         alpha is Krippendorff's nominal alpha; q = 2 values (coded, not coded)."
+    );
+    if let Some(b) = report.bootstrap {
+        println!(
+            "Alpha intervals: 2.5 % and 97.5 % quantiles of {} bootstrap resamples of the documents (seed {}).",
+            b.replicates, b.seed
+        );
+    }
+    if report.left_out_of_pooled.is_empty() {
+        return;
+    }
+    println!("* Left out of the pooled row ({} codes):", report.left_out_of_pooled.len());
+    for left in &report.left_out_of_pooled {
+        println!("  {} — {}", left.code, left.explanation);
+    }
+}
+
+fn print_pairs(report: &AgreementReport) {
+    if report.pooled.pairs.len() < 2 {
+        return;
+    }
+    println!();
+    println!("Coder pairs, pooled codes (Light's κ is the mean of the pairs' Cohen's κ):");
+    let rows: Vec<Vec<String>> = report
+        .pooled
+        .pairs
+        .iter()
+        .map(|p| vec![p.coders.join(" – "), p.units.to_string(), cell(p.percent_agreement, 1), cell(p.cohen_kappa, 3)])
+        .collect();
+    print_table(&["pair", "units", "% agreement", "Cohen κ"], &rows);
+}
+
+fn number(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The CSV header: the original columns first, so readers of older output still line up.
+fn csv_header(report: &AgreementReport) -> Vec<String> {
+    let mut header: Vec<String> =
+        ["code", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha"].map(String::from).to_vec();
+    header.extend(report.coders.iter().map(|c| format!("coded_units_{c}")));
+    header.extend(
+        [
+            "light_kappa",
+            "fleiss_kappa",
+            "gwet_ac1",
+            "brennan_prediger_kappa",
+            "alpha_ci_low",
+            "alpha_ci_high",
+            "p_alpha_below_0_667",
+            "p_alpha_below_0_800",
+            "in_pooled",
+            "left_out_reason",
+        ]
+        .map(String::from),
+    );
+    for pair in &report.pooled.pairs {
+        let [a, b] = &pair.coders;
+        header.extend(["units", "percent_agreement", "cohen_kappa"].map(|m| format!("{m}_{a}_vs_{b}")));
+    }
+    header
+}
+
+/// One CSV row; `in_pooled` and `reason` are empty for the pooled row itself.
+fn csv_record(code: &str, c: &Coefficients, in_pooled: &str, reason: &str) -> Vec<String> {
+    let mut record = vec![
+        code.to_owned(),
+        c.units.to_string(),
+        number(c.percent_agreement),
+        number(c.cohen_kappa),
+        number(c.krippendorff_alpha),
+    ];
+    record.extend(c.coded_units.iter().map(u64::to_string));
+    let boot = c.alpha_bootstrap.as_ref();
+    record.extend([
+        number(c.light_kappa),
+        number(c.fleiss_kappa),
+        number(c.gwet_ac1),
+        number(c.brennan_prediger_kappa),
+        number(boot.and_then(|b| b.low)),
+        number(boot.and_then(|b| b.high)),
+        number(boot.and_then(|b| b.p_below_0_667)),
+        number(boot.and_then(|b| b.p_below_0_800)),
+        in_pooled.to_owned(),
+        reason.to_owned(),
+    ]);
+    for pair in &c.pairs {
+        record.extend([pair.units.to_string(), number(pair.percent_agreement), number(pair.cohen_kappa)]);
+    }
+    record
+}
+
+fn write_csv(report: &AgreementReport) -> Result<()> {
+    let fail = |e: csv::Error| Error::invalid(format!("cannot write CSV: {e}"));
+    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+    out.write_record(csv_header(report)).map_err(fail)?;
+    for row in &report.codes {
+        let (in_pooled, reason) = match row.left_out_of_pooled {
+            Some(r) => ("no", r.explain()),
+            None => ("yes", ""),
+        };
+        out.write_record(csv_record(&row.code, &row.coefficients, in_pooled, reason)).map_err(fail)?;
+    }
+    out.write_record(csv_record("(pooled)", &report.pooled, "", "")).map_err(fail)?;
+    out.flush().map_err(|e| Error::invalid(format!("cannot write CSV: {e}")))
+}
