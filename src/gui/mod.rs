@@ -18,6 +18,7 @@ pub mod describe_dialog;
 pub mod document_view;
 mod documents_panel;
 mod edit;
+mod heatmap_view;
 pub mod highlight;
 pub mod history_panel;
 pub mod jobs;
