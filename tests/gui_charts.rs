@@ -22,6 +22,7 @@ fn demo_by_site(dir: &Path) -> H {
 
 /// Queues the export and steps frames until its worker has said how it went.
 fn export(h: &mut H, chart: Chart, path: &Path) -> String {
+    h.state_mut().message = None;
     h.state_mut().queue(Action::ExportChart { chart, path: path.to_path_buf() });
     let start = Instant::now();
     loop {
