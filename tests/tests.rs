@@ -34,6 +34,8 @@ mod team_support;
 #[cfg(feature = "gui")]
 mod gui_actions;
 #[cfg(feature = "gui")]
+mod gui_charts;
+#[cfg(feature = "gui")]
 mod gui_compare;
 #[cfg(feature = "gui")]
 mod gui_day;

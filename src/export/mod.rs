@@ -1,7 +1,11 @@
 //! Exports for writing up and for other tools: coded excerpts with full provenance (CSV, XLSX,
 //! HTML, Markdown, DOCX), the codebook (REFI `.qdc`, Markdown, CSV, DOCX) and its import, and
-//! generic tables (matrices, crosstabs) as CSV or XLSX.
+//! generic tables (matrices, crosstabs) as CSV or XLSX, and charts for papers (SVG, and PNG at print
+//! resolution with the `chart-png` feature).
 
+#[cfg(feature = "chart-png")]
+pub mod chart_png;
+pub mod chart_svg;
 pub mod codebook;
 pub mod csv;
 pub mod docx;

@@ -17,6 +17,7 @@ use crate::coding::Command;
 use crate::coding::SpanRef;
 use crate::coding::autocode::Rule;
 use crate::coding::units::Unit;
+use crate::export::chart_svg::ChartFormat;
 use crate::model::{CodeId, CodingId, DocumentId};
 
 /// Declares [`Action`] with its argument-free variants in a `simple { … }` block first, so that
@@ -64,10 +65,15 @@ actions! {
             ShowDocument,
             /// Export the shown matrices as CSV: through a file dialog, or next to the project without one.
             ExportMatrixDialog,
-            /// Save the heatmap of the analysis view as PNG: through a file dialog, or next to the project.
+            /// Save the heatmap of the analysis view as a 300 dpi PNG rendered off screen: through a
+            /// file dialog, or next to the project.
             ExportHeatmapDialog,
-            /// Save the frequency chart of the analysis view as PNG.
+            /// Save the frequency chart of the analysis view as a 300 dpi PNG.
             ExportFrequenciesDialog,
+            /// Save the heatmap of the analysis view as SVG (for papers and posters).
+            ExportHeatmapSvgDialog,
+            /// Save the frequency chart of the analysis view as SVG.
+            ExportFrequenciesSvgDialog,
             /// Show the compare-coders view (Team > Compare coders…).
             ShowCompare,
             ShowMemos,
@@ -262,6 +268,12 @@ impl Action {
             Action::ExportFrequenciesDialog => {
                 offer_project("Export the frequency chart as PNG…", "Export the frequency chart as PNG", &[])
             }
+            Action::ExportHeatmapSvgDialog => {
+                offer_project("Export the heatmap as SVG…", "Export the heatmap as SVG", &[])
+            }
+            Action::ExportFrequenciesSvgDialog => {
+                offer_project("Export the frequency chart as SVG…", "Export the frequency chart as SVG", &[])
+            }
             Action::ShowCompare => offer_project("Compare coders…", "Team: compare coders", &[]),
             Action::ShowMemos => {
                 offer_project("Memos", "Memos: project, document and code", const { &[ctrl_shift(Key::M)] })
@@ -369,12 +381,22 @@ impl Action {
         Action::ALL_SIMPLE.iter().filter_map(|a| Some((a.palette_text()?, a)))
     }
 
-    /// The action that saves `chart` through a file dialog.
-    pub fn export_chart_dialog(chart: Chart) -> Action {
-        match chart {
-            Chart::Heatmap => Action::ExportHeatmapDialog,
-            Chart::Frequencies => Action::ExportFrequenciesDialog,
+    /// The action that saves `chart` as `format` through a file dialog.
+    pub fn export_chart_dialog(chart: Chart, format: ChartFormat) -> Action {
+        match (chart, format) {
+            (Chart::Heatmap, ChartFormat::Png) => Action::ExportHeatmapDialog,
+            (Chart::Frequencies, ChartFormat::Png) => Action::ExportFrequenciesDialog,
+            (Chart::Heatmap, ChartFormat::Svg) => Action::ExportHeatmapSvgDialog,
+            (Chart::Frequencies, ChartFormat::Svg) => Action::ExportFrequenciesSvgDialog,
         }
+    }
+
+    /// The chart and format a chart-export dialog action saves.
+    pub fn chart_dialog(&self) -> Option<(Chart, ChartFormat)> {
+        [Chart::Heatmap, Chart::Frequencies]
+            .into_iter()
+            .flat_map(|chart| [(chart, ChartFormat::Png), (chart, ChartFormat::Svg)])
+            .find(|&(chart, format)| Action::export_chart_dialog(chart, format) == *self)
     }
 }
 

@@ -1,38 +1,37 @@
-//! The analysis view in the centre: option controls, co-occurrence heatmaps (one per group, side
-//! by side), the excerpt pairs behind a clicked cell, the code × attribute crosstab and the code
-//! frequency chart. It reads [`Analysis`] and emits [`Action`]s; only its own controls change the
+//! The analysis view in the centre: option controls, co-occurrence heatmaps (one per group, as
+//! small multiples: `heatmap_view`), the excerpt pairs behind a clicked cell, the code × attribute
+//! crosstab and the code frequency chart. It reads [`Analysis`] and emits [`Action`]s; only its own controls change the
 //! options it shows.
 
-use egui::{Color32, Rect, Sense, Ui, vec2};
+use egui::Ui;
 
 use super::action::Action;
-use super::analysis::{Analysis, AnalysisOptions, Computed, DrillSide, cell_value};
-use super::chart_png::{self, Chart};
-use crate::analysis::{ACROSS_LABEL, Corpus, GroupMatrix, NONE, Scope, Unit};
+use super::analysis::{Analysis, AnalysisOptions, Computed, DrillSide};
+use super::{chart_png, heatmap_view};
+use crate::analysis::{ACROSS_LABEL, Corpus, NONE, Scope, Unit};
 
 /// Characters of a code name under a bar of the frequency chart.
 const AXIS_LABEL_CHARS: usize = 10;
 /// Passages of one code listed per drilled unit (a whole document can hold hundreds).
 const SIDES_SHOWN: usize = 12;
-const CELL: egui::Vec2 = egui::Vec2 { x: 34.0, y: 22.0 };
 
 pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading("Analysis");
-        if ui.button("Back to the document").clicked() {
-            actions.push(Action::ShowDocument);
-        }
-        if ui.button("Export matrix as CSV…").clicked() {
-            actions.push(Action::ExportMatrixDialog);
-        }
-        if ui.button("Export heatmap PNG…").clicked() {
-            actions.push(Action::ExportHeatmapDialog);
-        }
-        if ui.button("Export chart PNG…").clicked() {
-            actions.push(Action::ExportFrequenciesDialog);
+        let buttons = [
+            ("Back to the document", Action::ShowDocument),
+            ("Export matrix as CSV…", Action::ExportMatrixDialog),
+            ("Heatmap as PNG…", Action::ExportHeatmapDialog),
+            ("Heatmap as SVG…", Action::ExportHeatmapSvgDialog),
+            ("Chart as PNG…", Action::ExportFrequenciesDialog),
+            ("Chart as SVG…", Action::ExportFrequenciesSvgDialog),
+        ];
+        for (text, action) in buttons {
+            if ui.button(text).clicked() {
+                actions.push(action);
+            }
         }
     });
-    chart_png::forget_rects(ui.ctx());
     if let Some(error) = &analysis.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
@@ -54,9 +53,9 @@ pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Actio
         });
     }
     if let Some(computed) = &analysis.computed {
-        let jaccard = analysis.options.jaccard;
+        let note = chart_png::across_note(analysis, analysis.options.unit, analysis.options.jaccard);
         egui::ScrollArea::vertical().id_salt("analysis-scroll").show(ui, |ui| {
-            matrices_ui(ui, corpus, computed, (&analysis.options, jaccard), actions);
+            heatmap_view::matrices_ui(ui, corpus, computed, (&analysis.options, note), actions);
             ui.separator();
             crosstab_ui(ui, computed);
             frequency_ui(ui, computed);
@@ -162,149 +161,6 @@ fn index(corpus: &Corpus, id: crate::model::CodeId) -> usize {
     corpus.code_index(id).map_or(usize::MAX, |i| i as usize)
 }
 
-/// The short name of a code (its last path segment).
-fn short(corpus: &Corpus, code: u32) -> &str {
-    let path = &corpus.codes[code as usize].path;
-    path.rsplit('/').next().unwrap_or(path)
-}
-
-fn matrices_ui(
-    ui: &mut Ui,
-    corpus: &Corpus,
-    computed: &Computed,
-    (options, jaccard): (&AnalysisOptions, bool),
-    actions: &mut Vec<Action>,
-) {
-    let groups = &computed.cooccurrence.groups;
-    if groups.is_empty() || computed.shown.len() < 2 {
-        ui.weak("No co-occurring codes for these options.");
-        return;
-    }
-    // The pairs across groups have counts only.
-    let across = computed.cooccurrence.across.as_ref().filter(|_| !jaccard);
-    let max = groups
-        .iter()
-        .chain(across)
-        .flat_map(|g| computed.shown.iter().flat_map(move |&a| computed.shown.iter().map(move |&b| (g, a, b))))
-        .filter_map(|(g, a, b)| cell_value(g, a, b, jaccard))
-        .fold(0.0f64, f64::max);
-    let coders = if options.per_coder { "each coder's codings separately" } else { "identical spans counted once" };
-    ui.weak(format!(
-        "{} matrix(es) · {} codings selected · {coders} · hover a cell for its pair, click it for what it counts",
-        groups.len(),
-        computed.selection.len()
-    ));
-    let shown = egui::ScrollArea::horizontal().id_salt("matrices").auto_shrink([false, true]).show(ui, |ui| {
-        ui.horizontal_top(|ui| {
-            for (i, group) in groups.iter().chain(across).enumerate() {
-                if i > 0 {
-                    ui.add_space(24.0);
-                }
-                ui.vertical(|ui| matrix_ui(ui, corpus, computed, group, (jaccard, max), actions));
-            }
-        })
-        .response
-        .rect
-    });
-    let heatmaps = shown.inner.intersect(shown.inner_rect);
-    // The legend belongs to the saved heatmap.
-    let rect = legend_ui(ui, computed, options.unit, jaccard).map_or(heatmaps, |legend| heatmaps.union(legend));
-    chart_png::remember_rect(ui.ctx(), Chart::Heatmap, rect.intersect(ui.clip_rect()));
-}
-
-/// Under the heatmaps when grouped: what the pairs across groups are and how the matrices add up.
-fn legend_ui(ui: &mut Ui, computed: &Computed, unit: Unit, jaccard: bool) -> Option<Rect> {
-    let across = computed.cooccurrence.across.as_ref()?;
-    let attribute = computed.grouping.attribute.as_deref().unwrap_or("");
-    let rule = computed.grouping.rule().unwrap_or("");
-    let total: u64 = across.count.nonzero().iter().map(|&(_, _, n)| u64::from(n)).sum();
-    let what = if unit.pairs_codings() {
-        format!(
-            "{ACROSS_LABEL}: {total} counts of pairs whose two passages fall in different groups; \
-             the groups plus {ACROSS_LABEL} add up to the matrix without grouping."
-        )
-    } else {
-        format!(
-            "{ACROSS_LABEL}: {total} counts of {unit}s where both codes occur, but in no one group; \
-             a {unit} where two groups each have both codes counts in each."
-        )
-    };
-    let shown = if jaccard { " (counts only, not drawn for Jaccard)" } else { "" };
-    Some(ui.weak(format!("Groups by {attribute}: {rule}. {what}{shown}")).rect)
-}
-
-fn matrix_ui(
-    ui: &mut Ui,
-    corpus: &Corpus,
-    computed: &Computed,
-    group: &GroupMatrix,
-    (jaccard, max): (bool, f64),
-    actions: &mut Vec<Action>,
-) {
-    let title = match group.label.as_str() {
-        "" => "All codings".to_owned(),
-        label => label.to_owned(),
-    };
-    let heading = if group.is_across() {
-        format!("{title}: pairs in two groups")
-    } else {
-        format!("{title} ({} codings)", group.codings)
-    };
-    ui.add(egui::Label::new(egui::RichText::new(heading).strong()).extend());
-    let group_index = match group.is_across() {
-        true => computed.grouping.labels.len() as u32,
-        false => computed.grouping.label_index(&group.label).unwrap_or(0),
-    };
-    egui::Grid::new(("matrix", &group.label)).spacing(vec2(2.0, 2.0)).show(ui, |ui| {
-        ui.label("");
-        for (n, &b) in computed.shown.iter().enumerate() {
-            ui.label(format!("{}", n + 1)).on_hover_text(&corpus.codes[b as usize].path);
-        }
-        ui.end_row();
-        for (n, &a) in computed.shown.iter().enumerate() {
-            ui.label(format!("{} {}", n + 1, short(corpus, a))).on_hover_text(&corpus.codes[a as usize].path);
-            for &b in &computed.shown {
-                let value = cell_value(group, a, b, jaccard);
-                if cell_ui(ui, corpus, &title, (a, b), value, max) && value.is_some_and(|v| v > 0.0) {
-                    actions.push(Action::DrillCell { group: group_index, a, b });
-                }
-            }
-            ui.end_row();
-        }
-    });
-}
-
-/// One heatmap cell; true when clicked.
-fn cell_ui(ui: &mut Ui, corpus: &Corpus, group: &str, (a, b): (u32, u32), value: Option<f64>, max: f64) -> bool {
-    let (rect, response) = ui.allocate_exact_size(CELL, Sense::click());
-    let base = ui.visuals().extreme_bg_color;
-    let hot = if ui.visuals().dark_mode { Color32::from_rgb(255, 140, 60) } else { Color32::from_rgb(200, 60, 20) };
-    let t = value.map_or(0.0, |v| if max > 0.0 { (v / max) as f32 } else { 0.0 });
-    let fill = if value.is_none() { ui.visuals().faint_bg_color } else { base.lerp_to_gamma(hot, t.sqrt()) };
-    ui.painter().rect_filled(rect, 2.0, fill);
-    let text = value.map_or(String::new(), format_value);
-    let ink = if t > 0.5 { Color32::WHITE } else { ui.visuals().text_color() };
-    ui.painter().text(rect.center(), egui::Align2::CENTER_CENTER, &text, egui::FontId::proportional(11.0), ink);
-    if response.hovered() {
-        ui.painter().rect_stroke(
-            Rect::from_center_size(rect.center(), rect.size()),
-            2.0,
-            ui.visuals().selection.stroke,
-            egui::StrokeKind::Inside,
-        );
-    }
-    let (pa, pb) = (&corpus.codes[a as usize].path, &corpus.codes[b as usize].path);
-    let label = format!("{group}: {pa} × {pb} = {text}");
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-    let clicked = response.clicked();
-    response.on_hover_text(label);
-    clicked
-}
-
-fn format_value(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v}") } else { format!("{v:.2}") }
-}
-
 fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, actions: &mut Vec<Action>) {
     let Some(picked) = &analysis.picked else { return };
     let computed = analysis.computed.as_ref();
@@ -386,7 +242,7 @@ fn crosstab_ui(ui: &mut Ui, computed: &Computed) {
 
 fn frequency_ui(ui: &mut Ui, computed: &Computed) {
     use egui_plot::{Bar, BarChart, Plot};
-    let title = ui.strong("Codings per code");
+    ui.strong("Codings per code");
     let bars: Vec<Bar> = computed
         .frequencies
         .iter()
@@ -404,7 +260,7 @@ fn frequency_ui(ui: &mut Ui, computed: &Computed) {
         })
         .collect();
     let chart = BarChart::new("codings", bars).color(ui.visuals().selection.bg_fill);
-    let shown = Plot::new("frequencies")
+    Plot::new("frequencies")
         .height(220.0)
         .allow_zoom(false)
         .allow_drag(false)
@@ -418,9 +274,4 @@ fn frequency_ui(ui: &mut Ui, computed: &Computed) {
             }
         })
         .show(ui, |plot| plot.bar_chart(chart));
-    // The plot's axes lie outside its response rect: take everything allocated since the title.
-    let bottom = ui.cursor().top().max(shown.response.rect.bottom());
-    let rect = Rect::from_min_max(title.rect.left_top(), egui::pos2(shown.response.rect.right(), bottom));
-    let rect = rect.intersect(ui.clip_rect());
-    chart_png::remember_rect(ui.ctx(), Chart::Frequencies, rect);
 }

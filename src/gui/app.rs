@@ -411,6 +411,9 @@ impl WorkbenchApp {
             Action::ExportMatrix(path) => self.export_matrix(&path),
             Action::ExportHeatmapDialog => self.export_chart_dialog(ctx, Chart::Heatmap),
             Action::ExportFrequenciesDialog => self.export_chart_dialog(ctx, Chart::Frequencies),
+            Action::ExportHeatmapSvgDialog | Action::ExportFrequenciesSvgDialog => {
+                self.export_chart_action_dialog(ctx, &action)
+            }
             Action::ExportChart { chart, path } => self.export_chart(ctx, chart, path),
             Action::Search { query, regex, ignore_case } => self.search(ctx, query, regex, ignore_case),
             Action::PreviewAutocode { rule, unit } => self.preview_autocode(ctx, rule, unit),

@@ -1,17 +1,22 @@
-//! Saving a chart of the analysis view as a PNG file: the view records where each chart was
-//! drawn, the app asks egui for a screenshot of the next frame, and the screenshot is cropped to
-//! the chart's rectangle (in physical pixels) and encoded here.
+//! Saving a chart of the analysis view as a file for a paper: the view's computed matrices and
+//! frequencies become plain chart data ([`crate::export::chart_svg`]), written as SVG or rendered
+//! off screen to a 300 dpi PNG ([`crate::export::chart_png`]), by the file's extension. The file
+//! is the whole chart with its title, counting rules and legend, whatever part of it the window
+//! shows; it is written on a worker thread so a large chart never stalls a frame.
 
 use std::path::Path;
 
-use egui::{ColorImage, Context, Id, Rect};
+use egui::Context;
 
+use super::analysis::{Analysis, cell_value};
+use crate::analysis::{ACROSS_LABEL, GroupMatrix, Unit};
 use crate::error::{Error, Result};
+use crate::export::chart_svg::{self, Bar, Bars, ChartFormat, CodeLabel, Heatmap, Panel};
 
 /// A chart that can be exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chart {
-    /// The co-occurrence heatmap(s), as far as they are visible.
+    /// The co-occurrence heatmap(s): every group's matrix and the pairs across groups.
     Heatmap,
     /// The bar chart of codings per code.
     Frequencies,
@@ -32,112 +37,123 @@ impl Chart {
             Chart::Frequencies => "frequency chart",
         }
     }
+}
 
-    fn memory_id(self) -> Id {
-        Id::unique(("chart-rect", self.file_suffix()))
+/// Nothing to forget any more: charts were once cropped from a screenshot at the place the
+/// view remembered. Kept while `app.rs` (edited elsewhere) still calls it; remove with that call.
+pub fn forget_rects(_ctx: &Context) {}
+
+/// The SVG text of `chart` as the analysis view has it computed; `None` before it is computed.
+pub fn svg_of(analysis: &Analysis, chart: Chart) -> Option<String> {
+    match chart {
+        Chart::Heatmap => heatmap_of(analysis).map(|h| chart_svg::heatmap_svg(&h)),
+        Chart::Frequencies => frequencies_of(analysis).map(|b| chart_svg::bars_svg(&b)),
     }
 }
 
-/// Records where a chart was drawn this frame (screen points).
-pub fn remember_rect(ctx: &Context, chart: Chart, rect: Rect) {
-    ctx.data_mut(|d| d.insert_temp(chart.memory_id(), rect));
+/// Writes `svg` to `path` (SVG or PNG by the extension); returns the line to show.
+pub fn save(svg: &str, chart: Chart, path: &Path) -> Result<String> {
+    let format = chart_svg::write_chart(svg, path)?;
+    let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let what = match format {
+        ChartFormat::Svg => "SVG".to_owned(),
+        ChartFormat::Png => format!("PNG at {} dpi", crate::export::chart_png::PRINT_DPI),
+    };
+    Ok(format!("Saved the {} as {what} to {} ({} KB).", chart.title(), path.display(), size.div_ceil(1024)))
 }
 
-/// Where a chart was drawn in the last frame, if it was.
-pub fn rect_of(ctx: &Context, chart: Chart) -> Option<Rect> {
-    ctx.data(|d| d.get_temp::<Rect>(chart.memory_id())).filter(|r| r.is_positive())
+/// The shown matrices (and the pairs across groups, counts only) as heatmap panels.
+pub fn heatmap_of(analysis: &Analysis) -> Option<Heatmap> {
+    let (corpus, computed) = (analysis.corpus()?, analysis.computed.as_ref()?);
+    let jaccard = analysis.options.jaccard;
+    let codes = computed.shown.iter().map(|&c| label(&corpus.codes[c as usize].path)).collect();
+    let across = computed.cooccurrence.across.as_ref().filter(|_| !jaccard);
+    let panels = computed
+        .cooccurrence
+        .groups
+        .iter()
+        .chain(across)
+        .map(|group| Panel {
+            heading: panel_heading(group),
+            cells: computed
+                .shown
+                .iter()
+                .map(|&a| computed.shown.iter().map(|&b| cell_value(group, a, b, jaccard)).collect())
+                .collect(),
+        })
+        .collect();
+    let by = computed.grouping.attribute.as_deref().map(|a| format!(", by {a}")).unwrap_or_default();
+    let unit = analysis.options.unit;
+    Some(Heatmap {
+        title: format!("Co-occurrence of codes{by}"),
+        rules: analysis.rules_line()?,
+        measure: if jaccard {
+            "Jaccard index (0 to 1)".to_owned()
+        } else {
+            format!("count of co-occurrences ({unit})")
+        },
+        codes,
+        panels,
+        note: across_note(analysis, unit, jaccard),
+    })
 }
 
-/// Forgets where charts were drawn (the analysis view is not shown any more).
-pub fn forget_rects(ctx: &Context) {
-    ctx.data_mut(|d| {
-        for chart in [Chart::Heatmap, Chart::Frequencies] {
-            d.remove::<Rect>(chart.memory_id());
-        }
-    });
+/// The bar chart of codings per shown code.
+pub fn frequencies_of(analysis: &Analysis) -> Option<Bars> {
+    let (corpus, computed) = (analysis.corpus()?, analysis.computed.as_ref()?);
+    let coder = analysis.options.coder.and_then(|id| corpus.coders.iter().find(|c| c.0 == id)).map(|c| c.1.as_str());
+    let theme = analysis.options.theme.and_then(|id| corpus.codes.iter().find(|c| c.id == id)).map(|c| c.path.as_str());
+    let bars = computed.frequencies.iter().map(|f| Bar { label: label(&f.key), value: f64::from(f.codings) }).collect();
+    Some(Bars {
+        title: "Codings per code".to_owned(),
+        rules: format!(
+            "# codes: {}; coders: {}; roll-up: on (a theme counts its sub-codes' codings)",
+            theme.unwrap_or("all themes"),
+            coder.unwrap_or("all")
+        ),
+        unit: "codings".to_owned(),
+        bars,
+    })
 }
 
-/// Crops `image` (a screenshot) to `rect` (points; `pixels_per_point` converts) and encodes the
-/// result as PNG. A rectangle reaching outside the image is clipped to it.
-pub fn crop_png(image: &ColorImage, rect: Rect, pixels_per_point: f32) -> Result<Vec<u8>> {
-    let [width, height] = image.size;
-    let px = |v: f32, max: usize| ((v * pixels_per_point).round().max(0.0) as usize).min(max);
-    let (x0, x1) = (px(rect.min.x, width), px(rect.max.x, width));
-    let (y0, y1) = (px(rect.min.y, height), px(rect.max.y, height));
-    if x1 <= x0 || y1 <= y0 {
-        return Err(Error::invalid(
-            "the chart is not on screen; scroll it into view in the analysis view and try again",
-        ));
+/// A panel's heading, as the view shows it over the matrix.
+pub fn panel_heading(group: &GroupMatrix) -> String {
+    let title = group_title(group);
+    if group.is_across() {
+        format!("{title}: pairs in two groups")
+    } else {
+        format!("{title} ({} codings)", group.codings)
     }
-    let cropped = image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0]);
-    encode_png(&cropped)
 }
 
-/// Encodes an image as an 8-bit RGBA PNG.
-pub fn encode_png(image: &ColorImage) -> Result<Vec<u8>> {
-    let [width, height] = image.size;
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_srgba_unmultiplied()).collect();
-    let mut out = Vec::new();
-    let failed = |e: png::EncodingError| Error::invalid(format!("cannot encode the chart as PNG: {e}"));
-    {
-        let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
-        encoder.set_color(png::ColorType::Rgba);
-        encoder.set_depth(png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(failed)?;
-        writer.write_image_data(&rgba).map_err(failed)?;
-        writer.finish().map_err(failed)?;
-    }
-    Ok(out)
+/// A group's name in headings and cell labels ("All codings" when not grouped).
+pub fn group_title(group: &GroupMatrix) -> &str {
+    if group.label.is_empty() { "All codings" } else { group.label.as_str() }
 }
 
-/// Crops, encodes and writes the chart; returns the line to show.
-pub fn save(image: &ColorImage, rect: Rect, pixels_per_point: f32, chart: Chart, path: &Path) -> Result<String> {
-    let bytes = crop_png(image, rect, pixels_per_point)?;
-    std::fs::write(path, &bytes).map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
-    Ok(format!("Saved the {} as {}.", chart.title(), path.display()))
+/// When grouped: what the pairs across groups are and how the matrices add up.
+pub fn across_note(analysis: &Analysis, unit: Unit, jaccard: bool) -> Option<String> {
+    let computed = analysis.computed.as_ref()?;
+    let across = computed.cooccurrence.across.as_ref()?;
+    let attribute = computed.grouping.attribute.as_deref().unwrap_or("");
+    let rule = computed.grouping.rule().unwrap_or("");
+    let total: u64 = across.count.nonzero().iter().map(|&(_, _, n)| u64::from(n)).sum();
+    let what = if unit.pairs_codings() {
+        format!(
+            "{ACROSS_LABEL}: {total} counts of pairs whose two passages fall in different groups; \
+             the groups plus {ACROSS_LABEL} add up to the matrix without grouping."
+        )
+    } else {
+        format!(
+            "{ACROSS_LABEL}: {total} counts of {unit}s where both codes occur, but in no one group; \
+             a {unit} where two groups each have both codes counts in each."
+        )
+    };
+    let shown = if jaccard { " (counts only, not drawn for Jaccard)" } else { "" };
+    Some(format!("Groups by {attribute}: {rule}. {what}{shown}"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use egui::{Color32, pos2};
-
-    /// A screenshot whose every pixel encodes its own position.
-    fn synthetic(width: usize, height: usize) -> ColorImage {
-        let pixels =
-            (0..height).flat_map(|y| (0..width).map(move |x| Color32::from_rgb(x as u8, y as u8, 200))).collect();
-        ColorImage::new([width, height], pixels)
-    }
-
-    fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-        let mut reader = decoder.read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        buf.truncate(info.buffer_size());
-        (info.width, info.height, buf)
-    }
-
-    #[test]
-    fn a_crop_is_the_charts_rectangle_in_physical_pixels() {
-        let image = synthetic(100, 80);
-        let rect = Rect::from_min_max(pos2(5.0, 10.0), pos2(20.0, 30.0));
-        let (w, h, rgba) = decode(&crop_png(&image, rect, 2.0).unwrap());
-        assert_eq!((w, h), (30, 40));
-        for (i, px) in rgba.chunks(4).enumerate() {
-            let (x, y) = (10 + i % 30, 20 + i / 30);
-            assert_eq!(px, [x as u8, y as u8, 200, 255], "pixel {i}");
-        }
-    }
-
-    #[test]
-    fn a_rectangle_past_the_edge_is_clipped_and_one_off_screen_is_refused() {
-        let image = synthetic(50, 40);
-        let rect = Rect::from_min_max(pos2(40.0, 30.0), pos2(90.0, 90.0));
-        let (w, h, rgba) = decode(&crop_png(&image, rect, 1.0).unwrap());
-        assert_eq!((w, h), (10, 10));
-        assert_eq!(&rgba[..4], [40, 30, 200, 255]);
-        let outside = Rect::from_min_max(pos2(60.0, 0.0), pos2(80.0, 10.0));
-        assert!(crop_png(&image, outside, 1.0).is_err());
-    }
+/// A code's last path segment, with the path for hovering.
+fn label(path: &str) -> CodeLabel {
+    CodeLabel { name: path.rsplit('/').next().unwrap_or(path).to_owned(), path: path.to_owned() }
 }

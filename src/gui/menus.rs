@@ -30,7 +30,9 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
                     Action::ShowDocument,
                     Action::ExportMatrixDialog,
                     Action::ExportHeatmapDialog,
+                    Action::ExportHeatmapSvgDialog,
                     Action::ExportFrequenciesDialog,
+                    Action::ExportFrequenciesSvgDialog,
                 ],
             );
             ui.separator();

@@ -20,6 +20,7 @@ pub mod document_pane;
 pub mod document_view;
 mod documents_panel;
 mod edit;
+mod heatmap_view;
 pub mod highlight;
 pub mod history_panel;
 pub mod jobs;

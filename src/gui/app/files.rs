@@ -1,5 +1,5 @@
 //! The workbench's file dialogs and the exports it writes from the window (a copy of the
-//! project, the co-occurrence matrix, chart images). Without a file-dialog portal a dialog returns
+//! project, the co-occurrence matrix, charts as PNG or SVG). Without a file-dialog portal a dialog returns
 //! nothing and the file is written beside the project instead.
 
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ use std::sync::mpsc::channel;
 use egui::Context;
 
 use super::{DialogAnswer, WorkbenchApp};
+use crate::export::chart_svg::ChartFormat;
 use crate::gui::action::Action;
 use crate::gui::chart_png::{self, Chart};
 
@@ -66,35 +67,56 @@ impl WorkbenchApp {
         }
     }
 
-    /// Asks where to save a chart; without a display it is written next to the project.
+    /// Asks where to save a chart as PNG; without a display it is written next to the project.
     pub(super) fn export_chart_dialog(&mut self, ctx: &Context, chart: Chart) {
+        self.export_chart_as_dialog(ctx, chart, ChartFormat::Png);
+    }
+
+    /// The dialog of a chart-export action (PNG or SVG).
+    pub(super) fn export_chart_action_dialog(&mut self, ctx: &Context, action: &Action) {
+        if let Some((chart, format)) = action.chart_dialog() {
+            self.export_chart_as_dialog(ctx, chart, format);
+        }
+    }
+
+    /// Asks where to save a chart, offering `format` first (the other one by its extension).
+    fn export_chart_as_dialog(&mut self, ctx: &Context, chart: Chart, format: ChartFormat) {
         let Some(wb) = &self.workbench else { return };
-        let default = beside_project(wb.project.path(), chart.file_suffix(), "png");
+        let default = beside_project(wb.project.path(), chart.file_suffix(), format.extension());
         if !crate::gui::has_display() {
             self.pending.push(Action::ExportChart { chart, path: default });
             return;
         }
         let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let filters = match format {
+            ChartFormat::Png => [("PNG image (300 dpi)", "png"), ("SVG drawing", "svg")],
+            ChartFormat::Svg => [("SVG drawing", "svg"), ("PNG image (300 dpi)", "png")],
+        };
         self.dialog(ctx, move || {
-            let file = rfd::FileDialog::new().add_filter("PNG image", &["png"]).set_file_name(name).save_file()?;
+            let file = filters
+                .iter()
+                .fold(rfd::FileDialog::new(), |d, (name, ext)| d.add_filter(*name, &[*ext]))
+                .set_file_name(name)
+                .save_file()?;
             Some(DialogAnswer::ExportChart(chart, file))
         });
     }
 
-    /// Asks egui for a screenshot of the next frame; its callback crops the chart and writes it.
+    /// Renders the whole chart off screen from what the analysis view computed and writes it
+    /// (SVG, or PNG by the extension) on a worker thread.
     pub(super) fn export_chart(&mut self, ctx: &Context, chart: Chart, path: PathBuf) {
-        let Some(rect) = chart_png::rect_of(ctx, chart) else {
+        let svg = self.workbench.as_ref().and_then(|wb| chart_png::svg_of(&wb.analysis, chart));
+        let Some(svg) = svg else {
             self.error(format!(
-                "Open the analysis view (View > Analysis) with the {} on screen first; it is saved as shown.",
+                "Open the analysis view (View > Analysis) first; the {} is drawn from what it computes.",
                 chart.title()
             ));
             return;
         };
-        let pixels_per_point = ctx.pixels_per_point();
         let (tx, rx) = channel();
         let waker = ctx.clone();
-        ctx.request_screenshot(move |image| {
-            let _ = tx.send(chart_png::save(&image, rect, pixels_per_point, chart, &path));
+        std::thread::spawn(move || {
+            let _ = tx.send(chart_png::save(&svg, chart, &path));
             waker.request_repaint();
         });
         self.chart_export = Some(rx);
@@ -107,7 +129,7 @@ impl WorkbenchApp {
             Ok(Err(err)) => self.error(err.to_string()),
             Err(std::sync::mpsc::TryRecvError::Empty) => return,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                self.error("The window could not be captured, so the chart was not saved.")
+                self.error("The chart was not saved: its worker stopped.")
             }
         }
         self.chart_export = None;
