@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, channel};
 use egui::{Context, Ui};
 
 use super::action::{Action, QUICK_KEYS, shortcuts};
-use super::chart_png::{self, Chart};
+use super::chart_png::Chart;
 use super::compare_state::CompareState;
 use super::compare_view;
 use super::document_pane::Reading;
@@ -200,7 +200,6 @@ impl WorkbenchApp {
             egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, actions));
             return;
         }
-        chart_png::forget_rects(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| {
             document_pane::document_ui(ui, wb, Reading { font_size, snap_words, speaker_width }, actions)
         });

@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use egui::Context;
-
 use super::analysis::{Analysis, cell_value};
 use crate::analysis::{ACROSS_LABEL, GroupMatrix, Unit};
 use crate::error::{Error, Result};
@@ -38,10 +36,6 @@ impl Chart {
         }
     }
 }
-
-/// Nothing to forget any more: charts were once cropped from a screenshot at the place the
-/// view remembered. Kept while `app.rs` (edited elsewhere) still calls it; remove with that call.
-pub fn forget_rects(_ctx: &Context) {}
 
 /// The SVG text of `chart` as the analysis view has it computed; `None` before it is computed.
 pub fn svg_of(analysis: &Analysis, chart: Chart) -> Option<String> {
