@@ -2,7 +2,7 @@
 //! 1024×700, driven headless. On each, the transcript keeps a readable text column, the bars and
 //! toolbars stay inside the window, and the compare-coders text gets at least 40 % of the width.
 
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use fieldcode::gui::Action;
 
 use crate::gui_support::{H, app, app_as, open_demo_with, open_menu, settle};
