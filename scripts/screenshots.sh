@@ -27,33 +27,39 @@ cleanup() {
 trap cleanup EXIT
 
 display=":$((90 + RANDOM % 9))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 1366x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 sleep 1
 
 "$bin" demo "$work/demo.fieldcode" --no-gui >/dev/null
 mkdir -p "$out" "$work/home"
 
-# shot NAME WAIT_SECONDS [ENV=VALUE...] [CLICK="X Y"] -- ARGS...: starts the app, waits, clicks at
-# X Y when given (needs xdotool), grabs the screen.
+# shot NAME WAIT_SECONDS [ENV=VALUE...] [CLICK="X Y"] [SIZE=WxH] -- ARGS...: starts the app, waits,
+# opens the window at WxH when given, clicks at X Y when given (needs xdotool), grabs the screen
+# (cropped to the window).
 shot() {
     local name="$1" wait="$2"
     shift 2
     if [[ -n "${SHOTS:-}" && " $SHOTS " != *" $name "* ]]; then return; fi
-    local envs=() click=""
+    local envs=() click="" size=""
     while [[ $# -gt 0 && "$1" != "--" ]]; do
-        case "$1" in CLICK=*) click="${1#CLICK=}" ;; *) envs+=("$1") ;; esac
+        case "$1" in CLICK=*) click="${1#CLICK=}" ;; SIZE=*) size="${1#SIZE=}" ;; *) envs+=("$1") ;; esac
         shift
     done
     shift
+    [[ -n "$size" ]] && envs+=("FIELDCODE_WINDOW_SIZE=$size")
     (cd "$work" && env HOME="$work/home" DISPLAY="$display" "${envs[@]}" "$bin" "$@" >"$work/$name.log" 2>&1) &
     local app=$!
     sleep "$wait"
+    local crop=(-crop "1280x800+0+0")
+    if [[ -n "$size" ]]; then
+        crop=(-crop "$size+0+0")
+    fi
     if [[ -n "$click" ]] && command -v xdotool >/dev/null; then
         DISPLAY="$display" xdotool mousemove $click click 1
         sleep 2
     fi
-    DISPLAY="$display" import -window root "$out/$name.png"
+    DISPLAY="$display" import -window root "${crop[@]}" "$out/$name.png"
     if [[ -n "$click" ]]; then
         # Park the pointer in a corner so later shots show no hover tooltip.
         DISPLAY="$display" xdotool mousemove 1279 799
@@ -67,6 +73,8 @@ shot welcome 4 --
 shot focus-group 6 FIELDCODE_OPEN_DOCUMENT=FG1-northfield -- "$work/demo.fieldcode"
 shot interview 6 FIELDCODE_OPEN_DOCUMENT=INT02-LW05 FIELDCODE_SHOW_CODE="${SHOT_CODE:-}" -- "$work/demo.fieldcode"
 shot field-note-dark 6 FIELDCODE_OPEN_DOCUMENT=FN03-client-home FIELDCODE_THEME=dark -- "$work/demo.fieldcode"
+shot laptop-1366 6 SIZE=1366x768 FIELDCODE_OPEN_DOCUMENT=INT01-LW02 -- "$work/demo.fieldcode"
+shot laptop-1024 6 SIZE=1024x700 FIELDCODE_OPEN_DOCUMENT=FN02-gp-surgery -- "$work/demo.fieldcode"
 shot shortcuts 5 FIELDCODE_START_WINDOW=shortcuts -- "$work/demo.fieldcode"
 shot analysis 8 FIELDCODE_START_WINDOW=analysis:provider -- "$work/demo.fieldcode"
 shot compare 8 FIELDCODE_START_WINDOW=compare:rosa,sam CLICK="1000 340" -- "$work/demo.fieldcode"

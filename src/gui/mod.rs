@@ -76,7 +76,7 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
     let viewport = egui::ViewportBuilder::default()
         .with_title("Fieldcode")
         .with_app_id("fieldcode")
-        .with_inner_size([1280.0, 800.0])
+        .with_inner_size(window_size_from_env())
         .with_drag_and_drop(true);
     let options = eframe::NativeOptions { viewport, ..Default::default() };
     let result = eframe::run_native(
@@ -106,6 +106,16 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The window's first size: `FIELDCODE_WINDOW_SIZE=WxH` (the screenshot script shows laptop
+/// screens with it), else 1280×800.
+fn window_size_from_env() -> [f32; 2] {
+    let parsed = std::env::var("FIELDCODE_WINDOW_SIZE").ok().and_then(|v| {
+        let (w, h) = v.split_once('x')?;
+        Some([w.trim().parse::<f32>().ok()?, h.trim().parse::<f32>().ok()?])
+    });
+    parsed.filter(|[w, h]| (320.0..=8192.0).contains(w) && (240.0..=8192.0).contains(h)).unwrap_or([1280.0, 800.0])
 }
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
