@@ -159,3 +159,38 @@ fn the_unit_and_the_coders_chosen_change_what_is_computed() {
     assert!(state.report.is_none() && state.all.is_empty());
     assert!(h.query_by_label("Tick at least two coders to compare.").is_some());
 }
+
+#[test]
+fn the_pooled_summary_names_every_coefficient_and_copies_a_methods_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    open_menu(&mut h, "Team", "Compare coders…");
+    for name in ["Cohen's kappa", "Fleiss' kappa", "Gwet's AC1", "Brennan–Prediger kappa", "Krippendorff's alpha"] {
+        assert!(h.query_by_label(name).is_some(), "the pooled summary names {name}");
+    }
+    let request = AgreementRequest { coders: vec!["rosa".into(), "sam".into()], ..Default::default() };
+    let report = agreement(conn(&h), &request).unwrap();
+    let ac1 = format!("{:.3}", report.pooled.gwet_ac1.unwrap());
+    assert!(h.query_all_by_label(&ac1).next().is_some(), "pooled AC1 {ac1} is shown");
+    assert!(h.query_all_by_label_contains("NaN").next().is_none());
+    h.get_by_label("Copy methods paragraph").scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label("Copy methods paragraph").click();
+    let mut copied = None;
+    for _ in 0..200 {
+        h.step();
+        copied = h.output().platform_output.commands.iter().find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+        if copied.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let text = copied.expect("the paragraph reaches the clipboard");
+    assert!(text.contains("rosa") && text.contains("sam"), "{text}");
+    assert!(text.contains("Gwet's AC1") && text.contains("Krippendorff's alpha"), "{text}");
+    assert!(text.contains("bootstrap resamples of the documents"), "the alpha interval is in: {text}");
+    assert!(h.state().compare.as_ref().unwrap().methods.is_none(), "nothing is left pending");
+}

@@ -5,6 +5,7 @@
 //! resolution, an undo), never every frame. Nothing here reads SQL.
 
 use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::document_view::{DocumentView, stripe_columns};
 use super::workbench::Workbench;
@@ -12,6 +13,8 @@ use crate::Project;
 use crate::error::Result;
 use crate::model::{CodeId, CodingRow, DocumentId, ParticipantSummary, Span};
 use crate::store::coders;
+use crate::team::agreement::BootstrapSettings;
+use crate::team::methods_text::methods_paragraph;
 use crate::team::{
     AgreementReport, AgreementRequest, Disagreement, DisagreementRequest, Unit, agreement, disagreements,
 };
@@ -55,9 +58,15 @@ pub struct CompareState {
     pub doc: Option<CompareDocument>,
     /// Why there are no results (fewer than two coders, a failed read).
     pub error: Option<String>,
+    /// A methods paragraph being written off the UI thread (it bootstraps alpha first).
+    pub methods: Option<Receiver<String>>,
     computed_for: Option<Inputs>,
     doc_for: Option<(DocumentId, Inputs)>,
 }
+
+/// The bootstrap behind the paragraph's alpha interval: cheap enough to wait for after a click,
+/// fixed so the same project gives the same paragraph.
+pub const METHODS_BOOTSTRAP: BootstrapSettings = BootstrapSettings { replicates: 200, seed: 1 };
 
 impl CompareState {
     /// A new view over the project's coders: `preset` names the coders to compare (every coder
@@ -77,6 +86,7 @@ impl CompareState {
             all: Vec::new(),
             doc: None,
             error: None,
+            methods: None,
             computed_for: None,
             doc_for: None,
         })
@@ -157,6 +167,48 @@ impl CompareState {
             self.focus = None;
         }
         Ok(())
+    }
+
+    /// Starts writing the methods paragraph of the shown report: on a thread that reads the
+    /// project file on its own connection and bootstraps alpha ([`METHODS_BOOTSTRAP`]); an
+    /// in-memory project, or a failed read, gets the paragraph without the interval. `wake` is
+    /// called when it is ready; [`CompareState::poll_methods`] hands it over.
+    pub fn start_methods(&mut self, project: &Project, wake: impl Fn() + Send + 'static) {
+        let (Some(report), Some(inputs)) = (&self.report, &self.computed_for) else { return };
+        let scope = inputs.code.clone();
+        let fallback = methods_paragraph(report, scope.as_deref());
+        let (tx, rx) = channel();
+        self.methods = Some(rx);
+        let path = project.path().to_path_buf();
+        if !path.is_file() {
+            let _ = tx.send(fallback);
+            wake();
+            return;
+        }
+        let request = AgreementRequest {
+            coders: inputs.coders.clone(),
+            code: scope.clone(),
+            unit: inputs.unit,
+            bootstrap: Some(METHODS_BOOTSTRAP),
+        };
+        std::thread::spawn(move || {
+            let report = Project::open_to_read(&path).and_then(|p| agreement(p.conn(), &request));
+            let text = report.map_or(fallback, |r| methods_paragraph(&r, scope.as_deref()));
+            let _ = tx.send(text);
+            wake();
+        });
+    }
+
+    /// The methods paragraph once it is written; `None` while it is not (or none was asked for).
+    pub fn poll_methods(&mut self) -> Option<String> {
+        let rx = self.methods.as_ref()?;
+        let text = match rx.try_recv() {
+            Ok(text) => Some(text),
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => None,
+        };
+        self.methods = None;
+        text
     }
 
     /// Keeps the shown document if it still has something to show, else picks the first one
