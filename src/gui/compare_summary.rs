@@ -130,7 +130,8 @@ fn left_out_ui(ui: &mut Ui, report: &AgreementReport) {
 fn copy_button_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
     let busy = state.methods.is_some();
     let hint = "The unit, coders, codes in and out, missing-data rule and every coefficient, for a paper.";
-    let button = ui.add_enabled(!busy, egui::Button::new("Copy methods paragraph")).on_hover_text(hint);
+    let enabled = !busy && !state.is_computing();
+    let button = ui.add_enabled(enabled, egui::Button::new("Copy methods paragraph")).on_hover_text(hint);
     if button.clicked() {
         let ctx = ui.ctx().clone();
         state.start_methods(&wb.project, move || ctx.request_repaint());

@@ -26,6 +26,14 @@ const MAX_LISTED: usize = 400;
 pub fn compare_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font_size: f32, actions: &mut Vec<Action>) {
     summary::poll_copy(ui, state);
     controls_ui(ui, state, wb, actions);
+    if state.is_computing() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak("Computing agreement…");
+        });
+        // The worker has no waker: look again shortly.
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(30));
+    }
     if let Some(error) = &state.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
@@ -181,7 +189,8 @@ fn disagreements_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, actio
         }
         ui.weak(format!("coded by {} · not by {}", d.coded_by.join(", "), d.not_coded_by.join(", ")));
         if selected {
-            resolve_buttons_ui(ui, d, &coders, actions);
+            // Until the recomputation lands, the list may still hold an item already resolved.
+            ui.add_enabled_ui(!state.is_computing(), |ui| resolve_buttons_ui(ui, d, &coders, actions));
         }
     }
     if items.len() > MAX_LISTED {
