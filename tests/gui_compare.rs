@@ -13,6 +13,24 @@ fn harness(dir: &std::path::Path) -> H {
     open_demo_with(dir, app_as("lead"), SCREEN)
 }
 
+/// Steps frames until the view's results are computed (they are, off the UI thread).
+fn settle_compare(h: &mut H) {
+    let start = std::time::Instant::now();
+    h.run_steps(2);
+    while h.state().compare.as_ref().is_some_and(|c| c.is_computing()) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "the agreement was not computed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+/// Opens Team > Compare coders… and waits for its results.
+fn open_compare(h: &mut H) {
+    open_menu(h, "Team", "Compare coders…");
+    settle_compare(h);
+}
+
 fn rosa_and_sam(h: &H) -> Vec<Disagreement> {
     let request = DisagreementRequest { coders: vec!["rosa".into(), "sam".into()], ..Default::default() };
     disagreements(conn(h), &request).unwrap()
@@ -37,13 +55,13 @@ fn covered(h: &H, d: &Disagreement, coder: &str) -> Vec<Span> {
 /// Opens Team > Compare coders…, clicks the code's row and the first document listed for it,
 /// then the first disagreement in that document; returns that disagreement.
 fn pick_disagreement(h: &mut H, code: &str) -> Disagreement {
-    open_menu(h, "Team", "Compare coders…");
+    open_compare(h);
     let state = h.state().compare.as_ref().expect("the compare view is shown");
     assert_eq!(state.chosen(), vec!["rosa".to_string(), "sam".to_string()]);
     let path = code.to_owned();
     let short = path.rsplit('/').next().unwrap().to_owned();
     h.get_by_label(&short).click();
-    h.run_steps(3);
+    settle_compare(h);
     let focus = h.state().compare.as_ref().unwrap().focus;
     let code_id = fieldcode::store::codes::id_by_path(conn(h), &path).unwrap();
     assert_eq!(focus, Some(code_id), "clicking the row focuses the code");
@@ -52,12 +70,12 @@ fn pick_disagreement(h: &mut H, code: &str) -> Disagreement {
     let first = on_code[0].clone();
     let count = on_code.iter().filter(|d| d.document_id == first.document_id).count();
     h.get_by_label(&format!("{} ({count})", first.document)).click();
-    h.run_steps(3);
+    settle_compare(h);
     let title = format!("{short} · {}–{}", first.start, first.end);
     assert!(h.query_by_label(&title).is_some(), "the list shows {title}");
     let quote: String = first.excerpt.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(20).collect();
     h.get_all_by_label_contains(&quote).next().expect("the excerpt is listed").click();
-    h.run_steps(3);
+    settle_compare(h);
     assert_eq!(h.state().compare.as_ref().unwrap().selected.as_ref(), Some(&first));
     first
 }
@@ -66,7 +84,7 @@ fn pick_disagreement(h: &mut H, code: &str) -> Disagreement {
 fn the_agreement_table_shows_the_librarys_coefficients() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    open_menu(&mut h, "Team", "Compare coders…");
+    open_compare(&mut h);
     let request = AgreementRequest { coders: vec!["rosa".into(), "sam".into()], ..Default::default() };
     let report = agreement(conn(&h), &request).unwrap();
     assert!(h.query_by_label("(pooled)").is_some());
@@ -89,7 +107,7 @@ fn neither_uncodes_the_span_for_everyone_and_undo_brings_it_back() {
     let coder = d.coded_by[0].clone();
     assert!(!covered(&h, &d, &coder).is_empty());
     h.get_by_label("Neither").click();
-    h.run_steps(3);
+    settle_compare(&mut h);
     assert!(covered(&h, &d, &coder).is_empty(), "{coder}'s coding no longer covers the span");
     let after = rosa_and_sam(&h);
     assert_eq!(after.len(), before.len() - 1);
@@ -98,7 +116,7 @@ fn neither_uncodes_the_span_for_everyone_and_undo_brings_it_back() {
     h.get_by_label("Edit").click();
     h.run_steps(2);
     h.get_by_label("Undo").click();
-    h.run_steps(3);
+    settle_compare(&mut h);
     assert_eq!(rosa_and_sam(&h), before);
     assert!(h.state().compare.as_ref().unwrap().all.contains(&d), "undo brings the item back");
 }
@@ -112,13 +130,13 @@ fn accepting_a_coders_reading_gives_it_to_the_other_coder() {
     let (yes, no) = (d.coded_by[0].clone(), d.not_coded_by[0].clone());
     assert!(covered(&h, &d, &no).is_empty());
     h.get_by_label(&format!("Accept {yes}'s")).click();
-    h.run_steps(3);
+    settle_compare(&mut h);
     assert_eq!(covered(&h, &d, &no), vec![Span { start: d.start, end: d.end }], "{no} now codes the span");
     assert_eq!(rosa_and_sam(&h).len(), before.len() - 1);
     h.get_by_label("Edit").click();
     h.run_steps(2);
     h.get_by_label("Undo").click();
-    h.run_steps(3);
+    settle_compare(&mut h);
     assert!(covered(&h, &d, &no).is_empty());
     assert_eq!(rosa_and_sam(&h), before);
 }
@@ -127,11 +145,17 @@ fn accepting_a_coders_reading_gives_it_to_the_other_coder() {
 fn the_unit_and_the_coders_chosen_change_what_is_computed() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    open_menu(&mut h, "Team", "Compare coders…");
+    open_compare(&mut h);
     h.get_by_value("char").click();
     h.run_steps(2);
     h.get_by_label("turn").click();
-    h.run_steps(3);
+    let mut seen_computing = false;
+    for _ in 0..4 {
+        h.step();
+        seen_computing |= h.state().compare.as_ref().unwrap().is_computing();
+    }
+    assert!(seen_computing, "the new unit is computed off the UI thread");
+    settle_compare(&mut h);
     let request = AgreementRequest {
         coders: vec!["rosa".into(), "sam".into()],
         unit: fieldcode::team::Unit::Turn,
@@ -143,7 +167,7 @@ fn the_unit_and_the_coders_chosen_change_what_is_computed() {
     h.get_by_value("FG1-northfield").click();
     h.run_steps(2);
     h.get_by_label("FN01-provider-office").click();
-    h.run_steps(3);
+    settle_compare(&mut h);
     let doc = h.state().compare.as_ref().unwrap().doc.as_ref().expect("the picked document is shown");
     assert_eq!(doc.view.name, "FN01-provider-office");
     let id = doc.view.id;
@@ -154,8 +178,43 @@ fn the_unit_and_the_coders_chosen_change_what_is_computed() {
         assert_eq!(coding.coder, ["rosa", "sam"][coder], "each coding sits in its coder's column");
     }
     h.get_by_label("sam").click();
-    h.run_steps(3);
+    settle_compare(&mut h);
     let state = h.state().compare.as_ref().unwrap();
     assert!(state.report.is_none() && state.all.is_empty());
     assert!(h.query_by_label("Tick at least two coders to compare.").is_some());
+}
+
+#[test]
+fn the_pooled_summary_names_every_coefficient_and_copies_a_methods_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    open_compare(&mut h);
+    for name in ["Cohen's kappa", "Fleiss' kappa", "Gwet's AC1", "Brennan–Prediger kappa", "Krippendorff's alpha"] {
+        assert!(h.query_by_label(name).is_some(), "the pooled summary names {name}");
+    }
+    let request = AgreementRequest { coders: vec!["rosa".into(), "sam".into()], ..Default::default() };
+    let report = agreement(conn(&h), &request).unwrap();
+    let ac1 = format!("{:.3}", report.pooled.gwet_ac1.unwrap());
+    assert!(h.query_all_by_label(&ac1).next().is_some(), "pooled AC1 {ac1} is shown");
+    assert!(h.query_all_by_label_contains("NaN").next().is_none());
+    h.get_by_label("Copy methods paragraph").scroll_to_me();
+    settle_compare(&mut h);
+    h.get_by_label("Copy methods paragraph").click();
+    let mut copied = None;
+    for _ in 0..200 {
+        h.step();
+        copied = h.output().platform_output.commands.iter().find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+        if copied.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let text = copied.expect("the paragraph reaches the clipboard");
+    assert!(text.contains("rosa") && text.contains("sam"), "{text}");
+    assert!(text.contains("Gwet's AC1") && text.contains("Krippendorff's alpha"), "{text}");
+    assert!(text.contains("bootstrap resamples of the documents"), "the alpha interval is in: {text}");
+    assert!(h.state().compare.as_ref().unwrap().methods.is_none(), "nothing is left pending");
 }

@@ -2,9 +2,14 @@
 //! what the library computed for them — the agreement report (`team::agreement`), every
 //! disagreement in scope (`team::disagreements`) and the chosen document with each coder's
 //! codings. Results are recomputed when a choice changes or the project was written to (a
-//! resolution, an undo), never every frame. Nothing here reads SQL.
+//! resolution, an undo), never every frame, and on a thread with its own read-only connection:
+//! on a large project the whole computation takes long enough to freeze the window. Nothing
+//! here reads SQL.
 
 use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use rusqlite::Connection;
 
 use super::document_view::{DocumentView, stripe_columns};
 use super::workbench::Workbench;
@@ -12,6 +17,8 @@ use crate::Project;
 use crate::error::Result;
 use crate::model::{CodeId, CodingRow, DocumentId, ParticipantSummary, Span};
 use crate::store::coders;
+use crate::team::agreement::BootstrapSettings;
+use crate::team::methods_text::methods_paragraph;
 use crate::team::{
     AgreementReport, AgreementRequest, Disagreement, DisagreementRequest, Unit, agreement, disagreements,
 };
@@ -55,9 +62,44 @@ pub struct CompareState {
     pub doc: Option<CompareDocument>,
     /// Why there are no results (fewer than two coders, a failed read).
     pub error: Option<String>,
+    /// The report and disagreements being computed off the UI thread.
+    computing: Option<Receiver<std::result::Result<Outcome, String>>>,
+    /// A methods paragraph being written off the UI thread (it bootstraps alpha first).
+    pub methods: Option<Receiver<String>>,
     computed_for: Option<Inputs>,
     doc_for: Option<(DocumentId, Inputs)>,
 }
+
+/// What a computation of the view's results gives.
+enum Outcome {
+    TooFewCoders,
+    Computed(Box<AgreementReport>, Vec<Disagreement>),
+}
+
+/// The agreement report and every disagreement in scope for `inputs`.
+fn compute(conn: &Connection, inputs: &Inputs) -> Result<Outcome> {
+    if inputs.coders.len() < 2 {
+        return Ok(Outcome::TooFewCoders);
+    }
+    let request = AgreementRequest {
+        coders: inputs.coders.clone(),
+        code: inputs.code.clone(),
+        unit: inputs.unit,
+        bootstrap: None,
+    };
+    let report = agreement(conn, &request)?;
+    let request = DisagreementRequest {
+        coders: inputs.coders.clone(),
+        code: inputs.code.clone(),
+        document: None,
+        unit: Unit::Char,
+    };
+    Ok(Outcome::Computed(Box::new(report), disagreements(conn, &request)?))
+}
+
+/// The bootstrap behind the paragraph's alpha interval: cheap enough to wait for after a click,
+/// fixed so the same project gives the same paragraph.
+pub const METHODS_BOOTSTRAP: BootstrapSettings = BootstrapSettings { replicates: 200, seed: 1 };
 
 impl CompareState {
     /// A new view over the project's coders: `preset` names the coders to compare (every coder
@@ -77,6 +119,8 @@ impl CompareState {
             all: Vec::new(),
             doc: None,
             error: None,
+            methods: None,
+            computing: None,
             computed_for: None,
             doc_for: None,
         })
@@ -100,15 +144,11 @@ impl CompareState {
     /// project was written to, the document when it or those changed.
     pub fn refresh(&mut self, wb: &Workbench) {
         let project = &wb.project;
+        self.poll_computed();
         let inputs = self.inputs(project);
         if self.computed_for.as_ref() != Some(&inputs) {
             self.computed_for = Some(inputs.clone());
-            if let Err(err) = self.compute(project, &inputs) {
-                self.report = None;
-                self.all.clear();
-                self.error = Some(err.to_string());
-            }
-            self.pick_document();
+            self.start_compute(project, inputs.clone());
         }
         let Some(document) = self.document else {
             self.doc = None;
@@ -127,36 +167,109 @@ impl CompareState {
         }
     }
 
-    fn compute(&mut self, project: &Project, inputs: &Inputs) -> Result<()> {
-        self.error = None;
-        if inputs.coders.len() < 2 {
-            self.report = None;
-            self.all.clear();
-            self.error = Some("Tick at least two coders to compare.".into());
-            return Ok(());
+    /// True while the report and disagreements are being recomputed off the UI thread (the
+    /// ones shown are those of the previous choice or project state).
+    pub fn is_computing(&self) -> bool {
+        self.computing.is_some()
+    }
+
+    /// Computes the report and disagreements on a thread with its own read-only connection (the
+    /// whole computation takes a second or more on a 200k-coding project); a project with no
+    /// file (in memory), or fewer than two coders, is computed at once. A newer start drops the
+    /// older one's receiver, so a stale result is never shown.
+    fn start_compute(&mut self, project: &Project, inputs: Inputs) {
+        self.computing = None;
+        let path = project.path().to_path_buf();
+        if inputs.coders.len() < 2 || !path.is_file() {
+            let outcome = compute(project.conn(), &inputs).map_err(|e| e.to_string());
+            self.apply(outcome);
+            return;
         }
-        let conn = project.conn();
-        let request = AgreementRequest {
-            coders: inputs.coders.clone(),
-            code: inputs.code.clone(),
-            unit: inputs.unit,
-            bootstrap: None,
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let outcome = Project::open_to_read(&path).and_then(|p| compute(p.conn(), &inputs));
+            let _ = tx.send(outcome.map_err(|e| e.to_string()));
+        });
+        self.computing = Some(rx);
+    }
+
+    fn poll_computed(&mut self) {
+        let Some(rx) = &self.computing else { return };
+        let outcome = match rx.try_recv() {
+            Ok(outcome) => outcome,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => Err("the agreement computation stopped unexpectedly".to_owned()),
         };
-        self.report = Some(agreement(conn, &request)?);
-        let request = DisagreementRequest {
-            coders: inputs.coders.clone(),
-            code: inputs.code.clone(),
-            document: None,
-            unit: Unit::Char,
-        };
-        self.all = disagreements(conn, &request)?;
+        self.computing = None;
+        self.apply(outcome);
+    }
+
+    /// Shows a computed outcome and keeps the selection, focus and document where they still apply.
+    fn apply(&mut self, outcome: std::result::Result<Outcome, String>) {
+        self.error = None;
+        match outcome {
+            Ok(Outcome::Computed(report, all)) => {
+                self.report = Some(*report);
+                self.all = all;
+            }
+            Ok(Outcome::TooFewCoders) => self.clear("Tick at least two coders to compare.".into()),
+            Err(err) => self.clear(err),
+        }
         if self.selected.as_ref().is_some_and(|s| !self.all.contains(s)) {
             self.selected = None;
         }
-        if self.focus.is_some_and(|f| self.report.as_ref().is_some_and(|r| !r.codes.iter().any(|c| c.code_id == f))) {
+        if self.focus.is_some_and(|f| self.report.as_ref().is_none_or(|r| !r.codes.iter().any(|c| c.code_id == f))) {
             self.focus = None;
         }
-        Ok(())
+        self.pick_document();
+    }
+
+    fn clear(&mut self, error: String) {
+        self.report = None;
+        self.all.clear();
+        self.error = Some(error);
+    }
+
+    /// Starts writing the methods paragraph of the shown report: on a thread that reads the
+    /// project file on its own connection and bootstraps alpha ([`METHODS_BOOTSTRAP`]); an
+    /// in-memory project, or a failed read, gets the paragraph without the interval. `wake` is
+    /// called when it is ready; [`CompareState::poll_methods`] hands it over.
+    pub fn start_methods(&mut self, project: &Project, wake: impl Fn() + Send + 'static) {
+        let (Some(report), Some(inputs)) = (&self.report, &self.computed_for) else { return };
+        let scope = inputs.code.clone();
+        let fallback = methods_paragraph(report, scope.as_deref());
+        let (tx, rx) = channel();
+        self.methods = Some(rx);
+        let path = project.path().to_path_buf();
+        if !path.is_file() {
+            let _ = tx.send(fallback);
+            wake();
+            return;
+        }
+        let request = AgreementRequest {
+            coders: inputs.coders.clone(),
+            code: scope.clone(),
+            unit: inputs.unit,
+            bootstrap: Some(METHODS_BOOTSTRAP),
+        };
+        std::thread::spawn(move || {
+            let report = Project::open_to_read(&path).and_then(|p| agreement(p.conn(), &request));
+            let text = report.map_or(fallback, |r| methods_paragraph(&r, scope.as_deref()));
+            let _ = tx.send(text);
+            wake();
+        });
+    }
+
+    /// The methods paragraph once it is written; `None` while it is not (or none was asked for).
+    pub fn poll_methods(&mut self) -> Option<String> {
+        let rx = self.methods.as_ref()?;
+        let text = match rx.try_recv() {
+            Ok(text) => Some(text),
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => None,
+        };
+        self.methods = None;
+        text
     }
 
     /// Keeps the shown document if it still has something to show, else picks the first one

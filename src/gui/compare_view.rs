@@ -6,6 +6,9 @@
 
 use egui::{Color32, RichText, Ui};
 
+#[path = "compare_summary.rs"]
+mod summary;
+
 use super::action::Action;
 use super::compare_state::CompareState;
 use super::compare_stripes::{StripeContext, document_ui};
@@ -13,6 +16,7 @@ use super::workbench::Workbench;
 use crate::model::Span;
 use crate::team::agreement::Coefficients;
 use crate::team::{Disagreement, Resolution, Unit};
+use summary::{ALPHA, PERCENT, named, number};
 
 /// Longest excerpt shown in the list, in characters.
 const EXCERPT: usize = 110;
@@ -20,7 +24,16 @@ const EXCERPT: usize = 110;
 const MAX_LISTED: usize = 400;
 
 pub fn compare_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font_size: f32, actions: &mut Vec<Action>) {
+    summary::poll_copy(ui, state);
     controls_ui(ui, state, wb, actions);
+    if state.is_computing() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak("Computing agreement…");
+        });
+        // The worker has no waker: look again shortly.
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(30));
+    }
     if let Some(error) = &state.error {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
@@ -33,6 +46,7 @@ pub fn compare_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font_si
     egui::Panel::left("compare-agreement").resizable(true).default_size(left).size_range(left_range).show(ui, |ui| {
         egui::ScrollArea::vertical().id_salt("compare-agreement-scroll").show(ui, |ui| {
             agreement_ui(ui, state, wb);
+            summary::summary_ui(ui, state, wb);
             ui.separator();
             documents_ui(ui, state, wb);
         });
@@ -70,7 +84,7 @@ fn controls_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, actions: &
         });
         ui.label("Unit");
         egui::ComboBox::from_id_salt("compare-unit").selected_text(state.unit.as_str()).show_ui(ui, |ui| {
-            for unit in [Unit::Char, Unit::Turn, Unit::Paragraph] {
+            for unit in [Unit::Char, Unit::Turn, Unit::Paragraph, Unit::Document] {
                 ui.selectable_value(&mut state.unit, unit, unit.as_str());
             }
         });
@@ -85,11 +99,14 @@ fn agreement_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
         report.documents,
         if report.pairwise { "; percent agreement is pairwise" } else { "" }
     ));
+    let (kappa_name, kappa_of) = summary::kappa(report);
     let mut clicked = None;
     egui::Grid::new("compare-agreement-grid").striped(true).num_columns(5).show(ui, |ui| {
-        for head in ["code", "% agreement", "kappa", "alpha", "units"] {
-            ui.strong(head);
-        }
+        ui.strong("code");
+        named(ui, PERCENT);
+        named(ui, (short_kappa(kappa_name.0), kappa_name.1));
+        named(ui, ("alpha", ALPHA.1));
+        ui.strong("units");
         ui.end_row();
         for row in &report.codes {
             let focused = state.focus == Some(row.code_id);
@@ -98,12 +115,15 @@ fn agreement_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
                 if ui.selectable_label(focused, short(&row.code)).on_hover_text(&row.code).clicked() {
                     clicked = Some(if focused { None } else { Some(row.code_id) });
                 }
+                if let Some(reason) = row.left_out_of_pooled {
+                    ui.weak("*").on_hover_text(format!("Left out of the pooled figure: {}", reason.explain()));
+                }
             });
-            coefficient_cells(ui, &row.coefficients);
+            coefficient_cells(ui, &row.coefficients, kappa_of);
             ui.end_row();
         }
         ui.strong("(pooled)");
-        coefficient_cells(ui, &report.pooled);
+        coefficient_cells(ui, &report.pooled, kappa_of);
         ui.end_row();
     });
     if let Some(focus) = clicked {
@@ -111,15 +131,16 @@ fn agreement_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
     }
 }
 
-fn coefficient_cells(ui: &mut Ui, c: &Coefficients) {
-    ui.label(number(c.percent_agreement, 1));
-    ui.label(number(c.cohen_kappa, 3));
-    ui.label(number(c.krippendorff_alpha, 3));
-    ui.label(c.units.to_string());
+/// "kappa" for Cohen's, "Light's κ" for Light's: the table column is narrow.
+fn short_kappa(name: &str) -> &'static str {
+    if name.starts_with("Light") { "Light's κ" } else { "kappa" }
 }
 
-fn number(value: Option<f64>, decimals: usize) -> String {
-    value.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.decimals$}"))
+fn coefficient_cells(ui: &mut Ui, c: &Coefficients, kappa_of: summary::Pick) {
+    ui.label(number(c.percent_agreement, 1));
+    ui.label(number(kappa_of(c), 3));
+    ui.label(number(c.krippendorff_alpha, 3));
+    ui.label(c.units.to_string());
 }
 
 /// The documents with disagreements (of the focused code, if any), each a jump target.
@@ -168,7 +189,8 @@ fn disagreements_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, actio
         }
         ui.weak(format!("coded by {} · not by {}", d.coded_by.join(", "), d.not_coded_by.join(", ")));
         if selected {
-            resolve_buttons_ui(ui, d, &coders, actions);
+            // Until the recomputation lands, the list may still hold an item already resolved.
+            ui.add_enabled_ui(!state.is_computing(), |ui| resolve_buttons_ui(ui, d, &coders, actions));
         }
     }
     if items.len() > MAX_LISTED {

@@ -15,6 +15,7 @@ pub mod coefficients;
 pub mod compare;
 pub mod intervals;
 pub mod merge;
+pub mod methods_text;
 pub mod overlap;
 pub mod pairs;
 pub mod reliability;
