@@ -6,12 +6,10 @@
 
 use egui::{Color32, RichText, Ui};
 
-#[path = "compare_summary.rs"]
-mod summary;
-
 use super::action::Action;
 use super::compare_state::CompareState;
 use super::compare_stripes::{StripeContext, document_ui};
+use super::compare_summary as summary;
 use super::workbench::Workbench;
 use crate::model::Span;
 use crate::team::agreement::Coefficients;

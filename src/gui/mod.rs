@@ -14,6 +14,7 @@ mod code_picker;
 mod codebook_panel;
 pub mod compare_state;
 mod compare_stripes;
+mod compare_summary;
 mod compare_view;
 pub mod describe_dialog;
 pub mod document_pane;
