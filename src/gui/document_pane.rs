@@ -57,9 +57,7 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
 /// The document's name and size, and whose codings the stripes show.
 fn heading_ui(ui: &mut Ui, wb: &mut Workbench) {
     let Some(view) = &wb.view else { return };
-    let mut coders: Vec<(i64, String)> = view.codings.iter().map(|c| (c.coder_id, c.coder.clone())).collect();
-    coders.sort_unstable();
-    coders.dedup();
+    let coders = &view.coders;
     ui.horizontal(|ui| {
         ui.heading(&view.name);
         ui.weak(format!("{} paragraphs · {} codings", view.paragraphs.len(), view.codings.len()));
@@ -74,7 +72,7 @@ fn heading_ui(ui: &mut Ui, wb: &mut Workbench) {
             .selected_text(shown)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut wb.stripe_coders, StripeCoders::Everyone, "everyone");
-                for (id, name) in &coders {
+                for (id, name) in coders {
                     ui.selectable_value(&mut wb.stripe_coders, StripeCoders::One(*id), name);
                 }
                 ui.selectable_value(&mut wb.stripe_coders, StripeCoders::Hidden, "hidden");

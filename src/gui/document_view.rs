@@ -30,6 +30,8 @@ pub struct DocumentView {
     /// Indices into `codings` of the codings that overlap each paragraph.
     pub by_paragraph: Vec<Vec<u32>>,
     pub heights: Heights,
+    /// The coders with codings here, by name (for the stripes' coder choice).
+    pub coders: Vec<(crate::model::CoderId, String)>,
     /// Where the current mouse selection started (code points).
     pub anchor: Option<usize>,
     /// A code point offset to scroll into view on the next frame.
@@ -75,6 +77,7 @@ impl DocumentView {
             codings: Vec::new(),
             by_paragraph: vec![Vec::new(); count],
             heights: Heights::new(count),
+            coders: Vec::new(),
             anchor: None,
             scroll_to: None,
         };
@@ -85,6 +88,11 @@ impl DocumentView {
     /// Replaces the codings (after an edit) and re-indexes them; paragraph heights are kept.
     pub fn set_codings(&mut self, codings: Vec<CodingRow>) {
         self.by_paragraph = index_by_paragraph(&self.paragraphs, &codings);
+        let mut coders: std::collections::BTreeMap<crate::model::CoderId, &str> = Default::default();
+        for c in &codings {
+            coders.entry(c.coder_id).or_insert(&c.coder);
+        }
+        self.coders = coders.into_iter().map(|(id, name)| (id, name.to_owned())).collect();
         self.codings = codings;
     }
 
@@ -301,6 +309,7 @@ mod tests {
             codings: Vec::new(),
             by_paragraph: vec![Vec::new(), Vec::new()],
             heights: Heights::new(2),
+            coders: Vec::new(),
             anchor: None,
             scroll_to: None,
         };
