@@ -9,7 +9,8 @@ use fieldcode::gui::workbench::Centre;
 use fieldcode::store::{codes, codings, documents};
 
 use crate::gui_support::{
-    H, SCREEN, app, conn, demo_with_selection, drag, open_demo, open_demo_with, open_menu, settle,
+    H, SCREEN, app, conn, demo_with_selection, drag, first_paragraph, open_demo, open_demo_with, open_fn01, open_menu,
+    settle,
 };
 
 fn code_named(h: &H, name: &str) -> fieldcode::model::CodeNode {
@@ -77,8 +78,7 @@ fn far_coding(h: &H) -> (fieldcode::model::CodingRow, String) {
 fn jumping_to_an_excerpt_in_a_closed_document_shows_it_on_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    h.get_by_label("FN01-provider-office").click();
-    h.run_steps(3);
+    open_fn01(&mut h);
     let (far, paragraph) = far_coding(&h);
     h.state_mut().queue(Action::JumpTo { document: far.document_id, start: far.start, end: far.end });
     h.run_steps(4);
@@ -155,11 +155,9 @@ fn ctrl_c_copies_the_selected_document_text() {
 fn a_message_does_not_move_the_views() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    h.get_by_label("FN01-provider-office").click();
-    h.run_steps(3);
-    let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
+    open_fn01(&mut h);
+    let (first, text_before) = first_paragraph(&h);
     let probe: String = first.chars().take(25).collect();
-    let text_before = h.get_by_label_contains(&probe).rect();
     let code_before = h.get_by_label("Doors and badges").rect();
     h.state_mut().queue(Action::CopySelection);
     h.run_steps(3);
@@ -232,8 +230,7 @@ fn quick_keys_keep_their_codes_and_a_pin_is_remembered() {
 fn the_quick_bar_stays_on_one_line_on_a_laptop_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo_with(dir.path(), app(), SCREEN);
-    h.get_by_label("FN01-provider-office").click();
-    h.run_steps(3);
+    open_fn01(&mut h);
     let buttons: Vec<egui::Rect> = h
         .get_all_by_role(egui::accesskit::Role::Button)
         .filter(|n| {
@@ -296,8 +293,8 @@ fn everyone_counts_identical_spans_once_and_says_so_unless_per_coder_is_chosen()
 fn stripes_are_labelled_by_code_and_a_click_selects_the_coding() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    h.get_by_label("FN01-provider-office").click();
-    h.run_steps(4);
+    open_fn01(&mut h);
+    h.run_steps(1);
     let (coding, path) = {
         let wb = h.state().workbench.as_ref().unwrap();
         let view = wb.view.as_ref().unwrap();
@@ -377,12 +374,8 @@ fn double_click_selects_a_word_triple_click_the_paragraph_and_shift_click_extend
     let mut h = crate::gui_support::open_demo_at_60_fps(dir.path());
     h.get_by_label("FN01-provider-office").click();
     h.run_steps(40); // past the double-click time of that click
-    let (first, para) = {
-        let view = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap();
-        (view.paragraph_text(0).to_owned(), view.paragraphs[0])
-    };
-    let probe: String = first.chars().take(25).collect();
-    let rect = h.get_by_label_contains(&probe).rect();
+    let para = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraphs[0];
+    let (first, rect) = first_paragraph(&h);
     let on_first_word = rect.left_top() + egui::vec2(6.0, 8.0);
     clicks_at(&mut h, on_first_word, 2, egui::Modifiers::NONE);
     let word_len = first.chars().take_while(|c| c.is_alphanumeric()).count();

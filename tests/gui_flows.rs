@@ -8,7 +8,9 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use fieldcode::coding::Command;
 use fieldcode::gui::Action;
 
-use crate::gui_support::{H, app, demo_with_selection, drag, harness, message, open_demo, open_menu, settle};
+use crate::gui_support::{
+    H, app, demo_with_selection, drag, first_paragraph, harness, message, open_demo, open_fn01, open_menu, settle,
+};
 
 #[test]
 fn the_demo_study_opens_from_the_welcome_screen_and_lists_documents_by_kind() {
@@ -42,11 +44,8 @@ fn clicking_a_document_opens_it_with_speakers_and_text() {
 fn dragging_over_text_selects_document_offsets() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    h.get_by_label("FN01-provider-office").click();
-    h.run_steps(3);
-    let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
-    let probe: String = first.chars().take(25).collect();
-    let rect = h.get_by_label_contains(&probe).rect();
+    open_fn01(&mut h);
+    let (first, rect) = first_paragraph(&h);
     let from = rect.left_top() + egui::vec2(1.0, 4.0);
     let to = rect.left_top() + egui::vec2(rect.width().min(300.0), 4.0);
     drag(&mut h, from, to);

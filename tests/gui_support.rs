@@ -93,14 +93,25 @@ pub fn conn(h: &H) -> &rusqlite::Connection {
     h.state().workbench.as_ref().expect("a project is open").project.conn()
 }
 
-/// Opens FN01 in the demo and drags over the start of its first paragraph.
-pub fn demo_with_selection(dir: &Path) -> H {
-    let mut h = open_demo(dir);
+/// Opens field note FN01 (the first document listed) by clicking it.
+pub fn open_fn01(h: &mut H) {
     h.get_by_label("FN01-provider-office").click();
     h.run_steps(3);
+}
+
+/// The open document's first paragraph and where it is drawn.
+pub fn first_paragraph(h: &H) -> (String, egui::Rect) {
     let first = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().paragraph_text(0).to_owned();
     let probe: String = first.chars().take(25).collect();
     let rect = h.get_by_label_contains(&probe).rect();
+    (first, rect)
+}
+
+/// Opens FN01 in the demo and drags over the start of its first paragraph.
+pub fn demo_with_selection(dir: &Path) -> H {
+    let mut h = open_demo(dir);
+    open_fn01(&mut h);
+    let (_, rect) = first_paragraph(&h);
     drag(&mut h, rect.left_top() + egui::vec2(1.0, 4.0), rect.left_top() + egui::vec2(rect.width().min(250.0), 4.0));
     assert!(h.state().workbench.as_ref().unwrap().selection.is_some());
     h

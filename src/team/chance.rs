@@ -146,15 +146,7 @@ mod tests {
     /// 0.775444068126995, Brennan–Prediger 0.772727272727273 (5 categories).
     #[test]
     fn missing_data_follows_irrcac() {
-        let o = None;
-        let rows: [[Option<u32>; 12]; 4] = [
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(1), Some(4), Some(1), Some(2), o, o, o],
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(2), Some(4), Some(1), Some(2), Some(5), o, Some(3)],
-            [o, Some(3), Some(3), Some(3), Some(2), Some(3), Some(4), Some(2), Some(2), Some(5), Some(1), o],
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(4), Some(4), Some(1), Some(2), Some(5), Some(1), o],
-        ];
-        let units: Vec<Pattern> = (0..12).map(|u| rows.iter().map(|r| r[u]).collect()).collect();
-        let tally = Tally::from_units(&units);
+        let tally = crate::team::reliability::tests::krippendorff_2011();
         close(fleiss_kappa(&tally), 0.761169275422411);
         close(gwet_ac1(&tally, 5), 0.775444068126995);
         close(brennan_prediger(&tally, 5), 0.772727272727273);

@@ -160,12 +160,12 @@ fn finite(x: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four
     /// observers, twelve units, missing data; nominal alpha = 0.743.
-    fn krippendorff_2011() -> Tally {
+    pub(crate) fn krippendorff_2011() -> Tally {
         let o = None;
         let rows: [[Option<u32>; 12]; 4] = [
             [Some(1), Some(2), Some(3), Some(3), Some(2), Some(1), Some(4), Some(1), Some(2), o, o, o],
