@@ -13,7 +13,7 @@ use super::workbench::Workbench;
 use crate::model::CodeId;
 
 /// Width kept for the finder, its hint and the in-vivo button, right of the slots.
-const FINDER_SPACE: f32 = 320.0;
+const FINDER_SPACE: f32 = 280.0;
 /// Width of the "more" menu button.
 const MORE_SPACE: f32 = 70.0;
 /// Longest code name shown on a slot button, in characters.
@@ -124,7 +124,7 @@ fn slot_menu(ui: &mut Ui, wb: &Workbench, slot: usize, code: CodeId, actions: &m
 
 fn finder(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     let label = ui.label("Code");
-    let edit = egui::TextEdit::singleline(&mut wb.finder).hint_text("type to find (Ctrl+E)").desired_width(150.0);
+    let edit = egui::TextEdit::singleline(&mut wb.finder).hint_text("type to find (Ctrl+E)").desired_width(130.0);
     let response = ui.add(edit).labelled_by(label.id);
     if std::mem::take(&mut wb.finder_focus) {
         response.request_focus();
