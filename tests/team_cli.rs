@@ -64,6 +64,21 @@ fn agreement_prints_table_csv_and_json() {
 }
 
 #[test]
+fn agreement_methods_prints_the_paragraph_of_the_same_report() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let args = ["agreement", s(&project), "--coders", "Ana,Ben", "--bootstrap", "100", "--methods"];
+    let text = fieldcode(&args).ok().stdout;
+    assert!(text.contains("Ana") && text.contains("Ben"), "{text}");
+    assert!(text.contains("Gwet") && text.contains("Krippendorff"), "every coefficient is named: {text}");
+    assert!(text.contains("95"), "the bootstrap interval is given: {text}");
+    assert!(!text.contains("NaN"));
+    let refused = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--methods", "--format", "csv"]);
+    assert_eq!(refused.status, 2, "a usage error");
+    assert!(refused.stderr.contains("--format"), "a paragraph has no format: {}", refused.stderr);
+}
+
+#[test]
 fn agreement_carries_new_coefficients_pairs_and_bootstrap_in_every_format() {
     let scratch = Scratch::new();
     let project = seeded(&scratch);

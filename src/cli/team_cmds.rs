@@ -39,6 +39,10 @@ pub enum TeamCommand {
         /// Seed of the bootstrap (the same seed gives the same interval).
         #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
         seed: u64,
+        /// Print a methods paragraph for a paper instead of the table: the unit, coders, codes
+        /// included and left out, the missing-data rule and every coefficient.
+        #[arg(long, conflicts_with = "format")]
+        methods: bool,
     },
     /// Segment-overlap agreement as MAXQDA reports it: a coded segment matches another coder when
     /// that coder has a segment of the code overlapping it by at least --min-overlap percent
@@ -110,10 +114,14 @@ pub enum TeamCommand {
 impl TeamCommand {
     pub fn run(self) -> Result<Outcome> {
         match self {
-            TeamCommand::Agreement { project, coders, code, unit, format, bootstrap, seed } => {
+            TeamCommand::Agreement { project, coders, code, unit, format, bootstrap, seed, methods } => {
                 let bootstrap = bootstrap.map(|replicates| BootstrapSettings { replicates, seed });
-                let request = AgreementRequest { coders, code, unit, bootstrap };
-                print_agreement(&agreement(Project::open(&project)?.conn(), &request)?, format)?;
+                let request = AgreementRequest { coders, code: code.clone(), unit, bootstrap };
+                let report = agreement(Project::open(&project)?.conn(), &request)?;
+                match methods {
+                    true => println!("{}", crate::team::methods_text::methods_paragraph(&report, code.as_deref())),
+                    false => print_agreement(&report, format)?,
+                }
             }
             TeamCommand::SegmentAgreement { project, coders, code, min_overlap, json } => {
                 let request = OverlapRequest { coders, code, min_overlap };
