@@ -27,6 +27,42 @@ fn zip_entry(path: &std::path::Path, name: &str) -> String {
 }
 
 #[test]
+fn an_excerpt_names_the_text_version_its_offsets_are_from() {
+    let scratch = Scratch::new();
+    let project = seeded(&scratch);
+    let export = |name: &str, format: &str| {
+        let out = scratch.path(name);
+        fieldcode(&["excerpts", s(&project), "--code", "Relationships/Trust", "--format", format, "--out", s(&out)])
+            .ok();
+        out
+    };
+    let before = csv_rows(&export("before.csv", "csv"));
+    assert!(before.iter().all(|r| r["text_version"] == "1"), "never edited: version 1");
+    fieldcode(&[
+        "edit-text",
+        s(&project),
+        "--doc",
+        "FG1-northfield",
+        "--start",
+        "0",
+        "--end",
+        "0",
+        "--text",
+        "[Corrected] ",
+    ])
+    .ok();
+    let after = csv_rows(&export("after.csv", "csv"));
+    let fg1: Vec<_> = after.iter().filter(|r| r["document"] == "FG1-northfield").collect();
+    assert!(
+        !fg1.is_empty() && fg1.iter().all(|r| r["text_version"] == "2"),
+        "the edited document's excerpts: version 2"
+    );
+    assert!(after.iter().filter(|r| r["document"] != "FG1-northfield").all(|r| r["text_version"] == "1"));
+    let md = std::fs::read_to_string(export("after.md", "md")).unwrap();
+    assert!(md.contains("· text version 2"), "the attribution names the version:\n{md}");
+}
+
+#[test]
 fn csv_carries_full_provenance_per_coding() {
     let scratch = Scratch::new();
     let project = seeded(&scratch);

@@ -64,6 +64,7 @@ fn write_row(row: &mut Row, header: &ExcerptHeader, e: &Excerpt<'_>) {
     ] {
         row.field(field);
     }
+    row.offset(e.text_version.max(0) as usize);
 }
 
 fn or_empty(s: Option<&str>) -> &str {

@@ -36,6 +36,8 @@ pub struct ExcerptReader<'p> {
     /// Documents by name: the order of documents within a code. A row names its document by
     /// its place here.
     docs: Vec<DocumentSummary>,
+    /// The version number of each document's current text, by place in `docs`.
+    text_versions: Vec<i64>,
     people: HashMap<i64, ParticipantSummary>,
     memo_text: HashMap<i64, String>,
     snapshots: Vec<(String, String)>,
@@ -107,6 +109,8 @@ impl<'p> ExcerptReader<'p> {
         };
         let mut docs = documents::list(conn)?;
         docs.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        let current = crate::store::versions::current_numbers(conn)?;
+        let text_versions = docs.iter().map(|d| current.get(&d.id).copied().unwrap_or(1)).collect();
         Ok(ExcerptReader {
             conn,
             code_index: header.codes.iter().enumerate().map(|(i, c)| (c.id, i)).collect(),
@@ -115,6 +119,7 @@ impl<'p> ExcerptReader<'p> {
             coder,
             coder_names: coders::list(conn)?.into_iter().collect(),
             docs,
+            text_versions,
             people: participants::list(conn)?.into_iter().map(|p| (p.id, p)).collect(),
             memo_text: coding_memos(conn)?,
             snapshots: memos::snapshots(conn)?,
@@ -209,6 +214,7 @@ impl<'p> ExcerptReader<'p> {
             },
             coded_at: Cow::Borrowed(row.created_at),
             snapshot: memos::snapshot_at(&self.snapshots, row.created_at).map(Cow::Borrowed),
+            text_version: self.text_versions.get(row.doc).copied().unwrap_or(1),
         })
     }
 

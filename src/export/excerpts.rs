@@ -91,6 +91,9 @@ pub struct Excerpt<'a> {
     pub memo: Cow<'a, str>,
     pub coded_at: Cow<'a, str>,
     pub snapshot: Option<Cow<'a, str>>,
+    /// The version of the document's text the offsets and quote are from (1 until it is edited;
+    /// `fieldcode versions` lists them).
+    pub text_version: i64,
 }
 
 impl Excerpt<'_> {
@@ -118,6 +121,7 @@ impl Excerpt<'_> {
             memo: own(self.memo),
             coded_at: own(self.coded_at),
             snapshot: self.snapshot.map(own),
+            text_version: self.text_version,
         }
     }
 }
@@ -202,6 +206,7 @@ pub fn columns(header: &ExcerptHeader) -> Vec<String> {
             "snapshot",
             "coded_at",
             "coding_guid",
+            "text_version",
         ]
         .map(String::from),
     );
@@ -233,6 +238,7 @@ pub fn row(header: &ExcerptHeader, e: &Excerpt<'_>) -> Vec<Cell> {
         text(e.snapshot.as_deref()),
         text(Some(&e.coded_at)),
         text(Some(&e.coding_guid)),
+        Cell::Number(e.text_version as f64),
     ]);
     row
 }
@@ -321,6 +327,9 @@ pub fn attribution_into(out: &mut String, e: &Excerpt<'_>) {
         _ = write!(out, " · recording {start}–{end}");
     }
     _ = write!(out, " · chars {}–{} · coded by {}", e.start, e.end, e.coder);
+    if e.text_version > 1 {
+        _ = write!(out, " · text version {}", e.text_version);
+    }
     if let Some(s) = &e.snapshot {
         _ = write!(out, " · codebook {s}");
     }

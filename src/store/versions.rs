@@ -85,6 +85,15 @@ pub fn next_number(conn: &Connection, document: DocumentId) -> Result<i64> {
         .query_row([document], |r| r.get(0))?)
 }
 
+/// The version number of every edited document's current text (1 + its earlier versions);
+/// a document missing here was never edited (version 1).
+pub fn current_numbers(conn: &Connection) -> Result<std::collections::HashMap<DocumentId, i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT document_id, max(number) + 1 FROM document_version GROUP BY document_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A document's earlier versions, oldest first.
 pub fn rows(conn: &Connection, document: DocumentId) -> Result<Vec<VersionRow>> {
     let mut stmt = conn.prepare_cached(
