@@ -380,6 +380,15 @@ fn double_click_selects_a_word_triple_click_the_paragraph_and_shift_click_extend
     clicks_at(&mut h, on_first_word, 2, egui::Modifiers::NONE);
     let word_len = first.chars().take_while(|c| c.is_alphanumeric()).count();
     assert_eq!(selection(&h), Some((para.start, para.start + word_len)), "the first word");
+    // A quick key codes the double-clicked word right away.
+    let code = h.state().workbench.as_ref().unwrap().quick.code(0).unwrap();
+    h.key_press(egui::Key::Num1);
+    h.run_steps(3);
+    let view = h.state().workbench.as_ref().unwrap().view.as_ref().unwrap();
+    assert!(
+        view.codings.iter().any(|c| c.code_id == code && (c.start, c.end) == (para.start, para.start + word_len)),
+        "key 1 coded the double-clicked word"
+    );
     clicks_at(&mut h, on_first_word, 3, egui::Modifiers::NONE);
     assert_eq!(selection(&h), Some((para.start, para.end)), "the whole paragraph");
 

@@ -685,7 +685,8 @@ impl WorkbenchApp {
 const MESSAGE_HEIGHT: f32 = 72.0;
 
 fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
+    // Top-aligned: in a centred row the text would sit in the middle of the scroll area's height.
+    ui.horizontal_top(|ui| {
         let color = if message.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
         if ui.button("Dismiss").clicked() {
             actions.push(Action::DismissMessage);
