@@ -9,8 +9,8 @@ use fieldcode::gui::workbench::Centre;
 use fieldcode::store::{codes, codings, documents};
 
 use crate::gui_support::{
-    H, SCREEN, app, conn, demo_with_selection, drag, first_paragraph, open_demo, open_demo_with, open_fn01, open_menu,
-    settle,
+    H, SCREEN, app, conn, context_menu, demo_with_selection, drag, first_paragraph, open_demo, open_demo_with,
+    open_fn01, open_menu, settle, type_into,
 };
 
 fn code_named(h: &H, name: &str) -> fieldcode::model::CodeNode {
@@ -30,10 +30,7 @@ fn a_swatch_in_the_colour_menu_recolours_the_code_and_undo_restores_it() {
     h.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     let before = code_named(&h, "Doors and badges").color;
     let swatch = coding::PALETTE.iter().find(|c| !c.eq_ignore_ascii_case(&before)).unwrap();
-    h.get_by_label("Doors and badges").click_secondary();
-    h.run_steps(2);
-    h.get_by_label("Colour…").click();
-    h.run_steps(2);
+    context_menu(&mut h, "Doors and badges", "Colour…");
     assert!(h.query_by_label_contains("Use #").is_some(), "the picker is drawn in the menu");
     h.get_by_label(&format!("Colour {swatch}")).click();
     h.run_steps(3);
@@ -209,10 +206,7 @@ fn quick_keys_keep_their_codes_and_a_pin_is_remembered() {
     assert_eq!(after[changed[0]], Some(outsider));
     assert_ne!(changed[0], 4, "key 5 was just used");
 
-    h.get_by_label("Doors and badges").click_secondary();
-    h.run_steps(2);
-    h.get_by_label("Put on quick key…").click();
-    h.run_steps(2);
+    context_menu(&mut h, "Doors and badges", "Put on quick key…");
     h.get_by_label("Key 2").click();
     h.run_steps(3);
     let doors = code_named(&h, "Doors and badges");
@@ -419,14 +413,8 @@ fn a_collapsed_theme_hides_its_codes_and_stays_collapsed_after_reopening() {
 fn a_new_sub_code_from_the_context_menu_is_shown_and_selected() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    h.get_by_label("Relationships with primary care").click_secondary();
-    h.run_steps(2);
-    h.get_by_label("New sub-code…").click();
-    h.run_steps(2);
-    let field = h.get_by_label("Name");
-    field.focus();
-    field.type_text("Peer support");
-    h.run_steps(1);
+    context_menu(&mut h, "Relationships with primary care", "New sub-code…");
+    type_into(&mut h, "Name", "Peer support");
     h.get_by_label("Create").click();
     h.run_steps(4);
     let new = code_named(&h, "Peer support");
@@ -440,14 +428,8 @@ fn a_new_sub_code_from_the_context_menu_is_shown_and_selected() {
 fn the_move_picker_filters_codes_by_what_is_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
-    h.get_by_label("Doors and badges").click_secondary();
-    h.run_steps(2);
-    h.get_by_label("Move under…").click();
-    h.run_steps(2);
-    let field = h.get_by_label("Find");
-    field.focus();
-    field.type_text("turnover");
-    h.run_steps(2);
+    context_menu(&mut h, "Doors and badges", "Move under…");
+    type_into(&mut h, "Find", "turnover");
     assert!(h.query_by_label("Working in liminal spaces/No room of one's own").is_none(), "filtered out");
     // The picker's entry is the one just below its Find box (the codebook lists the code too).
     let find = h.get_by_label("Find").rect();

@@ -10,7 +10,7 @@ use fieldcode::gui::Action;
 use fieldcode::model::CodeNode;
 use fieldcode::store::codes;
 
-use crate::gui_support::{H, app, conn, message, open_demo_with, open_menu, settle};
+use crate::gui_support::{H, app, conn, context_menu, message, open_demo_with, open_menu, settle, type_into};
 
 fn harness(dir: &std::path::Path) -> H {
     open_demo_with(dir, app(), egui::vec2(1280.0, 900.0))
@@ -30,13 +30,6 @@ fn undo(h: &mut H) {
     h.run_steps(3);
 }
 
-fn context_menu(h: &mut H, code: &str, item: &str) {
-    h.get_by_label(code).click_secondary();
-    h.run_steps(2);
-    h.get_by_label(item).click();
-    h.run_steps(3);
-}
-
 /// Opens the combo box showing `value`.
 fn combo(h: &mut H, value: &str) {
     h.get_all_by_role(Role::ComboBox).find(|n| n.value().as_deref() == Some(value)).unwrap().click();
@@ -51,13 +44,6 @@ fn click_visible(h: &mut H, label: &str) {
     h.run_steps(1);
     h.get_by_label(label).click();
     h.run_steps(3);
-}
-
-fn type_into(h: &mut H, label: &str, text: &str) {
-    let field = h.get_by_label(label);
-    field.focus();
-    field.type_text(text);
-    h.run_steps(2);
 }
 
 #[test]

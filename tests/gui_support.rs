@@ -140,3 +140,19 @@ pub fn drag(h: &mut H, from: egui::Pos2, to: egui::Pos2) {
     });
     h.run_steps(2);
 }
+
+/// Right-clicks the code labelled `code` and clicks `item` in its menu.
+pub fn context_menu(h: &mut H, code: &str, item: &str) {
+    h.get_by_label(code).click_secondary();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    h.run_steps(3);
+}
+
+/// Focuses the field labelled `label` and types `text` into it.
+pub fn type_into(h: &mut H, label: &str, text: &str) {
+    let field = h.get_by_label(label);
+    field.focus();
+    field.type_text(text);
+    h.run_steps(2);
+}

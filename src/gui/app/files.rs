@@ -13,22 +13,34 @@ use crate::gui::action::Action;
 use crate::gui::chart_png::{self, Chart};
 
 impl WorkbenchApp {
-    /// Asks where to save a copy of the project; without a display it is written beside it.
-    pub(super) fn save_copy_dialog(&mut self, ctx: &Context) {
-        let Some(wb) = &self.workbench else { return };
-        let default = beside_project(wb.project.path(), "copy", "fieldcode");
+    /// Asks where to save a file, offering `default`'s name and the `filters` (name,
+    /// extension), the first chosen; without a display (no dialog can open) `direct` writes it
+    /// at `default`, beside the project, at once.
+    fn save_dialog(
+        &mut self,
+        ctx: &Context,
+        default: PathBuf,
+        filters: Vec<(&'static str, &'static str)>,
+        direct: impl FnOnce(PathBuf) -> Action,
+        answer: impl FnOnce(PathBuf) -> DialogAnswer + Send + 'static,
+    ) {
         if !crate::gui::has_display() {
-            self.pending.push(Action::SaveCopy(default));
+            self.pending.push(direct(default));
             return;
         }
         let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         self.dialog(ctx, move || {
-            let file = rfd::FileDialog::new()
-                .add_filter("Fieldcode project", &["fieldcode"])
-                .set_file_name(name)
-                .save_file()?;
-            Some(DialogAnswer::SaveCopy(file))
+            let dialog = filters.iter().fold(rfd::FileDialog::new(), |d, (name, ext)| d.add_filter(*name, &[*ext]));
+            Some(answer(dialog.set_file_name(name).save_file()?))
         });
+    }
+
+    /// Asks where to save a copy of the project; without a display it is written beside it.
+    pub(super) fn save_copy_dialog(&mut self, ctx: &Context) {
+        let Some(wb) = &self.workbench else { return };
+        let default = beside_project(wb.project.path(), "copy", "fieldcode");
+        let filters = vec![("Fieldcode project", "fieldcode")];
+        self.save_dialog(ctx, default, filters, Action::SaveCopy, DialogAnswer::SaveCopy);
     }
 
     /// Writes a consistent single-file copy of the open project (SQLite's `VACUUM INTO`).
@@ -44,15 +56,7 @@ impl WorkbenchApp {
     pub(super) fn export_dialog(&mut self, ctx: &Context) {
         let Some(wb) = &self.workbench else { return };
         let default = beside_project(wb.project.path(), "cooccurrence", "csv");
-        if !crate::gui::has_display() {
-            self.pending.push(Action::ExportMatrix(default));
-            return;
-        }
-        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        self.dialog(ctx, move || {
-            let file = rfd::FileDialog::new().add_filter("CSV", &["csv"]).set_file_name(name).save_file()?;
-            Some(DialogAnswer::Export(file))
-        });
+        self.save_dialog(ctx, default, vec![("CSV", "csv")], Action::ExportMatrix, DialogAnswer::Export);
     }
 
     pub(super) fn export_matrix(&mut self, path: &std::path::Path) {
@@ -83,23 +87,13 @@ impl WorkbenchApp {
     fn export_chart_as_dialog(&mut self, ctx: &Context, chart: Chart, format: ChartFormat) {
         let Some(wb) = &self.workbench else { return };
         let default = beside_project(wb.project.path(), chart.file_suffix(), format.extension());
-        if !crate::gui::has_display() {
-            self.pending.push(Action::ExportChart { chart, path: default });
-            return;
-        }
-        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (png, svg) = (("PNG image (300 dpi)", "png"), ("SVG drawing", "svg"));
         let filters = match format {
-            ChartFormat::Png => [("PNG image (300 dpi)", "png"), ("SVG drawing", "svg")],
-            ChartFormat::Svg => [("SVG drawing", "svg"), ("PNG image (300 dpi)", "png")],
+            ChartFormat::Png => vec![png, svg],
+            ChartFormat::Svg => vec![svg, png],
         };
-        self.dialog(ctx, move || {
-            let file = filters
-                .iter()
-                .fold(rfd::FileDialog::new(), |d, (name, ext)| d.add_filter(*name, &[*ext]))
-                .set_file_name(name)
-                .save_file()?;
-            Some(DialogAnswer::ExportChart(chart, file))
-        });
+        let direct = |path| Action::ExportChart { chart, path };
+        self.save_dialog(ctx, default, filters, direct, move |file| DialogAnswer::ExportChart(chart, file));
     }
 
     /// Renders the whole chart off screen from what the analysis view computed and writes it
