@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use egui::{Color32, Ui};
+use egui::Ui;
 
 use super::action::Action;
 use super::quick_bar;
@@ -28,11 +28,13 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
     quick_bar::show(ui, wb, actions);
     ui.separator();
     heading_ui(ui, wb);
-    let colors: HashMap<CodeId, Color32> = wb.codes.iter().map(|c| (c.id, wb.code_color(c.id))).collect();
-    let names: HashMap<CodeId, (String, String, usize)> =
-        wb.codes.iter().enumerate().map(|(rank, c)| (c.id, (c.name.clone(), c.path.clone(), rank))).collect();
-    let code_color = |id: CodeId| colors.get(&id).copied().unwrap_or(Color32::GRAY);
-    let code_name = |id: CodeId| names.get(&id).map(|n| (n.0.clone(), n.1.clone())).unwrap_or_default();
+    // The view is lent out for the frame, so the context below can borrow the rest of the
+    // workbench (colours, code names, memos) instead of copying it.
+    let Some(mut view) = wb.view.take() else { return };
+    let names: HashMap<CodeId, (&str, &str, usize)> =
+        wb.codes.iter().enumerate().map(|(rank, c)| (c.id, (c.name.as_str(), c.path.as_str(), rank))).collect();
+    let code_color = |id: CodeId| wb.code_color(id);
+    let code_name = |id: CodeId| names.get(&id).map_or(("?", "?"), |n| (n.0, n.1));
     let code_rank = |id: CodeId| names.get(&id).map_or(usize::MAX, |n| n.2);
     let stripes = StripeContext {
         coders: wb.stripe_coders,
@@ -49,9 +51,8 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
         snap_words: reading.snap_words,
         speaker_width: reading.speaker_width,
     };
-    if let Some(view) = &mut wb.view {
-        viewer::show(ui, view, &cx, actions);
-    }
+    viewer::show(ui, &mut view, &cx, actions);
+    wb.view = Some(view);
 }
 
 /// The document's name and size, and whose codings the stripes show.

@@ -48,7 +48,7 @@ pub struct StripeContext<'a> {
     pub coders: StripeCoders,
     pub code_color: &'a dyn Fn(CodeId) -> Color32,
     /// A code's name and full path.
-    pub code_name: &'a dyn Fn(CodeId) -> (String, String),
+    pub code_name: &'a dyn Fn(CodeId) -> (&'a str, &'a str),
     /// A code's place in the codebook (columns follow it).
     pub code_rank: &'a dyn Fn(CodeId) -> usize,
     pub memos: &'a HashMap<CodingId, Vec<String>>,
@@ -133,7 +133,7 @@ pub fn draw(
                 Pos2::new(x + BAR, rect.top()),
                 Pos2::new(x + COLUMN, pos.y + galley.size().y + PARAGRAPH_GAP),
             );
-            let length = name_along(ui, &name, Pos2::new(x + BAR + 1.0 + LABEL_SIZE, rect.top()), room);
+            let length = name_along(ui, name, Pos2::new(x + BAR + 1.0 + LABEL_SIZE, rect.top()), room);
             columns.label_ends[col] = rect.top() + length.min(room.height()) + 4.0;
         }
         let hit = rect.expand2(vec2(1.0, 0.0)).with_max_x(x + COLUMN);
