@@ -3,7 +3,7 @@
 //! [`Action`]s are applied after each frame.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use egui::{Context, Ui};
 
@@ -25,23 +25,11 @@ use crate::model::{CodeId, Span};
 mod files;
 mod remembered;
 
-use files::{import_dialog, new_project_dialog, open_project_dialog};
-
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub text: String,
     pub error: bool,
-}
-
-/// A file dialog's answer, delivered from its thread.
-enum DialogAnswer {
-    Open(PathBuf),
-    New(PathBuf),
-    Import(Vec<PathBuf>),
-    Export(PathBuf),
-    ExportChart(Chart, PathBuf),
-    SaveCopy(PathBuf),
 }
 
 /// What to show once a project opens (used by the screenshot script).
@@ -72,7 +60,10 @@ pub struct WorkbenchApp {
     /// what a key, click or palette entry does without doing it.
     pub capture: Option<Vec<Action>>,
     pending: Vec<Action>,
-    dialog: Option<Receiver<Option<DialogAnswer>>>,
+    /// The system's file dialog, answering from its thread.
+    dialog: Option<Receiver<Option<Action>>>,
+    /// Fieldcode's own file chooser, when the system's cannot be shown.
+    pub chooser: Option<super::file_chooser::InAppChooser>,
     applied_theme: Option<bool>,
     /// A chart PNG being cropped and written from the next screenshot.
     chart_export: Option<Receiver<crate::error::Result<String>>>,
@@ -92,6 +83,7 @@ impl WorkbenchApp {
             compare: None,
             pending: Vec::new(),
             dialog: None,
+            chooser: None,
             applied_theme: None,
             panels: Panels::default(),
             capture: None,
@@ -209,6 +201,7 @@ impl WorkbenchApp {
         windows::show_shortcuts(ctx, &mut self.windows.shortcuts);
         windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
         windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
+        self.chooser_ui(ctx, actions);
         if let Some(wb) = &self.workbench {
             self.panels.show(ctx, wb, self.job.is_some(), actions);
             windows::show_inspector(ctx, wb, actions);
@@ -286,15 +279,7 @@ impl WorkbenchApp {
         }
         if let Some(answer) = self.dialog.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.dialog = None;
-            match answer {
-                Some(DialogAnswer::Open(path)) => self.pending.push(Action::OpenProject(path)),
-                Some(DialogAnswer::New(path)) => self.pending.push(Action::CreateProject(path)),
-                Some(DialogAnswer::Import(paths)) => self.pending.push(Action::Import(paths)),
-                Some(DialogAnswer::Export(path)) => self.pending.push(Action::ExportMatrix(path)),
-                Some(DialogAnswer::ExportChart(chart, path)) => self.pending.push(Action::ExportChart { chart, path }),
-                Some(DialogAnswer::SaveCopy(path)) => self.pending.push(Action::SaveCopy(path)),
-                None => {}
-            }
+            self.pending.extend(answer);
         }
     }
 
@@ -354,28 +339,15 @@ impl WorkbenchApp {
         self.job = Some(Job::spawn(title, move || waker.request_repaint(), work));
     }
 
-    fn dialog(&mut self, ctx: &Context, pick: impl FnOnce() -> Option<DialogAnswer> + Send + 'static) {
-        if self.dialog.is_some() {
-            return;
-        }
-        let (tx, rx) = channel();
-        let waker = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(pick());
-            waker.request_repaint();
-        });
-        self.dialog = Some(rx);
-    }
-
     /// Applies one action: the workbench's one dispatch, a `match` that names every action, so a
     /// new action does not compile until it is handled. Changes to the project go through
     /// [`edit`], which calls the library's command layer.
     pub fn apply(&mut self, ctx: &Context, action: Action) {
         match action {
             // Projects and import
-            Action::NewProjectDialog => self.dialog(ctx, new_project_dialog),
-            Action::OpenProjectDialog => self.dialog(ctx, open_project_dialog),
-            Action::ImportDialog => self.dialog(ctx, import_dialog),
+            Action::NewProjectDialog => self.new_project_dialog(ctx),
+            Action::OpenProjectDialog => self.open_project_dialog(ctx),
+            Action::ImportDialog => self.import_dialog(ctx),
             Action::OpenProject(path) => self.start_job(ctx, format!("Opening {}", path.display()), jobs::open(path)),
             Action::CreateProject(path) => self.start_job(ctx, "Creating the project".into(), jobs::create(path)),
             Action::OpenDemo => self.open_demo(ctx),

@@ -21,6 +21,7 @@ pub mod document_pane;
 pub mod document_view;
 mod documents_panel;
 mod edit;
+pub mod file_chooser;
 mod heatmap_view;
 pub mod highlight;
 pub mod history_panel;

@@ -33,6 +33,8 @@ pub struct Settings {
     pub quick_pins: BTreeMap<PathBuf, Vec<Option<String>>>,
     /// Collapsed themes of the codebook, by project file: the codes' GUIDs.
     pub collapsed_codes: BTreeMap<PathBuf, Vec<String>>,
+    /// The system's file dialog where the desktop has one, or always Fieldcode's own.
+    pub file_chooser: super::file_chooser::ChooserPreference,
 }
 
 impl Default for Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             speaker_width: 120.0,
             quick_pins: BTreeMap::new(),
             collapsed_codes: BTreeMap::new(),
+            file_chooser: Default::default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 use egui::{Context, Ui};
 
 use super::action::Action;
+use super::file_chooser::ChooserPreference;
 use super::settings::Settings;
 use super::workbench::Workbench;
 use crate::coding::Command;
@@ -57,6 +58,10 @@ pub fn show_settings(ctx: &Context, open: &mut bool, settings: &mut Settings) {
         ui.add(egui::Slider::new(&mut settings.font_size, 9.0..=32.0).text("Document text size"));
         ui.checkbox(&mut settings.dark, "Dark theme");
         ui.checkbox(&mut settings.snap_words, "Snap selections to whole words");
+        let mut builtin = settings.file_chooser == ChooserPreference::BuiltIn;
+        ui.checkbox(&mut builtin, "Always use Fieldcode's own file chooser")
+            .on_hover_text("Otherwise the system's file dialog is used where the desktop has one.");
+        settings.file_chooser = if builtin { ChooserPreference::BuiltIn } else { ChooserPreference::Automatic };
         ui.weak("Settings are kept for this user; project data stays in the project file.");
     });
 }

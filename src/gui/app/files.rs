@@ -1,46 +1,106 @@
-//! The workbench's file dialogs and the exports it writes from the window (a copy of the
-//! project, the co-occurrence matrix, charts as PNG or SVG). Without a file-dialog portal a dialog returns
-//! nothing and the file is written beside the project instead.
+//! The workbench's file questions and the exports it writes from the window (a copy of the
+//! project, the co-occurrence matrix, charts as PNG or SVG). Every question goes through
+//! [`WorkbenchApp::ask_file`]: the system's dialog on a thread where the desktop has one,
+//! otherwise Fieldcode's own chooser in the window; either answers with an [`Action`].
 
 use std::path::PathBuf;
 use std::sync::mpsc::channel;
 
 use egui::Context;
 
-use super::{DialogAnswer, WorkbenchApp};
+use super::WorkbenchApp;
 use crate::export::chart_svg::ChartFormat;
 use crate::gui::action::Action;
 use crate::gui::chart_png::{self, Chart};
+use crate::gui::file_chooser::{self, ChooserPreference, FileAsk, InAppChooser};
+
+/// The file types the import accepts.
+pub const IMPORTABLE: &[&str] = &["txt", "md", "docx", "odt", "vtt", "srt", "json", "html", "htm"];
 
 impl WorkbenchApp {
-    /// Asks where to save a file, offering `default`'s name and the `filters` (name,
-    /// extension), the first chosen; without a display (no dialog can open) `direct` writes it
-    /// at `default`, beside the project, at once.
+    /// Asks a file question and queues `answer(paths)` once the user has chosen. The system's
+    /// dialog runs on a thread; when it cannot be shown (no portal, no `zenity`, no display, or
+    /// the user prefers it), Fieldcode's own chooser opens in the window instead.
+    pub fn ask_file(
+        &mut self,
+        ctx: &Context,
+        ask: FileAsk,
+        answer: impl FnOnce(Vec<PathBuf>) -> Action + Send + 'static,
+    ) {
+        if self.dialog.is_some() || self.chooser.is_some() {
+            self.error("A file dialog is already open; choose a file there or cancel it first.");
+            return;
+        }
+        let system =
+            self.settings.file_chooser == ChooserPreference::Automatic && file_chooser::system_dialog_available();
+        if !system {
+            self.chooser = Some(InAppChooser::new(ask, Box::new(answer)));
+            return;
+        }
+        let (tx, rx) = channel();
+        let waker = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(file_chooser::ask_system(&ask).map(answer));
+            waker.request_repaint();
+        });
+        self.dialog = Some(rx);
+    }
+
+    /// Draws Fieldcode's own file chooser while it is open and queues its answer.
+    pub(super) fn chooser_ui(&mut self, ctx: &Context, actions: &mut Vec<Action>) {
+        let Some(chooser) = &mut self.chooser else { return };
+        if let Some(answer) = chooser.show(ctx) {
+            actions.extend(answer);
+            self.chooser = None;
+        }
+    }
+
+    /// The folder file questions start in: the open project's, else the current one.
+    fn project_folder(&self) -> Option<PathBuf> {
+        let path = self.workbench.as_ref()?.project.path();
+        path.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf())
+    }
+
+    pub(super) fn new_project_dialog(&mut self, ctx: &Context) {
+        let ask = FileAsk::save("New project", std::path::Path::new("study.fieldcode"))
+            .in_folder(self.project_folder().as_deref())
+            .filter("Fieldcode project", &["fieldcode"]);
+        self.ask_file(ctx, ask, |paths| Action::CreateProject(paths.into_iter().next().unwrap_or_default()));
+    }
+
+    pub(super) fn open_project_dialog(&mut self, ctx: &Context) {
+        let ask = FileAsk::open("Open a project")
+            .in_folder(self.project_folder().as_deref())
+            .filter("Fieldcode project", &["fieldcode"]);
+        self.ask_file(ctx, ask, |paths| Action::OpenProject(paths.into_iter().next().unwrap_or_default()));
+    }
+
+    pub(super) fn import_dialog(&mut self, ctx: &Context) {
+        let ask = FileAsk::open_many("Import texts and transcripts")
+            .in_folder(self.project_folder().as_deref())
+            .filter("Texts and transcripts", IMPORTABLE);
+        self.ask_file(ctx, ask, Action::Import);
+    }
+
+    /// Asks where to save a file, proposing `default` and offering `filters` (name, extension),
+    /// the first preselected; `then` is what the chosen path is used for.
     fn save_dialog(
         &mut self,
         ctx: &Context,
         default: PathBuf,
         filters: Vec<(&'static str, &'static str)>,
-        direct: impl FnOnce(PathBuf) -> Action,
-        answer: impl FnOnce(PathBuf) -> DialogAnswer + Send + 'static,
+        then: impl FnOnce(PathBuf) -> Action + Send + 'static,
     ) {
-        if !crate::gui::has_display() {
-            self.pending.push(direct(default));
-            return;
-        }
-        let name = default.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        self.dialog(ctx, move || {
-            let dialog = filters.iter().fold(rfd::FileDialog::new(), |d, (name, ext)| d.add_filter(*name, &[*ext]));
-            Some(answer(dialog.set_file_name(name).save_file()?))
-        });
+        let ask = filters.iter().fold(FileAsk::save("Save as", &default), |ask, (name, ext)| ask.filter(name, &[ext]));
+        self.ask_file(ctx, ask, move |paths| then(paths.into_iter().next().unwrap_or_default()));
     }
 
-    /// Asks where to save a copy of the project; without a display it is written beside it.
+    /// Asks where to save a copy of the project.
     pub(super) fn save_copy_dialog(&mut self, ctx: &Context) {
         let Some(wb) = &self.workbench else { return };
         let default = beside_project(wb.project.path(), "copy", "fieldcode");
         let filters = vec![("Fieldcode project", "fieldcode")];
-        self.save_dialog(ctx, default, filters, Action::SaveCopy, DialogAnswer::SaveCopy);
+        self.save_dialog(ctx, default, filters, Action::SaveCopy);
     }
 
     /// Writes a consistent single-file copy of the open project (SQLite's `VACUUM INTO`).
@@ -52,11 +112,11 @@ impl WorkbenchApp {
         }
     }
 
-    /// Asks where to save the matrix; without a display it is written next to the project.
+    /// Asks where to save the matrix.
     pub(super) fn export_dialog(&mut self, ctx: &Context) {
         let Some(wb) = &self.workbench else { return };
         let default = beside_project(wb.project.path(), "cooccurrence", "csv");
-        self.save_dialog(ctx, default, vec![("CSV", "csv")], Action::ExportMatrix, DialogAnswer::Export);
+        self.save_dialog(ctx, default, vec![("CSV", "csv")], Action::ExportMatrix);
     }
 
     pub(super) fn export_matrix(&mut self, path: &std::path::Path) {
@@ -71,7 +131,7 @@ impl WorkbenchApp {
         }
     }
 
-    /// Asks where to save a chart as PNG; without a display it is written next to the project.
+    /// Asks where to save a chart as PNG.
     pub(super) fn export_chart_dialog(&mut self, ctx: &Context, chart: Chart) {
         self.export_chart_as_dialog(ctx, chart, ChartFormat::Png);
     }
@@ -92,8 +152,7 @@ impl WorkbenchApp {
             ChartFormat::Png => vec![png, svg],
             ChartFormat::Svg => vec![svg, png],
         };
-        let direct = |path| Action::ExportChart { chart, path };
-        self.save_dialog(ctx, default, filters, direct, move |file| DialogAnswer::ExportChart(chart, file));
+        self.save_dialog(ctx, default, filters, move |path| Action::ExportChart { chart, path });
     }
 
     /// Renders the whole chart off screen from what the analysis view computed and writes it
@@ -135,24 +194,4 @@ pub(super) fn beside_project(project: &std::path::Path, suffix: &str, ext: &str)
     let stem = project.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
     let stem = if stem == ":memory:" { "project".to_owned() } else { stem };
     project.with_file_name(format!("{stem}-{suffix}.{ext}"))
-}
-
-pub(super) fn new_project_dialog() -> Option<DialogAnswer> {
-    let file = rfd::FileDialog::new()
-        .add_filter("Fieldcode project", &["fieldcode"])
-        .set_file_name("study.fieldcode")
-        .save_file()?;
-    Some(DialogAnswer::New(file))
-}
-
-pub(super) fn open_project_dialog() -> Option<DialogAnswer> {
-    let file = rfd::FileDialog::new().add_filter("Fieldcode project", &["fieldcode"]).pick_file()?;
-    Some(DialogAnswer::Open(file))
-}
-
-pub(super) fn import_dialog() -> Option<DialogAnswer> {
-    let files = rfd::FileDialog::new()
-        .add_filter("Texts and transcripts", &["txt", "md", "docx", "odt", "vtt", "srt", "json"])
-        .pick_files()?;
-    Some(DialogAnswer::Import(files))
 }
