@@ -166,3 +166,18 @@ pub fn click_visible(h: &mut H, label: &str) {
     h.get_by_label(label).click();
     h.run_steps(3);
 }
+
+/// One click of the primary button at `pos` (press and release a frame apart).
+pub fn click_at(h: &mut H, pos: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.step();
+    }
+    h.run_steps(2);
+}

@@ -55,3 +55,5 @@ mod gui_review;
 mod gui_screens;
 #[cfg(feature = "gui")]
 mod gui_support;
+#[cfg(feature = "gui")]
+mod gui_text_edit;

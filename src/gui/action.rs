@@ -76,6 +76,14 @@ actions! {
             ExportFrequenciesSvgDialog,
             /// Show the compare-coders view (Team > Compare coders…).
             ShowCompare,
+            /// Turn edit mode on or off: in edit mode a click opens a paragraph for correction.
+            ToggleEditMode,
+            /// Commit the typing in the paragraph being edited (one `EditText` command).
+            CommitTextEdit,
+            /// Go ahead with a text change that removes codings, as the edit bar asked.
+            ConfirmTextEdit,
+            /// Take back the typing not yet committed.
+            DiscardTextEdit,
             /// Show the team's review queue: codes not yet agreed, with definitions and comments.
             ShowReview,
             ShowMemos,
@@ -119,6 +127,8 @@ actions! {
             start: usize,
             end: usize,
         },
+        /// Open paragraph `n` of the open document for editing (edit mode).
+        EditParagraph(usize),
         /// Show the codings that cover this offset of the open document.
         InspectAt(usize),
         ShowExcerpts(CodeId),
@@ -277,6 +287,14 @@ impl Action {
                 offer_project("Export the frequency chart as SVG…", "Export the frequency chart as SVG", &[])
             }
             Action::ShowCompare => offer_project("Compare coders…", "Team: compare coders", &[]),
+            Action::ToggleEditMode => offer_project(
+                "Edit the document text",
+                "Edit the document text: correct a transcript in place",
+                const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F2)] },
+            ),
+            Action::CommitTextEdit => offer_unlisted("Apply the typing", &[]),
+            Action::ConfirmTextEdit => offer_unlisted("Remove them and apply", &[]),
+            Action::DiscardTextEdit => offer_unlisted("Take my typing back", &[]),
             Action::ShowReview => offer_project("Review queue…", "Team: review queue of codes not yet agreed", &[]),
             Action::ShowMemos => {
                 offer_project("Memos", "Memos: project, document and code", const { &[ctrl_shift(Key::M)] })
@@ -327,6 +345,7 @@ impl Action {
             | Action::Select { .. }
             | Action::JumpTo { .. }
             | Action::InspectAt(_)
+            | Action::EditParagraph(_)
             | Action::ShowExcerpts(_)
             | Action::Edit(_)
             | Action::ApplyCode(_)

@@ -24,6 +24,7 @@ use crate::model::{CodeId, Span};
 
 mod files;
 mod remembered;
+mod text_edit;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,8 +399,15 @@ impl WorkbenchApp {
                 wb.centre = Centre::Document;
                 Ok(())
             }),
-            Action::OpenDocument(id) => self.leave_compare(|wb, _| wb.open_document(id)),
-            Action::JumpTo { document, start, end } => self.leave_compare(|wb, _| jump_to(wb, document, start, end)),
+            // Typing in another document is committed before it closes.
+            Action::OpenDocument(id) => {
+                self.commit_text_edit(false);
+                self.leave_compare(|wb, _| wb.open_document(id))
+            }
+            Action::JumpTo { document, start, end } => {
+                self.commit_text_edit(false);
+                self.leave_compare(|wb, _| jump_to(wb, document, start, end))
+            }
             Action::Select { start, end } => self.on_project(|wb, _| {
                 wb.selection = (start < end).then_some(Span { start, end });
                 Ok(())
@@ -437,6 +445,15 @@ impl WorkbenchApp {
                 panels.search.get_or_insert_with(super::search_panel::SearchPanel::new);
                 Ok(())
             }),
+            Action::ToggleEditMode => self.toggle_edit_mode(),
+            Action::EditParagraph(n) => self.edit_paragraph(n),
+            Action::CommitTextEdit => {
+                self.commit_text_edit(false);
+            }
+            Action::ConfirmTextEdit => {
+                self.commit_text_edit(true);
+            }
+            Action::DiscardTextEdit => self.discard_text_edit(),
             Action::ShowReview => self.on_project(|_, panels| {
                 panels.review.get_or_insert_with(Default::default);
                 Ok(())
@@ -477,6 +494,10 @@ impl WorkbenchApp {
                 self.change(&action, |wb, coder| edit::resolve(wb, coder, disagreement, resolution))
             }
             Action::TakeSnapshot(ref name) => self.change(&action, |wb, _| edit::take_snapshot(wb, name)),
+            Action::Undo if self.has_uncommitted_typing() => {
+                self.discard_text_edit();
+                self.info("Took back the typing not yet applied.");
+            }
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
         }

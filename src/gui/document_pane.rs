@@ -25,12 +25,17 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
         ui.centered_and_justified(|ui| ui.weak("Choose a document on the left to read and code it."));
         return;
     }
-    quick_bar::show(ui, wb, actions);
+    if wb.edit_mode {
+        super::paragraph_editor::edit_bar_ui(ui, wb.editing.as_ref(), actions);
+    } else {
+        quick_bar::show(ui, wb, actions);
+    }
     ui.separator();
     heading_ui(ui, wb);
     // The view is lent out for the frame, so the context below can borrow the rest of the
     // workbench (colours, code names, memos) instead of copying it.
     let Some(mut view) = wb.view.take() else { return };
+    let mut editing = wb.editing.take();
     let names: HashMap<CodeId, (&str, &str, usize)> =
         wb.codes.iter().enumerate().map(|(rank, c)| (c.id, (c.name.as_str(), c.path.as_str(), rank))).collect();
     let code_color = |id: CodeId| wb.code_color(id);
@@ -50,9 +55,11 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
         stripes,
         snap_words: reading.snap_words,
         speaker_width: reading.speaker_width,
+        editable: wb.edit_mode,
     };
-    viewer::show(ui, &mut view, &cx, actions);
+    viewer::show(ui, &mut view, &cx, editing.as_mut(), actions);
     wb.view = Some(view);
+    wb.editing = editing;
 }
 
 /// The document's name and size, and whose codings the stripes show.

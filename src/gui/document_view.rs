@@ -21,6 +21,9 @@ pub struct DocumentView {
     pub id: DocumentId,
     pub name: String,
     pub text: String,
+    /// The text's sha256 as loaded (an edit names it, so a text another program changed since
+    /// is not overwritten).
+    pub sha256: String,
     pub chars: CharIndex,
     pub paragraphs: Vec<Span>,
     /// Byte range of each paragraph in `text`.
@@ -47,6 +50,7 @@ impl DocumentView {
         people: &[ParticipantSummary],
     ) -> Result<DocumentView> {
         let text = documents::text(conn, id)?;
+        let sha256 = documents::sha256(conn, id)?;
         let chars = CharIndex::new(&text);
         let mut paragraphs = documents::paragraphs(conn, id)?;
         if paragraphs.is_empty() && !text.is_empty() {
@@ -70,6 +74,7 @@ impl DocumentView {
             id,
             name: name.to_owned(),
             text,
+            sha256,
             chars,
             paragraphs,
             bytes,
@@ -302,6 +307,7 @@ mod tests {
             id: 1,
             name: String::new(),
             text: text.to_owned(),
+            sha256: String::new(),
             chars: crate::text::CharIndex::new(text),
             paragraphs: vec![Span { start: 0, end: 20 }, Span { start: 21, end: 32 }],
             bytes: vec![0..20, 21..32],

@@ -20,6 +20,8 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
             ui.separator();
             menu.items(ui, &[Action::CopySelection, Action::InVivo, Action::FindCode]);
             ui.separator();
+            menu.items(ui, &[Action::ToggleEditMode]);
+            ui.separator();
             menu.items(ui, &[Action::OpenPalette]);
         });
         ui.menu_button("View", |ui| {

@@ -13,6 +13,7 @@ use super::action::Action;
 use super::document_view::{DocumentView, Heights, PARAGRAPH_GAP};
 use super::highlight::{Layer, Palette, paragraph_job};
 use super::stripes::{self, Columns, StripeContext};
+use super::text_editing::ParagraphEdit;
 use crate::model::{CodeId, Span};
 
 /// The speaker column takes at most this share of the pane.
@@ -28,6 +29,8 @@ pub struct ViewerContext<'a> {
     pub snap_words: bool,
     /// The speaker column's width as the user left it.
     pub speaker_width: f32,
+    /// Edit mode: a click opens the paragraph as a text field instead of selecting.
+    pub editable: bool,
 }
 
 pub(crate) struct Placed {
@@ -62,11 +65,21 @@ pub(crate) fn coding_extent(galley: &Galley, para: Span, start: usize, end: usiz
     (top, bottom)
 }
 
-/// Draws the open document and reports selection and clicks as actions.
-pub fn show(ui: &mut Ui, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
+/// Draws the open document and reports selection and clicks as actions; `edit` is the
+/// paragraph being corrected in edit mode, drawn as a text field in place.
+pub fn show(
+    ui: &mut Ui,
+    view: &mut DocumentView,
+    cx: &ViewerContext,
+    mut edit: Option<&mut ParagraphEdit>,
+    actions: &mut Vec<Action>,
+) {
     let scroll_to = take_scroll(ui, &view.heights, &mut view.scroll_to);
     let area = scroll_area(("viewer", view.id), view, scroll_to);
-    area.show_viewport(ui, |ui, viewport| paint(ui, viewport, view, cx, actions));
+    area.show_viewport(ui, |ui, viewport| paint(ui, viewport, view, cx, edit.as_deref_mut(), actions));
+    if let Some(edit) = edit {
+        super::paragraph_editor::commit_when_due(ui, edit, actions);
+    }
 }
 
 /// The pending scroll target, once the paragraph heights are estimated for the text width: a
@@ -92,7 +105,14 @@ pub(crate) fn scroll_area(
     }
 }
 
-fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContext, actions: &mut Vec<Action>) {
+fn paint(
+    ui: &mut Ui,
+    viewport: Rect,
+    view: &mut DocumentView,
+    cx: &ViewerContext,
+    edit: Option<&mut ParagraphEdit>,
+    actions: &mut Vec<Action>,
+) {
     let (first, last) = (view.heights.index_at(viewport.min.y), view.heights.index_at(viewport.max.y));
     let mut columns = Columns::visible(view, (first, last), ui.available_width(), &cx.stripes);
     let speaker_width = cx.speaker_width.min(ui.available_width() * SPEAKER_SHARE).max(40.0);
@@ -115,7 +135,15 @@ fn paint(ui: &mut Ui, viewport: Rect, view: &mut DocumentView, cx: &ViewerContex
         stripes::outline(ui, view, &placed, k, (cx.code_color)(view.codings[k].code_id));
     }
     let sense_rect = Rect::from_min_size(origin + viewport.min.to_vec2(), viewport.size());
-    interact(ui, sense_rect, view, &placed, cx, hovered, actions);
+    if cx.editable {
+        click_to_edit(ui, sense_rect, view, &placed, actions);
+    } else {
+        interact(ui, sense_rect, view, &placed, cx, hovered, actions);
+    }
+    // After the text area, so the field is on top and takes the keyboard and the pointer.
+    if let Some(edit) = edit.filter(|e| e.document == view.id) {
+        super::paragraph_editor::editor_ui(ui, view, &placed, edit, cx.font_size);
+    }
     // After the text area, so the edge is on top and takes the drag.
     if view.headings.iter().any(Option::is_some) {
         let edge = origin.x + frame.margin + speaker_width;
@@ -246,6 +274,17 @@ fn speaker_edge_ui(ui: &Ui, edge: f32, area: Rect, width: f32, actions: &mut Vec
     }
     if response.dragged() {
         actions.push(Action::SetSpeakerWidth(width + response.drag_delta().x));
+    }
+}
+
+/// In edit mode a click on a paragraph opens it for editing.
+fn click_to_edit(ui: &mut Ui, rect: Rect, view: &DocumentView, placed: &[Placed], actions: &mut Vec<Action>) {
+    let id = ui.scope_id().with(("document-text", view.id));
+    let response = ui.interact(rect, id, Sense::click()).on_hover_cursor(egui::CursorIcon::Text);
+    if response.clicked()
+        && let Some(offset) = response.interact_pointer_pos().and_then(|p| offset_at(view, placed, p))
+    {
+        actions.push(Action::EditParagraph(view.paragraph_of(offset)));
     }
 }
 

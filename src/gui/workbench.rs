@@ -59,6 +59,10 @@ pub enum Centre {
 
 pub struct Workbench {
     pub project: Project,
+    /// Edit mode: clicks open paragraphs for correction instead of selecting text.
+    pub edit_mode: bool,
+    /// The paragraph being corrected, with the typing not yet committed.
+    pub editing: Option<super::text_editing::ParagraphEdit>,
     pub centre: Centre,
     pub analysis: Analysis,
     pub documents: Vec<DocumentSummary>,
@@ -93,6 +97,8 @@ impl Workbench {
     pub fn new(project: Project) -> Result<Workbench> {
         let mut wb = Workbench {
             project,
+            edit_mode: false,
+            editing: None,
             centre: Centre::Document,
             analysis: Analysis::default(),
             documents: Vec::new(),
@@ -131,6 +137,7 @@ impl Workbench {
     pub fn reload_codes(&mut self) -> Result<()> {
         self.reload_codebook()?;
         self.reload_coding_memos()?;
+        self.refresh_open_text()?;
         if let Some(view) = &mut self.view {
             view.set_codings(codings::for_document(self.project.conn(), view.id)?);
         }
@@ -198,6 +205,7 @@ impl Workbench {
         self.view = Some(DocumentView::load(self.project.conn(), id, &name, &self.participants)?);
         self.selection = None;
         self.inspection = None;
+        self.editing = None;
         Ok(())
     }
 

@@ -273,6 +273,14 @@ pub fn move_turns(
     Ok(())
 }
 
+/// The hex sha256 of a document's current text.
+pub fn sha256(conn: &Connection, id: DocumentId) -> Result<String> {
+    conn.prepare_cached("SELECT sha256 FROM document WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("document", format!("#{id}")))
+}
+
 /// A document's name, text hash, length and paragraph spans.
 pub fn text_state(conn: &Connection, id: DocumentId) -> Result<(String, String, usize, Vec<Span>)> {
     conn.prepare_cached("SELECT name, sha256, char_count, paragraphs FROM document WHERE id = ?1")?
