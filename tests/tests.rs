@@ -57,3 +57,5 @@ mod gui_screens;
 mod gui_support;
 #[cfg(feature = "gui")]
 mod gui_text_edit;
+#[cfg(feature = "gui")]
+mod gui_text_tools;

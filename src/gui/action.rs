@@ -84,6 +84,19 @@ actions! {
             ConfirmTextEdit,
             /// Take back the typing not yet committed.
             DiscardTextEdit,
+            /// Corpus-wide find and replace with a preview (Edit > Find and replace…).
+            ShowReplace,
+            /// Dry run of the find and replace window's fields.
+            PreviewReplace,
+            /// The pseudonymise window: a table of real names and pseudonyms.
+            ShowPseudonymise,
+            PreviewPseudonyms,
+            /// Pseudonymise the project with the previewed table, as one undoable change.
+            ApplyPseudonyms,
+            LoadNameMapDialog,
+            SaveNameMapDialog,
+            /// Write a copy for sharing or archiving: current state only, scanned for real names.
+            SaveReleaseDialog,
             /// Show the team's review queue: codes not yet agreed, with definitions and comments.
             ShowReview,
             ShowMemos,
@@ -127,6 +140,12 @@ actions! {
             start: usize,
             end: usize,
         },
+        /// Fill the pseudonymise table from a `real,pseudonym` CSV.
+        LoadNameMap(PathBuf),
+        /// Save the pseudonymise table as a CSV (outside the project).
+        SaveNameMap(PathBuf),
+        /// Write a release copy of the project here.
+        SaveRelease(PathBuf),
         /// Open paragraph `n` of the open document for editing (edit mode).
         EditParagraph(usize),
         /// Show the codings that cover this offset of the open document.
@@ -295,6 +314,21 @@ impl Action {
             Action::CommitTextEdit => offer_unlisted("Apply the typing", &[]),
             Action::ConfirmTextEdit => offer_unlisted("Remove them and apply", &[]),
             Action::DiscardTextEdit => offer_unlisted("Take my typing back", &[]),
+            Action::ShowReplace => {
+                offer_project("Find and replace…", "Find and replace in the texts", const { &[ctrl(Key::H)] })
+            }
+            Action::ShowPseudonymise => {
+                offer_project("Pseudonymise…", "Pseudonymise: replace real names everywhere", &[])
+            }
+            Action::SaveReleaseDialog => offer_project(
+                "Save a release copy…",
+                "Save a release copy for sharing or archiving (no history, scanned for names)",
+                &[],
+            ),
+            Action::PreviewReplace | Action::PreviewPseudonyms => offer_unlisted("Preview", &[]),
+            Action::ApplyPseudonyms => offer_unlisted("Pseudonymise the project", &[]),
+            Action::LoadNameMapDialog => offer_unlisted("Load map CSV…", &[]),
+            Action::SaveNameMapDialog => offer_unlisted("Save map CSV…", &[]),
             Action::ShowReview => offer_project("Review queue…", "Team: review queue of codes not yet agreed", &[]),
             Action::ShowMemos => {
                 offer_project("Memos", "Memos: project, document and code", const { &[ctrl_shift(Key::M)] })
@@ -346,6 +380,9 @@ impl Action {
             | Action::JumpTo { .. }
             | Action::InspectAt(_)
             | Action::EditParagraph(_)
+            | Action::LoadNameMap(_)
+            | Action::SaveNameMap(_)
+            | Action::SaveRelease(_)
             | Action::ShowExcerpts(_)
             | Action::Edit(_)
             | Action::ApplyCode(_)

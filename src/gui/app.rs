@@ -25,6 +25,7 @@ use crate::model::{CodeId, Span};
 mod files;
 mod remembered;
 mod text_edit;
+mod text_tools;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +67,10 @@ pub struct WorkbenchApp {
     /// Fieldcode's own file chooser, when the system's cannot be shown.
     pub chooser: Option<super::file_chooser::InAppChooser>,
     applied_theme: Option<bool>,
+    /// A pseudonymisation under way on a worker (its summary line).
+    pseudonymising: super::text_tools::Pending<String>,
+    /// A release copy being written (its report line).
+    releasing: super::text_tools::Pending<String>,
     /// A chart PNG being cropped and written from the next screenshot.
     chart_export: Option<Receiver<crate::error::Result<String>>>,
 }
@@ -85,6 +90,8 @@ impl WorkbenchApp {
             pending: Vec::new(),
             dialog: None,
             chooser: None,
+            pseudonymising: None,
+            releasing: None,
             applied_theme: None,
             panels: Panels::default(),
             capture: None,
@@ -125,7 +132,11 @@ impl WorkbenchApp {
 
     /// True while a background job runs.
     pub fn is_busy(&self) -> bool {
-        self.job.is_some() || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
+        let text_tools = self.pseudonymising.is_some()
+            || self.releasing.is_some()
+            || self.panels.replace.as_ref().is_some_and(|p| p.pending.is_some())
+            || self.panels.pseudonyms.as_ref().is_some_and(|p| p.pending.is_some());
+        self.job.is_some() || text_tools || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
     }
 
     /// Draws one frame and applies what the user did in it.
@@ -148,7 +159,8 @@ impl WorkbenchApp {
     }
 
     fn layout(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), actions));
+        let menu = egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), actions));
+        windows::set_menu_bottom(ui.ctx(), menu.response.rect.bottom());
         // The message sits above the status line, at the bottom: the views are laid out from the
         // top, so a message coming or going never moves what the next click lands on.
         egui::Panel::bottom("status").show(ui, |ui| {
@@ -274,6 +286,8 @@ impl WorkbenchApp {
 
     fn poll_background(&mut self) {
         self.poll_chart_export();
+        self.poll_text_tools();
+        self.poll_release();
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             self.finish_job(result);
@@ -445,6 +459,23 @@ impl WorkbenchApp {
                 panels.search.get_or_insert_with(super::search_panel::SearchPanel::new);
                 Ok(())
             }),
+            Action::ShowReplace => self.on_project(|_, panels| {
+                panels.replace.get_or_insert_with(Default::default);
+                Ok(())
+            }),
+            Action::ShowPseudonymise => self.on_project(|_, panels| {
+                panels.pseudonyms.get_or_insert_with(Default::default);
+                Ok(())
+            }),
+            Action::PreviewReplace => self.preview_replace(ctx),
+            Action::PreviewPseudonyms => self.preview_pseudonyms(ctx),
+            Action::ApplyPseudonyms => self.apply_pseudonyms(ctx),
+            Action::LoadNameMapDialog => self.load_name_map_dialog(ctx),
+            Action::SaveNameMapDialog => self.save_name_map_dialog(ctx),
+            Action::LoadNameMap(path) => self.load_name_map(&path),
+            Action::SaveNameMap(path) => self.save_name_map(&path),
+            Action::SaveReleaseDialog => self.save_release_dialog(ctx),
+            Action::SaveRelease(path) => self.save_release(ctx, path),
             Action::ToggleEditMode => self.toggle_edit_mode(),
             Action::EditParagraph(n) => self.edit_paragraph(n),
             Action::CommitTextEdit => {
@@ -697,7 +728,7 @@ fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
 
 fn confirm_delete(ctx: &Context, wb: &Workbench, code: i64, actions: &mut Vec<Action>) {
     let Some(node) = wb.code(code) else { return };
-    egui::Window::new("Delete code").collapsible(false).resizable(false).show(ctx, |ui| {
+    super::windows::floating(ctx, "Delete code").collapsible(false).resizable(false).show(ctx, |ui| {
         ui.label(format!(
             "Delete {} with its sub-codes and {} codings? Undo (Ctrl+Z) brings it back.",
             node.path, node.codings

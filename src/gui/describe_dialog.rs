@@ -65,7 +65,7 @@ pub fn describe_ui(ctx: &Context, draft: &mut Option<DescribeDraft>, wb: &Workbe
     };
     let mut open = true;
     let mut close = false;
-    egui::Window::new(format!("Describe “{}”", code.name))
+    super::windows::floating(ctx, format!("Describe “{}”", code.name))
         .id(egui::Id::unique("describe-dialog"))
         .open(&mut open)
         .default_width(460.0)

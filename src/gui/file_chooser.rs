@@ -162,6 +162,7 @@ impl InAppChooser {
         .title(&ask.title)
         .initial_path(folder)
         .default_size([640.0, 420.0])
+        .default_pos([80.0, 80.0])
         .show_new_folder(ask.mode == Mode::Save)
         .show_rename(false);
         if let Some(name) = &ask.name {

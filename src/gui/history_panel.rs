@@ -55,14 +55,15 @@ impl HistoryPanel {
 pub fn history_ui(ctx: &Context, panel: &mut Option<HistoryPanel>, actions: &mut Vec<Action>) {
     let Some(state) = panel.as_mut() else { return };
     let mut open = true;
-    egui::Window::new("History and snapshots").open(&mut open).default_width(620.0).default_height(560.0).show(
-        ctx,
-        |ui| {
+    super::windows::floating(ctx, "History and snapshots")
+        .open(&mut open)
+        .default_width(620.0)
+        .default_height(560.0)
+        .show(ctx, |ui| {
             entries_ui(ui, state, actions);
             ui.separator();
             snapshots_ui(ui, state, actions);
-        },
-    );
+        });
     if !open {
         *panel = None;
     }

@@ -136,7 +136,7 @@ fn speakers(wb: &Workbench, view: &super::document_view::DocumentView) -> Vec<(c
 pub fn memos_ui(ctx: &Context, panel: &mut Option<MemosPanel>, actions: &mut Vec<Action>) {
     let Some(state) = panel.as_mut() else { return };
     let mut open = true;
-    egui::Window::new("Memos").open(&mut open).default_width(420.0).default_height(520.0).show(ctx, |ui| {
+    super::windows::floating(ctx, "Memos").open(&mut open).default_width(420.0).default_height(520.0).show(ctx, |ui| {
         if state.groups.len() < 3 {
             ui.weak("Open a document or click a code in the codebook to see its memos here too.");
         }

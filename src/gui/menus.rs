@@ -11,7 +11,10 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             menu.items(ui, &[Action::NewProjectDialog, Action::OpenProjectDialog, Action::OpenDemo]);
-            menu.items(ui, &[Action::ImportDialog, Action::SaveCopyDialog, Action::CloseProject]);
+            menu.items(
+                ui,
+                &[Action::ImportDialog, Action::SaveCopyDialog, Action::SaveReleaseDialog, Action::CloseProject],
+            );
             ui.separator();
             menu.items(ui, &[Action::Quit]);
         });
@@ -20,7 +23,7 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
             ui.separator();
             menu.items(ui, &[Action::CopySelection, Action::InVivo, Action::FindCode]);
             ui.separator();
-            menu.items(ui, &[Action::ToggleEditMode]);
+            menu.items(ui, &[Action::ToggleEditMode, Action::ShowReplace, Action::ShowPseudonymise]);
             ui.separator();
             menu.items(ui, &[Action::OpenPalette]);
         });

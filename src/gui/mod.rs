@@ -40,6 +40,7 @@ pub mod split_dialog;
 mod status_bar;
 pub mod stripes;
 pub mod text_editing;
+pub mod text_tools;
 pub mod viewer;
 mod welcome;
 pub mod windows;

@@ -11,6 +11,7 @@ use super::memos_panel::{MemosPanel, memos_ui};
 use super::review_panel::{ReviewPanel, review_ui};
 use super::search_panel::{SearchPanel, search_ui};
 use super::split_dialog::{SplitDraft, split_ui};
+use super::text_tools::{PseudonymPanel, ReplacePanel, pseudonymise_ui, replace_ui};
 use super::workbench::Workbench;
 use crate::coding::Command;
 use crate::error::Result;
@@ -23,6 +24,8 @@ pub struct Panels {
     pub search: Option<SearchPanel>,
     pub history: Option<HistoryPanel>,
     pub review: Option<ReviewPanel>,
+    pub replace: Option<ReplacePanel>,
+    pub pseudonyms: Option<PseudonymPanel>,
 }
 
 impl Panels {
@@ -61,6 +64,9 @@ impl Panels {
                 review.posted();
             }
         }
+        if let (Some(replace), Action::Edit(Command::ReplaceText { .. })) = (&mut self.replace, action) {
+            replace.preview = None;
+        }
         if let (Some(split), Action::Edit(Command::SplitCode { .. })) = (&mut self.split, action) {
             split.clear();
         }
@@ -76,5 +82,7 @@ impl Panels {
         search_ui(ctx, &mut self.search, wb, busy, actions);
         history_ui(ctx, &mut self.history, actions);
         review_ui(ctx, &mut self.review, wb, actions);
+        replace_ui(ctx, &mut self.replace, wb, actions);
+        pseudonymise_ui(ctx, &mut self.pseudonyms, actions);
     }
 }

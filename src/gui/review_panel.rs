@@ -77,7 +77,7 @@ impl ReviewPanel {
 pub fn review_ui(ctx: &Context, panel: &mut Option<ReviewPanel>, wb: &Workbench, actions: &mut Vec<Action>) {
     let Some(state) = panel.as_mut() else { return };
     let mut open = true;
-    egui::Window::new("Review queue")
+    super::windows::floating(ctx, "Review queue")
         .open(&mut open)
         .default_width(1040.0)
         .default_height(560.0)

@@ -97,16 +97,17 @@ pub fn search_ui(
 ) {
     let Some(state) = panel.as_mut() else { return };
     let mut open = true;
-    egui::Window::new("Search and autocode").open(&mut open).default_width(560.0).default_height(560.0).show(
-        ctx,
-        |ui| {
+    super::windows::floating(ctx, "Search and autocode")
+        .open(&mut open)
+        .default_width(560.0)
+        .default_height(560.0)
+        .show(ctx, |ui| {
             query_ui(ui, state, busy, actions);
             ui.separator();
             autocode_ui(ui, state, wb, busy, actions);
             ui.separator();
             hits_ui(ui, state, actions);
-        },
-    );
+        });
     if !open {
         *panel = None;
     }

@@ -47,7 +47,7 @@ pub fn split_ui(ctx: &Context, draft: &mut Option<SplitDraft>, wb: &Workbench, a
     };
     state.chosen.retain(|id| excerpts.iter().any(|e| e.coding == *id));
     let mut open = true;
-    egui::Window::new(format!("Split “{}”", code.name))
+    super::windows::floating(ctx, format!("Split “{}”", code.name))
         .id(egui::Id::unique("split-dialog"))
         .open(&mut open)
         .default_width(520.0)

@@ -9,6 +9,25 @@ use super::settings::Settings;
 use super::workbench::Workbench;
 use crate::coding::Command;
 
+/// Where the workbench keeps the bottom edge of its menu bar for the frame (egui memory).
+fn menu_bottom_id() -> egui::Id {
+    egui::Id::unique("fieldcode-menu-bottom")
+}
+
+/// Notes where the menu bar ends, so floating windows open below it.
+pub fn set_menu_bottom(ctx: &Context, y: f32) {
+    ctx.data_mut(|d| d.insert_temp(menu_bottom_id(), y));
+}
+
+/// A floating window kept below the menu bar: egui places new windows at the top left of the
+/// screen, where they would cover the menus.
+pub fn floating<'open>(ctx: &Context, title: impl Into<egui::WidgetText>) -> egui::Window<'open> {
+    let top = ctx.data(|d| d.get_temp::<f32>(menu_bottom_id())).unwrap_or(32.0);
+    let screen = ctx.content_rect();
+    let area = egui::Rect::from_min_max(egui::pos2(screen.min.x, top.min(screen.max.y - 40.0)), screen.max);
+    egui::Window::new(title).constrain_to(area)
+}
+
 /// Which windows are open, and the palette's query.
 #[derive(Debug, Default)]
 pub struct Windows {
@@ -21,7 +40,7 @@ pub struct Windows {
 /// The help window: every action with a shortcut, as [`Action::offer`] gives them, then the keys
 /// that are not actions of their own.
 pub fn show_shortcuts(ctx: &Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts").open(open).resizable(false).show(ctx, |ui| {
+    floating(ctx, "Keyboard shortcuts").open(open).resizable(false).show(ctx, |ui| {
         egui::Grid::new("shortcut-grid").striped(true).show(ui, |ui| {
             for action in Action::ALL_SIMPLE {
                 let Some(offer) = action.offer().filter(|o| !o.keys.is_empty()) else { continue };
@@ -50,7 +69,7 @@ pub fn keys_text(ctx: &Context, keys: &[egui::KeyboardShortcut]) -> String {
 }
 
 pub fn show_settings(ctx: &Context, open: &mut bool, settings: &mut Settings) {
-    egui::Window::new("Settings").open(open).resizable(false).show(ctx, |ui| {
+    floating(ctx, "Settings").open(open).resizable(false).show(ctx, |ui| {
         ui.horizontal(|ui| {
             ui.label("Coder name");
             ui.text_edit_singleline(&mut settings.coder);
@@ -70,7 +89,7 @@ pub fn show_settings(ctx: &Context, open: &mut bool, settings: &mut Settings) {
 pub fn show_palette(ctx: &Context, windows: &mut Windows, wb: Option<&Workbench>, actions: &mut Vec<Action>) {
     let Some(query) = windows.palette.as_mut() else { return };
     let mut close = false;
-    egui::Window::new("Command palette")
+    floating(ctx, "Command palette")
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
@@ -125,7 +144,7 @@ fn palette_entries(wb: Option<&Workbench>) -> Vec<(String, Action)> {
 pub fn show_inspector(ctx: &Context, wb: &Workbench, actions: &mut Vec<Action>) {
     let Some(inspection) = &wb.inspection else { return };
     let mut open = true;
-    egui::Window::new("Codings here").open(&mut open).default_width(320.0).show(ctx, |ui| {
+    floating(ctx, "Codings here").open(&mut open).default_width(320.0).show(ctx, |ui| {
         for coding in &inspection.codings {
             coding_row(ui, wb, coding, actions);
             ui.separator();

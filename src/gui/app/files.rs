@@ -56,7 +56,7 @@ impl WorkbenchApp {
     }
 
     /// The folder file questions start in: the open project's, else the current one.
-    fn project_folder(&self) -> Option<PathBuf> {
+    pub(super) fn project_folder(&self) -> Option<PathBuf> {
         let path = self.workbench.as_ref()?.project.path();
         path.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf())
     }
