@@ -46,6 +46,8 @@ mod gui_files;
 #[cfg(feature = "gui")]
 mod gui_flows;
 #[cfg(feature = "gui")]
+mod gui_import_merge;
+#[cfg(feature = "gui")]
 mod gui_panels;
 #[cfg(feature = "gui")]
 mod gui_screens;

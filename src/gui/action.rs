@@ -97,6 +97,8 @@ actions! {
             /// Close the "Delete code" question without deleting.
             DismissDelete,
             Quit,
+            /// Team > Merge a colleague's copy…: choose their `.fieldcode` file, then a dry run.
+            MergeDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -192,6 +194,20 @@ actions! {
             b: u32,
         },
         ExportMatrix(PathBuf),
+        // Import with a preview, and merging a colleague's copy
+        /// Read picked or dropped files and folders on a worker and show what an import would
+        /// do with each, in the import dialog; nothing is written.
+        PreviewImport(Vec<PathBuf>),
+        /// Import these files with a kind for all (`None`: inferred) and attributes for all.
+        ImportFiles {
+            files: Vec<PathBuf>,
+            kind: Option<crate::model::DocumentKind>,
+            attributes: Vec<(String, String)>,
+        },
+        /// A dry run of merging this colleague's copy, shown in the merge dialog.
+        PreviewMerge(PathBuf),
+        /// Merge this colleague's copy, as one undoable change.
+        ApplyMerge(PathBuf),
     }
 }
 
@@ -317,6 +333,7 @@ impl Action {
             Action::DismissMessage => offer_unlisted("Dismiss", &[]),
             Action::DismissDelete => offer_unlisted("Cancel", &[]),
             Action::Quit => offer("Quit", "Quit", &[]),
+            Action::MergeDialog => offer_project("Merge a colleague's copy…", "Team: merge a colleague's copy", &[]),
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -347,7 +364,11 @@ impl Action {
             | Action::ExportChart { .. }
             | Action::DrillCell { .. }
             | Action::ExportMatrix(_)
-            | Action::SaveCopy(_) => None,
+            | Action::SaveCopy(_)
+            | Action::PreviewImport(_)
+            | Action::ImportFiles { .. }
+            | Action::PreviewMerge(_)
+            | Action::ApplyMerge(_) => None,
         }
     }
 

@@ -24,6 +24,8 @@ use crate::model::{CodeId, Span};
 
 mod files;
 mod remembered;
+// Import with a preview, and merging a colleague's copy
+mod import_merge;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +204,7 @@ impl WorkbenchApp {
         windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
         windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
         self.chooser_ui(ctx, actions);
+        self.import_merge_ui(ctx, actions);
         if let Some(wb) = &self.workbench {
             self.panels.show(ctx, wb, self.job.is_some(), actions);
             windows::show_inspector(ctx, wb, actions);
@@ -265,7 +268,7 @@ impl WorkbenchApp {
         if is_project {
             self.pending.push(Action::OpenProject(dropped[0].clone()));
         } else if self.workbench.is_some() {
-            self.pending.push(Action::Import(dropped));
+            self.pending.push(Action::PreviewImport(dropped));
         } else {
             self.error("Open or create a project first, then drop files or folders on the window to import them.");
         }
@@ -314,6 +317,11 @@ impl WorkbenchApp {
                 let text = summarise_import(&lines);
                 self.message = Some(Message { text, error: failed });
             }
+            // Import with a preview, and merging a colleague's copy
+            JobResult::ImportPreviewed(result) => self.import_previewed(result),
+            JobResult::ImportReported(report, cancelled) => self.import_reported(report, cancelled),
+            JobResult::MergePreviewed(other, result) => self.merge_previewed(other, result),
+            JobResult::Merged(result) => self.merged(result),
         }
     }
 
@@ -475,6 +483,12 @@ impl WorkbenchApp {
             Action::TakeSnapshot(ref name) => self.change(&action, |wb, _| edit::take_snapshot(wb, name)),
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
+            // Import with a preview, and merging a colleague's copy
+            Action::PreviewImport(paths) => self.preview_import(ctx, paths),
+            Action::ImportFiles { files, kind, attributes } => self.import_files(ctx, files, kind, attributes),
+            Action::MergeDialog => self.merge_dialog(ctx),
+            Action::PreviewMerge(other) => self.preview_merge(ctx, other),
+            Action::ApplyMerge(other) => self.apply_merge(ctx, other),
         }
     }
 

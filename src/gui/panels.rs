@@ -21,6 +21,10 @@ pub struct Panels {
     pub memos: Option<MemosPanel>,
     pub search: Option<SearchPanel>,
     pub history: Option<HistoryPanel>,
+    /// The import dialog: preview, options, report.
+    pub import: Option<super::import_dialog::ImportDialog>,
+    /// The merge dialog: dry-run report, Apply.
+    pub merge: Option<super::merge_dialog::MergeDialog>,
 }
 
 impl Panels {
