@@ -91,6 +91,32 @@ fn import_with_preview_shows_what_is_detected_leaves_out_unticked_files_and_repo
     assert!(h.state().panels.import.is_none());
 }
 
+#[test]
+fn the_kind_chosen_in_the_import_dialog_is_the_kind_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("study.fieldcode");
+    drop(Project::create(&project).unwrap());
+    let file = dir.path().join("INT02.txt");
+    std::fs::write(&file, INTERVIEW).unwrap();
+
+    let mut h = workbench_on(&project);
+    h.state_mut().queue(Action::PreviewImport(vec![file]));
+    settle(&mut h);
+    assert!(h.query_by_label("interview").is_some(), "the inferred kind is shown");
+    h.get_by_label("Kind of every document:").click();
+    h.run_steps(2);
+    h.get_by_label("Focus group").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("focus-group").is_some(), "the row shows the chosen kind");
+    h.get_by_label("Import").click();
+    settle(&mut h);
+    let docs = documents_of(&h);
+    assert_eq!(
+        docs.iter().map(|d| (d.name.as_str(), d.kind)).collect::<Vec<_>>(),
+        [("INT02", DocumentKind::FocusGroup)]
+    );
+}
+
 const NOTE: &str = "The link worker phoned the surgery twice before anyone picked up the referral.";
 const VISIT: &str = "Home visit: Mrs K showed me the leaflet from the walking group and said she was nervous.";
 

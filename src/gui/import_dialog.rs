@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use egui::{Context, Ui};
+use egui_extras::{Column, TableRow};
 
 use super::action::Action;
 use super::jobs::{Job, JobResult, Progress};
@@ -277,48 +278,76 @@ fn files_ui(ui: &mut Ui, state: &mut ImportDialog) {
     if preview.cancelled {
         ui.label("The preview was stopped: files not yet read are not listed and will not be imported.");
     }
-    egui::ScrollArea::both().max_height(320.0).show(ui, |ui| {
-        egui::Grid::new("import-files").striped(true).num_columns(8).show(ui, |ui| {
-            for header in ["File", "Would be", "Kind", "Encoding", "Speakers", "Turns", "Time points", "Why"] {
-                ui.strong(header);
+    // Only the rows in view are laid out (a preview lists up to 1,000 files).
+    let ticked = &mut state.ticked;
+    egui_extras::TableBuilder::new(ui)
+        .id_salt("import-files")
+        .striped(true)
+        .max_scroll_height(320.0)
+        .column(Column::initial(180.0).at_least(80.0).resizable(true).clip(true))
+        .columns(Column::auto(), 6)
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .header(20.0, |mut header| {
+            for title in ["File", "Would be", "Kind", "Encoding", "Speakers", "Turns", "Time points", "Why"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
             }
-            ui.end_row();
-            for (file, ticked) in preview.files.iter().zip(state.ticked.iter_mut()) {
-                file_row(ui, file, ticked, state.kind);
-                ui.end_row();
-            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, preview.files.len(), |row| {
+                let n = row.index();
+                if let (Some(file), Some(ticked)) = (preview.files.get(n), ticked.get_mut(n)) {
+                    file_row(row, file, ticked, state.kind);
+                }
+            });
         });
+}
+
+/// Height of one row of the file tables.
+const ROW_HEIGHT: f32 = 22.0;
+
+/// One cell's text on one line; the whole text on hover.
+fn cell(row: &mut TableRow<'_, '_>, text: impl Into<String>) {
+    let text = text.into();
+    row.col(|ui| {
+        ui.add(egui::Label::new(text).truncate());
     });
 }
 
-fn file_row(ui: &mut Ui, file: &FilePreview, ticked: &mut bool, kind: Option<DocumentKind>) {
-    let name = file.path.file_name().map_or_else(|| file.path.display().to_string(), |n| n.to_string_lossy().into());
-    ui.checkbox(ticked, name).on_hover_text(file.path.display().to_string());
+fn file_row(mut row: TableRow<'_, '_>, file: &FilePreview, ticked: &mut bool, kind: Option<DocumentKind>) {
+    row.col(|ui| {
+        ui.checkbox(ticked, file_name(&file.path)).on_hover_text(file.path.display().to_string());
+    });
     let (verdict, why) = match &file.verdict {
         Verdict::Imported => ("imported", String::new()),
         Verdict::Skipped(reason) => ("skipped", reason.clone()),
         Verdict::Failed(reason) => ("failed", reason.clone()),
     };
-    ui.label(verdict);
+    cell(&mut row, verdict);
     match &file.detected {
         Some(d) => {
-            ui.label(kind.unwrap_or(d.kind).to_string());
-            ui.label(&d.encoding);
+            cell(&mut row, kind.unwrap_or(d.kind).to_string());
+            cell(&mut row, d.encoding.clone());
             let mut speakers = d.speakers.join(", ");
             if d.speaker_count > d.speakers.len() {
                 speakers.push_str(&format!(" and {} more", d.speaker_count - d.speakers.len()));
             }
-            ui.label(if speakers.is_empty() { "none".to_owned() } else { speakers });
-            ui.label(d.turns.to_string());
-            ui.label(d.time_points.to_string());
+            cell(&mut row, if speakers.is_empty() { "none".to_owned() } else { speakers });
+            cell(&mut row, d.turns.to_string());
+            cell(&mut row, d.time_points.to_string());
         }
         None => {
             for _ in 0..5 {
-                ui.label("–");
+                cell(&mut row, "–");
             }
         }
     }
-    ui.add(egui::Label::new(why).wrap());
+    cell(&mut row, why);
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// What the import did, file by file.
@@ -328,20 +357,26 @@ fn report_ui(ui: &mut Ui, report: &[FileReport], cancelled: bool) {
     if cancelled {
         ui.label("Import cancelled; files imported before cancelling were kept.");
     }
-    egui::ScrollArea::both().max_height(360.0).show(ui, |ui| {
-        egui::Grid::new("import-report").striped(true).num_columns(3).show(ui, |ui| {
-            for header in ["File", "Result", "Detail"] {
-                ui.strong(header);
+    egui_extras::TableBuilder::new(ui)
+        .id_salt("import-report")
+        .striped(true)
+        .max_scroll_height(360.0)
+        .column(Column::initial(200.0).at_least(80.0).resizable(true).clip(true))
+        .column(Column::auto())
+        .column(Column::remainder().at_least(160.0).clip(true))
+        .header(20.0, |mut header| {
+            for title in ["File", "Result", "Detail"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
             }
-            ui.end_row();
-            for row in report {
-                ui.label(
-                    row.path.file_name().map_or_else(|| row.path.display().to_string(), |n| n.to_string_lossy().into()),
-                );
-                ui.label(row.result);
-                ui.add(egui::Label::new(&row.detail).wrap());
-                ui.end_row();
-            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, report.len(), |mut row| {
+                let Some(file) = report.get(row.index()) else { return };
+                cell(&mut row, file_name(&file.path));
+                cell(&mut row, file.result);
+                cell(&mut row, file.detail.clone());
+            });
         });
-    });
 }

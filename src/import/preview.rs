@@ -248,9 +248,23 @@ mod tests {
     }
 
     #[test]
+    fn files_past_the_cap_are_named_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::create(dir.path().join("p.fieldcode")).unwrap();
+        let folder = dir.path().join("many");
+        std::fs::create_dir_all(&folder).unwrap();
+        for n in 0..MAX_PREVIEW_FILES + 3 {
+            std::fs::write(folder.join(format!("note-{n:05}.txt")), format!("Note number {n}.\n")).unwrap();
+        }
+        let seen = preview(&project, &[folder]);
+        assert_eq!((seen.files.len(), seen.unlisted.len()), (MAX_PREVIEW_FILES, 3));
+        assert!(seen.unlisted[2].ends_with(format!("note-{:05}.txt", MAX_PREVIEW_FILES + 2)));
+    }
+
+    #[test]
     fn a_cancelled_preview_stops_before_the_next_file() {
         let dir = tempfile::tempdir().unwrap();
-        let project = Project::create(&dir.path().join("p.fieldcode")).unwrap();
+        let project = Project::create(dir.path().join("p.fieldcode")).unwrap();
         std::fs::write(dir.path().join("a.txt"), "One.\n").unwrap();
         let cancel = AtomicBool::new(true);
         let seen =
