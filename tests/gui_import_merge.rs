@@ -65,8 +65,9 @@ fn import_with_preview_shows_what_is_detected_leaves_out_unticked_files_and_repo
     h.get_by_label("FN02.md").click();
     h.get_by_label("Add an attribute").click();
     h.run_steps(2);
-    h.state_mut().panels.import.as_mut().unwrap().attributes[0] = ("site".into(), "GP surgery".into());
-    h.run_steps(1);
+    type_into(&mut h, "Attribute 1 name", "site");
+    type_into(&mut h, "Attribute 1 value", "GP surgery");
+    assert_eq!(h.state().panels.import.as_ref().unwrap().attributes, [("site".to_owned(), "GP surgery".to_owned())]);
     h.get_by_label("Import").click();
     settle(&mut h);
 
@@ -180,6 +181,8 @@ fn merge_with_dry_run_shows_the_librarys_report_applies_as_one_change_and_undoes
     assert_eq!(codings_by(&h, "Ana"), 0, "undo takes the whole merge back: {}", message(&h));
     let codes: i64 = conn(&h).query_row("SELECT count(*) FROM code WHERE name = 'Support'", [], |r| r.get(0)).unwrap();
     assert_eq!(codes, 0, "codes the merge created are gone too");
+    open_menu(&mut h, "Edit", "Redo");
+    assert_eq!(codings_by(&h, "Ana"), 2, "redo brings it back: {}", message(&h));
 }
 
 #[test]

@@ -244,10 +244,11 @@ fn options_ui(ui: &mut Ui, state: &mut ImportDialog) {
     let mut remove = None;
     for (n, (name, value)) in state.attributes.iter_mut().enumerate() {
         ui.horizontal(|ui| {
-            ui.add(egui::TextEdit::singleline(name).hint_text("attribute").desired_width(160.0))
-                .on_hover_text("The attribute's name, e.g. site");
+            let field = ui.add(egui::TextEdit::singleline(name).hint_text("attribute").desired_width(160.0));
+            name_for_screen_readers(ui, field.id, format!("Attribute {} name", n + 1));
             ui.label("=");
-            ui.add(egui::TextEdit::singleline(value).hint_text("value").desired_width(220.0));
+            let field = ui.add(egui::TextEdit::singleline(value).hint_text("value").desired_width(220.0));
+            name_for_screen_readers(ui, field.id, format!("Attribute {} value", n + 1));
             if ui.button("Remove").clicked() {
                 remove = Some(n);
             }
@@ -259,6 +260,11 @@ fn options_ui(ui: &mut Ui, state: &mut ImportDialog) {
     if ui.button("Add an attribute").clicked() {
         state.attributes.push((String::new(), String::new()));
     }
+}
+
+/// Names a field that has no label beside it.
+fn name_for_screen_readers(ui: &Ui, id: egui::Id, label: String) {
+    ui.ctx().accesskit_node_builder(id, |node| node.set_label(label));
 }
 
 /// The previewed files, one row each, with a tick box to leave one out.
