@@ -118,6 +118,31 @@ fn the_kind_chosen_in_the_import_dialog_is_the_kind_stored() {
     );
 }
 
+#[test]
+fn a_file_with_a_bad_byte_fails_in_the_preview_and_imports_when_bad_bytes_may_be_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("study.fieldcode");
+    drop(Project::create(&project).unwrap());
+    let file = dir.path().join("FN09.txt");
+    let mut bytes = "The children\u{2019}s room was locked; the key was \u{2018}lost\u{2019}. ".as_bytes().to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(b" End.\n");
+    std::fs::write(&file, bytes).unwrap();
+
+    let mut h = workbench_on(&project);
+    h.state_mut().queue(Action::PreviewImport(vec![file]));
+    settle(&mut h);
+    let verdict = |h: &H| h.state().panels.import.as_ref().unwrap().preview.as_ref().unwrap().files[0].verdict.clone();
+    assert!(matches!(verdict(&h), Verdict::Failed(why) if why.contains("U+FFFD")), "{:?}", verdict(&h));
+    h.get_by_label_contains("with U+FFFD in their place").click();
+    settle(&mut h);
+    assert_eq!(verdict(&h), Verdict::Imported, "read again, the bad byte replaced");
+    h.get_by_label("Import").click();
+    settle(&mut h);
+    let text: String = conn(&h).query_row("SELECT text FROM document", [], |r| r.get(0)).unwrap();
+    assert!(text.contains("\u{2019}s room") && text.contains('\u{FFFD}'), "{text}");
+}
+
 const NOTE: &str = "The link worker phoned the surgery twice before anyone picked up the referral.";
 const VISIT: &str = "Home visit: Mrs K showed me the leaflet from the walking group and said she was nervous.";
 

@@ -203,6 +203,8 @@ actions! {
             files: Vec<PathBuf>,
             kind: Option<crate::model::DocumentKind>,
             attributes: Vec<(String, String)>,
+            /// Read text that is UTF-8 but for a few bad bytes with U+FFFD in their place.
+            lossy: bool,
         },
         /// A dry run of merging this colleague's copy, shown in the merge dialog.
         PreviewMerge(PathBuf),

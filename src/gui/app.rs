@@ -485,7 +485,9 @@ impl WorkbenchApp {
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
             // Import with a preview, and merging a colleague's copy
             Action::PreviewImport(paths) => self.preview_import(ctx, paths),
-            Action::ImportFiles { files, kind, attributes } => self.import_files(ctx, files, kind, attributes),
+            Action::ImportFiles { files, kind, attributes, lossy } => {
+                self.import_files(ctx, files, crate::import::ImportOptions { kind, attributes, lossy })
+            }
             Action::MergeDialog => self.merge_dialog(ctx),
             Action::PreviewMerge(other) => self.preview_merge(ctx, other),
             Action::ApplyMerge(other) => self.apply_merge(ctx, other),

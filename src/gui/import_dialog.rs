@@ -61,6 +61,9 @@ pub struct ImportDialog {
     pub kind: Option<DocumentKind>,
     /// Attribute rows (name, value) set on every imported document.
     pub attributes: Vec<(String, String)>,
+    /// Read text that is UTF-8 except for a few bad bytes with U+FFFD in their place (the
+    /// import's `lossy` option); the preview is read again when it changes.
+    pub lossy: bool,
     /// The import job runs.
     pub importing: bool,
     /// What happened to each file, once imported; with whether the import was cancelled.
@@ -72,6 +75,14 @@ pub struct ImportDialog {
 impl ImportDialog {
     pub fn new(paths: Vec<PathBuf>) -> ImportDialog {
         ImportDialog { paths, ..ImportDialog::default() }
+    }
+
+    /// A fresh preview of the same files keeps the choices made so far.
+    pub fn keeping_choices_of(mut self, earlier: Option<ImportDialog>) -> ImportDialog {
+        if let Some(earlier) = earlier.filter(|e| e.paths == self.paths && e.report.is_none()) {
+            (self.kind, self.attributes, self.lossy) = (earlier.kind, earlier.attributes, earlier.lossy);
+        }
+        self
     }
 
     /// Shows the worker's preview, every file ticked.
@@ -96,7 +107,7 @@ impl ImportDialog {
             .filter(|(name, _)| !name.trim().is_empty())
             .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
             .collect();
-        Some(Action::ImportFiles { files, kind: self.kind, attributes })
+        Some(Action::ImportFiles { files, kind: self.kind, attributes, lossy: self.lossy })
     }
 }
 
@@ -104,13 +115,14 @@ impl ImportDialog {
 pub fn preview_job(
     project: PathBuf,
     paths: Vec<PathBuf>,
+    lossy: bool,
 ) -> impl FnOnce(&Mutex<Progress>, &AtomicBool) -> JobResult + Send + 'static {
     move |progress, cancel| {
         let result = Project::open_to_read(&project).and_then(|project| {
             preview_paths(
                 project.conn(),
                 &paths,
-                Invalid::Refuse,
+                if lossy { Invalid::Replace } else { Invalid::Refuse },
                 &mut |p| {
                     let fraction = p.done as f32 / p.total.max(1) as f32;
                     set(progress, fraction, format!("Reading {}", p.current.display()));
@@ -174,7 +186,7 @@ pub fn import_ui(ctx: &Context, dialog: &mut Option<ImportDialog>, job: Option<&
                 busy_ui(ui, &format!("{what} {} item(s)…", state.paths.len()), job, actions);
                 return;
             } else {
-                options_ui(ui, state);
+                options_ui(ui, state, actions);
                 ui.separator();
                 files_ui(ui, state);
                 ui.separator();
@@ -227,7 +239,7 @@ fn kind_label(kind: Option<DocumentKind>) -> &'static str {
 }
 
 /// The kind and the attribute rows.
-fn options_ui(ui: &mut Ui, state: &mut ImportDialog) {
+fn options_ui(ui: &mut Ui, state: &mut ImportDialog, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let label = ui.label("Kind of every document:");
         egui::ComboBox::from_id_salt("import-kind")
@@ -259,6 +271,10 @@ fn options_ui(ui: &mut Ui, state: &mut ImportDialog) {
     }
     if ui.button("Add an attribute").clicked() {
         state.attributes.push((String::new(), String::new()));
+    }
+    let lossy = "Read files that are UTF-8 except for a few bad bytes, with U+FFFD in their place";
+    if ui.checkbox(&mut state.lossy, lossy).changed() {
+        actions.push(Action::PreviewImport(state.paths.clone()));
     }
 }
 

@@ -15,7 +15,6 @@ use crate::gui::import_dialog::{self, FileReport, ImportDialog};
 use crate::gui::merge_dialog::{self, MergeDialog};
 use crate::import::ImportOptions;
 use crate::import::preview::ImportPreview;
-use crate::model::DocumentKind;
 use crate::team::merge::MergeReport;
 
 impl WorkbenchApp {
@@ -55,9 +54,11 @@ impl WorkbenchApp {
 
     pub(super) fn preview_import(&mut self, ctx: &Context, paths: Vec<PathBuf>) {
         let Some(project) = self.project_file_for("import files into it") else { return };
-        self.panels.import = Some(ImportDialog::new(paths.clone()));
+        let dialog = ImportDialog::new(paths.clone()).keeping_choices_of(self.panels.import.take());
+        let lossy = dialog.lossy;
+        self.panels.import = Some(dialog);
         let title = format!("Reading {} item(s) to import", paths.len());
-        self.start_job(ctx, title, import_dialog::preview_job(project, paths));
+        self.start_job(ctx, title, import_dialog::preview_job(project, paths, lossy));
     }
 
     pub(super) fn import_previewed(&mut self, result: Result<ImportPreview>) {
@@ -68,19 +69,12 @@ impl WorkbenchApp {
         }
     }
 
-    pub(super) fn import_files(
-        &mut self,
-        ctx: &Context,
-        files: Vec<PathBuf>,
-        kind: Option<DocumentKind>,
-        attributes: Vec<(String, String)>,
-    ) {
+    pub(super) fn import_files(&mut self, ctx: &Context, files: Vec<PathBuf>, options: ImportOptions) {
         let Some(project) = self.project_file_for("import files into it") else { return };
         if let Some(dialog) = &mut self.panels.import {
             dialog.importing = true;
         }
         let title = format!("Importing {} file(s)", files.len());
-        let options = ImportOptions { kind, attributes, lossy: false };
         self.start_job(ctx, title, import_dialog::import_job(project, files, options));
     }
 
