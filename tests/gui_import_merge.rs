@@ -151,6 +151,12 @@ fn set_site(project: &Project, doc: &str, site: &str) {
     Recorder::unrecorded(project.conn()).set_value(AttributeScope::Document, id, "site", Some(site)).unwrap();
 }
 
+/// The site of document `doc` as the workbench shows it.
+fn site_shown(h: &H, doc: &str) -> Option<String> {
+    let wb = h.state().workbench.as_ref().unwrap();
+    wb.documents.iter().find(|d| d.name == doc).and_then(|d| d.attributes.get("site").cloned())
+}
+
 fn codings_by(h: &H, coder: &str) -> i64 {
     conn(h)
         .query_row(
@@ -176,11 +182,15 @@ fn merge_with_dry_run_shows_the_librarys_report_applies_as_one_change_and_undoes
         coding(&p, "note", "Access/Phone", "Ana", 4, 30);
         coding(&p, "visit", "Support/Walking group", "Ana", 37, 50);
         set_site(&p, "note", "Library");
+        set_site(&p, "visit", "Home");
     }
     let expected =
         merge(&mut Project::open(&lead).unwrap(), &ana, &MergeOptions { dry_run: true, actor: "tester".into() })
             .unwrap();
-    assert_eq!((expected.codings_added, expected.attribute_conflicts.len()), (2, 1));
+    assert_eq!(
+        (expected.codings_added, expected.attribute_conflicts.len(), expected.attribute_values_added),
+        (2, 1, 1)
+    );
 
     let mut h = workbench_on(&lead);
     open_menu(&mut h, "Team", "Merge a colleague's copy…");
@@ -201,11 +211,13 @@ fn merge_with_dry_run_shows_the_librarys_report_applies_as_one_change_and_undoes
     assert!(h.state().panels.merge.is_none(), "the dialog closed: {}", message(&h));
     assert_eq!(codings_by(&h, "Ana"), 2, "{}", message(&h));
     assert!(h.state().workbench.as_ref().unwrap().codes.iter().any(|c| c.path == "Support/Walking group"));
+    assert_eq!(site_shown(&h, "visit"), Some("Home".into()), "the documents panel shows the value that came in");
 
     open_menu(&mut h, "Edit", "Undo");
     assert_eq!(codings_by(&h, "Ana"), 0, "undo takes the whole merge back: {}", message(&h));
     let codes: i64 = conn(&h).query_row("SELECT count(*) FROM code WHERE name = 'Support'", [], |r| r.get(0)).unwrap();
     assert_eq!(codes, 0, "codes the merge created are gone too");
+    assert_eq!(site_shown(&h, "visit"), None, "and the attribute value, in the documents panel too");
     open_menu(&mut h, "Edit", "Redo");
     assert_eq!(codings_by(&h, "Ana"), 2, "redo brings it back: {}", message(&h));
 }
