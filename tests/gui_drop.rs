@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use egui_kittest::kittest::Queryable;
 
-use crate::gui_support::{H, app, harness, message, settle};
+use crate::gui_support::{H, app, confirm_import, harness, message, settle};
 
 /// A file as eframe hands it over on a native platform.
 #[derive(Debug)]
@@ -59,6 +59,7 @@ fn a_dropped_project_file_opens_and_a_dropped_folder_is_imported() {
 
     drop_on(&mut h, &[&notes]);
     settle(&mut h);
+    confirm_import(&mut h);
     let mut names = document_names(&h);
     names.sort();
     assert_eq!(names, ["FN30-library", "INT09"], "supported files in the folder, recursively");

@@ -44,6 +44,7 @@ fn import_through_the_in_window_chooser_imports_the_picked_file() {
     h.run_steps(2);
     h.get_by_label("Open").click();
     settle(&mut h);
+    confirm_import(&mut h);
     let n: i64 =
         conn(&h).query_row("SELECT count(*) FROM document WHERE name = 'extra-note'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1, "{}", message(&h));

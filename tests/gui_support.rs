@@ -181,3 +181,14 @@ pub fn click_at(h: &mut H, pos: egui::Pos2) {
     }
     h.run_steps(2);
 }
+
+/// Clicks Import in the import dialog (opened by File > Import files… or a drop, once its
+/// preview is read) and waits for the import.
+pub fn confirm_import(h: &mut H) {
+    assert!(
+        h.state().panels.import.as_ref().is_some_and(|d| d.preview.is_some()),
+        "the import dialog shows its preview"
+    );
+    h.get_by_label("Import").click();
+    settle(h);
+}

@@ -45,6 +45,7 @@ mod gui_drop;
 mod gui_files;
 #[cfg(feature = "gui")]
 mod gui_flows;
+mod gui_import_merge;
 #[cfg(feature = "gui")]
 mod gui_memos;
 #[cfg(feature = "gui")]

@@ -120,6 +120,8 @@ actions! {
             /// Close the "Delete code" question without deleting.
             DismissDelete,
             Quit,
+            /// Team > Merge a colleague's copy…: choose their `.fieldcode` file, then a dry run.
+            MergeDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -223,6 +225,22 @@ actions! {
             b: u32,
         },
         ExportMatrix(PathBuf),
+        // Import with a preview, and merging a colleague's copy
+        /// Read picked or dropped files and folders on a worker and show what an import would
+        /// do with each, in the import dialog; nothing is written.
+        PreviewImport(Vec<PathBuf>),
+        /// Import these files with a kind for all (`None`: inferred) and attributes for all.
+        ImportFiles {
+            files: Vec<PathBuf>,
+            kind: Option<crate::model::DocumentKind>,
+            attributes: Vec<(String, String)>,
+            /// Read text that is UTF-8 but for a few bad bytes with U+FFFD in their place.
+            lossy: bool,
+        },
+        /// A dry run of merging this colleague's copy, shown in the merge dialog.
+        PreviewMerge(PathBuf),
+        /// Merge this colleague's copy, as one undoable change.
+        ApplyMerge(PathBuf),
     }
 }
 
@@ -372,6 +390,7 @@ impl Action {
             Action::DismissMessage => offer_unlisted("Dismiss", &[]),
             Action::DismissDelete => offer_unlisted("Cancel", &[]),
             Action::Quit => offer("Quit", "Quit", &[]),
+            Action::MergeDialog => offer_project("Merge a colleague's copy…", "Team: merge a colleague's copy", &[]),
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -406,7 +425,11 @@ impl Action {
             | Action::ExportChart { .. }
             | Action::DrillCell { .. }
             | Action::ExportMatrix(_)
-            | Action::SaveCopy(_) => None,
+            | Action::SaveCopy(_)
+            | Action::PreviewImport(_)
+            | Action::ImportFiles { .. }
+            | Action::PreviewMerge(_)
+            | Action::ApplyMerge(_) => None,
         }
     }
 

@@ -26,6 +26,8 @@ mod files;
 mod remembered;
 mod text_edit;
 mod text_tools;
+// Import with a preview, and merging a colleague's copy
+mod import_merge;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +217,7 @@ impl WorkbenchApp {
         windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
         windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
         self.chooser_ui(ctx, actions);
+        self.import_merge_ui(ctx, actions);
         if let Some(wb) = &self.workbench {
             self.panels.show(ctx, wb, self.job.is_some(), actions);
             windows::show_inspector(ctx, wb, actions);
@@ -278,7 +281,7 @@ impl WorkbenchApp {
         if is_project {
             self.pending.push(Action::OpenProject(dropped[0].clone()));
         } else if self.workbench.is_some() {
-            self.pending.push(Action::Import(dropped));
+            self.pending.push(Action::PreviewImport(dropped));
         } else {
             self.error("Open or create a project first, then drop files or folders on the window to import them.");
         }
@@ -329,6 +332,11 @@ impl WorkbenchApp {
                 let text = summarise_import(&lines);
                 self.message = Some(Message { text, error: failed });
             }
+            // Import with a preview, and merging a colleague's copy
+            JobResult::ImportPreviewed(result) => self.import_previewed(result),
+            JobResult::ImportReported(report, cancelled) => self.import_reported(report, cancelled),
+            JobResult::MergePreviewed(other, result) => self.merge_previewed(other, result),
+            JobResult::Merged(result) => self.merged(result),
         }
     }
 
@@ -531,6 +539,14 @@ impl WorkbenchApp {
             }
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
+            // Import with a preview, and merging a colleague's copy
+            Action::PreviewImport(paths) => self.preview_import(ctx, paths),
+            Action::ImportFiles { files, kind, attributes, lossy } => {
+                self.import_files(ctx, files, crate::import::ImportOptions { kind, attributes, lossy })
+            }
+            Action::MergeDialog => self.merge_dialog(ctx),
+            Action::PreviewMerge(other) => self.preview_merge(ctx, other),
+            Action::ApplyMerge(other) => self.apply_merge(ctx, other),
         }
     }
 

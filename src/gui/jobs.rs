@@ -30,6 +30,14 @@ pub enum JobResult {
     Previewed(Rule, Unit, Result<Vec<Hit>>),
     /// The task stopped on Cancel; the line says so.
     Cancelled(String),
+    /// What importing the picked files would do (the import dialog).
+    ImportPreviewed(Result<crate::import::preview::ImportPreview>),
+    /// What importing did, file by file, and whether it was cancelled (the import dialog).
+    ImportReported(Vec<super::import_dialog::FileReport>, bool),
+    /// A merge's dry run: the colleague's file and the report (the merge dialog).
+    MergePreviewed(PathBuf, Result<crate::team::merge::MergeReport>),
+    /// A merge applied.
+    Merged(Result<crate::team::merge::MergeReport>),
 }
 
 /// Progress shared with the worker: fraction done (0..=1, or `None` when unknown) and a message.

@@ -45,6 +45,9 @@ pub mod viewer;
 mod welcome;
 pub mod windows;
 pub mod workbench;
+// Import with a preview, and merging a colleague's copy
+pub mod import_dialog;
+pub mod merge_dialog;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

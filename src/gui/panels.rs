@@ -26,6 +26,10 @@ pub struct Panels {
     pub review: Option<ReviewPanel>,
     pub replace: Option<ReplacePanel>,
     pub pseudonyms: Option<PseudonymPanel>,
+    /// The import dialog: preview, options, report.
+    pub import: Option<super::import_dialog::ImportDialog>,
+    /// The merge dialog: dry-run report, Apply.
+    pub merge: Option<super::merge_dialog::MergeDialog>,
 }
 
 impl Panels {

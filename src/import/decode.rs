@@ -55,36 +55,77 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     decode(bytes, Invalid::Refuse).map_err(String::from)
 }
 
-/// Decodes a text file's bytes, treating invalid bytes as `invalid` says.
-pub fn decode(bytes: &[u8], invalid: Invalid) -> Result<String, DecodeError> {
+/// What [`decode`] finds bytes to be, before it decodes them.
+enum Detected {
+    Empty,
+    /// A byte-order mark of this encoding, this many bytes long.
+    Bom(&'static Encoding, usize),
+    Utf8,
+    Binary,
+    /// UTF-8 with some invalid sequences.
+    BrokenUtf8(Utf8Census),
+    /// A legacy encoding, as detected.
+    Legacy(&'static Encoding),
+}
+
+fn detect(bytes: &[u8]) -> Detected {
     if bytes.is_empty() {
-        return Err(other("the file is empty"));
+        return Detected::Empty;
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        if had_errors && invalid == Invalid::Refuse {
-            return Err(DecodeError::Other(format!(
-                "the file starts with a {} byte-order mark but is not valid {}",
-                encoding.name(),
-                encoding.name()
-            )));
-        }
-        return finish(text.into_owned());
+        return Detected::Bom(encoding, bom_len);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return finish(text.to_owned());
+    if std::str::from_utf8(bytes).is_ok() {
+        return Detected::Utf8;
     }
     if looks_binary(bytes) {
-        return Err(other("it looks like a binary file, not text"));
+        return Detected::Binary;
     }
     let census = Utf8Census::of(bytes);
     if census.multibyte > census.invalid {
-        return match invalid {
+        return Detected::BrokenUtf8(census);
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    Detected::Legacy(detector.guess(None, false))
+}
+
+/// The encoding [`decode`] reads these bytes in, named for people ("UTF-8", "windows-1252",
+/// "UTF-16LE (byte-order mark)", …), found by the same detection without decoding.
+pub fn encoding_name(bytes: &[u8]) -> String {
+    match detect(bytes) {
+        Detected::Empty => "empty".to_owned(),
+        Detected::Bom(encoding, _) => format!("{} (byte-order mark)", encoding.name()),
+        Detected::Utf8 => "UTF-8".to_owned(),
+        Detected::Binary => "binary".to_owned(),
+        Detected::BrokenUtf8(census) => format!("UTF-8 with {} invalid byte sequence(s)", census.invalid),
+        Detected::Legacy(encoding) => encoding.name().to_owned(),
+    }
+}
+
+/// Decodes a text file's bytes, treating invalid bytes as `invalid` says.
+pub fn decode(bytes: &[u8], invalid: Invalid) -> Result<String, DecodeError> {
+    match detect(bytes) {
+        Detected::Empty => Err(other("the file is empty")),
+        Detected::Bom(encoding, bom_len) => {
+            let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+            if had_errors && invalid == Invalid::Refuse {
+                return Err(DecodeError::Other(format!(
+                    "the file starts with a {} byte-order mark but is not valid {}",
+                    encoding.name(),
+                    encoding.name()
+                )));
+            }
+            finish(text.into_owned())
+        }
+        Detected::Utf8 => finish(String::from_utf8_lossy(bytes).into_owned()),
+        Detected::Binary => Err(other("it looks like a binary file, not text")),
+        Detected::BrokenUtf8(census) => match invalid {
             Invalid::Replace => finish(String::from_utf8_lossy(bytes).into_owned()),
             Invalid::Refuse => Err(census.error(bytes)),
-        };
+        },
+        Detected::Legacy(encoding) => legacy(bytes, encoding),
     }
-    legacy(bytes)
 }
 
 /// [`decode`] taking the bytes by value: valid UTF-8 without a byte-order mark (the common case)
@@ -100,10 +141,7 @@ pub fn decode_owned(bytes: Vec<u8>, invalid: Invalid) -> Result<String, DecodeEr
 }
 
 /// A file in a legacy single- or multi-byte encoding, as detected.
-fn legacy(bytes: &[u8]) -> Result<String, DecodeError> {
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    let encoding = detector.guess(None, false);
+fn legacy(bytes: &[u8], encoding: &'static Encoding) -> Result<String, DecodeError> {
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => finish(text.into_owned()),
         None => Err(DecodeError::Other(format!(
@@ -204,6 +242,8 @@ mod tests {
             decode_text(bytes).unwrap(),
             "The caf\u{e9} costs \u{a3}5 \u{2013} she said \u{201c}no\u{201d} to the na\u{ef}ve plan."
         );
+        assert_eq!(encoding_name(bytes), "windows-1252");
+        assert_eq!(encoding_name("caf\u{e9}".as_bytes()), "UTF-8");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod input;
 pub mod lines;
 pub mod office;
 pub mod paragraphs;
+pub mod preview;
 pub mod run;
 pub mod sheet;
 pub mod speakers;
@@ -265,10 +266,21 @@ pub fn parse_file(path: &Path) -> Result<ParsedDocument> {
 /// Reads and parses one file; `invalid` says what to do with bytes its encoding does not allow.
 /// Errors name the file.
 pub fn parse_file_with(path: &Path, invalid: Invalid) -> Result<ParsedDocument> {
-    let format = Format::of(path).ok_or_else(|| {
-        Error::import(path, format!("unsupported file type; Fieldcode imports .{}", Format::EXTENSIONS.join(", .")))
-    })?;
+    let format = importable_format(path)?;
     let bytes = read_input(path, MAX_FILE_BYTES)?;
+    parse_read(path, format, bytes, invalid)
+}
+
+/// The format of a file Fieldcode imports, or why it does not import it.
+pub fn importable_format(path: &Path) -> Result<Format> {
+    Format::of(path).ok_or_else(|| {
+        Error::import(path, format!("unsupported file type; Fieldcode imports .{}", Format::EXTENSIONS.join(", .")))
+    })
+}
+
+/// Parses the bytes read from `path` in `format`, as [`parse_file_with`] does; errors name the
+/// file.
+pub fn parse_read(path: &Path, format: Format, bytes: Vec<u8>, invalid: Invalid) -> Result<ParsedDocument> {
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
     parse_owned_with(&name, format, bytes, invalid).map_err(|err| match err {
         Failure::Parse(ParseError::Whole(reason)) => Error::import(path, reason),

@@ -219,7 +219,7 @@ fn store_in_transaction(
 
 /// Expands folders into their supported files (sorted, hidden entries skipped). Paths that do not
 /// exist become failures straight away.
-fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportOutcome>) {
+pub(super) fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ImportOutcome>) {
     let mut files = Vec::new();
     let mut failures = Vec::new();
     for path in paths {

@@ -79,7 +79,7 @@ impl WorkbenchApp {
         let ask = FileAsk::open_many("Import texts and transcripts")
             .in_folder(self.project_folder().as_deref())
             .filter("Texts and transcripts", IMPORTABLE);
-        self.ask_file(ctx, ask, Action::Import);
+        self.ask_file(ctx, ask, Action::PreviewImport);
     }
 
     /// Asks where to save a file, proposing `default` and offering `filters` (name, extension),
