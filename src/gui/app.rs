@@ -21,7 +21,12 @@ use super::{analysis_view, codebook_panel, document_pane, documents_panel, edit,
 use crate::Project;
 use crate::coding::Command;
 use crate::model::{CodeId, Span};
+use super::exchange_jobs;
+use super::exchange_windows::FormatDialog;
+use crate::export::codebook::CodebookFormat;
+use crate::refi::export::Positions;
 
+mod exports;
 mod files;
 mod remembered;
 
@@ -67,6 +72,8 @@ pub struct WorkbenchApp {
     applied_theme: Option<bool>,
     /// A chart PNG being cropped and written from the next screenshot.
     chart_export: Option<Receiver<crate::error::Result<String>>>,
+    /// The export and import dialogs and their result windows.
+    pub exchange: super::exchange_windows::Exchange,
 }
 
 impl WorkbenchApp {
@@ -88,6 +95,7 @@ impl WorkbenchApp {
             panels: Panels::default(),
             capture: None,
             chart_export: None,
+            exchange: Default::default(),
         }
     }
 
@@ -124,7 +132,9 @@ impl WorkbenchApp {
 
     /// True while a background job runs.
     pub fn is_busy(&self) -> bool {
-        self.job.is_some() || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
+        self.job.is_some()
+            || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
+            || self.exchange.is_busy()
     }
 
     /// Draws one frame and applies what the user did in it.
@@ -202,6 +212,7 @@ impl WorkbenchApp {
         windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
         windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
         self.chooser_ui(ctx, actions);
+        self.exchange.show(ctx, self.workbench.as_ref(), actions);
         if let Some(wb) = &self.workbench {
             self.panels.show(ctx, wb, self.job.is_some(), actions);
             windows::show_inspector(ctx, wb, actions);
@@ -314,6 +325,7 @@ impl WorkbenchApp {
                 let text = summarise_import(&lines);
                 self.message = Some(Message { text, error: failed });
             }
+            JobResult::Exchanged(done) => self.finish_exchange(done),
         }
     }
 
@@ -475,6 +487,33 @@ impl WorkbenchApp {
             Action::TakeSnapshot(ref name) => self.change(&action, |wb, _| edit::take_snapshot(wb, name)),
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
+            // Exports and imports (app/exports.rs)
+            Action::ExportExcerptsDialog => self.export_excerpts_dialog(),
+            Action::ExportCodebookDialog => self.export_format_dialog(FormatDialog::Codebook(CodebookFormat::Qdc)),
+            Action::ExportQdpxDialog => self.export_format_dialog(FormatDialog::Qdpx(Positions::CodePoints)),
+            Action::ExportAgreementDialog => self.export_agreement_dialog(ctx),
+            Action::ImportCodebookDialog => self.import_codebook_dialog(ctx),
+            Action::ImportQdpxDialog => self.import_qdpx_dialog(ctx),
+            Action::AskExportExcerpts(choice) => self.ask_export_excerpts(ctx, choice),
+            Action::AskExportCodebook(format) => self.ask_export_codebook(ctx, format),
+            Action::AskExportQdpx(positions) => self.ask_export_qdpx(ctx, positions),
+            Action::ExportExcerpts { choice, path } => {
+                let title = format!("Writing excerpts to {}", path.display());
+                self.run_export(ctx, title, exchange_jobs::excerpts(choice, path));
+            }
+            Action::ExportCodebook { format, path } => {
+                let title = format!("Writing the codebook to {}", path.display());
+                self.run_export(ctx, title, exchange_jobs::codebook(format, path));
+            }
+            Action::ExportQdpx { positions, path } => {
+                let title = format!("Writing {}", path.display());
+                self.run_export(ctx, title, exchange_jobs::qdpx(positions, path));
+            }
+            Action::ExportAgreement(path) => self.export_agreement(ctx, path),
+            Action::ImportCodebook(ref path) => self.import_codebook(&action, path),
+            Action::ImportQdpxFrom(qdpx) => self.import_qdpx_from(ctx, qdpx),
+            Action::ImportQdpx { qdpx, project } => self.import_qdpx(ctx, qdpx, project),
+            Action::OpenPath(path) => self.open_path(&path),
         }
     }
 

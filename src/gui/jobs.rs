@@ -30,6 +30,8 @@ pub enum JobResult {
     Previewed(Rule, Unit, Result<Vec<Hit>>),
     /// The task stopped on Cancel; the line says so.
     Cancelled(String),
+    /// An export written or a REFI-QDA project imported (`exchange_jobs.rs`).
+    Exchanged(Result<super::exchange_jobs::Done>),
 }
 
 /// Progress shared with the worker: fraction done (0..=1, or `None` when unknown) and a message.
