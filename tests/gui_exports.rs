@@ -66,6 +66,7 @@ fn export_excerpts_as_xlsx_with_a_filter_writes_what_the_command_writes() {
 
     // Format, a theme (its sub-codes come with it) and one attribute value.
     h.get_by_label("Excel (.xlsx)").click();
+    h.run_steps(2);
     h.get_by_role_and_label(Role::CheckBox, THEME).click();
     h.run_steps(2);
     h.get_by_label("Add a filter").click();
@@ -78,11 +79,8 @@ fn export_excerpts_as_xlsx_with_a_filter_writes_what_the_command_writes() {
     settle(&mut h);
 
     // The count, computed off the UI thread, is the library's count for the same filter.
-    let filter = ExcerptFilter {
-        codes: vec![THEME.into()],
-        wheres: vec![("site".into(), "GP surgery".into())],
-        coder: None,
-    };
+    let filter =
+        ExcerptFilter { codes: vec![THEME.into()], wheres: vec![("site".into(), "GP surgery".into())], coder: None };
     let expected = count(&Project::open_to_read(&project).unwrap(), &filter).unwrap();
     assert!(expected > 0, "the demo has excerpts of the theme at GP surgeries");
     let everything = count(&Project::open_to_read(&project).unwrap(), &ExcerptFilter::default()).unwrap();
@@ -121,6 +119,8 @@ fn export_excerpts_as_xlsx_with_a_filter_writes_what_the_command_writes() {
     let sheet = gui_parts.iter().find(|(n, _)| n == "xl/worksheets/sheet2.xml").unwrap();
     let rows = String::from_utf8_lossy(&sheet.1).matches("<row ").count();
     assert_eq!(rows, expected + 1);
+    let choice = &h.state().exchange.excerpts.as_ref().unwrap().choice;
+    assert_eq!(choice.codes, vec![THEME.to_owned()], "ticking the theme takes its sub-codes with it");
 
     // CSV is deterministic: the window's file and the command's are the same bytes.
     let csv = dir.path().join("gui.csv");
@@ -210,8 +210,11 @@ fn qdpx_exported_from_the_window_imports_through_the_window_as_a_new_project() {
     let cli = dir.path().join("cli.qdpx");
     fieldcode(&["export-qdpx", s(&project), "--out", s(&cli)]).ok();
     assert_eq!(bytes(&qdpx), bytes(&cli), "the window writes the command's .qdpx");
-    h.get_all_by_label("Close").next().unwrap().click();
+    // The "Exported" window and the message line name the file too: close them first.
+    h.get_by_label("Close").click();
+    h.get_by_label("Dismiss").click();
     h.run_steps(2);
+    assert!(h.state().exchange.finished.is_none());
 
     open_submenu(&mut h, "File", "Import", "REFI-QDA project as a new project…");
     h.get_by_label_contains("demo-refi.qdpx").click();
@@ -237,8 +240,11 @@ fn importing_a_codebook_is_one_undo_step() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open_demo(dir.path());
     let book = dir.path().join("extra.csv");
-    std::fs::write(&book, "path,color,description\nFollow-up/Phone back,#112233,Calling a client back\nFollow-up/Letters,,\n")
-        .unwrap();
+    std::fs::write(
+        &book,
+        "path,color,description\nFollow-up/Phone back,#112233,Calling a client back\nFollow-up/Letters,,\n",
+    )
+    .unwrap();
     let codes = count_of(&h, "code");
     open_submenu(&mut h, "File", "Import", "Codebook (.qdc, .csv)…");
     h.get_by_label_contains("extra.csv").click();

@@ -20,8 +20,8 @@ use crate::coding::units::Unit;
 use crate::export::chart_svg::ChartFormat;
 use crate::export::codebook::CodebookFormat;
 use crate::gui::export_dialog::ExcerptChoice;
-use crate::refi::export::Positions;
 use crate::model::{CodeId, CodingId, DocumentId};
+use crate::refi::export::Positions;
 
 /// Declares [`Action`] with its argument-free variants in a `simple { … }` block first, so that
 /// [`Action::ALL_SIMPLE`] lists every one of them by construction, in declaration order.
@@ -366,11 +366,9 @@ impl Action {
             Action::DismissMessage => offer_unlisted("Dismiss", &[]),
             Action::DismissDelete => offer_unlisted("Cancel", &[]),
             Action::Quit => offer("Quit", "Quit", &[]),
-            Action::ExportExcerptsDialog => offer_project(
-                "Excerpts…",
-                "Export coded excerpts (CSV, Excel, HTML, Markdown, Word)…",
-                &[],
-            ),
+            Action::ExportExcerptsDialog => {
+                offer_project("Excerpts…", "Export coded excerpts (CSV, Excel, HTML, Markdown, Word)…", &[])
+            }
             Action::ExportCodebookDialog => {
                 offer_project("Codebook…", "Export the codebook (REFI-QDA .qdc, Markdown, CSV, Word)…", &[])
             }
@@ -385,11 +383,9 @@ impl Action {
             Action::ImportCodebookDialog => {
                 offer_project("Codebook (.qdc, .csv)…", "Import a codebook (REFI-QDA .qdc or CSV)…", &[])
             }
-            Action::ImportQdpxDialog => offer(
-                "REFI-QDA project as a new project…",
-                "Import a REFI-QDA project (.qdpx) as a new project…",
-                &[],
-            ),
+            Action::ImportQdpxDialog => {
+                offer("REFI-QDA project as a new project…", "Import a REFI-QDA project (.qdpx) as a new project…", &[])
+            }
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)

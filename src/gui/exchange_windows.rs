@@ -73,7 +73,7 @@ fn format_ui(ctx: &Context, dialog: &mut Option<FormatDialog>, actions: &mut Vec
     let mut open = true;
     let mut close = false;
     egui::Window::new(title)
-        .id(egui::Id::new("export-format-dialog"))
+        .id(egui::Id::unique("export-format-dialog"))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -117,7 +117,7 @@ fn finished_ui(ctx: &Context, finished: &mut Option<(PathBuf, String)>, actions:
     let mut open = true;
     let mut close = false;
     egui::Window::new("Exported")
-        .id(egui::Id::new("export-finished"))
+        .id(egui::Id::unique("export-finished"))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -147,7 +147,7 @@ fn report_ui(ctx: &Context, report: &mut Option<(PathBuf, Vec<String>)>) {
     let mut open = true;
     let mut close = false;
     egui::Window::new("REFI-QDA import report")
-        .id(egui::Id::new("qdpx-import-report"))
+        .id(egui::Id::unique("qdpx-import-report"))
         .open(&mut open)
         .collapsible(false)
         .default_width(520.0)

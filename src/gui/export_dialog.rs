@@ -188,7 +188,7 @@ pub fn excerpts_ui(ctx: &Context, draft: &mut Option<ExcerptsDraft>, wb: &Workbe
     let mut open = true;
     let mut close = false;
     egui::Window::new("Export excerpts")
-        .id(egui::Id::new("export-excerpts-dialog"))
+        .id(egui::Id::unique("export-excerpts-dialog"))
         .open(&mut open)
         .collapsible(false)
         .default_width(540.0)
@@ -216,9 +216,9 @@ fn format_row(ui: &mut Ui, choice: &mut ExcerptChoice) {
             ui.radio_value(&mut choice.format, format, format_label(format));
         }
     });
-    if choice.format == ExcerptFormat::Csv {
-        ui.checkbox(&mut choice.bom, "Start with a byte-order mark (for Excel)");
-    }
+    // Greyed out rather than hidden for the other formats, so the rows below never move.
+    let csv = choice.format == ExcerptFormat::Csv;
+    ui.add_enabled(csv, egui::Checkbox::new(&mut choice.bom, "CSV: start with a byte-order mark (for Excel)"));
 }
 
 fn codes_section(ui: &mut Ui, state: &mut ExcerptsDraft, wb: &Workbench) {
@@ -326,7 +326,7 @@ fn wheres_section(ui: &mut Ui, state: &mut ExcerptsDraft) {
 /// A combo box choosing one of `options` into `value`, showing `empty` while none is chosen.
 fn pick<'a>(
     ui: &mut Ui,
-    salt: impl std::hash::Hash,
+    salt: impl std::hash::Hash + std::fmt::Debug,
     value: &mut String,
     empty: &str,
     options: impl Iterator<Item = &'a str>,

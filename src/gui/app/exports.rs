@@ -6,8 +6,8 @@
 //! project file, shows its report and opens it.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 
 use egui::Context;
 
@@ -69,8 +69,9 @@ impl WorkbenchApp {
 
     pub(super) fn ask_export_excerpts(&mut self, ctx: &Context, choice: ExcerptChoice) {
         let format = choice.format;
-        self.ask_export(ctx, "excerpts", (format_label(format), format.name()), move |path| {
-            Action::ExportExcerpts { choice, path }
+        self.ask_export(ctx, "excerpts", (format_label(format), format.name()), move |path| Action::ExportExcerpts {
+            choice,
+            path,
         });
     }
 
@@ -172,7 +173,10 @@ impl WorkbenchApp {
 
     /// File > Import > REFI-QDA project as a new project…: which project to read.
     pub(super) fn import_qdpx_dialog(&mut self, ctx: &Context) {
-        let ask = FileAsk::open("Import a REFI-QDA project").filter("REFI-QDA project", &["qdpx", "qde"]);
+        let folder = self.workbench.as_ref().and_then(|wb| wb.project.path().parent().map(Path::to_path_buf));
+        let ask = FileAsk::open("Import a REFI-QDA project")
+            .in_folder(folder.as_deref())
+            .filter("REFI-QDA project", &["qdpx", "qde"]);
         self.ask_file(ctx, ask, |paths| Action::ImportQdpxFrom(first(paths)));
     }
 
