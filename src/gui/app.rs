@@ -645,6 +645,7 @@ impl WorkbenchApp {
                 self.show_compare(&coders);
             }
             Some("memos") => self.pending.push(Action::ShowMemos),
+            Some("export") => self.pending.push(Action::ExportExcerptsDialog),
             Some(w) if w.starts_with("history") => {
                 self.pending.push(Action::ShowHistory);
                 if let Some(snapshot) = w.strip_prefix("history:") {

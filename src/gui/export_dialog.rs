@@ -68,6 +68,8 @@ type CountKey = (Vec<String>, Vec<(String, String)>, Option<String>, u64);
 /// The dialog's state while it is open.
 pub struct ExcerptsDraft {
     pub choice: ExcerptChoice,
+    /// The project the dialog reads (it closes when another one is shown).
+    project: std::path::PathBuf,
     /// Every attribute with the values it takes, for the filter rows.
     attributes: Vec<(String, Vec<String>)>,
     coders: Vec<String>,
@@ -95,6 +97,7 @@ impl ExcerptsDraft {
         }
         Ok(ExcerptsDraft {
             choice: ExcerptChoice::default(),
+            project: project.path().to_path_buf(),
             attributes: values.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
             coders: coders::list(conn)?.into_iter().map(|(_, name)| name).collect(),
             code_filter: String::new(),
@@ -183,6 +186,10 @@ pub fn count(project: &Project, filter: &ExcerptFilter) -> Result<usize> {
 /// Draws the dialog while `draft` is set; Export… asks where to save, Close closes it.
 pub fn excerpts_ui(ctx: &Context, draft: &mut Option<ExcerptsDraft>, wb: &Workbench, actions: &mut Vec<Action>) {
     let Some(state) = draft.as_mut() else { return };
+    if state.project != wb.project.path() {
+        *draft = None;
+        return;
+    }
     let waker = ctx.clone();
     state.refresh(&wb.project, move || waker.request_repaint());
     let mut open = true;
