@@ -194,6 +194,26 @@ fn agreement_table_is_byte_equal_to_the_command() {
 }
 
 #[test]
+fn agreement_table_follows_the_compare_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo.fieldcode");
+    let mut h = open_demo(dir.path());
+    open_menu(&mut h, "Team", "Compare coders…");
+    h.state_mut().compare.as_mut().unwrap().unit = fieldcode::team::Unit::Paragraph;
+    settle(&mut h);
+    open_menu(&mut h, "Team", "Export agreement table…");
+    h.get_by_label("Save").click();
+    settle(&mut h);
+    let gui = dir.path().join("demo-agreement.csv");
+    assert!(gui.is_file(), "{}", message(&h));
+    let args = ["agreement", s(&project), "--coders", "rosa,sam", "--unit", "paragraph", "--format", "csv"];
+    let by_paragraph = fieldcode(&args).ok().stdout;
+    let by_char = fieldcode(&["agreement", s(&project), "--coders", "rosa,sam", "--format", "csv"]).ok().stdout;
+    assert_ne!(by_paragraph, by_char, "the unit changes the table");
+    assert_eq!(String::from_utf8(bytes(&gui)).unwrap(), by_paragraph);
+}
+
+#[test]
 fn qdpx_exported_from_the_window_imports_through_the_window_as_a_new_project() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo.fieldcode");

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use egui::Context;
 
@@ -136,9 +136,19 @@ impl WorkbenchApp {
             return;
         }
         let message = title.clone();
-        self.start_job(ctx, title, move |progress: &Mutex<Progress>, _: &AtomicBool| {
+        self.start_job(ctx, title, move |progress: &Mutex<Progress>, cancel: &AtomicBool| {
+            if cancel.load(Ordering::Relaxed) {
+                return JobResult::Cancelled("Export cancelled; nothing was written.".into());
+            }
             say(progress, message);
-            JobResult::Exchanged(Project::open_to_read(&path).and_then(|p| task(&p)))
+            // The library writes a file in one go; a Cancel pressed meanwhile cannot stop it.
+            let done = Project::open_to_read(&path).and_then(|p| task(&p));
+            JobResult::Exchanged(done.map(|done| match done {
+                Done::Wrote { path, line } if cancel.load(Ordering::Relaxed) => {
+                    Done::Wrote { path, line: format!("{line} (It was written before Cancel could stop it.)") }
+                }
+                other => other,
+            }))
         });
     }
 
