@@ -42,6 +42,8 @@ mod gui_day;
 #[cfg(feature = "gui")]
 mod gui_drop;
 #[cfg(feature = "gui")]
+mod gui_exports;
+#[cfg(feature = "gui")]
 mod gui_files;
 #[cfg(feature = "gui")]
 mod gui_flows;

@@ -3,6 +3,7 @@
 //! generic tables (matrices, crosstabs) as CSV or XLSX, and charts for papers (SVG, and PNG at print
 //! resolution with the `chart-png` feature).
 
+pub mod agreement_csv;
 #[cfg(feature = "chart-png")]
 pub mod chart_png;
 pub mod chart_svg;

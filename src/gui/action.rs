@@ -18,7 +18,10 @@ use crate::coding::SpanRef;
 use crate::coding::autocode::Rule;
 use crate::coding::units::Unit;
 use crate::export::chart_svg::ChartFormat;
+use crate::export::codebook::CodebookFormat;
+use crate::gui::export_dialog::ExcerptChoice;
 use crate::model::{CodeId, CodingId, DocumentId};
+use crate::refi::export::Positions;
 
 /// Declares [`Action`] with its argument-free variants in a `simple { … }` block first, so that
 /// [`Action::ALL_SIMPLE`] lists every one of them by construction, in declaration order.
@@ -122,6 +125,19 @@ actions! {
             Quit,
             /// Team > Merge a colleague's copy…: choose their `.fieldcode` file, then a dry run.
             MergeDialog,
+            // Exports and imports (File > Export, File > Import, Team)
+            /// File > Export > Excerpts…: the dialog with format, codes, coder and attribute filters.
+            ExportExcerptsDialog,
+            /// File > Export > Codebook…: the dialog with the format.
+            ExportCodebookDialog,
+            /// File > Export > Project as REFI-QDA (.qdpx)…
+            ExportQdpxDialog,
+            /// Team > Export agreement table…: asks where to save the CSV.
+            ExportAgreementDialog,
+            /// File > Import > Codebook…: asks for a .qdc or .csv.
+            ImportCodebookDialog,
+            /// File > Import > REFI-QDA project as a new project…
+            ImportQdpxDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -241,6 +257,39 @@ actions! {
         PreviewMerge(PathBuf),
         /// Merge this colleague's copy, as one undoable change.
         ApplyMerge(PathBuf),
+        // Exports and imports
+        /// Ask where to write the excerpts chosen in the export dialog.
+        AskExportExcerpts(ExcerptChoice),
+        /// Write the chosen excerpts to this path on a worker.
+        ExportExcerpts {
+            choice: ExcerptChoice,
+            path: PathBuf,
+        },
+        /// Ask where to write the codebook in this format.
+        AskExportCodebook(CodebookFormat),
+        ExportCodebook {
+            format: CodebookFormat,
+            path: PathBuf,
+        },
+        /// Ask where to write the project as REFI-QDA.
+        AskExportQdpx(Positions),
+        ExportQdpx {
+            positions: Positions,
+            path: PathBuf,
+        },
+        /// Write the agreement table (CSV) of the compared coders, or of every coder.
+        ExportAgreement(PathBuf),
+        /// Import a codebook file as one undoable change.
+        ImportCodebook(PathBuf),
+        /// A REFI-QDA project was picked: ask where to save the new project.
+        ImportQdpxFrom(PathBuf),
+        /// Import a REFI-QDA project as a new project file on a worker, then open it.
+        ImportQdpx {
+            qdpx: PathBuf,
+            project: PathBuf,
+        },
+        /// Open a file or folder with the platform's opener.
+        OpenPath(PathBuf),
     }
 }
 
@@ -391,6 +440,26 @@ impl Action {
             Action::DismissDelete => offer_unlisted("Cancel", &[]),
             Action::Quit => offer("Quit", "Quit", &[]),
             Action::MergeDialog => offer_project("Merge a colleague's copy…", "Team: merge a colleague's copy", &[]),
+            Action::ExportExcerptsDialog => {
+                offer_project("Excerpts…", "Export coded excerpts (CSV, Excel, HTML, Markdown, Word)…", &[])
+            }
+            Action::ExportCodebookDialog => {
+                offer_project("Codebook…", "Export the codebook (REFI-QDA .qdc, Markdown, CSV, Word)…", &[])
+            }
+            Action::ExportQdpxDialog => offer_project(
+                "Project as REFI-QDA (.qdpx)…",
+                "Export the whole project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA…",
+                &[],
+            ),
+            Action::ExportAgreementDialog => {
+                offer_project("Export agreement table…", "Team: export the agreement table as CSV…", &[])
+            }
+            Action::ImportCodebookDialog => {
+                offer_project("Codebook (.qdc, .csv)…", "Import a codebook (REFI-QDA .qdc or CSV)…", &[])
+            }
+            Action::ImportQdpxDialog => {
+                offer("REFI-QDA project as a new project…", "Import a REFI-QDA project (.qdpx) as a new project…", &[])
+            }
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -430,6 +499,17 @@ impl Action {
             | Action::ImportFiles { .. }
             | Action::PreviewMerge(_)
             | Action::ApplyMerge(_) => None,
+            Action::AskExportExcerpts(_)
+            | Action::ExportExcerpts { .. }
+            | Action::AskExportCodebook(_)
+            | Action::ExportCodebook { .. }
+            | Action::AskExportQdpx(_)
+            | Action::ExportQdpx { .. }
+            | Action::ExportAgreement(_)
+            | Action::ImportCodebook(_)
+            | Action::ImportQdpxFrom(_)
+            | Action::ImportQdpx { .. }
+            | Action::OpenPath(_) => None,
         }
     }
 

@@ -12,6 +12,8 @@ use super::chart_png::Chart;
 use super::compare_state::CompareState;
 use super::compare_view;
 use super::document_pane::Reading;
+use super::exchange_jobs;
+use super::exchange_windows::FormatDialog;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
@@ -20,8 +22,11 @@ use super::workbench::{Centre, Workbench};
 use super::{analysis_view, codebook_panel, document_pane, documents_panel, edit, menus, status_bar, welcome};
 use crate::Project;
 use crate::coding::Command;
+use crate::export::codebook::CodebookFormat;
 use crate::model::{CodeId, Span};
+use crate::refi::export::Positions;
 
+mod exports;
 mod files;
 mod remembered;
 mod text_edit;
@@ -75,6 +80,8 @@ pub struct WorkbenchApp {
     releasing: super::text_tools::Pending<String>,
     /// A chart PNG being cropped and written from the next screenshot.
     chart_export: Option<Receiver<crate::error::Result<String>>>,
+    /// The export and import dialogs and their result windows.
+    pub exchange: super::exchange_windows::Exchange,
 }
 
 impl WorkbenchApp {
@@ -98,6 +105,7 @@ impl WorkbenchApp {
             panels: Panels::default(),
             capture: None,
             chart_export: None,
+            exchange: Default::default(),
         }
     }
 
@@ -138,7 +146,10 @@ impl WorkbenchApp {
             || self.releasing.is_some()
             || self.panels.replace.as_ref().is_some_and(|p| p.pending.is_some())
             || self.panels.pseudonyms.as_ref().is_some_and(|p| p.pending.is_some());
-        self.job.is_some() || text_tools || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
+        self.job.is_some()
+            || text_tools
+            || self.workbench.as_ref().is_some_and(|wb| wb.analysis.is_loading())
+            || self.exchange.is_busy()
     }
 
     /// Draws one frame and applies what the user did in it.
@@ -218,6 +229,7 @@ impl WorkbenchApp {
         windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
         self.chooser_ui(ctx, actions);
         self.import_merge_ui(ctx, actions);
+        self.exchange.show(ctx, self.workbench.as_ref(), actions);
         if let Some(wb) = &self.workbench {
             self.panels.show(ctx, wb, self.job.is_some(), actions);
             windows::show_inspector(ctx, wb, actions);
@@ -337,6 +349,7 @@ impl WorkbenchApp {
             JobResult::ImportReported(report, cancelled) => self.import_reported(report, cancelled),
             JobResult::MergePreviewed(other, result) => self.merge_previewed(other, result),
             JobResult::Merged(result) => self.merged(result),
+            JobResult::Exchanged(done) => self.finish_exchange(done),
         }
     }
 
@@ -547,6 +560,33 @@ impl WorkbenchApp {
             Action::MergeDialog => self.merge_dialog(ctx),
             Action::PreviewMerge(other) => self.preview_merge(ctx, other),
             Action::ApplyMerge(other) => self.apply_merge(ctx, other),
+            // Exports and imports (app/exports.rs)
+            Action::ExportExcerptsDialog => self.export_excerpts_dialog(),
+            Action::ExportCodebookDialog => self.export_format_dialog(FormatDialog::Codebook(CodebookFormat::Qdc)),
+            Action::ExportQdpxDialog => self.export_format_dialog(FormatDialog::Qdpx(Positions::CodePoints)),
+            Action::ExportAgreementDialog => self.export_agreement_dialog(ctx),
+            Action::ImportCodebookDialog => self.import_codebook_dialog(ctx),
+            Action::ImportQdpxDialog => self.import_qdpx_dialog(ctx),
+            Action::AskExportExcerpts(choice) => self.ask_export_excerpts(ctx, choice),
+            Action::AskExportCodebook(format) => self.ask_export_codebook(ctx, format),
+            Action::AskExportQdpx(positions) => self.ask_export_qdpx(ctx, positions),
+            Action::ExportExcerpts { choice, path } => {
+                let title = format!("Writing excerpts to {}", path.display());
+                self.run_export(ctx, title, exchange_jobs::excerpts(choice, path));
+            }
+            Action::ExportCodebook { format, path } => {
+                let title = format!("Writing the codebook to {}", path.display());
+                self.run_export(ctx, title, exchange_jobs::codebook(format, path));
+            }
+            Action::ExportQdpx { positions, path } => {
+                let title = format!("Writing {}", path.display());
+                self.run_export(ctx, title, exchange_jobs::qdpx(positions, path));
+            }
+            Action::ExportAgreement(path) => self.export_agreement(ctx, path),
+            Action::ImportCodebook(ref path) => self.import_codebook(&action, path),
+            Action::ImportQdpxFrom(qdpx) => self.import_qdpx_from(ctx, qdpx),
+            Action::ImportQdpx { qdpx, project } => self.import_qdpx(ctx, qdpx, project),
+            Action::OpenPath(path) => self.open_path(&path),
         }
     }
 
@@ -678,6 +718,7 @@ impl WorkbenchApp {
                 self.show_compare(&coders);
             }
             Some("memos") => self.pending.push(Action::ShowMemos),
+            Some("export") => self.pending.push(Action::ExportExcerptsDialog),
             Some(w) if w.starts_with("history") => {
                 self.pending.push(Action::ShowHistory);
                 if let Some(snapshot) = w.strip_prefix("history:") {

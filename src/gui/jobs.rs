@@ -38,6 +38,8 @@ pub enum JobResult {
     MergePreviewed(PathBuf, Result<crate::team::merge::MergeReport>),
     /// A merge applied.
     Merged(Result<crate::team::merge::MergeReport>),
+    /// An export written or a REFI-QDA project imported (`exchange_jobs.rs`).
+    Exchanged(Result<super::exchange_jobs::Done>),
 }
 
 /// Progress shared with the worker: fraction done (0..=1, or `None` when unknown) and a message.

@@ -16,6 +16,11 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
                 &[Action::ImportDialog, Action::SaveCopyDialog, Action::SaveReleaseDialog, Action::CloseProject],
             );
             ui.separator();
+            ui.menu_button("Export", |ui| {
+                menu.items(ui, &[Action::ExportExcerptsDialog, Action::ExportCodebookDialog, Action::ExportQdpxDialog])
+            });
+            ui.menu_button("Import", |ui| menu.items(ui, &[Action::ImportCodebookDialog, Action::ImportQdpxDialog]));
+            ui.separator();
             menu.items(ui, &[Action::Quit]);
         });
         ui.menu_button("Edit", |ui| {
@@ -47,7 +52,11 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
             ui.separator();
             menu.items(ui, &[Action::ToggleTheme, Action::FontBigger, Action::FontSmaller, Action::ShowSettings]);
         });
-        ui.menu_button("Team", |ui| menu.items(ui, &[Action::ShowCompare, Action::ShowReview, Action::MergeDialog]));
+        ui.menu_button("Team", |ui| {
+            menu.items(ui, &[Action::ShowCompare, Action::ShowReview, Action::MergeDialog]);
+            ui.separator();
+            menu.items(ui, &[Action::ExportAgreementDialog]);
+        });
         ui.menu_button("Help", |ui| menu.items(ui, &[Action::ShowShortcuts]));
     });
 }

@@ -21,6 +21,9 @@ pub mod document_pane;
 pub mod document_view;
 mod documents_panel;
 mod edit;
+pub mod exchange_jobs;
+pub mod exchange_windows;
+pub mod export_dialog;
 pub mod file_chooser;
 mod heatmap_view;
 pub mod highlight;
@@ -29,6 +32,7 @@ pub mod jobs;
 pub mod markdown;
 pub mod memos_panel;
 mod menus;
+pub mod open_path;
 pub mod panels;
 mod paragraph_editor;
 mod quick_bar;
@@ -130,7 +134,8 @@ fn window_size_from_env() -> [f32; 2] {
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
 /// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it, `memos`,
-/// `history` or `history:SNAPSHOT` (compared with now), `search:QUERY`, and `describe` or `split` for the code of `FIELDCODE_SHOW_CODE`)
+/// `history` or `history:SNAPSHOT` (compared with now), `search:QUERY`, and `describe` or `split` for the code of `FIELDCODE_SHOW_CODE`, `export` for the
+/// excerpt export dialog)
 /// pick what a freshly opened project shows, and `FIELDCODE_THEME`
 /// (`dark`/`light`) overrides the theme; the screenshot script uses them.
 fn start_view_from_env() -> StartView {
