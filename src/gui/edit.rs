@@ -34,9 +34,10 @@ impl Reload {
                 [span] if wb.view.as_ref().is_some_and(|v| v.id == span.document) => Reload::CodingsOf(span.code),
                 _ => Reload::Codes,
             },
-            Command::SetAttributes { .. } | Command::EditText { .. } | Command::ReplaceText { .. } => {
-                Reload::Everything
-            }
+            Command::SetAttributes { .. }
+            | Command::EditText { .. }
+            | Command::ReplaceText { .. }
+            | Command::RenameAttribute { .. } => Reload::Everything,
             Command::CreateCode { .. }
             | Command::CreateCodeAndApply { .. }
             | Command::RenameCode { .. }
