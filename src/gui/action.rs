@@ -18,7 +18,7 @@ use crate::coding::SpanRef;
 use crate::coding::autocode::Rule;
 use crate::coding::units::Unit;
 use crate::export::chart_svg::ChartFormat;
-use crate::model::{CodeId, CodingId, DocumentId};
+use crate::model::{AttributeScope, CodeId, CodingId, DocumentId};
 
 /// Declares [`Action`] with its argument-free variants in a `simple { … }` block first, so that
 /// [`Action::ALL_SIMPLE`] lists every one of them by construction, in declaration order.
@@ -97,6 +97,13 @@ actions! {
             /// Close the "Delete code" question without deleting.
             DismissDelete,
             Quit,
+            // The classification sheet
+            /// Show the classification sheet (participants or documents × attributes) in the centre.
+            ShowSheet,
+            /// Ask for a sheet file (CSV, as `fieldcode attributes` reads) and set its values.
+            ImportSheetDialog,
+            /// Ask where to write the shown sheet as CSV (as `fieldcode attributes --export`).
+            ExportSheetDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -192,6 +199,19 @@ actions! {
             b: u32,
         },
         ExportMatrix(PathBuf),
+        // The classification sheet
+        /// Set the values of a sheet file, as one undoable step.
+        ImportSheet(PathBuf),
+        /// Write the sheet of a scope as CSV, byte for byte what `fieldcode attributes --export` writes.
+        ExportSheet {
+            scope: AttributeScope,
+            path: PathBuf,
+        },
+        /// Show the sheet of a scope with one document's or participant's row selected.
+        ShowSheetFor {
+            scope: AttributeScope,
+            owner: String,
+        },
     }
 }
 
@@ -317,6 +337,17 @@ impl Action {
             Action::DismissMessage => offer_unlisted("Dismiss", &[]),
             Action::DismissDelete => offer_unlisted("Cancel", &[]),
             Action::Quit => offer("Quit", "Quit", &[]),
+            Action::ShowSheet => offer_project(
+                "Classification sheet",
+                "Classification sheet: attributes of participants and documents",
+                &[],
+            ),
+            Action::ImportSheetDialog => {
+                offer_project("Import a classification sheet…", "Import a classification sheet (CSV)", &[])
+            }
+            Action::ExportSheetDialog => {
+                offer_project("Export the classification sheet…", "Export the classification sheet as CSV", &[])
+            }
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -347,7 +378,10 @@ impl Action {
             | Action::ExportChart { .. }
             | Action::DrillCell { .. }
             | Action::ExportMatrix(_)
-            | Action::SaveCopy(_) => None,
+            | Action::SaveCopy(_)
+            | Action::ImportSheet(_)
+            | Action::ExportSheet { .. }
+            | Action::ShowSheetFor { .. } => None,
         }
     }
 

@@ -24,6 +24,7 @@ use crate::model::{CodeId, Span};
 
 mod files;
 mod remembered;
+mod sheet_files;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +191,10 @@ impl WorkbenchApp {
             let waker = ui.ctx().clone();
             wb.analysis.refresh(&wb.project, move || waker.request_repaint());
             egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, actions));
+            return;
+        }
+        if wb.centre == Centre::Sheet {
+            egui::CentralPanel::default().show(ui, |ui| super::classification_sheet::sheet_ui(ui, wb, actions));
             return;
         }
         egui::CentralPanel::default().show(ui, |ui| {
@@ -475,6 +480,20 @@ impl WorkbenchApp {
             Action::TakeSnapshot(ref name) => self.change(&action, |wb, _| edit::take_snapshot(wb, name)),
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
+            // The classification sheet
+            Action::ShowSheet => self.leave_compare(|wb, _| {
+                wb.centre = Centre::Sheet;
+                Ok(())
+            }),
+            Action::ShowSheetFor { scope, owner } => self.leave_compare(|wb, _| {
+                wb.centre = Centre::Sheet;
+                wb.sheet.reveal(scope, owner);
+                Ok(())
+            }),
+            Action::ImportSheetDialog => self.import_sheet_dialog(ctx),
+            Action::ExportSheetDialog => self.export_sheet_dialog(ctx),
+            Action::ImportSheet(path) => self.import_sheet(&path),
+            Action::ExportSheet { scope, path } => self.export_sheet(scope, &path),
         }
     }
 

@@ -100,13 +100,14 @@ pub fn command(wb: &mut Workbench, coder: &str, command: Command) -> Result<Stri
 
 pub fn undo(wb: &mut Workbench) -> Result<String> {
     let line = coding::undo(&mut wb.project)?.map_or_else(|| "Nothing to undo.".to_owned(), |s| format!("Undone: {s}"));
-    wb.reload_codes()?;
+    // Everything: the change undone may have been to attributes or a document's text.
+    wb.reload()?;
     Ok(line)
 }
 
 pub fn redo(wb: &mut Workbench) -> Result<String> {
     let line = coding::redo(&mut wb.project)?.map_or_else(|| "Nothing to redo.".to_owned(), |s| format!("Redone: {s}"));
-    wb.reload_codes()?;
+    wb.reload()?;
     Ok(line)
 }
 

@@ -40,6 +40,9 @@ pub mod viewer;
 mod welcome;
 pub mod windows;
 pub mod workbench;
+// The classification sheet
+pub mod classification_sheet;
+pub mod sheet_state;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
