@@ -201,7 +201,8 @@ fn importing_a_sheet_sets_its_values_as_one_undoable_step() {
 
     open_menu(&mut h, "Edit", "Undo");
     assert_eq!(participant_value(&h, "LW01", "role").as_deref(), Some("link worker"));
-    let new: i64 = conn(&h).query_row("SELECT count(*) FROM participant WHERE label = 'NEW01'", [], |r| r.get(0)).unwrap();
+    let new: i64 =
+        conn(&h).query_row("SELECT count(*) FROM participant WHERE label = 'NEW01'", [], |r| r.get(0)).unwrap();
     assert_eq!(new, 0, "the participant the sheet created is gone");
     assert!(h.query_by_label_contains("cohort of").is_none(), "the column went with its values");
 }

@@ -49,7 +49,7 @@ fn rename(from: &str, to: &str) -> Command {
 #[test]
 fn renaming_an_attribute_keeps_its_values_and_undoes_and_redoes() {
     let scratch = Scratch::new();
-    let mut project = Project::open(&study(&scratch)).unwrap();
+    let mut project = Project::open(study(&scratch)).unwrap();
     let before = participant_attributes(&project);
     assert!(before.contains(&triple("LW1", "role", "link worker")), "{before:?}");
 
@@ -76,7 +76,7 @@ fn renaming_an_attribute_keeps_its_values_and_undoes_and_redoes() {
 #[test]
 fn renaming_to_an_empty_or_taken_name_or_from_an_unknown_one_is_refused() {
     let scratch = Scratch::new();
-    let mut project = Project::open(&study(&scratch)).unwrap();
+    let mut project = Project::open(study(&scratch)).unwrap();
     let before = participant_attributes(&project);
     let entries = coding::history(project.conn()).unwrap().len();
     for (command, says) in [
@@ -104,15 +104,16 @@ fn the_exported_sheet_lists_everyone_and_reads_back_without_a_change() {
     assert!(run.stdout.contains("rows"), "{}", run.stdout);
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
-        text,
-        "participant,provider,role\nInterviewer,,\nLW1,Northfield,link worker\nLW2,,\nLW9,,volunteer\n",
+        text, "participant,provider,role\nInterviewer,,\nLW1,Northfield,link worker\nLW2,,\nLW9,,volunteer\n",
         "every participant, attributes sorted, empty cells where there is no value"
     );
     let docs = scratch.path("docs-out.csv");
     fieldcode(&["attributes", s(&p), s(&docs), "--export", "document"]).ok();
     assert_eq!(std::fs::read_to_string(&docs).unwrap(), "document,site\ninterview,GP surgery\n");
 
-    let entries = || Project::open(&p).unwrap().conn().query_row("SELECT count(*) FROM history", [], |r| r.get::<_, i64>(0)).unwrap();
+    let entries = || {
+        Project::open(&p).unwrap().conn().query_row("SELECT count(*) FROM history", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
     let before = entries();
     fieldcode(&["attributes", s(&p), s(&out)]).ok();
     assert_eq!(entries(), before, "reading the exported sheet back changes nothing");
@@ -128,8 +129,12 @@ fn a_value_with_commas_quotes_and_a_newline_survives_the_round_trip() {
         name: "note".into(),
         value: Some("said \"no\", then\nyes".into()),
     };
-    coding::apply(&mut project, "tester", Command::SetAttributes { scope: AttributeScope::Participant, cells: vec![cell] })
-        .unwrap();
+    coding::apply(
+        &mut project,
+        "tester",
+        Command::SetAttributes { scope: AttributeScope::Participant, cells: vec![cell] },
+    )
+    .unwrap();
     drop(project);
     let out = scratch.path("people-out.csv");
     fieldcode(&["attributes", s(&p), s(&out), "--export", "participant"]).ok();

@@ -51,6 +51,6 @@ mod gui_panels;
 #[cfg(feature = "gui")]
 mod gui_screens;
 #[cfg(feature = "gui")]
-mod gui_support;
-#[cfg(feature = "gui")]
 mod gui_sheet;
+#[cfg(feature = "gui")]
+mod gui_support;

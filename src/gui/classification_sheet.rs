@@ -29,7 +29,7 @@ pub fn sheet_ui(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
         ui.colored_label(ui.visuals().warn_fg_color, note);
     }
     ui.separator();
-    let shown = sheet.visible();
+    let shown = sheet.shown();
     let total = sheet.grid().rows.len();
     egui::Panel::bottom("sheet-footer").show_separator_line(false).show(ui, |ui| {
         let noun = match sheet.tab {
@@ -43,7 +43,9 @@ pub fn sheet_ui(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     });
     if total == 0 {
         ui.weak(match sheet.tab {
-            Tab::Participants => "No participants yet: import transcripts with speakers, or import a sheet (Import CSV…).",
+            Tab::Participants => {
+                "No participants yet: import transcripts with speakers, or import a sheet (Import CSV…)."
+            }
             Tab::Documents => "No documents yet: import some (File > Import files…).",
         });
         return;
@@ -63,7 +65,9 @@ fn refresh(wb: &mut Workbench) {
             Vec::new()
         }
     };
-    let of = |scope: AttributeScope| -> Vec<String> { names.iter().filter(|(_, s)| *s == scope).map(|(n, _)| n.clone()).collect() };
+    let of = |scope: AttributeScope| -> Vec<String> {
+        names.iter().filter(|(_, s)| *s == scope).map(|(n, _)| n.clone()).collect()
+    };
     let people = wb.participants.iter().map(|p| SheetRow { owner: p.label.clone(), values: p.attributes.clone() });
     let docs = wb.documents.iter().map(|d| SheetRow { owner: d.name.clone(), values: d.attributes.clone() });
     let participants = Grid::new(AttributeScope::Participant, of(AttributeScope::Participant), people.collect());
@@ -83,12 +87,6 @@ fn header_ui(ui: &mut Ui, sheet: &mut SheetState, actions: &mut Vec<Action>) {
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if ui.button("Back to the document").clicked() {
                 actions.push(Action::ShowDocument);
-            }
-            if ui.button("Export CSV…").on_hover_text("Write this sheet in the format of `fieldcode attributes`").clicked() {
-                actions.push(Action::ExportSheetDialog);
-            }
-            if ui.button("Import CSV…").on_hover_text("Set values from a sheet file (one undoable step)").clicked() {
-                actions.push(Action::ImportSheetDialog);
             }
         });
     });
@@ -120,9 +118,9 @@ fn toolbar_ui(ui: &mut Ui, sheet: &mut SheetState, actions: &mut Vec<Action>) {
             sheet.note = sheet.add_column().err();
         }
         ui.separator();
-        let fill = ui
-            .add_enabled(sheet.selected.is_some(), egui::Button::new("Fill down"))
-            .on_hover_text("Copy the selected cell's value to the cells below it as shown, or to the range selected with Shift+click");
+        let fill = ui.add_enabled(sheet.selected.is_some(), egui::Button::new("Fill down")).on_hover_text(
+            "Copy the selected cell's value to the cells below it as shown, or to the range selected with Shift+click",
+        );
         if fill.clicked() {
             match sheet.fill_down() {
                 Ok(command) => {
@@ -131,6 +129,14 @@ fn toolbar_ui(ui: &mut Ui, sheet: &mut SheetState, actions: &mut Vec<Action>) {
                 }
                 Err(why) => sheet.note = Some(why),
             }
+        }
+        ui.separator();
+        if ui.button("Import CSV…").on_hover_text("Set the values of a sheet file (one undoable step)").clicked() {
+            actions.push(Action::ImportSheetDialog);
+        }
+        let export = ui.button("Export CSV…").on_hover_text("Write this sheet as `fieldcode attributes --export` does");
+        if export.clicked() {
+            actions.push(Action::ExportSheetDialog);
         }
     });
 }
@@ -204,7 +210,7 @@ fn grid_ui(ui: &mut Ui, sheet: &mut SheetState, shown: &[usize], actions: &mut V
                     ui.add(egui::Label::new(RichText::new(&owner).strong()).truncate());
                 });
                 for column in &columns {
-                    row.col(|ui| cell_ui(ui, sheet, shown, (position, &owner), column, actions));
+                    row.col(|ui| cell_ui(ui, sheet, shown, (position, index, &owner), column, actions));
                 }
             });
         });
@@ -258,7 +264,7 @@ fn cell_ui(
     ui: &mut Ui,
     sheet: &mut SheetState,
     shown: &[usize],
-    (position, owner): (usize, &str),
+    (position, index, owner): (usize, usize, &str),
     column: &str,
     actions: &mut Vec<Action>,
 ) {
@@ -267,9 +273,10 @@ fn cell_ui(
         editor_ui(ui, sheet, owner, column, actions);
         return;
     }
-    let value = sheet.grid().row_of(owner).map_or(String::new(), |r| sheet.grid().value(r, column).to_owned());
+    let value = sheet.grid().value(index, column).to_owned();
     let selected = sheet.in_selection(shown, position, column);
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(ui.available_width(), ui.available_height()), Sense::click());
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), ui.available_height()), Sense::click());
     let label = format!("{column} of {owner}: {value}");
     let enabled = ui.is_enabled();
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, &label));
@@ -297,7 +304,7 @@ fn cell_ui(
 
 fn editor_ui(ui: &mut Ui, sheet: &mut SheetState, owner: &str, column: &str, actions: &mut Vec<Action>) {
     let Some(editing) = &mut sheet.editing else { return };
-    let id = egui::Id::new(("sheet-edit", owner, column));
+    let id = egui::Id::unique(("sheet-edit", owner, column));
     let output = egui::TextEdit::singleline(&mut editing.text).id(id).desired_width(f32::INFINITY).show(ui);
     let response = output.response.response.clone();
     ui.ctx().accesskit_node_builder(response.id, |node| node.set_label(format!("Edit {column} of {owner}")));

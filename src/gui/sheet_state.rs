@@ -151,6 +151,19 @@ pub struct SheetState {
     pub reveal: Option<String>,
     /// A line about the last thing the sheet refused (shown above the grid).
     pub note: Option<String>,
+    /// The rows shown and what they were worked out from, so a big sheet is not filtered and
+    /// sorted again every frame.
+    shown: Option<(ShownFor, Vec<usize>)>,
+}
+
+/// What decides the rows shown.
+#[derive(Debug, Clone, PartialEq)]
+struct ShownFor {
+    built: Option<u64>,
+    tab: Tab,
+    sort: SortBy,
+    filter: String,
+    column_filters: BTreeMap<String, String>,
 }
 
 fn index(tab: Tab) -> usize {
@@ -207,6 +220,25 @@ impl SheetState {
             self.editing = None;
             self.renaming = None;
             self.note = None;
+        }
+    }
+
+    /// [`Self::visible`], worked out again only when the grid, the order or a filter changed.
+    pub fn shown(&mut self) -> Vec<usize> {
+        let now = ShownFor {
+            built: self.built,
+            tab: self.tab,
+            sort: self.sort.clone(),
+            filter: self.filter.clone(),
+            column_filters: self.column_filters.clone(),
+        };
+        match &self.shown {
+            Some((made_for, rows)) if *made_for == now => rows.clone(),
+            _ => {
+                let rows = self.visible();
+                self.shown = Some((now, rows.clone()));
+                rows
+            }
         }
     }
 
@@ -320,7 +352,11 @@ impl SheetState {
         let cells: Vec<AttributeCell> = std::iter::once(anchor.owner.as_str())
             .chain(shown[first..=last].iter().copied().filter(|o| *o != anchor.owner))
             .filter(|owner| grid.row_of(owner).map_or("", |r| grid.value(r, &anchor.column)) != value)
-            .map(|owner| AttributeCell { owner: owner.to_owned(), name: anchor.column.clone(), value: Some(value.clone()) })
+            .map(|owner| AttributeCell {
+                owner: owner.to_owned(),
+                name: anchor.column.clone(),
+                value: Some(value.clone()),
+            })
             .collect();
         if cells.is_empty() {
             return Err(format!("Every cell there has {} {value:?} already.", anchor.column));
@@ -421,10 +457,7 @@ mod tests {
     use super::*;
 
     fn row(owner: &str, values: &[(&str, &str)]) -> SheetRow {
-        SheetRow {
-            owner: owner.into(),
-            values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        SheetRow { owner: owner.into(), values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
     }
 
     fn state() -> SheetState {
