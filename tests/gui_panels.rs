@@ -10,7 +10,9 @@ use fieldcode::gui::Action;
 use fieldcode::model::CodeNode;
 use fieldcode::store::codes;
 
-use crate::gui_support::{H, app, conn, context_menu, message, open_demo_with, open_menu, settle, type_into};
+use crate::gui_support::{
+    H, app, click_visible, conn, context_menu, message, open_demo_with, open_menu, settle, type_into,
+};
 
 fn harness(dir: &std::path::Path) -> H {
     open_demo_with(dir, app(), egui::vec2(1280.0, 900.0))
@@ -34,16 +36,6 @@ fn undo(h: &mut H) {
 fn combo(h: &mut H, value: &str) {
     h.get_all_by_role(Role::ComboBox).find(|n| n.value().as_deref() == Some(value)).unwrap().click();
     h.run_steps(2);
-}
-
-/// Scrolls a widget into view (panels scroll), moves the pointer onto it, then clicks it.
-fn click_visible(h: &mut H, label: &str) {
-    h.get_by_label(label).scroll_to_me();
-    h.run_steps(2);
-    h.get_by_label(label).hover();
-    h.run_steps(1);
-    h.get_by_label(label).click();
-    h.run_steps(3);
 }
 
 #[test]
@@ -128,6 +120,9 @@ fn memos_on_the_document_and_the_project_are_written_and_edited() {
     h.run_steps(3);
     let project = coding::memos::list(conn(&h), Some(MemoTarget::Project)).unwrap();
     assert!(project.iter().any(|m| m.body == "Project-wide: revisit the codebook in March."));
+    // A saved memo reads as rendered Markdown until Edit turns it into fields.
+    assert!(h.query_by_label(&format!("Memo #{}", memo.id)).is_none());
+    click_visible(&mut h, &format!("Edit memo #{}", memo.id));
     type_into(&mut h, &format!("Memo #{}", memo.id), " Check with LW02.");
     click_visible(&mut h, &format!("Save memo #{}", memo.id));
     h.run_steps(3);

@@ -156,3 +156,13 @@ pub fn type_into(h: &mut H, label: &str, text: &str) {
     field.type_text(text);
     h.run_steps(2);
 }
+
+/// Scrolls a widget into view (panels scroll), moves the pointer onto it, then clicks it.
+pub fn click_visible(h: &mut H, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(2);
+    h.get_by_label(label).hover();
+    h.run_steps(1);
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}

@@ -47,7 +47,11 @@ mod gui_files;
 #[cfg(feature = "gui")]
 mod gui_flows;
 #[cfg(feature = "gui")]
+mod gui_memos;
+#[cfg(feature = "gui")]
 mod gui_panels;
+#[cfg(feature = "gui")]
+mod gui_review;
 #[cfg(feature = "gui")]
 mod gui_screens;
 #[cfg(feature = "gui")]

@@ -76,6 +76,8 @@ actions! {
             ExportFrequenciesSvgDialog,
             /// Show the compare-coders view (Team > Compare coders…).
             ShowCompare,
+            /// Show the team's review queue: codes not yet agreed, with definitions and comments.
+            ShowReview,
             ShowMemos,
             ShowSearch,
             ShowHistory,
@@ -295,6 +297,7 @@ impl Action {
                 offer_project("Export the frequency chart as SVG…", "Export the frequency chart as SVG", &[])
             }
             Action::ShowCompare => offer_project("Compare coders…", "Team: compare coders", &[]),
+            Action::ShowReview => offer_project("Review queue…", "Team: review queue of codes not yet agreed", &[]),
             Action::ShowMemos => {
                 offer_project("Memos", "Memos: project, document and code", const { &[ctrl_shift(Key::M)] })
             }

@@ -442,6 +442,10 @@ impl WorkbenchApp {
                 panels.search.get_or_insert_with(super::search_panel::SearchPanel::new);
                 Ok(())
             }),
+            Action::ShowReview => self.on_project(|_, panels| {
+                panels.review.get_or_insert_with(Default::default);
+                Ok(())
+            }),
             Action::ShowHistory => self.on_project(|wb, panels| {
                 panels.history = Some(super::history_panel::HistoryPanel::new(wb.project.conn())?);
                 Ok(())

@@ -1,6 +1,7 @@
-//! The memos panel (View > Memos, Ctrl+Shift+M): the memos on the project, on the open document
-//! and on the code chosen in the codebook, each editable in place; Save and Add emit `SaveMemo`
-//! (the `SetMemo` command), Delete emits `DeleteMemo`. Unsaved edits survive a reload.
+//! The memos panel (View > Memos, Ctrl+Shift+M): the memos on the project, on the open document,
+//! on its speakers, on the code chosen in the codebook and on the codings under the last click.
+//! A memo reads as rendered Markdown; Edit turns it into plain-text fields. Save and Add emit the
+//! `SetMemo` command, Delete emits `DeleteMemo`. Unsaved edits survive a reload.
 
 use egui::{Context, Ui};
 
@@ -17,6 +18,8 @@ pub struct MemoDraft {
     pub body: String,
     saved: (String, String),
     pub byline: String,
+    /// Shown as editable fields instead of rendered Markdown.
+    pub editing: bool,
 }
 
 impl MemoDraft {
@@ -65,26 +68,7 @@ impl MemosPanel {
         let old = std::mem::take(&mut self.groups);
         for (target, name) in targets {
             let previous = old.iter().find(|g| g.target == target);
-            let memos = all
-                .iter()
-                .filter(|m| m.target == target)
-                .map(|m| {
-                    let mut draft = MemoDraft {
-                        id: Some(m.id),
-                        title: m.title.clone(),
-                        body: m.body.clone(),
-                        saved: (m.title.clone(), m.body.clone()),
-                        byline: format!("#{} · {} · {}", m.id, m.author, m.updated_at.get(..16).unwrap_or("")),
-                    };
-                    if let Some(edited) =
-                        previous.and_then(|g| g.memos.iter().find(|d| d.id == Some(m.id) && d.is_dirty()))
-                    {
-                        draft.title = edited.title.clone();
-                        draft.body = edited.body.clone();
-                    }
-                    draft
-                })
-                .collect();
+            let memos = all.iter().filter(|m| m.target == target).map(|m| draft_of(m, previous)).collect();
             let new = previous.map(|g| g.new.clone()).unwrap_or_default();
             self.groups.push(MemoGroup { target, name, memos, new });
         }
@@ -93,14 +77,58 @@ impl MemosPanel {
     }
 }
 
-/// The project, the open document and the chosen code, with their names.
+/// A stored memo's draft, keeping what the user was typing into it before the reload. Editing
+/// goes on across reloads, except once what was typed is saved.
+fn draft_of(m: &memos::Memo, previous: Option<&MemoGroup>) -> MemoDraft {
+    let stored = (m.title.clone(), m.body.clone());
+    let before = previous.and_then(|g| g.memos.iter().find(|d| d.id == Some(m.id)));
+    let mut draft = MemoDraft {
+        id: Some(m.id),
+        title: m.title.clone(),
+        body: m.body.clone(),
+        saved: stored.clone(),
+        byline: format!("#{} · {} · {}", m.id, m.author, m.updated_at.get(..16).unwrap_or("")),
+        editing: false,
+    };
+    if let Some(before) = before {
+        let typed = (before.title.clone(), before.body.clone());
+        if before.is_dirty() {
+            (draft.title, draft.body) = typed.clone();
+        }
+        draft.editing = before.editing && (before.saved == stored || typed != stored);
+    }
+    draft
+}
+
+/// The project, the open document and its speakers, the chosen code and the codings under the
+/// last click, with their names.
 fn targets(wb: &Workbench) -> Vec<(MemoTarget, String)> {
     let mut out = vec![(MemoTarget::Project, "the project".to_owned())];
     if let Some(view) = &wb.view {
         out.push((MemoTarget::Document(view.id), view.name.clone()));
+        out.extend(speakers(wb, view).into_iter().map(|(id, label)| (MemoTarget::Participant(id), label)));
     }
     if let Some((code, _)) = &wb.excerpts {
         out.push((MemoTarget::Code(*code), wb.code_path(*code)));
+    }
+    for coding in wb.inspection.iter().flat_map(|i| &i.codings) {
+        let name =
+            format!("coding of {} by {} ({}–{})", wb.code_path(coding.code_id), coding.coder, coding.start, coding.end);
+        out.push((MemoTarget::Coding(coding.id), name));
+    }
+    out
+}
+
+/// The participants who speak in the open document, in order of first turn.
+fn speakers(wb: &Workbench, view: &super::document_view::DocumentView) -> Vec<(crate::model::ParticipantId, String)> {
+    let mut out: Vec<(crate::model::ParticipantId, String)> = Vec::new();
+    for heading in view.headings.iter().flatten() {
+        if out.iter().any(|(_, label)| *label == heading.speaker) {
+            continue;
+        }
+        if let Some(p) = wb.participants.iter().find(|p| p.label == heading.speaker) {
+            out.push((p.id, p.label.clone()));
+        }
     }
     out
 }
@@ -127,9 +155,13 @@ fn group_ui(ui: &mut Ui, group: &mut MemoGroup, actions: &mut Vec<Action>) {
     let heading = match group.target {
         MemoTarget::Project => "Project".to_owned(),
         MemoTarget::Document(_) => format!("Document {}", group.name),
-        _ => format!("Code {}", group.name),
+        MemoTarget::Participant(_) => format!("Speaker {}", group.name),
+        MemoTarget::Code(_) => format!("Code {}", group.name),
+        MemoTarget::Coding(_) => format!("The {}", group.name),
     };
-    egui::CollapsingHeader::new(format!("{heading} ({})", group.memos.len())).default_open(true).show(ui, |ui| {
+    // Speakers start folded unless they have memos: a focus group has many.
+    let open = !matches!(group.target, MemoTarget::Participant(_)) || !group.memos.is_empty();
+    egui::CollapsingHeader::new(format!("{heading} ({})", group.memos.len())).default_open(open).show(ui, |ui| {
         for memo in &mut group.memos {
             memo_ui(ui, group.target, memo, actions);
             ui.separator();
@@ -141,6 +173,10 @@ fn group_ui(ui: &mut Ui, group: &mut MemoGroup, actions: &mut Vec<Action>) {
 fn memo_ui(ui: &mut Ui, target: MemoTarget, memo: &mut MemoDraft, actions: &mut Vec<Action>) {
     let Some(id) = memo.id else { return };
     ui.weak(&memo.byline);
+    if !memo.editing && !memo.is_dirty() {
+        read_ui(ui, id, memo, actions);
+        return;
+    }
     ui.add(egui::TextEdit::singleline(&mut memo.title).hint_text("Title").desired_width(f32::INFINITY));
     let label = ui.label(format!("Memo #{id}"));
     ui.add(egui::TextEdit::multiline(&mut memo.body).desired_rows(4).desired_width(f32::INFINITY))
@@ -148,6 +184,30 @@ fn memo_ui(ui: &mut Ui, target: MemoTarget, memo: &mut MemoDraft, actions: &mut 
     ui.horizontal(|ui| {
         if ui.add_enabled(memo.is_dirty(), egui::Button::new(format!("Save memo #{id}"))).clicked() {
             actions.push(save(Some(id), target, memo));
+        }
+        if ui
+            .button(format!("Done with memo #{id}"))
+            .on_hover_text("Stop editing; unsaved changes are dropped")
+            .clicked()
+        {
+            (memo.title, memo.body) = memo.saved.clone();
+            memo.editing = false;
+        }
+        if ui.button(format!("Delete memo #{id}")).clicked() {
+            actions.push(Action::Edit(Command::DeleteMemo { memo: id }));
+        }
+    });
+}
+
+/// A memo as it reads: its title, then its body rendered as Markdown.
+fn read_ui(ui: &mut Ui, id: MemoId, memo: &mut MemoDraft, actions: &mut Vec<Action>) {
+    if !memo.title.trim().is_empty() {
+        ui.strong(&memo.title);
+    }
+    super::markdown::show(ui, ("memo", id), &memo.body);
+    ui.horizontal(|ui| {
+        if ui.button(format!("Edit memo #{id}")).clicked() {
+            memo.editing = true;
         }
         if ui.button(format!("Delete memo #{id}")).clicked() {
             actions.push(Action::Edit(Command::DeleteMemo { memo: id }));

@@ -44,7 +44,7 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
             ui.separator();
             menu.items(ui, &[Action::ToggleTheme, Action::FontBigger, Action::FontSmaller, Action::ShowSettings]);
         });
-        ui.menu_button("Team", |ui| menu.items(ui, &[Action::ShowCompare]));
+        ui.menu_button("Team", |ui| menu.items(ui, &[Action::ShowCompare, Action::ShowReview]));
         ui.menu_button("Help", |ui| menu.items(ui, &[Action::ShowShortcuts]));
     });
 }

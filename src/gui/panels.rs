@@ -8,6 +8,7 @@ use super::action::Action;
 use super::describe_dialog::{DescribeDraft, describe_ui};
 use super::history_panel::{HistoryPanel, history_ui};
 use super::memos_panel::{MemosPanel, memos_ui};
+use super::review_panel::{ReviewPanel, review_ui};
 use super::search_panel::{SearchPanel, search_ui};
 use super::split_dialog::{SplitDraft, split_ui};
 use super::workbench::Workbench;
@@ -21,6 +22,7 @@ pub struct Panels {
     pub memos: Option<MemosPanel>,
     pub search: Option<SearchPanel>,
     pub history: Option<HistoryPanel>,
+    pub review: Option<ReviewPanel>,
 }
 
 impl Panels {
@@ -31,6 +33,9 @@ impl Panels {
         }
         if let Some(history) = &mut self.history {
             history.sync(wb.project.conn())?;
+        }
+        if let Some(review) = &mut self.review {
+            review.sync(wb)?;
         }
         Ok(())
     }
@@ -50,6 +55,12 @@ impl Panels {
                 history.snapshot_name.clear();
             }
         }
+        if let Some(review) = &mut self.review {
+            review.mark_stale();
+            if let Action::Edit(Command::AddComment { .. }) = action {
+                review.posted();
+            }
+        }
         if let (Some(split), Action::Edit(Command::SplitCode { .. })) = (&mut self.split, action) {
             split.clear();
         }
@@ -64,5 +75,6 @@ impl Panels {
         memos_ui(ctx, &mut self.memos, actions);
         search_ui(ctx, &mut self.search, wb, busy, actions);
         history_ui(ctx, &mut self.history, actions);
+        review_ui(ctx, &mut self.review, wb, actions);
     }
 }

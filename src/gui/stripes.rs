@@ -15,6 +15,8 @@ use crate::model::{CodeId, CoderId, CodingId, CodingRow};
 
 /// Width of one bar.
 const BAR: f32 = 4.0;
+/// Radius of the dot marking a coding with a memo.
+const MEMO_DOT: f32 = 4.0;
 /// Size of the names written along the bars.
 const LABEL_SIZE: f32 = 10.0;
 /// Width of one code's column: the bar, a gap and a rotated name.
@@ -136,6 +138,9 @@ pub fn draw(
             let length = name_along(ui, name, Pos2::new(x + BAR + 1.0 + LABEL_SIZE, rect.top()), room);
             columns.label_ends[col] = rect.top() + length.min(room.height()) + 4.0;
         }
+        if coding.start >= para.start && cx.memos.contains_key(&coding.id) {
+            memo_marker(ui, Pos2::new(x + BAR * 0.5, rect.top()), color, (cx.code_name)(coding.code_id).1, coding);
+        }
         let hit = rect.expand2(vec2(1.0, 0.0)).with_max_x(x + COLUMN);
         // A hover-only widget: screen readers (and tests) find each stripe; clicks still reach
         // the text area beneath, which selects the coding under the pointer.
@@ -147,6 +152,19 @@ pub fn draw(
         bars.push(Bar { rect: hit, coding: k as usize });
     }
     bars
+}
+
+/// A margin marker where a coding with a memo starts: a dot on its bar's top (the bar's hover
+/// reads the memo; the inspector opens it).
+fn memo_marker(ui: &Ui, top: Pos2, color: Color32, path: &str, coding: &CodingRow) {
+    let centre = top + vec2(0.0, MEMO_DOT);
+    let painter = ui.painter();
+    painter.circle(centre, MEMO_DOT, color, Stroke::new(1.5, ui.visuals().strong_text_color()));
+    let rect = Rect::from_center_size(centre, vec2(MEMO_DOT * 2.0, MEMO_DOT * 2.0));
+    let response = ui.interact(rect, ui.scope_id().with(("memo-marker", coding.id)), egui::Sense::hover());
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Image, true, format!("Memo on {path} ({})", coding.coder))
+    });
 }
 
 /// Writes `name` downwards from `top` (its baseline on the left), clipped to `room`; returns its

@@ -150,15 +150,20 @@ fn coding_row(ui: &mut Ui, wb: &Workbench, coding: &crate::model::CodingRow, act
         coding.end
     ));
     let memos = wb.inspection.as_ref().and_then(|i| i.memos.get(&coding.id));
-    for memo in memos.into_iter().flatten() {
-        ui.label(egui::RichText::new(format!("Memo: {memo}")).italics());
+    for (n, memo) in memos.into_iter().flatten().enumerate() {
+        ui.weak("Memo:");
+        super::markdown::show(ui, ("inspector-memo", coding.id, n), memo);
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Remove").clicked() {
             actions.push(Action::Edit(Command::RemoveCodings { codings: vec![coding.id] }));
         }
         if ui.button("Select span").clicked() {
             actions.push(Action::Select { start: coding.start, end: coding.end });
+        }
+        let memo = if memos.is_some() { "Memos…" } else { "Write a memo…" };
+        if ui.button(memo).on_hover_text("The memos on this coding, in the memos panel").clicked() {
+            actions.push(Action::ShowMemos);
         }
         ui.menu_button("Recode as…", |ui| {
             let picked = super::code_picker::code_picker_ui(ui, ("recode", coding.id), wb, &|c| c == coding.code_id);
