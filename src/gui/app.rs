@@ -15,6 +15,7 @@ use super::document_pane::Reading;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
+use super::sheet_state::Tab as SheetTab;
 use super::windows::{self, Windows};
 use super::workbench::{Centre, Workbench};
 use super::{analysis_view, codebook_panel, document_pane, documents_panel, edit, menus, status_bar, welcome};
@@ -655,6 +656,13 @@ impl WorkbenchApp {
                     wb.analysis.options.grouping = grouping;
                 }
                 self.pending.push(Action::ShowAnalysis);
+            }
+            Some(w @ ("sheet" | "sheet:participants" | "sheet:documents")) => {
+                if let Some(wb) = &mut self.workbench {
+                    let documents = w == "sheet:documents";
+                    wb.sheet.switch(if documents { SheetTab::Documents } else { SheetTab::Participants });
+                }
+                self.pending.push(Action::ShowSheet);
             }
             _ => {}
         }

@@ -37,7 +37,7 @@ pub fn sheet_ui(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
             Tab::Documents => "documents",
         };
         ui.weak(format!(
-            "{} of {total} {noun} shown · click a cell to edit it: Enter saves, Esc cancels · Shift+click selects cells below for Fill down · right-click a column's header to rename or filter it",
+            "{} of {total} {noun} shown · click a cell to edit it · right-click a column's header to rename or filter it",
             shown.len()
         ));
     });
