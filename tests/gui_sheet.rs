@@ -220,3 +220,47 @@ fn attributes_in_a_documents_menu_opens_the_sheet_on_its_row() {
     assert_eq!(wb.sheet.tab, fieldcode::gui::sheet_state::Tab::Documents);
     assert_eq!(wb.sheet.selected.as_ref().map(|c| c.owner.as_str()), Some("FN01-provider-office"));
 }
+
+#[test]
+fn a_header_sorts_its_menu_filters_and_shift_click_fills_a_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_sheet(dir.path());
+    let shown = |h: &H| -> Vec<String> {
+        let sheet = &h.state().workbench.as_ref().unwrap().sheet;
+        sheet.visible().into_iter().map(|i| sheet.grid().rows[i].owner.clone()).collect()
+    };
+    h.get_by_label("years_in_post").click();
+    h.run_steps(2);
+    assert_eq!(shown(&h)[..3], ["LW08", "LW13", "LW05"], "by years, as numbers");
+    h.get_by_label("provider").click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Show only…").click();
+    h.run_steps(2);
+    h.get_by_label("Riverside Community Partnership").click();
+    h.run_steps(3);
+    assert_eq!(shown(&h), ["LW08", "LW10", "LW09", "LW06", "TL2", "LW12", "LW07", "LW14"]);
+    h.get_by_label("provider = Riverside Community Partnership  ×");
+
+    type_into(&mut h, "New attribute", "cohort");
+    h.get_by_label("Add column").click();
+    h.run_steps(3);
+    edit_cell(&mut h, "cohort", "LW10", "spring", Key::Enter);
+    h.get_by_label_contains("cohort of LW10:").click();
+    h.run_steps(2);
+    h.get_by_label_contains("cohort of LW06:").click_modifiers(Modifiers::SHIFT);
+    h.run_steps(2);
+    let entries = history_len(&h);
+    h.get_by_label("Fill down").click();
+    settle(&mut h);
+    let cohort: Vec<String> = ["LW08", "LW10", "LW09", "LW06", "TL2"]
+        .iter()
+        .map(|p| participant_value(&h, p, "cohort").unwrap_or_default())
+        .collect();
+    assert_eq!(cohort, ["", "spring", "spring", "spring", ""], "only the range LW10 to LW06: {}", message(&h));
+    assert_eq!(history_len(&h), entries + 1);
+
+    // The chip shows every row again.
+    h.get_by_label("provider = Riverside Community Partnership  ×").click();
+    h.run_steps(2);
+    assert_eq!(shown(&h).len(), 19);
+}
