@@ -15,6 +15,7 @@ mod fuzz_parsers;
 mod import_cli;
 mod import_transcripts;
 mod sheet_and_codebook;
+mod sheet_edit;
 mod store_open;
 mod text_edit;
 mod write_path;
@@ -56,6 +57,8 @@ mod gui_panels;
 mod gui_review;
 #[cfg(feature = "gui")]
 mod gui_screens;
+#[cfg(feature = "gui")]
+mod gui_sheet;
 #[cfg(feature = "gui")]
 mod gui_support;
 #[cfg(feature = "gui")]

@@ -39,8 +39,16 @@ pub enum ProjectCommand {
         #[arg(long)]
         lossy: bool,
     },
-    /// Set attributes in bulk from a CSV whose first column is `document` or `participant`.
-    Attributes { project: PathBuf, csv: PathBuf },
+    /// Set attributes in bulk from a CSV whose first column is `document` or `participant`; with
+    /// --export, write the project's classification sheet of documents or participants to the CSV
+    /// instead (the same format, so it can be edited and read back).
+    Attributes {
+        project: PathBuf,
+        csv: PathBuf,
+        /// Write the sheet of this scope (document or participant) to CSV instead of reading it.
+        #[arg(long, value_enum, value_name = "SCOPE")]
+        export: Option<SheetScope>,
+    },
     /// List documents with kind, length, turns, speakers and attributes.
     Docs {
         project: PathBuf,
@@ -63,6 +71,22 @@ pub enum ProjectCommand {
     },
 }
 
+/// `--export` of `attributes`: whose sheet to write.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SheetScope {
+    Document,
+    Participant,
+}
+
+impl From<SheetScope> for crate::model::AttributeScope {
+    fn from(scope: SheetScope) -> Self {
+        match scope {
+            SheetScope::Document => crate::model::AttributeScope::Document,
+            SheetScope::Participant => crate::model::AttributeScope::Participant,
+        }
+    }
+}
+
 fn parse_key_value(raw: &str) -> std::result::Result<(String, String), String> {
     match raw.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
@@ -82,7 +106,14 @@ impl ProjectCommand {
                 let mut project = Project::open(&project)?;
                 import(&mut project, &paths, ImportOptions { kind, attributes, lossy })
             }
-            ProjectCommand::Attributes { project, csv } => {
+            ProjectCommand::Attributes { project, csv, export: Some(scope) } => {
+                let project = Project::open(&project)?;
+                let scope = scope.into();
+                let rows = crate::export::sheet::write(&project, scope, &csv)?;
+                println!("Wrote the {} sheet ({rows} rows) to {}", scope.as_str(), csv.display());
+                Ok(Outcome::Exit(ExitCode::SUCCESS))
+            }
+            ProjectCommand::Attributes { project, csv, export: None } => {
                 let mut project = Project::open(&project)?;
                 let report = crate::import::sheet::apply_sheet(&mut project, &csv, &crate::store::default_actor())?;
                 println!("Set {} values on {} {}s.", report.values, report.rows, report.scope.as_str());

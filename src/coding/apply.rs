@@ -54,5 +54,6 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
         Command::EditText { .. } | Command::ReplaceText { .. } => {
             text_ops::execute(rec, command).map(|(summary, _)| summary)
         }
+        Command::RenameAttribute { scope, from, to } => attribute_ops::rename(rec, *scope, from, to),
     }
 }

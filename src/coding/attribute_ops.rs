@@ -1,9 +1,11 @@
 //! The attribute command: cells of a classification sheet (a document's site, a participant's
 //! role), set or cleared as one undoable change, whether they come from one edit in the
-//! workbench or a whole sheet file (`fieldcode attributes`).
+//! workbench or a whole sheet file (`fieldcode attributes`); and renaming an attribute (a column
+//! of the sheet), which keeps every value with its owner.
 
 use super::command::AttributeCell;
 use super::recorder::Recorder;
+use super::rows::{AttributeRec, Row};
 use crate::error::{Error, Result};
 use crate::model::AttributeScope;
 
@@ -25,10 +27,7 @@ pub(crate) fn set(rec: &mut Recorder<'_>, scope: AttributeScope, cells: &[Attrib
             owners.insert(owner);
         }
     }
-    let what = match scope {
-        AttributeScope::Document => "document",
-        AttributeScope::Participant => "participant",
-    };
+    let what = scope.as_str();
     Ok(match (cells, changed) {
         ([one], 1) => match &one.value {
             Some(v) if !v.trim().is_empty() => {
@@ -50,4 +49,30 @@ fn owner_id(rec: &mut Recorder<'_>, scope: AttributeScope, owner: &str) -> Resul
         AttributeScope::Document => crate::store::documents::id_by_name(rec.conn, owner),
         AttributeScope::Participant => rec.participant_labelled(owner),
     }
+}
+
+/// Renames the attribute `from` of `scope` to `to`. A new name that another attribute of the
+/// scope has already (ignoring case, as sheet files compare their headers) is refused, so two
+/// columns never merge by accident; changing only the case of a name is allowed.
+pub(crate) fn rename(rec: &mut Recorder<'_>, scope: AttributeScope, from: &str, to: &str) -> Result<String> {
+    let (from, to) = (from.trim(), to.trim());
+    let what = scope.as_str();
+    if to.is_empty() {
+        return Err(Error::invalid(format!("a {what} attribute needs a name; type one")));
+    }
+    let id = crate::store::attributes::find(rec.conn, from, scope)?
+        .ok_or_else(|| Error::invalid(format!("there is no {what} attribute called {from:?}")))?;
+    let before = AttributeRec::read(rec.conn, id)?
+        .ok_or_else(|| Error::invalid(format!("there is no {what} attribute called {from:?}")))?;
+    let taken = crate::store::attributes::names(rec.conn)?
+        .into_iter()
+        .any(|(name, s)| s == scope && name != before.name && name.to_lowercase() == to.to_lowercase());
+    if taken {
+        return Err(Error::invalid(format!(
+            "the {what} attribute {to:?} exists already; choose another name (or set its values instead)"
+        )));
+    }
+    let after = AttributeRec { name: to.to_owned(), ..before.clone() };
+    rec.update(Row::Attribute(before), Row::Attribute(after))?;
+    Ok(format!("renamed {what} attribute {from} to {to:?}"))
 }

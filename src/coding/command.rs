@@ -271,6 +271,14 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         kinds: Vec<DocumentKind>,
     },
+    /// Renames an attribute of documents or participants (a column of the classification
+    /// sheet); every value keeps its owner. Refused when `to` is empty or another attribute of
+    /// the scope already has that name (in any case).
+    RenameAttribute {
+        scope: AttributeScope,
+        from: String,
+        to: String,
+    },
 }
 
 impl Command {
@@ -298,6 +306,7 @@ impl Command {
             Command::ImportCodebook { .. } => "import-codebook",
             Command::EditText { .. } => "edit-text",
             Command::ReplaceText { .. } => "replace-text",
+            Command::RenameAttribute { .. } => "rename-attribute",
         }
     }
 }

@@ -20,4 +20,5 @@ pub mod matrix;
 pub mod memos;
 pub mod out_file;
 pub mod report;
+pub mod sheet;
 pub mod xlsx;

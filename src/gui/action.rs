@@ -20,7 +20,7 @@ use crate::coding::units::Unit;
 use crate::export::chart_svg::ChartFormat;
 use crate::export::codebook::CodebookFormat;
 use crate::gui::export_dialog::ExcerptChoice;
-use crate::model::{CodeId, CodingId, DocumentId};
+use crate::model::{AttributeScope, CodeId, CodingId, DocumentId};
 use crate::refi::export::Positions;
 
 /// Declares [`Action`] with its argument-free variants in a `simple { … }` block first, so that
@@ -138,6 +138,13 @@ actions! {
             ImportCodebookDialog,
             /// File > Import > REFI-QDA project as a new project…
             ImportQdpxDialog,
+            // The classification sheet
+            /// Show the classification sheet (participants or documents × attributes) in the centre.
+            ShowSheet,
+            /// Ask for a sheet file (CSV, as `fieldcode attributes` reads) and set its values.
+            ImportSheetDialog,
+            /// Ask where to write the shown sheet as CSV (as `fieldcode attributes --export`).
+            ExportSheetDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -290,6 +297,19 @@ actions! {
         },
         /// Open a file or folder with the platform's opener.
         OpenPath(PathBuf),
+        // The classification sheet
+        /// Set the values of a sheet file, as one undoable step.
+        ImportSheet(PathBuf),
+        /// Write the sheet of a scope as CSV, byte for byte what `fieldcode attributes --export` writes.
+        ExportSheet {
+            scope: AttributeScope,
+            path: PathBuf,
+        },
+        /// Show the sheet of a scope with one document's or participant's row selected.
+        ShowSheetFor {
+            scope: AttributeScope,
+            owner: String,
+        },
     }
 }
 
@@ -460,6 +480,17 @@ impl Action {
             Action::ImportQdpxDialog => {
                 offer("REFI-QDA project as a new project…", "Import a REFI-QDA project (.qdpx) as a new project…", &[])
             }
+            Action::ShowSheet => offer_project(
+                "Classification sheet",
+                "Classification sheet: attributes of participants and documents",
+                &[],
+            ),
+            Action::ImportSheetDialog => {
+                offer_project("Import a classification sheet…", "Import a classification sheet (CSV)", &[])
+            }
+            Action::ExportSheetDialog => {
+                offer_project("Export the classification sheet…", "Export the classification sheet as CSV", &[])
+            }
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -510,6 +541,7 @@ impl Action {
             | Action::ImportQdpxFrom(_)
             | Action::ImportQdpx { .. }
             | Action::OpenPath(_) => None,
+            Action::ImportSheet(_) | Action::ExportSheet { .. } | Action::ShowSheetFor { .. } => None,
         }
     }
 

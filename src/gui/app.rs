@@ -17,6 +17,7 @@ use super::exchange_windows::FormatDialog;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
+use super::sheet_state::Tab as SheetTab;
 use super::windows::{self, Windows};
 use super::workbench::{Centre, Workbench};
 use super::{analysis_view, codebook_panel, document_pane, documents_panel, edit, menus, status_bar, welcome};
@@ -33,6 +34,7 @@ mod text_edit;
 mod text_tools;
 // Import with a preview, and merging a colleague's copy
 mod import_merge;
+mod sheet_files;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,6 +218,10 @@ impl WorkbenchApp {
             let waker = ui.ctx().clone();
             wb.analysis.refresh(&wb.project, move || waker.request_repaint());
             egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, actions));
+            return;
+        }
+        if wb.centre == Centre::Sheet {
+            egui::CentralPanel::default().show(ui, |ui| super::classification_sheet::sheet_ui(ui, wb, actions));
             return;
         }
         egui::CentralPanel::default().show(ui, |ui| {
@@ -587,6 +593,20 @@ impl WorkbenchApp {
             Action::ImportQdpxFrom(qdpx) => self.import_qdpx_from(ctx, qdpx),
             Action::ImportQdpx { qdpx, project } => self.import_qdpx(ctx, qdpx, project),
             Action::OpenPath(path) => self.open_path(&path),
+            // The classification sheet
+            Action::ShowSheet => self.leave_compare(|wb, _| {
+                wb.centre = Centre::Sheet;
+                Ok(())
+            }),
+            Action::ShowSheetFor { scope, owner } => self.leave_compare(|wb, _| {
+                wb.centre = Centre::Sheet;
+                wb.sheet.reveal(scope, owner);
+                Ok(())
+            }),
+            Action::ImportSheetDialog => self.import_sheet_dialog(ctx),
+            Action::ExportSheetDialog => self.export_sheet_dialog(ctx),
+            Action::ImportSheet(path) => self.import_sheet(&path),
+            Action::ExportSheet { scope, path } => self.export_sheet(scope, &path),
         }
     }
 
@@ -745,6 +765,13 @@ impl WorkbenchApp {
                     wb.analysis.options.grouping = grouping;
                 }
                 self.pending.push(Action::ShowAnalysis);
+            }
+            Some(w @ ("sheet" | "sheet:participants" | "sheet:documents")) => {
+                if let Some(wb) = &mut self.workbench {
+                    let documents = w == "sheet:documents";
+                    wb.sheet.switch(if documents { SheetTab::Documents } else { SheetTab::Participants });
+                }
+                self.pending.push(Action::ShowSheet);
             }
             _ => {}
         }

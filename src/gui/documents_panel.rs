@@ -7,7 +7,7 @@ use egui::Ui;
 
 use super::action::Action;
 use super::workbench::Workbench;
-use crate::model::DocumentKind;
+use crate::model::{AttributeScope, DocumentKind};
 
 pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     ui.heading("Documents");
@@ -26,7 +26,7 @@ pub fn show(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
             document_groups(ui, wb, actions);
         });
     ui.separator();
-    participants(ui, wb);
+    participants(ui, wb, actions);
 }
 
 fn attribute_filter(ui: &mut Ui, wb: &mut Workbench) {
@@ -87,12 +87,19 @@ fn document_groups(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
                     if response.clicked() {
                         actions.push(Action::OpenDocument(doc.id));
                     }
+                    response.context_menu(|ui| {
+                        if ui.button("Attributes…").clicked() {
+                            let owner = doc.name.clone();
+                            actions.push(Action::ShowSheetFor { scope: AttributeScope::Document, owner });
+                            ui.close();
+                        }
+                    });
                 }
             });
     }
 }
 
-fn participants(ui: &mut Ui, wb: &Workbench) {
+fn participants(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
     egui::CollapsingHeader::new(format!("Participants ({})", wb.participants.len())).id_salt("participants").show(
         ui,
         |ui| {
@@ -104,7 +111,15 @@ fn participants(ui: &mut Ui, wb: &Workbench) {
                         ui.weak(role);
                     })
                     .response
-                    .on_hover_text(format!("{} turns in {}", p.turns, p.documents.join(", ")));
+                    .interact(egui::Sense::click())
+                    .on_hover_text(format!("{} turns in {}", p.turns, p.documents.join(", ")))
+                    .context_menu(|ui| {
+                        if ui.button("Attributes…").clicked() {
+                            let owner = p.label.clone();
+                            actions.push(Action::ShowSheetFor { scope: AttributeScope::Participant, owner });
+                            ui.close();
+                        }
+                    });
                 }
             });
         },

@@ -34,9 +34,10 @@ impl Reload {
                 [span] if wb.view.as_ref().is_some_and(|v| v.id == span.document) => Reload::CodingsOf(span.code),
                 _ => Reload::Codes,
             },
-            Command::SetAttributes { .. } | Command::EditText { .. } | Command::ReplaceText { .. } => {
-                Reload::Everything
-            }
+            Command::SetAttributes { .. }
+            | Command::EditText { .. }
+            | Command::ReplaceText { .. }
+            | Command::RenameAttribute { .. } => Reload::Everything,
             Command::CreateCode { .. }
             | Command::CreateCodeAndApply { .. }
             | Command::RenameCode { .. }
@@ -99,7 +100,7 @@ pub fn command(wb: &mut Workbench, coder: &str, command: Command) -> Result<Stri
 
 pub fn undo(wb: &mut Workbench) -> Result<String> {
     let line = coding::undo(&mut wb.project)?.map_or_else(|| "Nothing to undo.".to_owned(), |s| format!("Undone: {s}"));
-    // Everything: a merge or an attribute change undone or redone touches documents and people too.
+    // Everything: a merge, an attribute change or a text edit undone touches documents and people too.
     wb.reload()?;
     Ok(line)
 }

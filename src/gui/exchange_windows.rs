@@ -72,7 +72,7 @@ fn format_ui(ctx: &Context, dialog: &mut Option<FormatDialog>, actions: &mut Vec
     };
     let mut open = true;
     let mut close = false;
-    egui::Window::new(title)
+    super::windows::floating(ctx, title)
         .id(egui::Id::unique("export-format-dialog"))
         .open(&mut open)
         .collapsible(false)
@@ -116,7 +116,7 @@ fn finished_ui(ctx: &Context, finished: &mut Option<(PathBuf, String)>, actions:
     let Some((path, line)) = finished.as_ref() else { return };
     let mut open = true;
     let mut close = false;
-    egui::Window::new("Exported")
+    super::windows::floating(ctx, "Exported")
         .id(egui::Id::unique("export-finished"))
         .open(&mut open)
         .collapsible(false)
@@ -146,7 +146,7 @@ fn report_ui(ctx: &Context, report: &mut Option<(PathBuf, Vec<String>)>) {
     let Some((_, lines)) = report.as_ref() else { return };
     let mut open = true;
     let mut close = false;
-    egui::Window::new("REFI-QDA import report")
+    super::windows::floating(ctx, "REFI-QDA import report")
         .id(egui::Id::unique("qdpx-import-report"))
         .open(&mut open)
         .collapsible(false)

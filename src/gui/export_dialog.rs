@@ -194,7 +194,7 @@ pub fn excerpts_ui(ctx: &Context, draft: &mut Option<ExcerptsDraft>, wb: &Workbe
     state.refresh(&wb.project, move || waker.request_repaint());
     let mut open = true;
     let mut close = false;
-    egui::Window::new("Export excerpts")
+    super::windows::floating(ctx, "Export excerpts")
         .id(egui::Id::unique("export-excerpts-dialog"))
         .open(&mut open)
         .collapsible(false)

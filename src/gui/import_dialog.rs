@@ -174,9 +174,11 @@ pub fn import_ui(ctx: &Context, dialog: &mut Option<ImportDialog>, job: Option<&
     let Some(state) = dialog.as_mut() else { return };
     let mut open = true;
     let mut close = false;
-    egui::Window::new("Import files").id(egui::Id::unique("import-dialog")).open(&mut open).default_width(760.0).show(
-        ctx,
-        |ui| {
+    super::windows::floating(ctx, "Import files")
+        .id(egui::Id::unique("import-dialog"))
+        .open(&mut open)
+        .default_width(760.0)
+        .show(ctx, |ui| {
             if let Some(error) = &state.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             } else if let Some((report, cancelled)) = &state.report {
@@ -204,8 +206,7 @@ pub fn import_ui(ctx: &Context, dialog: &mut Option<ImportDialog>, job: Option<&
             if ui.button("Close").clicked() {
                 close = true;
             }
-        },
-    );
+        });
     if close || !open {
         if job.is_some() && (state.importing || state.preview.is_none()) {
             actions.push(Action::CancelJob);

@@ -46,6 +46,8 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
                 ],
             );
             ui.separator();
+            menu.items(ui, &[Action::ShowSheet, Action::ImportSheetDialog, Action::ExportSheetDialog]);
+            ui.separator();
             menu.items(ui, &[Action::ShowMemos, Action::ShowSearch, Action::ShowHistory]);
             ui.separator();
             menu.items(ui, &[Action::ToggleDocumentsPanel, Action::ToggleCodebookPanel]);

@@ -59,7 +59,7 @@ pub fn merge_ui(ctx: &Context, dialog: &mut Option<MergeDialog>, job: Option<&Jo
     let Some(state) = dialog.as_mut() else { return };
     let mut open = true;
     let mut close = false;
-    egui::Window::new("Merge a colleague's copy")
+    super::windows::floating(ctx, "Merge a colleague's copy")
         .id(egui::Id::unique("merge-dialog"))
         .open(&mut open)
         .default_width(640.0)

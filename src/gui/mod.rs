@@ -52,6 +52,9 @@ pub mod workbench;
 // Import with a preview, and merging a colleague's copy
 pub mod import_dialog;
 pub mod merge_dialog;
+// The classification sheet
+pub mod classification_sheet;
+pub mod sheet_state;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

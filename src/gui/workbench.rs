@@ -55,6 +55,8 @@ pub enum Centre {
     #[default]
     Document,
     Analysis,
+    /// The classification sheet: participants or documents × attributes.
+    Sheet,
 }
 
 pub struct Workbench {
@@ -91,6 +93,11 @@ pub struct Workbench {
     /// The memo of each coding that has one (for the stripes' hover).
     pub coding_memos: HashMap<CodingId, Vec<String>>,
     colors: HashMap<CodeId, Color32>,
+    /// The classification sheet's tab, order, filters and edit.
+    pub sheet: super::sheet_state::SheetState,
+    /// Counts the re-reads of documents and participants, so views built from them know when
+    /// to rebuild.
+    pub generation: u64,
 }
 
 impl Workbench {
@@ -119,6 +126,8 @@ impl Workbench {
             stripe_coders: StripeCoders::default(),
             coding_memos: HashMap::new(),
             colors: HashMap::new(),
+            sheet: Default::default(),
+            generation: 0,
         };
         wb.reload()?;
         wb.fill_quick_slots();
@@ -130,6 +139,7 @@ impl Workbench {
         let conn = self.project.conn();
         self.documents = documents::list(conn)?;
         self.participants = participants::list(conn)?;
+        self.generation += 1;
         self.reload_codes()
     }
 
