@@ -738,6 +738,13 @@ impl WorkbenchApp {
                 self.show_compare(&coders);
             }
             Some("memos") => self.pending.push(Action::ShowMemos),
+            Some("review") => self.pending.push(Action::ShowReview),
+            Some("edit") => self.pending.extend([Action::ToggleEditMode, Action::EditParagraph(1)]),
+            Some(w) if w.starts_with("replace:") => {
+                let panel = self.panels.replace.get_or_insert_with(Default::default);
+                panel.find = w.trim_start_matches("replace:").to_owned();
+                self.pending.push(Action::PreviewReplace);
+            }
             Some("export") => self.pending.push(Action::ExportExcerptsDialog),
             Some(w) if w.starts_with("history") => {
                 self.pending.push(Action::ShowHistory);

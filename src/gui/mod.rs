@@ -137,8 +137,10 @@ fn window_size_from_env() -> [f32; 2] {
 
 /// `FIELDCODE_OPEN_DOCUMENT`, `FIELDCODE_SHOW_CODE` (a code path) and `FIELDCODE_START_WINDOW`
 /// (`shortcuts`, `palette`, `analysis` or `analysis:ATTRIBUTE` for matrices grouped by it, `memos`,
-/// `history` or `history:SNAPSHOT` (compared with now), `search:QUERY`, and `describe` or `split` for the code of `FIELDCODE_SHOW_CODE`, `export` for the
-/// excerpt export dialog)
+/// `history` or `history:SNAPSHOT` (compared with now), `search:QUERY`, `describe` or `split` for
+/// the code of `FIELDCODE_SHOW_CODE`, `export` for the excerpt export dialog, `sheet` or
+/// `sheet:documents`, `review` for the review queue, `edit` for edit mode on the open document's
+/// second paragraph, `replace:TEXT` for a find-and-replace preview)
 /// pick what a freshly opened project shows, and `FIELDCODE_THEME`
 /// (`dark`/`light`) overrides the theme; the screenshot script uses them.
 fn start_view_from_env() -> StartView {
