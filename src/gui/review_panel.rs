@@ -137,7 +137,8 @@ fn list_ui(ui: &mut Ui, state: &mut ReviewPanel, wb: &Workbench) {
             );
             ui.horizontal(|ui| {
                 chip(ui, wb, entry.code_id);
-                if ui.selectable_label(chosen, text).clicked() {
+                let row = ui.add(egui::Button::selectable(chosen, text.as_str()).truncate());
+                if row.on_hover_text(&text).clicked() {
                     picked = Some(i);
                 }
             });

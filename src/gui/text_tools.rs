@@ -187,7 +187,8 @@ fn hit_ui(ui: &mut Ui, hit: &TextHit, actions: &mut Vec<Action>) {
         actions.push(Action::JumpTo { document: hit.document_id, start: hit.start, end: hit.end });
     }
     if !hit.codings.is_empty() {
-        let codes: Vec<&str> = hit.codings.iter().map(|c| c.code.as_str()).collect();
+        let codes: std::collections::BTreeSet<&str> = hit.codings.iter().map(|c| c.code.as_str()).collect();
+        let codes: Vec<&str> = codes.into_iter().collect();
         ui.weak(format!("    touches codings of {}", codes.join(", ")));
     }
 }
