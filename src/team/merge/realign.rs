@@ -1,8 +1,8 @@
 //! Carrying a team member's codings onto this project's text when both copies of a document
 //! (same GUID) were edited differently.
 //!
-//! The two texts are diffed with `imara-diff` — first by lines, then by characters (code points)
-//! inside each changed run of lines, so a 5 MB transcript with a few corrections costs a line
+//! The two texts are diffed with `imara-diff` — first by lines, then by words and single other
+//! characters (offsets in code points) inside each changed run of lines, so a 5 MB transcript with a few corrections costs a line
 //! diff plus a few small character diffs. The result is a batch of [`Splice`]s in the colleague's
 //! coordinates that turns their text into ours; every coding is moved through it with the same
 //! rule a text edit uses ([`Splice::span`]), so a coding keeps its words wherever they survive.
@@ -19,6 +19,8 @@ use crate::coding::shift::{Splice, shift};
 pub struct Realign {
     /// Theirs → ours, ascending and apart, in their coordinates.
     pub splices: Vec<Splice>,
+    /// `before[i]`: how far the splices before number `i` move the text after them.
+    before: Vec<i64>,
     pub theirs: Vec<char>,
     pub ours: Vec<char>,
 }
@@ -29,14 +31,33 @@ impl Realign {
         let theirs: Vec<char> = theirs.chars().collect();
         let ours: Vec<char> = ours.chars().collect();
         let splices = splices(&theirs, &ours);
-        Realign { splices, theirs, ours }
+        let before = splices
+            .iter()
+            .scan(0i64, |sum, s| {
+                let here = *sum;
+                *sum += s.delta();
+                Some(here)
+            })
+            .collect();
+        Realign { splices, before, theirs, ours }
     }
 
     /// Where the span `[start, end)` of their text lies in ours.
     pub fn map(&self, start: usize, end: usize) -> (usize, usize) {
-        let s = map_pos(&self.splices, start, true);
-        let e = map_pos(&self.splices, end, false).max(s);
+        let s = self.map_pos(start, true);
+        let e = self.map_pos(end, false).max(s);
         (s, e)
+    }
+
+    /// Runs the batch over one position: the splices after it do not move it; the last one at
+    /// or before it moves it by the rule, and those before that (which lie wholly below it, as
+    /// diff hunks never touch) by their total delta — the same result as applying them last
+    /// first ([`crate::coding::shift::forward_steps`]), in O(log n).
+    fn map_pos(&self, pos: usize, is_start: bool) -> usize {
+        let upto = self.splices.partition_point(|s| s.start <= pos);
+        let Some(j) = upto.checked_sub(1) else { return pos };
+        let s = self.splices[j];
+        (shift(pos, s.start, s.end, s.len, is_start) as i64 + self.before[j]) as usize
     }
 
     /// The text of `[start, end)` in their text.
@@ -54,20 +75,12 @@ fn slice(chars: &[char], start: usize, end: usize) -> String {
     chars.get(start.min(chars.len())..end.min(chars.len())).unwrap_or_default().iter().collect()
 }
 
-/// Runs the batch over one position: the splices after it do not move it, those before it are
-/// applied last first (each in the coordinates of the text before the batch), as
-/// [`crate::coding::shift::forward_steps`] does.
-fn map_pos(splices: &[Splice], pos: usize, is_start: bool) -> usize {
-    let upto = splices.partition_point(|s| s.start <= pos);
-    splices[..upto].iter().rev().fold(pos, |p, s| shift(p, s.start, s.end, s.len, is_start))
-}
-
 /// The splices (in `theirs`' coordinates) that turn `theirs` into `ours`.
 pub fn splices(theirs: &[char], ours: &[char]) -> Vec<Splice> {
     let (their_lines, our_lines) = (line_starts(theirs), line_starts(ours));
     let mut input = InternedInput::default();
-    input.update_before(lines(theirs, &their_lines));
-    input.update_after(lines(ours, &our_lines));
+    input.update_before(pieces(theirs, &their_lines));
+    input.update_after(pieces(ours, &our_lines));
     let mut hunks: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     diff(Algorithm::Histogram, &input, |b: Range<u32>, a: Range<u32>| {
         let span = |starts: &[usize], r: Range<u32>| starts[r.start as usize]..starts[r.end as usize];
@@ -90,22 +103,40 @@ fn line_starts(text: &[char]) -> Vec<usize> {
     starts
 }
 
-fn lines<'a>(text: &'a [char], starts: &'a [usize]) -> impl Iterator<Item = &'a [char]> + 'a {
+fn pieces<'a>(text: &'a [char], starts: &'a [usize]) -> impl Iterator<Item = &'a [char]> + 'a {
     starts.windows(2).map(move |w| &text[w[0]..w[1]])
 }
 
-/// Character diff of one changed run of lines; `offset` is where `theirs` starts.
+/// Diff of one changed run of lines by words (runs of letters and digits) and single other
+/// characters; `offset` is where `theirs` starts. Words as tokens keep the alignment on word
+/// boundaries: a raw character diff pairs stray letters ("kind." → "kind and" may keep the `d`
+/// of "and"), which would drag a coding's end into words it never covered.
 fn char_splices(theirs: &[char], ours: &[char], offset: usize, out: &mut Vec<Splice>) {
+    let (their_words, our_words) = (word_starts(theirs), word_starts(ours));
     let mut input = InternedInput::default();
-    input.update_before(theirs.iter().copied());
-    input.update_after(ours.iter().copied());
-    diff(Algorithm::Myers, &input, |b: Range<u32>, a: Range<u32>| {
+    input.update_before(pieces(theirs, &their_words));
+    input.update_after(pieces(ours, &our_words));
+    diff(Algorithm::Histogram, &input, |b: Range<u32>, a: Range<u32>| {
+        let start = their_words[b.start as usize];
         out.push(Splice {
-            start: offset + b.start as usize,
-            end: offset + b.end as usize,
-            len: (a.end - a.start) as usize,
+            start: offset + start,
+            end: offset + their_words[b.end as usize],
+            len: our_words[a.end as usize] - our_words[a.start as usize],
         });
     });
+}
+
+/// Offsets where each word or other character starts, and the length last.
+fn word_starts(text: &[char]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    for (i, c) in text.iter().enumerate() {
+        let joins = c.is_alphanumeric() && i > 0 && text[i - 1].is_alphanumeric();
+        if !joins {
+            starts.push(i);
+        }
+    }
+    starts.push(text.len());
+    starts
 }
 
 #[cfg(test)]
@@ -162,6 +193,31 @@ mod tests {
         let at = theirs.find("keep end").unwrap_or_default();
         let (s, e) = r.map(at, at + 8);
         assert_eq!(r.our_text(s, e), "keep end");
+    }
+
+    #[test]
+    fn mapping_agrees_with_running_the_batch_last_first() {
+        let theirs = "aa bb cc dd ee ff gg\nhh ii jj\nkk ll";
+        let ours = "aa XX bb cc ee ff YY gg\nhh jj\nkk ll mm";
+        let r = Realign::new(theirs, ours);
+        assert_eq!(apply(theirs, &r.splices, ours), ours);
+        for start in 0..=r.theirs.len() {
+            for end in start..=r.theirs.len() {
+                let slow =
+                    crate::coding::shift::forward_steps(&r.splices).fold((start, end), |(s, e), (_, sp)| sp.span(s, e));
+                assert_eq!(r.map(start, end), slow, "{start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_added_after_a_coding_does_not_join_it() {
+        let theirs = "the leader was kind.\n";
+        let ours = "the organiser was kind and the tea was awful.\n";
+        let r = Realign::new(theirs, ours);
+        assert_eq!(apply(theirs, &r.splices, ours), ours);
+        let (s, e) = r.map(0, 19);
+        assert_eq!(r.our_text(s, e), "the organiser was kind");
     }
 
     #[test]
