@@ -20,11 +20,12 @@ fn bench(c: &mut Criterion) {
     let mut at: Vec<usize> = (0..50).map(|_| rng.random_range(0..n - 20)).collect();
     at.sort_unstable();
     for (i, p) in at.into_iter().enumerate().rev() {
-        match i % 3 {
-            0 => ours.splice(p..p, "corrected words ".chars()),
-            1 => ours.splice(p..p + 10, std::iter::empty()),
-            _ => ours.splice(p..p + 5, "fixed".chars()),
+        let (end, new) = match i % 3 {
+            0 => (p, "corrected words "),
+            1 => (p + 10, ""),
+            _ => (p + 5, "fixed"),
         };
+        ours.splice(p..end, new.chars());
     }
     let ours: String = ours.into_iter().collect();
     let spans: Vec<(usize, usize)> = (0..20_000).map(|i| (i * (n / 20_000), i * (n / 20_000) + 80)).collect();
