@@ -29,6 +29,7 @@ mod team_agreement;
 mod team_cli;
 mod team_measures;
 mod team_merge;
+mod team_merge_edited;
 mod team_resolve;
 mod team_support;
 

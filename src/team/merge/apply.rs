@@ -1,5 +1,6 @@
 //! Writing a read [`Source`] into this project, inside the caller's transaction: codes by GUID
-//! then by path, coders by name, documents by text hash, codings and memos by GUID, comments by
+//! then by path, coders by name, documents by GUID then text hash (an edited copy is realigned
+//! through [`super::realign`]), codings and memos by GUID, comments by
 //! their exact content, attribute values by owner and name ([`super::values`]). Whatever is
 //! already here is skipped, so a second run adds nothing.
 //!
@@ -11,7 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::report::{BadSpan, CodeConflict, MergeReport, MissingDocument};
+use super::realign::Realign;
+use super::report::{BadSpan, ChangedCoding, CodeConflict, MergeReport, MissingDocument};
 use super::source::{Source, SourceMemo};
 use crate::coding::Recorder;
 use crate::coding::rows::{CodeRec, CodingRec, CommentRec, MemoRec, Row};
@@ -36,6 +38,8 @@ pub(super) struct Maps {
     /// With the document's length here.
     pub(super) documents: HashMap<DocumentId, (DocumentId, usize)>,
     codings: HashMap<CodingId, CodingId>,
+    /// Their documents matched by GUID whose text differs from ours.
+    realign: HashMap<DocumentId, Realign>,
 }
 
 /// Applies `source` through `rec`, filling `report`.
@@ -55,8 +59,21 @@ pub fn apply(rec: &mut Recorder<'_>, source: &Source, report: &mut MergeReport) 
 
 fn match_documents(conn: &Connection, source: &Source, report: &mut MergeReport, maps: &mut Maps) -> Result<()> {
     let mut stmt = conn.prepare("SELECT id, char_count FROM document WHERE sha256 = ?1")?;
+    let mut by_guid = conn.prepare("SELECT id, char_count, sha256, text FROM document WHERE guid = ?1")?;
     let mut missing: BTreeMap<String, MissingDocument> = BTreeMap::new();
     for (&id, doc) in &source.documents {
+        let same_guid: Option<(DocumentId, i64, String, String)> =
+            by_guid.query_row([&doc.guid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional()?;
+        if let Some((ours, chars, sha, text)) = same_guid {
+            if sha != doc.sha256 {
+                maps.realign.insert(id, Realign::new(&doc.text, &text));
+                report.documents_realigned += 1;
+            } else {
+                report.documents_matched += 1;
+            }
+            maps.documents.insert(id, (ours, chars as usize));
+            continue;
+        }
         let here: Option<(DocumentId, i64)> =
             stmt.query_row([&doc.sha256], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         match here {
@@ -161,12 +178,37 @@ fn merge_codings(
             report.codings_already_present += 1;
             continue;
         }
-        if row.end > length || row.start >= row.end {
-            report.codings_out_of_range.push(bad_span(source, row, &code_paths, length));
+        let realign = maps.realign.get(&row.document_id);
+        let their_length = realign.map_or(length, |r| r.theirs.len());
+        if row.end > their_length || row.start >= row.end {
+            report.codings_out_of_range.push(bad_span(source, row, &code_paths, their_length));
             continue;
         }
+        let (start, end) = match realign {
+            None => (row.start, row.end),
+            Some(r) => {
+                let (start, end) = r.map(row.start, row.end);
+                let (old_text, new_text) = (r.their_text(row.start, row.end), r.our_text(start, end));
+                if old_text != new_text {
+                    let changed = ChangedCoding {
+                        document: source.documents.get(&row.document_id).map(|d| d.name.clone()).unwrap_or_default(),
+                        code: code_paths.get(&row.code_id).map(|p| p.to_string()).unwrap_or_default(),
+                        coder: row.coder.clone(),
+                        old_text,
+                        new_text,
+                    };
+                    if start >= end {
+                        report.dropped_codings.push(changed);
+                        continue;
+                    }
+                    report.changed_codings.push(changed);
+                }
+                report.realigned_codings += 1;
+                (start, end)
+            }
+        };
         let coder = coder_id(rec, &row.coder, &mut coder_ids, created)?;
-        let span = params![doc, code, coder, row.start as i64, row.end as i64];
+        let span = params![doc, code, coder, start as i64, end as i64];
         if let Some(ours) = by_span.query_row(span, |r| r.get(0)).optional()? {
             maps.codings.insert(row.id, ours);
             report.codings_already_present += 1;
@@ -179,8 +221,8 @@ fn merge_codings(
                 document_id: doc,
                 code_id: code,
                 coder_id: coder,
-                start: row.start as i64,
-                end: row.end as i64,
+                start: start as i64,
+                end: end as i64,
                 created_at: row.created_at.clone(),
             })
         })?;

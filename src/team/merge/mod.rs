@@ -1,6 +1,8 @@
 //! `fieldcode merge`: bringing a team member's project into this one.
 //!
-//! Documents match by the hash of their text, codes by GUID then by path (missing codes are
+//! Documents match by GUID, then by the hash of their text; when the two copies of a document
+//! were edited differently, the colleague's codings are carried onto this text through a diff
+//! ([`realign`]) and those whose words changed are reported; codes by GUID then by path (missing codes are
 //! created with their GUID under the matched parent), coders by name, participants by label,
 //! codings and memos by GUID, comments by their exact content, attribute values by owner and
 //! attribute name (a value this project lacks is added; a different one is a conflict). A team member's codings keep their
@@ -11,6 +13,7 @@
 //! (and `redo` brings it back). Running the same merge again adds nothing.
 
 pub mod apply;
+pub mod realign;
 pub mod report;
 pub mod source;
 mod values;
@@ -23,7 +26,7 @@ use crate::coding::{Bulk, Mode, record};
 use crate::error::{Error, Result};
 use crate::store::{Project, now_utc};
 
-pub use report::{AttributeConflict, BadSpan, CodeConflict, MergeReport, MissingDocument};
+pub use report::{AttributeConflict, BadSpan, ChangedCoding, CodeConflict, MergeReport, MissingDocument};
 
 /// How to merge.
 #[derive(Debug, Clone, Default)]

@@ -30,6 +30,19 @@ pub struct BadSpan {
     pub length: usize,
 }
 
+/// A coding of the other project carried onto a document this project edited differently,
+/// whose covered text is no longer the same (or, for a dropped one, is gone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedCoding {
+    pub document: String,
+    pub code: String,
+    pub coder: String,
+    /// What it covers in the other project.
+    pub old_text: String,
+    /// What it covers here (empty for a dropped coding).
+    pub new_text: String,
+}
+
 /// An attribute value that differs between the projects (ours is kept).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttributeConflict {
@@ -74,6 +87,14 @@ pub struct MergeReport {
     pub attribute_conflicts: Vec<AttributeConflict>,
     /// Values of documents or participants that are not in this project.
     pub attribute_values_without_owner: usize,
+    /// Documents matched by GUID whose texts differ: codings were carried over through a diff.
+    pub documents_realigned: usize,
+    /// Codings added to realigned documents.
+    pub realigned_codings: usize,
+    /// Realigned codings whose covered text differs between the copies.
+    pub changed_codings: Vec<ChangedCoding>,
+    /// Codings whose whole text this project deleted: not brought in.
+    pub dropped_codings: Vec<ChangedCoding>,
 }
 
 impl MergeReport {
@@ -100,6 +121,24 @@ impl MergeReport {
             ));
         }
         out.push(format!("{} documents matched by content.", self.documents_matched));
+        if self.documents_realigned > 0 {
+            out.push(format!(
+                "{} documents were edited differently here; {} codings carried onto this text.",
+                self.documents_realigned, self.realigned_codings
+            ));
+        }
+        for c in &self.changed_codings {
+            out.push(format!(
+                "changed: a coding of {} by {} in {:?} covered {:?}, here {:?}",
+                c.code, c.coder, c.document, c.old_text, c.new_text
+            ));
+        }
+        for c in &self.dropped_codings {
+            out.push(format!(
+                "conflict: a coding of {} by {} in {:?} covered {:?}, which this project deleted; skipped",
+                c.code, c.coder, c.document, c.old_text
+            ));
+        }
         out.extend(self.coders_created.iter().map(|c| format!("new coder: {c}")));
         out.extend(self.codes_created.iter().map(|c| format!("new code: {c}")));
         for c in &self.code_conflicts {
@@ -144,5 +183,6 @@ impl MergeReport {
             || !self.documents_missing.is_empty()
             || !self.codings_out_of_range.is_empty()
             || !self.attribute_conflicts.is_empty()
+            || !self.dropped_codings.is_empty()
     }
 }

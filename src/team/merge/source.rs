@@ -15,6 +15,9 @@ use crate::store::{codes, codings};
 pub struct SourceDocument {
     pub name: String,
     pub sha256: String,
+    pub guid: String,
+    /// The text, needed to realign codings when this project's copy was edited differently.
+    pub text: String,
 }
 
 /// A memo of the other project (its id is not used).
@@ -62,8 +65,10 @@ pub fn read(conn: &Connection, guid: String) -> Result<Source> {
 }
 
 fn documents(conn: &Connection) -> Result<HashMap<DocumentId, SourceDocument>> {
-    let mut stmt = conn.prepare("SELECT id, name, sha256 FROM document")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, SourceDocument { name: r.get(1)?, sha256: r.get(2)? })))?;
+    let mut stmt = conn.prepare("SELECT id, name, sha256, guid, text FROM document")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, SourceDocument { name: r.get(1)?, sha256: r.get(2)?, guid: r.get(3)?, text: r.get(4)? }))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
