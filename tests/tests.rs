@@ -31,6 +31,7 @@ mod team_measures;
 mod team_merge;
 mod team_resolve;
 mod team_support;
+mod team_unitizing;
 
 #[cfg(feature = "gui")]
 mod gui_actions;

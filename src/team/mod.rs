@@ -23,6 +23,7 @@ pub mod resolve;
 pub mod review;
 pub mod scope;
 pub mod units;
+pub mod unitizing;
 
 pub use agreement::{AgreementReport, AgreementRequest, Unit, agreement};
 pub use compare::{Disagreement, DisagreementRequest, disagreements};
