@@ -134,7 +134,8 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
     let (mut rows, pooled) = code_rows(&codes, counts, &coders.names, docs.len());
     let alpha_u = unitizing::per_code(&docs, &scan.codings, codes.len(), coders.names.len());
     for row in &mut rows {
-        row.row.alpha_u = codes.iter().position(|c| c.id == row.row.code_id).and_then(|i| alpha_u.get(i).copied().flatten());
+        row.row.alpha_u =
+            codes.iter().position(|c| c.id == row.row.code_id).and_then(|i| alpha_u.get(i).copied().flatten());
     }
     let mut pooled_row = Coefficients::of(&pooled.tally.to_tally(coders.names.len()), &coders.names);
     if let Some(settings) = request.bootstrap {
@@ -177,8 +178,13 @@ fn code_rows(codes: &[CodeNode], counts: Vec<Option<CodeCount>>, coders: &[Strin
             pooled.absorb(&count);
         }
         let coefficients = Coefficients::of(&tally, coders);
-        let row =
-            CodeAgreement { code_id: code.id, code: code.path.clone(), coefficients, left_out_of_pooled, alpha_u: None };
+        let row = CodeAgreement {
+            code_id: code.id,
+            code: code.path.clone(),
+            coefficients,
+            left_out_of_pooled,
+            alpha_u: None,
+        };
         rows.push(Row { row, per_doc: count.per_doc });
     }
     (rows, pooled)

@@ -121,7 +121,8 @@ fn unitizing_sentence(report: &AgreementReport) -> String {
     if values.is_empty() {
         return String::new();
     }
-    let shown = if values.len() <= MAX_NAMED { list(&values) } else { format!("{} codes (see the table)", values.len()) };
+    let shown =
+        if values.len() <= MAX_NAMED { list(&values) } else { format!("{} codes (see the table)", values.len()) };
     format!(
         "Krippendorff's unitizing alpha (αu; Krippendorff 1995, 2004), which compares where the coders' coded \
          segments begin and end (squared lengths of non-matching parts) on the characters of the documents \

@@ -22,8 +22,8 @@ pub mod reliability;
 pub mod resolve;
 pub mod review;
 pub mod scope;
-pub mod units;
 pub mod unitizing;
+pub mod units;
 
 pub use agreement::{AgreementReport, AgreementRequest, Unit, agreement};
 pub use compare::{Disagreement, DisagreementRequest, disagreements};

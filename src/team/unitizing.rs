@@ -19,8 +19,13 @@
 //! count them once too). Sections are swept in order per coder pair, so the cost is linear in
 //! the codings per pair of coders, plus a sort.
 
-/// One coder's sections of a continuum `[0, len)`: (begin, end, is a unit).
-fn sections(len: u64, units: &[(u64, u64)]) -> (Vec<(u64, u64)>, Vec<(u64, u64, bool)>) {
+/// A stretch of the continuum: (begin, end).
+type Stretch = (u64, u64);
+/// A section: (begin, end, is a unit).
+type Section = (u64, u64, bool);
+
+/// One coder's merged units and sections of a continuum `[0, len)`.
+fn sections(len: u64, units: &[Stretch]) -> (Vec<Stretch>, Vec<Section>) {
     let mut sorted: Vec<(u64, u64)> =
         units.iter().map(|&(s, e)| (s.min(len), e.min(len))).filter(|(s, e)| s < e).collect();
     sorted.sort_unstable();
