@@ -40,6 +40,7 @@ fn agreement_prints_table_csv_and_json() {
     let referral = &json["codes"][1];
     assert_eq!(referral["krippendorff_alpha"], 1.0);
     assert_eq!(referral["cohen_kappa"], 1.0);
+    assert_eq!(referral["alpha_u"], 1.0, "identical segments");
     assert!(json["pooled"]["krippendorff_alpha"].as_f64().unwrap() < 1.0);
 
     let csv = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--format", "csv"]).ok().stdout;
@@ -48,7 +49,7 @@ fn agreement_prints_table_csv_and_json() {
         lines[0],
         "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben,\
          light_kappa,fleiss_kappa,gwet_ac1,brennan_prediger_kappa,alpha_ci_low,alpha_ci_high,\
-         p_alpha_below_0_667,p_alpha_below_0_800,in_pooled,left_out_reason,\
+         p_alpha_below_0_667,p_alpha_below_0_800,in_pooled,left_out_reason,alpha_u,\
          units_Ana_vs_Ben,percent_agreement_Ana_vs_Ben,cohen_kappa_Ana_vs_Ben",
         "the original columns first, then the new ones"
     );

@@ -32,6 +32,7 @@ mod team_merge;
 mod team_merge_edited;
 mod team_resolve;
 mod team_support;
+mod team_unitizing;
 
 #[cfg(feature = "gui")]
 mod gui_actions;

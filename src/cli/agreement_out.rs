@@ -66,17 +66,18 @@ fn print_main_table(report: &AgreementReport) {
         .iter()
         .map(|c| {
             let name = if c.left_out_of_pooled.is_some() { format!("{} *", c.code) } else { c.code.clone() };
-            [vec![name], coefficient_cells(&c.coefficients, two, boot)].concat()
+            [vec![name], coefficient_cells(&c.coefficients, two, boot), vec![cell(c.alpha_u, 3)]].concat()
         })
         .collect();
     let pooled = format!("(pooled, {} codes)", report.pooled_codes);
-    rows.push([vec![pooled], coefficient_cells(&report.pooled, two, boot)].concat());
+    rows.push([vec![pooled], coefficient_cells(&report.pooled, two, boot), vec!["n/a".into()]].concat());
     let units = format!("{} units", report.unit.as_str());
     let kappa = if two { "Cohen κ" } else { "Light κ" };
     let mut header = vec!["code", &units, "% agreement", kappa, "Fleiss κ", "AC1", "BP κ", "alpha"];
     if boot {
         header.extend(["alpha 95% CI", "P(α<0.667)", "P(α<0.8)"]);
     }
+    header.push("αu");
     print_table(&header, &rows);
 }
 
@@ -91,6 +92,10 @@ fn print_notes(report: &AgreementReport) {
     println!(
         "Fleiss κ, AC1 (Gwet) and BP κ (Brennan–Prediger) use the per-unit observed agreement of Gwet (2014); \
          alpha is Krippendorff's nominal alpha; q = 2 values (coded, not coded)."
+    );
+    println!(
+        "αu is Krippendorff's unitizing alpha (1995, 2004): agreement on where each code's segments begin and end, \
+         over the characters of the documents every coder took part in."
     );
     if let Some(b) = report.bootstrap {
         println!(

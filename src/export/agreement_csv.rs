@@ -30,6 +30,7 @@ fn csv_header(report: &AgreementReport) -> Vec<String> {
             "p_alpha_below_0_800",
             "in_pooled",
             "left_out_reason",
+            "alpha_u",
         ]
         .map(String::from),
     );
@@ -41,7 +42,7 @@ fn csv_header(report: &AgreementReport) -> Vec<String> {
 }
 
 /// One CSV row; `in_pooled` and `reason` are empty for the pooled row itself.
-fn csv_record(code: &str, c: &Coefficients, in_pooled: &str, reason: &str) -> Vec<String> {
+fn csv_record(code: &str, c: &Coefficients, in_pooled: &str, reason: &str, alpha_u: Option<f64>) -> Vec<String> {
     let mut record = vec![
         code.to_owned(),
         c.units.to_string(),
@@ -62,6 +63,7 @@ fn csv_record(code: &str, c: &Coefficients, in_pooled: &str, reason: &str) -> Ve
         number(boot.and_then(|b| b.p_below_0_800)),
         in_pooled.to_owned(),
         reason.to_owned(),
+        number(alpha_u),
     ]);
     for pair in &c.pairs {
         record.extend([pair.units.to_string(), number(pair.percent_agreement), number(pair.cohen_kappa)]);
@@ -79,9 +81,9 @@ pub fn write(report: &AgreementReport, out: impl Write) -> Result<()> {
             Some(r) => ("no", r.explain()),
             None => ("yes", ""),
         };
-        out.write_record(csv_record(&row.code, &row.coefficients, in_pooled, reason)).map_err(fail)?;
+        out.write_record(csv_record(&row.code, &row.coefficients, in_pooled, reason, row.alpha_u)).map_err(fail)?;
     }
-    out.write_record(csv_record("(pooled)", &report.pooled, "", "")).map_err(fail)?;
+    out.write_record(csv_record("(pooled)", &report.pooled, "", "", None)).map_err(fail)?;
     out.flush().map_err(|e| Error::invalid(format!("cannot write CSV: {e}")))
 }
 

@@ -21,6 +21,7 @@ use super::bootstrap::{Coincidences, add, bootstrap};
 pub use super::coefficients::{Coefficients, Exclusion, PERCENT_AGREEMENT_DEFINITION};
 use super::reliability::Tally;
 use super::scope;
+use super::unitizing;
 use super::units::{self, CodeCount, MaskTally, Scratch, SharedDoc};
 use crate::error::Result;
 use crate::model::{CodeId, CodeNode, DocumentId, Span};
@@ -84,6 +85,9 @@ pub struct CodeAgreement {
     pub coefficients: Coefficients,
     /// Why the code is not in the pooled row; `None` when it is.
     pub left_out_of_pooled: Option<Exclusion>,
+    /// Krippendorff's unitizing alpha (αu) of the code over the documents every coder took
+    /// part in, characters as the continuum ([`super::unitizing`]); `None` when undefined.
+    pub alpha_u: Option<f64>,
 }
 
 /// A code left out of the pooled row.
@@ -128,6 +132,11 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
     let docs = shared_documents(conn, request.unit, &scan.present)?;
     let counts = units::count_codes(request.unit, &docs, &scan.codings, codes.len(), request.bootstrap.is_some());
     let (mut rows, pooled) = code_rows(&codes, counts, &coders.names, docs.len());
+    let alpha_u = unitizing::per_code(&docs, &scan.codings, codes.len(), coders.names.len());
+    for row in &mut rows {
+        row.row.alpha_u =
+            codes.iter().position(|c| c.id == row.row.code_id).and_then(|i| alpha_u.get(i).copied().flatten());
+    }
     let mut pooled_row = Coefficients::of(&pooled.tally.to_tally(coders.names.len()), &coders.names);
     if let Some(settings) = request.bootstrap {
         let mut per_doc: Vec<Vec<Coincidences>> = rows.iter_mut().map(|r| std::mem::take(&mut r.per_doc)).collect();
@@ -169,7 +178,13 @@ fn code_rows(codes: &[CodeNode], counts: Vec<Option<CodeCount>>, coders: &[Strin
             pooled.absorb(&count);
         }
         let coefficients = Coefficients::of(&tally, coders);
-        let row = CodeAgreement { code_id: code.id, code: code.path.clone(), coefficients, left_out_of_pooled };
+        let row = CodeAgreement {
+            code_id: code.id,
+            code: code.path.clone(),
+            coefficients,
+            left_out_of_pooled,
+            alpha_u: None,
+        };
         rows.push(Row { row, per_doc: count.per_doc });
     }
     (rows, pooled)

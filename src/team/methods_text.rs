@@ -24,6 +24,7 @@ pub fn methods_paragraph(report: &AgreementReport, scope: Option<&str>) -> Strin
         coefficients_sentence(report),
         interval_sentence(report),
         pairs_sentence(report),
+        unitizing_sentence(report),
         "Undefined coefficients (no pairable units, or no variation) are reported as n/a.".to_owned(),
     ]
     .into_iter()
@@ -107,6 +108,25 @@ fn codes_sentence(report: &AgreementReport, scope: Option<&str>) -> String {
          codes): {named}.",
         report.codes.len(),
         report.pooled_codes
+    )
+}
+
+/// The αu sentence, when some code has one.
+fn unitizing_sentence(report: &AgreementReport) -> String {
+    let values: Vec<String> = report
+        .codes
+        .iter()
+        .filter_map(|c| c.alpha_u.filter(|v| v.is_finite()).map(|v| format!("'{}' {v:.3}", c.code)))
+        .collect();
+    if values.is_empty() {
+        return String::new();
+    }
+    let shown =
+        if values.len() <= MAX_NAMED { list(&values) } else { format!("{} codes (see the table)", values.len()) };
+    format!(
+        "Krippendorff's unitizing alpha (αu; Krippendorff 1995, 2004), which compares where the coders' coded \
+         segments begin and end (squared lengths of non-matching parts) on the characters of the documents \
+         every coder took part in, laid end to end, was: {shown}."
     )
 }
 
@@ -216,6 +236,7 @@ mod tests {
             code: code.into(),
             coefficients,
             left_out_of_pooled,
+            alpha_u: None,
         };
         let reason = Exclusion::OnlyWhereOneCoderCoded;
         let mut pooled = varied();

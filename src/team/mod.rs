@@ -22,6 +22,7 @@ pub mod reliability;
 pub mod resolve;
 pub mod review;
 pub mod scope;
+pub mod unitizing;
 pub mod units;
 
 pub use agreement::{AgreementReport, AgreementRequest, Unit, agreement};
