@@ -97,6 +97,10 @@ actions! {
             /// Close the "Delete code" question without deleting.
             DismissDelete,
             Quit,
+            /// Show the coded-segments view in the centre (View > Coded segments).
+            ShowSegments,
+            /// Export the segments the coded-segments view lists, through a file dialog.
+            ExportSegmentsDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -192,6 +196,8 @@ actions! {
             b: u32,
         },
         ExportMatrix(PathBuf),
+        /// Write the segments the coded-segments view lists (format by the file's extension).
+        ExportSegments(PathBuf),
     }
 }
 
@@ -317,6 +323,14 @@ impl Action {
             Action::DismissMessage => offer_unlisted("Dismiss", &[]),
             Action::DismissDelete => offer_unlisted("Cancel", &[]),
             Action::Quit => offer("Quit", "Quit", &[]),
+            Action::ShowSegments => {
+                offer_project("Coded segments", "Coded segments: read everything coded with a code", &[])
+            }
+            Action::ExportSegmentsDialog => offer_project(
+                "Export the coded segments shown…",
+                "Export the coded segments shown (CSV, Excel, HTML, Markdown, Word)",
+                &[],
+            ),
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -347,7 +361,8 @@ impl Action {
             | Action::ExportChart { .. }
             | Action::DrillCell { .. }
             | Action::ExportMatrix(_)
-            | Action::SaveCopy(_) => None,
+            | Action::SaveCopy(_)
+            | Action::ExportSegments(_) => None,
         }
     }
 

@@ -24,6 +24,7 @@ use crate::model::{CodeId, Span};
 
 mod files;
 mod remembered;
+mod segments;
 
 /// A line shown at the top of the window until dismissed.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +186,13 @@ impl WorkbenchApp {
                 .default_size((width * 0.24).clamp(200.0, 300.0))
                 .size_range(150.0..=(width * 0.3).max(150.0))
                 .show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        }
+        if wb.centre == Centre::Retrieval {
+            let mut state = std::mem::take(&mut wb.retrieval);
+            state.refresh(&wb.project, &wb.codes);
+            egui::CentralPanel::default().show(ui, |ui| super::retrieval_view::retrieval_ui(ui, &mut state, wb, actions));
+            wb.retrieval = state;
+            return;
         }
         if wb.centre == Centre::Analysis {
             let waker = ui.ctx().clone();
@@ -419,7 +427,12 @@ impl WorkbenchApp {
                 Ok(())
             }),
             Action::DrillCell { group, a, b } => self.on_project(|wb, _| wb.analysis.pick(&wb.project, group, a, b)),
-            Action::ShowExcerpts(code) => self.on_project(|wb, _| wb.show_excerpts(code)),
+            Action::ShowExcerpts(code) => self.on_project(|wb, _| {
+                wb.show_excerpts(code)?;
+                wb.retrieval.show_code(code);
+                wb.centre = Centre::Retrieval;
+                Ok(())
+            }),
             Action::DescribeCodeDialog(code) => self.on_project(|wb, panels| {
                 panels.describe = wb.code(code).map(super::describe_dialog::DescribeDraft::of);
                 Ok(())
@@ -475,6 +488,18 @@ impl WorkbenchApp {
             Action::TakeSnapshot(ref name) => self.change(&action, |wb, _| edit::take_snapshot(wb, name)),
             Action::Undo => self.change(&action, |wb, _| edit::undo(wb)),
             Action::Redo => self.change(&action, |wb, _| edit::redo(wb)),
+            // The coded-segments view
+            Action::ShowSegments => self.leave_compare(|wb, _| {
+                if wb.retrieval.choice.codes.is_empty()
+                    && let Some((code, _)) = &wb.excerpts
+                {
+                    wb.retrieval.show_code(*code);
+                }
+                wb.centre = Centre::Retrieval;
+                Ok(())
+            }),
+            Action::ExportSegmentsDialog => self.export_segments_dialog(ctx),
+            Action::ExportSegments(path) => self.export_segments(&path),
         }
     }
 

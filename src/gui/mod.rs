@@ -40,6 +40,9 @@ pub mod viewer;
 mod welcome;
 pub mod windows;
 pub mod workbench;
+// The coded-segments view.
+pub mod retrieval_state;
+mod retrieval_view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -55,6 +55,8 @@ pub enum Centre {
     #[default]
     Document,
     Analysis,
+    /// Everything coded with a code: the coded-segments view.
+    Retrieval,
 }
 
 pub struct Workbench {
@@ -87,6 +89,8 @@ pub struct Workbench {
     /// The memo of each coding that has one (for the stripes' hover).
     pub coding_memos: HashMap<CodingId, Vec<String>>,
     colors: HashMap<CodeId, Color32>,
+    /// The coded-segments view.
+    pub retrieval: super::retrieval_state::RetrievalState,
 }
 
 impl Workbench {
@@ -113,6 +117,7 @@ impl Workbench {
             stripe_coders: StripeCoders::default(),
             coding_memos: HashMap::new(),
             colors: HashMap::new(),
+            retrieval: Default::default(),
         };
         wb.reload()?;
         wb.fill_quick_slots();
@@ -163,6 +168,7 @@ impl Workbench {
     }
 
     fn reload_panels(&mut self) -> Result<()> {
+        self.retrieval.invalidate();
         if let Some((code, _)) = &self.excerpts {
             let code = *code;
             self.excerpts =
