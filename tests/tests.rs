@@ -48,6 +48,8 @@ mod gui_flows;
 #[cfg(feature = "gui")]
 mod gui_panels;
 #[cfg(feature = "gui")]
+mod gui_retrieval;
+#[cfg(feature = "gui")]
 mod gui_screens;
 #[cfg(feature = "gui")]
 mod gui_support;

@@ -90,13 +90,20 @@ fn filters_ui(ui: &mut Ui, state: &mut RetrievalState, wb: &Workbench) {
         });
         let shown = c.attribute.as_ref().map_or("any".to_owned(), |(a, v)| format!("{a} = {v}"));
         ui.menu_button(format!("Attribute: {shown}"), |ui| {
-            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-                pick(ui, &mut c.attribute, None, "any attribute");
-                for (name, value) in attribute_values(wb) {
-                    let label = format!("{name} = {value}");
-                    pick(ui, &mut c.attribute, Some((name, value)), &label);
-                }
-            });
+            pick(ui, &mut c.attribute, None, "any attribute");
+            let pairs = attribute_values(wb);
+            let mut names: Vec<&String> = pairs.iter().map(|(name, _)| name).collect();
+            names.dedup();
+            for name in names {
+                ui.menu_button(name.as_str(), |ui| {
+                    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                        for (_, value) in pairs.iter().filter(|(n, _)| n == name) {
+                            let label = format!("{name} = {value}");
+                            pick(ui, &mut c.attribute, Some((name.clone(), value.clone())), &label);
+                        }
+                    });
+                });
+            }
         });
         date_ui(ui, "Coded from", &mut c.from);
         date_ui(ui, "to", &mut c.to);
