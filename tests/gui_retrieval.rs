@@ -8,7 +8,7 @@ use fieldcode::gui::workbench::Centre;
 use fieldcode::model::Span;
 use fieldcode::store::codes;
 
-use crate::gui_support::{H, context_menu, conn, message, open_demo, open_menu};
+use crate::gui_support::{H, conn, context_menu, message, open_demo, open_menu};
 use crate::util::{fieldcode, s};
 
 /// The leaf code with most codings, and a site where some but not all of them lie.

@@ -88,7 +88,8 @@ fn segments_match_sql_with_coder_date_and_attribute_filters() {
     let count_id = |sql: &str| conn.query_row(sql, [id], |r| r.get::<_, i64>(0)).unwrap() as usize;
     let mut q = query(&[&busiest]);
     q.filter.without_subcodes = true;
-    let distinct = count_id("SELECT count(*) FROM (SELECT DISTINCT document_id, start, \"end\" FROM coding WHERE code_id = ?1)");
+    let distinct =
+        count_id("SELECT count(*) FROM (SELECT DISTINCT document_id, start, \"end\" FROM coding WHERE code_id = ?1)");
     assert_eq!(retrieve(&p, &q).unwrap().len(), distinct);
     q.per_coder = true;
     assert_eq!(retrieve(&p, &q).unwrap().len(), count_id("SELECT count(*) FROM coding WHERE code_id = ?1"));
@@ -144,7 +145,8 @@ fn the_export_filter_writes_exactly_the_shown_segments() {
     let q = query(&["T/A"]);
     let shown = retrieve(&p, &q).unwrap();
     let set = gather(&p, &q.export_filter(&shown)).unwrap();
-    let rows: Vec<(usize, usize, String)> = set.excerpts.iter().map(|e| (e.start, e.end, e.coder.to_string())).collect();
+    let rows: Vec<(usize, usize, String)> =
+        set.excerpts.iter().map(|e| (e.start, e.end, e.coder.to_string())).collect();
     assert_eq!(rows, [(10, 30, "ana, ben".to_owned()), (50, 60, "ana".to_owned())]);
     let first_only = q.export_filter(&shown[..1]);
     assert_eq!(gather(&p, &first_only).unwrap().excerpts.len(), 1, "only what is shown");

@@ -250,7 +250,10 @@ impl<'p> ExcerptReader<'p> {
                 written += self.emit(&[row], &doc_ids, &mut cache, read, &mut each)?;
                 continue;
             }
-            if group.first().is_some_and(|g| (g.doc, g.code_id, g.start, g.end) != (row.doc, row.code_id, row.start, row.end)) {
+            if group
+                .first()
+                .is_some_and(|g| (g.doc, g.code_id, g.start, g.end) != (row.doc, row.code_id, row.start, row.end))
+            {
                 let same: Vec<Row<'_>> = group.iter().map(OwnedRow::row).collect();
                 written += self.emit(&same, &doc_ids, &mut cache, read, &mut each)?;
                 group.clear();
@@ -296,7 +299,8 @@ impl<'p> ExcerptReader<'p> {
             excerpt.coder = Cow::Owned(names.join(", "));
             excerpt.coding_guid = Cow::Owned(same.iter().map(|r| r.guid).collect::<Vec<_>>().join(" "));
             if read.text {
-                let memos: Vec<&str> = same.iter().filter_map(|r| self.memo_text.get(&r.id)).map(String::as_str).collect();
+                let memos: Vec<&str> =
+                    same.iter().filter_map(|r| self.memo_text.get(&r.id)).map(String::as_str).collect();
                 excerpt.memo = Cow::Owned(memos.join("\n\n"));
             }
             if let Some(first) = same.iter().map(|r| r.created_at).min() {
@@ -305,7 +309,11 @@ impl<'p> ExcerptReader<'p> {
         }
         let place = Place {
             document,
-            context: if read.place { context(&text, row.start, row.end) } else { Span { start: row.start, end: row.end } },
+            context: if read.place {
+                context(&text, row.start, row.end)
+            } else {
+                Span { start: row.start, end: row.end }
+            },
         };
         each(&excerpt, &place)?;
         Ok(1)

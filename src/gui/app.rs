@@ -190,7 +190,8 @@ impl WorkbenchApp {
         if wb.centre == Centre::Retrieval {
             let mut state = std::mem::take(&mut wb.retrieval);
             state.refresh(&wb.project, &wb.codes);
-            egui::CentralPanel::default().show(ui, |ui| super::retrieval_view::retrieval_ui(ui, &mut state, wb, actions));
+            egui::CentralPanel::default()
+                .show(ui, |ui| super::retrieval_view::retrieval_ui(ui, &mut state, wb, actions));
             wb.retrieval = state;
             return;
         }

@@ -171,8 +171,13 @@ impl RetrievalState {
     /// The library query the choice stands for (`None` until a code is chosen, or with every
     /// coder hidden); a date that is not `YYYY-MM-DD` is left out (the view says so).
     pub fn query(&self, codes: &[CodeNode]) -> Option<RetrievalQuery> {
-        let paths: Vec<String> =
-            self.choice.codes.iter().filter_map(|id| codes.iter().find(|c| c.id == *id)).map(|c| c.path.clone()).collect();
+        let paths: Vec<String> = self
+            .choice
+            .codes
+            .iter()
+            .filter_map(|id| codes.iter().find(|c| c.id == *id))
+            .map(|c| c.path.clone())
+            .collect();
         if paths.is_empty() || self.all_coders_hidden() {
             return None;
         }

@@ -243,7 +243,8 @@ fn list_ui(ui: &mut Ui, state: &mut RetrievalState, wb: &Workbench, actions: &mu
     }
     let mut events: Option<(usize, RowEvents)> = None;
     let choice = &state.choice;
-    let show_code = choice.codes.len() > 1 || (choice.subcodes && choice.codes.iter().any(|c| wb.subtree(*c).len() > 1));
+    let show_code =
+        choice.codes.len() > 1 || (choice.subcodes && choice.codes.iter().any(|c| wb.subtree(*c).len() > 1));
     area.show_viewport(ui, |ui, viewport| {
         state.viewport = (viewport.min.y, viewport.max.y);
         let width = ui.available_width();
@@ -368,7 +369,12 @@ fn context_ui(ui: &mut Ui, s: &Segment, text: &str) {
     let font = TextStyle::Body.resolve(ui.style());
     let mut job = egui::text::LayoutJob::default();
     let plain = egui::TextFormat { font_id: font.clone(), color: weak, ..Default::default() };
-    let marked = egui::TextFormat { font_id: font, color: strong, underline: egui::Stroke::new(1.0, strong), ..Default::default() };
+    let marked = egui::TextFormat {
+        font_id: font,
+        color: strong,
+        underline: egui::Stroke::new(1.0, strong),
+        ..Default::default()
+    };
     job.append(&text[..a], 0.0, plain.clone());
     job.append(&text[a..b.max(a)], 0.0, marked);
     job.append(&text[b.max(a)..], 0.0, plain);

@@ -17,7 +17,9 @@ impl WorkbenchApp {
     pub(super) fn export_segments_dialog(&mut self, ctx: &Context) {
         let Some(wb) = &self.workbench else { return };
         if wb.retrieval.export_filter().is_none() {
-            self.error("Open View > Coded segments and choose a code first; the segments it lists are what is exported.");
+            self.error(
+                "Open View > Coded segments and choose a code first; the segments it lists are what is exported.",
+            );
             return;
         }
         let default = beside_project(wb.project.path(), "segments", "csv");
@@ -34,7 +36,9 @@ impl WorkbenchApp {
     pub(super) fn export_segments(&mut self, path: &Path) {
         let Some(wb) = &self.workbench else { return };
         let Some(filter) = wb.retrieval.export_filter() else {
-            self.error("Open View > Coded segments and choose a code first; the segments it lists are what is exported.");
+            self.error(
+                "Open View > Coded segments and choose a code first; the segments it lists are what is exported.",
+            );
             return;
         };
         let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
