@@ -324,3 +324,65 @@ pub fn valid_date(text: &str) -> Option<String> {
     let text = text.trim();
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|_| text.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(id: CodeId, path: &str) -> CodeNode {
+        CodeNode {
+            id,
+            guid: String::new(),
+            parent_id: None,
+            name: path.into(),
+            path: path.into(),
+            depth: 0,
+            color: String::new(),
+            description: String::new(),
+            inclusion: String::new(),
+            exclusion: String::new(),
+            example: String::new(),
+            status: crate::model::ReviewStatus::Proposed,
+            position: 0,
+            codings: 0,
+        }
+    }
+
+    #[test]
+    fn the_choice_becomes_a_query_with_shown_coders_and_only_real_dates() {
+        let codes = [code(1, "A"), code(2, "B")];
+        let mut state = RetrievalState { coders: vec!["ana".into(), "ben".into()], ..Default::default() };
+        assert_eq!(state.query(&codes), None, "no code chosen");
+        state.choice.codes = vec![2, 1];
+        state.choice.attribute = Some(("site".into(), "North".into()));
+        state.choice.from = "2026-02-30".into();
+        state.choice.to = "2026-03-01".into();
+        let q = state.query(&codes).unwrap();
+        assert_eq!(q.filter.codes, ["B", "A"]);
+        assert_eq!(q.filter.wheres, [("site".to_owned(), "North".to_owned())]);
+        assert!(q.filter.coders.is_empty(), "every coder");
+        assert_eq!((q.filter.coded_from, q.filter.coded_to), (None, Some("2026-03-01".to_owned())));
+        state.choice.hidden_coders.insert("ana".into());
+        assert_eq!(state.query(&codes).unwrap().filter.coders, ["ben"]);
+        state.choice.hidden_coders.insert("ben".into());
+        assert!(state.all_coders_hidden() && state.query(&codes).is_none());
+    }
+
+    #[test]
+    fn up_and_down_stay_in_the_list_and_rows_are_found_by_height() {
+        let mut state = RetrievalState { order: vec![0, 1, 2], ..Default::default() };
+        state.step(-1);
+        assert_eq!(state.current, Some(2), "up from nothing: the last");
+        state.step(1);
+        assert_eq!(state.current, Some(2));
+        state.step(-5);
+        assert_eq!(state.current, Some(0));
+        let mut heights = RowHeights::default();
+        heights.prepare(100.0, [10.0, 20.0, 30.0].into_iter());
+        assert_eq!((heights.top(2), heights.total()), (30.0, 60.0));
+        assert_eq!((heights.index_at(0.0), heights.index_at(29.0), heights.index_at(31.0)), (0, 1, 2));
+        heights.measure(0, 15.0);
+        assert!(heights.settle());
+        assert_eq!(heights.top(1), 15.0);
+    }
+}
