@@ -56,6 +56,8 @@ mod matrix;
 mod passage;
 mod rules;
 
+pub mod retrieval;
+
 pub use cooccur::{Cooccurrence, GroupMatrix, Measure, Options, PairValue, Unit, cooccur};
 pub use crosstab::{Crosstab, CrosstabCell, CrosstabRow, crosstab};
 pub use drill::{Bucket, DrillItem, Passage, drill};

@@ -112,7 +112,7 @@ impl ExportCommand {
         match self {
             ExportCommand::Excerpts { project, codes, wheres, coder, format, out, bom } => {
                 let project = Project::open(&project)?;
-                let filter = ExcerptFilter { codes, wheres, coder };
+                let filter = ExcerptFilter { codes, wheres, coder, ..Default::default() };
                 let n = excerpts::export(&project, &filter, format, &out, bom)?;
                 println!("Wrote {n} excerpts to {}", out.display());
             }

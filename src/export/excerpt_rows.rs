@@ -16,7 +16,7 @@ use super::excerpt_order::{Ranks, SORTED_CODINGS};
 use super::excerpts::{Excerpt, ExcerptFilter, ExcerptHeader, clock_ms};
 use super::memos;
 use crate::error::{Error, Result};
-use crate::model::{AttributeScope, CodeId, CodeNode, DocumentSummary, ParticipantSummary, Turn};
+use crate::model::{AttributeScope, CodeId, CodeNode, DocumentId, DocumentSummary, ParticipantSummary, Span, Turn};
 use crate::store::time_map::{self, TimePoint};
 use crate::store::{Project, attributes, coders, codes, documents, participants};
 use crate::text::CharIndex;
@@ -30,7 +30,16 @@ pub struct ExcerptReader<'p> {
     pub header: ExcerptHeader,
     /// The codes asked for (with their sub-codes), in codebook order.
     wanted: Vec<CodeId>,
+    /// The one coder SQL filters on (`None` with several, which [`Self::keeps`] checks).
     coder: Option<i64>,
+    /// The coders kept when several are named.
+    coder_set: Option<HashSet<i64>>,
+    coded_from: Option<String>,
+    coded_to: Option<String>,
+    merge_coders: bool,
+    only: Option<HashSet<String>>,
+    /// Only codes and one coder restrict the export: SQL can count it.
+    plain: bool,
     coder_names: HashMap<i64, String>,
     code_index: HashMap<CodeId, usize>,
     /// Documents by name: the order of documents within a code. A row names its document by
@@ -51,7 +60,56 @@ struct DocText {
     turns: Vec<Turn>,
     /// The turns' starts, searched apart from the turns themselves: a row touches less memory.
     turn_starts: Vec<usize>,
+    paragraphs: Vec<Span>,
     times: Vec<TimePoint>,
+}
+
+/// Where an excerpt lies, for views that show it in its document: the document's id and the
+/// surrounding turn (else paragraph, else the excerpt itself), widened to hold the whole excerpt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub document: DocumentId,
+    pub context: Span,
+}
+
+/// A coding row owning its strings, kept while identical spans by other coders are gathered.
+struct OwnedRow {
+    id: i64,
+    guid: String,
+    doc: usize,
+    code_id: CodeId,
+    coder_id: i64,
+    start: usize,
+    end: usize,
+    created_at: String,
+}
+
+impl OwnedRow {
+    fn of(row: &Row<'_>) -> OwnedRow {
+        OwnedRow {
+            id: row.id,
+            guid: row.guid.to_owned(),
+            doc: row.doc,
+            code_id: row.code_id,
+            coder_id: row.coder_id,
+            start: row.start,
+            end: row.end,
+            created_at: row.created_at.to_owned(),
+        }
+    }
+
+    fn row(&self) -> Row<'_> {
+        Row {
+            id: self.id,
+            guid: &self.guid,
+            doc: self.doc,
+            code_id: self.code_id,
+            coder_id: self.coder_id,
+            start: self.start,
+            end: self.end,
+            created_at: &self.created_at,
+        }
+    }
 }
 
 /// A coding row as the sorted query returns it, borrowing its strings from SQLite.
@@ -93,11 +151,12 @@ impl<'p> ExcerptReader<'p> {
     pub fn new(project: &'p Project, filter: &ExcerptFilter) -> Result<ExcerptReader<'p>> {
         let conn = project.conn();
         let code_list = codes::list(conn)?;
-        let wanted = wanted_codes(conn, &code_list, &filter.codes)?;
-        let coder = match &filter.coder {
-            Some(name) => Some(coder_id(conn, name)?),
-            None => None,
-        };
+        let wanted = wanted_codes(conn, &code_list, &filter.codes, !filter.without_subcodes)?;
+        let mut coder_ids = HashSet::new();
+        for name in filter.coder.iter().chain(&filter.coders) {
+            coder_ids.insert(coder_id(conn, name)?);
+        }
+        let coder = if coder_ids.len() == 1 { coder_ids.iter().next().copied() } else { None };
         let wheres = check_wheres(conn, &filter.wheres)?;
         let names = attributes::names(conn)?;
         let of_scope = |scope| names.iter().filter(|(_, s)| *s == scope).map(|(n, _)| n.clone()).collect::<Vec<_>>();
@@ -117,6 +176,12 @@ impl<'p> ExcerptReader<'p> {
             header,
             wanted,
             coder,
+            coder_set: (coder_ids.len() > 1).then_some(coder_ids),
+            coded_from: filter.coded_from.clone(),
+            coded_to: filter.coded_to.clone(),
+            merge_coders: filter.merge_coders,
+            only: filter.codings.clone(),
+            plain: filter.is_plain(),
             coder_names: coders::list(conn)?.into_iter().collect(),
             docs,
             text_versions,
@@ -130,16 +195,21 @@ impl<'p> ExcerptReader<'p> {
     /// Calls `each` with every excerpt that matches the filter, in export order; returns how
     /// many there were.
     pub fn for_each(&self, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
-        self.scan(true, |e| each(e))
+        self.scan(Read { text: true, place: false }, |e, _| each(e))
+    }
+
+    /// [`Self::for_each`] with where each excerpt lies (its document's id and context).
+    pub fn for_each_placed(&self, mut each: impl FnMut(&Excerpt<'_>, &Place) -> Result<()>) -> Result<usize> {
+        self.scan(Read { text: true, place: true }, |e, p| each(e, p))
     }
 
     /// How many excerpts each code has (only codes with some), without cutting any text.
     pub fn counts(&self) -> Result<HashMap<CodeId, usize>> {
         let mut counts = HashMap::new();
-        if self.wheres.is_empty() {
+        if self.plain {
             return self.counts_by_sql();
         }
-        self.scan(false, |e| {
+        self.scan(Read { text: false, place: false }, |e, _| {
             *counts.entry(e.code_id).or_insert(0) += 1;
             Ok(())
         })?;
@@ -161,7 +231,7 @@ impl<'p> ExcerptReader<'p> {
         serde_json::Value::from(self.wanted.clone()).to_string()
     }
 
-    fn scan(&self, with_text: bool, mut each: impl FnMut(&Excerpt<'_>) -> Result<()>) -> Result<usize> {
+    fn scan(&self, read: Read, mut each: impl FnMut(&Excerpt<'_>, &Place) -> Result<()>) -> Result<usize> {
         // Declared before the statement, so dropped after it is finalised.
         let doc_ids: Vec<i64> = self.docs.iter().map(|d| d.id).collect();
         let _ranks = Ranks::install(self.conn, &self.wanted, &doc_ids)?;
@@ -169,18 +239,84 @@ impl<'p> ExcerptReader<'p> {
         let mut rows = stmt.query([self.coder])?;
         let mut cache = TextCache { texts: vec![None; doc_ids.len()], bytes: 0 };
         let mut written = 0;
+        // Identical spans of one code (adjacent in this order) waiting to be merged.
+        let mut group: Vec<OwnedRow> = Vec::new();
         while let Some(r) = rows.next()? {
             let row = Row::read(r)?;
-            let Some(&document) = doc_ids.get(row.doc) else { continue };
-            let text = cache.get(self.conn, row.doc, document)?;
-            if let Some(excerpt) = self.excerpt(&row, &text, with_text)
-                && self.matches_wheres(&excerpt)
-            {
-                each(&excerpt)?;
-                written += 1;
+            if !self.keeps(&row) {
+                continue;
             }
+            if !self.merge_coders {
+                written += self.emit(&[row], &doc_ids, &mut cache, read, &mut each)?;
+                continue;
+            }
+            if group
+                .first()
+                .is_some_and(|g| (g.doc, g.code_id, g.start, g.end) != (row.doc, row.code_id, row.start, row.end))
+            {
+                let same: Vec<Row<'_>> = group.iter().map(OwnedRow::row).collect();
+                written += self.emit(&same, &doc_ids, &mut cache, read, &mut each)?;
+                group.clear();
+            }
+            group.push(OwnedRow::of(&row));
+        }
+        if !group.is_empty() {
+            let same: Vec<Row<'_>> = group.iter().map(OwnedRow::row).collect();
+            written += self.emit(&same, &doc_ids, &mut cache, read, &mut each)?;
         }
         Ok(written)
+    }
+
+    /// Whether a coding passes the filters SQL does not apply.
+    fn keeps(&self, row: &Row<'_>) -> bool {
+        let prefix = |n: usize| row.created_at.get(..n).unwrap_or(row.created_at);
+        self.coder_set.as_ref().is_none_or(|set| set.contains(&row.coder_id))
+            && self.only.as_ref().is_none_or(|only| only.contains(row.guid))
+            && self.coded_from.as_deref().is_none_or(|from| row.created_at >= from)
+            && self.coded_to.as_deref().is_none_or(|to| prefix(to.len()) <= to)
+    }
+
+    /// Hands on one excerpt made of `same` (codings of one code on one span; several when
+    /// coders are merged) if it matches the filter; returns 1 if it did.
+    fn emit(
+        &self,
+        same: &[Row<'_>],
+        doc_ids: &[i64],
+        cache: &mut TextCache,
+        read: Read,
+        each: &mut impl FnMut(&Excerpt<'_>, &Place) -> Result<()>,
+    ) -> Result<usize> {
+        let Some(row) = same.first() else { return Ok(0) };
+        let Some(&document) = doc_ids.get(row.doc) else { return Ok(0) };
+        let text = cache.get(self.conn, row.doc, document)?;
+        let Some(mut excerpt) = self.excerpt(row, &text, read.text) else { return Ok(0) };
+        if !self.matches_wheres(&excerpt) {
+            return Ok(0);
+        }
+        if same.len() > 1 {
+            let names: Vec<&str> =
+                same.iter().filter_map(|r| self.coder_names.get(&r.coder_id)).map(String::as_str).collect();
+            excerpt.coder = Cow::Owned(names.join(", "));
+            excerpt.coding_guid = Cow::Owned(same.iter().map(|r| r.guid).collect::<Vec<_>>().join(" "));
+            if read.text {
+                let memos: Vec<&str> =
+                    same.iter().filter_map(|r| self.memo_text.get(&r.id)).map(String::as_str).collect();
+                excerpt.memo = Cow::Owned(memos.join("\n\n"));
+            }
+            if let Some(first) = same.iter().map(|r| r.created_at).min() {
+                excerpt.coded_at = Cow::Borrowed(first);
+            }
+        }
+        let place = Place {
+            document,
+            context: if read.place {
+                context(&text, row.start, row.end)
+            } else {
+                Span { start: row.start, end: row.end }
+            },
+        };
+        each(&excerpt, &place)?;
+        Ok(1)
     }
 
     fn excerpt<'a>(&'a self, row: &Row<'a>, doc_text: &'a DocText, with_text: bool) -> Option<Excerpt<'a>> {
@@ -234,6 +370,27 @@ impl<'p> ExcerptReader<'p> {
     }
 }
 
+/// What a scan reads besides the codings: the text (and memos), and where each excerpt lies.
+#[derive(Debug, Clone, Copy)]
+struct Read {
+    text: bool,
+    place: bool,
+}
+
+/// The turn holding `start` (else the paragraph holding it, else the span itself), widened to
+/// hold the whole span.
+fn context(doc: &DocText, start: usize, end: usize) -> Span {
+    let around = match turn_at(&doc.turns, &doc.turn_starts, start, end) {
+        Some(t) => Span { start: t.start, end: t.end },
+        None => {
+            let after = doc.paragraphs.partition_point(|p| p.start <= start);
+            let holding = after.checked_sub(1).and_then(|i| doc.paragraphs.get(i)).filter(|p| start < p.end);
+            holding.copied().unwrap_or(Span { start, end })
+        }
+    };
+    Span { start: around.start.min(start), end: around.end.max(end) }
+}
+
 /// The first segment of a code's path: its theme.
 pub fn theme_of(code: &CodeNode) -> &str {
     code.path.split('/').next().unwrap_or("")
@@ -258,6 +415,7 @@ impl TextCache {
             index: CharIndex::new(&text),
             turn_starts: turns.iter().map(|t| t.start).collect(),
             turns,
+            paragraphs: documents::paragraphs(conn, document)?,
             times: time_map::load(conn, document)?,
             text,
         });
@@ -274,13 +432,18 @@ impl TextCache {
 }
 
 /// The codes asked for with their sub-codes, in codebook order; every code when none is named.
-fn wanted_codes(conn: &Connection, list: &[CodeNode], paths: &[String]) -> Result<Vec<CodeId>> {
+fn wanted_codes(conn: &Connection, list: &[CodeNode], paths: &[String], subcodes: bool) -> Result<Vec<CodeId>> {
     if paths.is_empty() {
         return Ok(list.iter().map(|c| c.id).collect());
     }
     let mut ids = HashSet::new();
     for path in paths {
-        ids.extend(codes::subtree(list, codes::id_by_path(conn, path)?));
+        let id = codes::id_by_path(conn, path)?;
+        if subcodes {
+            ids.extend(codes::subtree(list, id));
+        } else {
+            ids.insert(id);
+        }
     }
     Ok(list.iter().map(|c| c.id).filter(|id| ids.contains(id)).collect())
 }

@@ -54,7 +54,7 @@ impl ExcerptFormat {
 }
 
 /// Which excerpts to export; empty means all.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExcerptFilter {
     /// Code paths; each includes its sub-codes.
     pub codes: Vec<String>,
@@ -62,6 +62,32 @@ pub struct ExcerptFilter {
     /// Values of one attribute are alternatives; different attributes must all match.
     pub wheres: Vec<(String, String)>,
     pub coder: Option<String>,
+    /// The named codes only, without their sub-codes.
+    pub without_subcodes: bool,
+    /// Further coders: a coding by `coder` or any of these is kept (none named: every coder).
+    pub coders: Vec<String>,
+    /// Coded on or after this moment: a prefix of an ISO 8601 time (`2026-03-01`), compared as text.
+    pub coded_from: Option<String>,
+    /// Coded on or before this moment, the prefix included whole (`2026-03-31` keeps that day).
+    pub coded_to: Option<String>,
+    /// Identical spans of one code coded by several coders are one excerpt naming every coder
+    /// (`ana, ben`), with every coding's guid (space-separated) and memo.
+    pub merge_coders: bool,
+    /// Only these codings (by guid): an export of exactly the segments a view shows.
+    pub codings: Option<HashSet<String>>,
+}
+
+impl ExcerptFilter {
+    /// Whether only codes and one coder restrict it (what SQL alone can count).
+    pub(super) fn is_plain(&self) -> bool {
+        self.wheres.is_empty()
+            && !self.without_subcodes
+            && self.coders.is_empty()
+            && self.coded_from.is_none()
+            && self.coded_to.is_none()
+            && !self.merge_coders
+            && self.codings.is_none()
+    }
 }
 
 /// One coded excerpt with everything known about where it comes from. The streamed exports

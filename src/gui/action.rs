@@ -145,6 +145,10 @@ actions! {
             ImportSheetDialog,
             /// Ask where to write the shown sheet as CSV (as `fieldcode attributes --export`).
             ExportSheetDialog,
+            /// Show the coded-segments view in the centre (View > Coded segments).
+            ShowSegments,
+            /// Export the segments the coded-segments view lists, through a file dialog.
+            ExportSegmentsDialog,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -310,6 +314,8 @@ actions! {
             scope: AttributeScope,
             owner: String,
         },
+        /// Write the segments the coded-segments view lists (format by the file's extension).
+        ExportSegments(PathBuf),
     }
 }
 
@@ -491,6 +497,14 @@ impl Action {
             Action::ExportSheetDialog => {
                 offer_project("Export the classification sheet…", "Export the classification sheet as CSV", &[])
             }
+            Action::ShowSegments => {
+                offer_project("Coded segments", "Coded segments: read everything coded with a code", &[])
+            }
+            Action::ExportSegmentsDialog => offer_project(
+                "Export the coded segments shown…",
+                "Export the coded segments shown (CSV, Excel, HTML, Markdown, Word)",
+                &[],
+            ),
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -541,7 +555,10 @@ impl Action {
             | Action::ImportQdpxFrom(_)
             | Action::ImportQdpx { .. }
             | Action::OpenPath(_) => None,
-            Action::ImportSheet(_) | Action::ExportSheet { .. } | Action::ShowSheetFor { .. } => None,
+            Action::ImportSheet(_)
+            | Action::ExportSheet { .. }
+            | Action::ShowSheetFor { .. }
+            | Action::ExportSegments(_) => None,
         }
     }
 

@@ -34,6 +34,7 @@ mod text_edit;
 mod text_tools;
 // Import with a preview, and merging a colleague's copy
 mod import_merge;
+mod segments;
 mod sheet_files;
 
 /// A line shown at the top of the window until dismissed.
@@ -213,6 +214,14 @@ impl WorkbenchApp {
                 .default_size((width * 0.24).clamp(200.0, 300.0))
                 .size_range(150.0..=(width * 0.3).max(150.0))
                 .show(ui, |ui| codebook_panel::show(ui, wb, actions));
+        }
+        if wb.centre == Centre::Retrieval {
+            let mut state = std::mem::take(&mut wb.retrieval);
+            state.refresh(&wb.project, &wb.codes);
+            egui::CentralPanel::default()
+                .show(ui, |ui| super::retrieval_view::retrieval_ui(ui, &mut state, wb, actions));
+            wb.retrieval = state;
+            return;
         }
         if wb.centre == Centre::Analysis {
             let waker = ui.ctx().clone();
@@ -468,7 +477,12 @@ impl WorkbenchApp {
                 Ok(())
             }),
             Action::DrillCell { group, a, b } => self.on_project(|wb, _| wb.analysis.pick(&wb.project, group, a, b)),
-            Action::ShowExcerpts(code) => self.on_project(|wb, _| wb.show_excerpts(code)),
+            Action::ShowExcerpts(code) => self.on_project(|wb, _| {
+                wb.show_excerpts(code)?;
+                wb.retrieval.show_code(code);
+                wb.centre = Centre::Retrieval;
+                Ok(())
+            }),
             Action::DescribeCodeDialog(code) => self.on_project(|wb, panels| {
                 panels.describe = wb.code(code).map(super::describe_dialog::DescribeDraft::of);
                 Ok(())
@@ -607,6 +621,18 @@ impl WorkbenchApp {
             Action::ExportSheetDialog => self.export_sheet_dialog(ctx),
             Action::ImportSheet(path) => self.import_sheet(&path),
             Action::ExportSheet { scope, path } => self.export_sheet(scope, &path),
+            // The coded-segments view
+            Action::ShowSegments => self.leave_compare(|wb, _| {
+                if wb.retrieval.choice.codes.is_empty()
+                    && let Some((code, _)) = &wb.excerpts
+                {
+                    wb.retrieval.show_code(*code);
+                }
+                wb.centre = Centre::Retrieval;
+                Ok(())
+            }),
+            Action::ExportSegmentsDialog => self.export_segments_dialog(ctx),
+            Action::ExportSegments(path) => self.export_segments(&path),
         }
     }
 

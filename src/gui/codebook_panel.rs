@@ -1,6 +1,6 @@
 //! The right panel: the codebook tree with colour chips and coding counts, a box to add codes,
 //! per-code context menus (describe, split, rename, recolour, merge, move, delete), drag-and-drop to re-parent,
-//! and the coded excerpts of the chosen code (each jumps to its text).
+//! and the chosen code with its count (its coded segments are read in the centre: `retrieval_view`).
 
 use egui::{Color32, Sense, Ui, vec2};
 
@@ -197,7 +197,7 @@ fn context_menu(ui: &mut Ui, wb: &Workbench, code: &CodeNode, actions: &mut Vec<
         color: super::highlight::parse_color(&code.color),
         sub_code: String::new(),
     });
-    if ui.button("Show coded excerpts").clicked() {
+    if ui.button("Show coded segments").clicked() {
         actions.push(Action::ShowExcerpts(code.id));
         ui.close();
     }
@@ -305,7 +305,7 @@ fn colour_menu(ui: &mut Ui, code: &CodeNode, color: &mut Color32, actions: &mut 
 
 fn excerpts(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
     let Some((code, count)) = wb.excerpts.as_ref().map(|(code, list)| (*code, list.len())) else {
-        ui.weak("Click a code to list its coded excerpts.");
+        ui.weak("Click a code to read its coded segments.");
         return;
     };
     let is_theme = wb.codes.iter().any(|c| c.parent_id == Some(code));
@@ -316,25 +316,13 @@ fn excerpts(ui: &mut Ui, wb: &mut Workbench, actions: &mut Vec<Action>) {
         ui.add(egui::Label::new(heading).truncate());
     });
     if is_theme && ui.checkbox(&mut wb.excerpts_with_subcodes, "with its sub-codes' excerpts").changed() {
+        wb.retrieval.choice.subcodes = wb.excerpts_with_subcodes;
         actions.push(Action::ShowExcerpts(code));
     }
-    let Some((_, list)) = &wb.excerpts else { return };
-    egui::ScrollArea::vertical().id_salt("excerpts").auto_shrink([false, false]).show(ui, |ui| {
-        for excerpt in list {
-            let text: String = excerpt.text.chars().take(240).collect();
-            let response = ui
-                .add(
-                    egui::Button::new(format!("{} ({}): {text}", excerpt.document_name, excerpt.coder))
-                        .wrap()
-                        .frame(false),
-                )
-                .on_hover_text("Click to open it in the document");
-            if response.clicked() {
-                actions.push(Action::JumpTo { document: excerpt.document, start: excerpt.start, end: excerpt.end });
-            }
-            ui.separator();
-        }
-    });
+    if ui.button("Read its coded segments").on_hover_text("Every segment, filtered and sorted, in the centre").clicked()
+    {
+        actions.push(Action::ShowExcerpts(code));
+    }
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ impl ExcerptChoice {
             .filter(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty())
             .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
             .collect();
-        ExcerptFilter { codes: self.codes.clone(), wheres, coder: self.coder.clone() }
+        ExcerptFilter { codes: self.codes.clone(), wheres, coder: self.coder.clone(), ..Default::default() }
     }
 }
 

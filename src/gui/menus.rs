@@ -50,6 +50,8 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
             ui.separator();
             menu.items(ui, &[Action::ShowMemos, Action::ShowSearch, Action::ShowHistory]);
             ui.separator();
+            menu.items(ui, &[Action::ShowSegments, Action::ExportSegmentsDialog]);
+            ui.separator();
             menu.items(ui, &[Action::ToggleDocumentsPanel, Action::ToggleCodebookPanel]);
             ui.separator();
             menu.items(ui, &[Action::ToggleTheme, Action::FontBigger, Action::FontSmaller, Action::ShowSettings]);

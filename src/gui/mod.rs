@@ -55,6 +55,9 @@ pub mod merge_dialog;
 // The classification sheet
 pub mod classification_sheet;
 pub mod sheet_state;
+// The coded-segments view.
+pub mod retrieval_state;
+mod retrieval_view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

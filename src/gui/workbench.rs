@@ -57,6 +57,8 @@ pub enum Centre {
     Analysis,
     /// The classification sheet: participants or documents × attributes.
     Sheet,
+    /// Everything coded with a code: the coded-segments view.
+    Retrieval,
 }
 
 pub struct Workbench {
@@ -98,6 +100,8 @@ pub struct Workbench {
     /// Counts the re-reads of documents and participants, so views built from them know when
     /// to rebuild.
     pub generation: u64,
+    /// The coded-segments view.
+    pub retrieval: super::retrieval_state::RetrievalState,
 }
 
 impl Workbench {
@@ -128,6 +132,7 @@ impl Workbench {
             colors: HashMap::new(),
             sheet: Default::default(),
             generation: 0,
+            retrieval: Default::default(),
         };
         wb.reload()?;
         wb.fill_quick_slots();
@@ -180,6 +185,7 @@ impl Workbench {
     }
 
     fn reload_panels(&mut self) -> Result<()> {
+        self.retrieval.invalidate();
         if let Some((code, _)) = &self.excerpts {
             let code = *code;
             self.excerpts =
