@@ -79,8 +79,12 @@ fn export_excerpts_as_xlsx_with_a_filter_writes_what_the_command_writes() {
     settle(&mut h);
 
     // The count, computed off the UI thread, is the library's count for the same filter.
-    let filter =
-        ExcerptFilter { codes: vec![THEME.into()], wheres: vec![("site".into(), "GP surgery".into())], coder: None };
+    let filter = ExcerptFilter {
+        codes: vec![THEME.into()],
+        wheres: vec![("site".into(), "GP surgery".into())],
+        coder: None,
+        ..Default::default()
+    };
     let expected = count(&Project::open_to_read(&project).unwrap(), &filter).unwrap();
     assert!(expected > 0, "the demo has excerpts of the theme at GP surgeries");
     let everything = count(&Project::open_to_read(&project).unwrap(), &ExcerptFilter::default()).unwrap();
