@@ -84,6 +84,7 @@ shot memos 6 FIELDCODE_OPEN_DOCUMENT=FN01-provider-office FIELDCODE_SHOW_CODE="W
 shot search 7 FIELDCODE_START_WINDOW="search:waiting list" -- "$work/demo.fieldcode"
 shot history 6 FIELDCODE_START_WINDOW="history:initial codebook" -- "$work/demo.fieldcode"
 shot sheet 6 FIELDCODE_START_WINDOW=sheet -- "$work/demo.fieldcode"
+shot segments 7 FIELDCODE_SHOW_CODE="Relationships with primary care/Reception as gatekeepers" -- "$work/demo.fieldcode"
 shot export 6 FIELDCODE_START_WINDOW=export -- "$work/demo.fieldcode"
 shot review 6 FIELDCODE_START_WINDOW=review -- "$work/demo.fieldcode"
 shot edit-mode 6 FIELDCODE_OPEN_DOCUMENT=INT01-LW02 FIELDCODE_START_WINDOW=edit -- "$work/demo.fieldcode"
