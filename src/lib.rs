@@ -17,6 +17,7 @@ pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod import;
+pub mod media;
 pub mod model;
 pub mod refi;
 pub mod store;
