@@ -346,16 +346,8 @@ fn click_at(h: &mut H, pos: egui::Pos2) {
 
 /// Clicks `times` times at `pos`, a frame apart, optionally with Shift held.
 fn clicks_at(h: &mut H, pos: egui::Pos2, times: usize, modifiers: egui::Modifiers) {
-    h.event(egui::Event::PointerMoved(pos));
-    h.event(egui::Event::ModifiersChanged(modifiers));
-    for _ in 0..times {
-        for pressed in [true, false] {
-            h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed, modifiers });
-            h.step();
-        }
-    }
-    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
-    h.run_steps(40); // past the double-click time, so the next clicks start afresh
+    crate::gui_support::clicks_at(h, pos, times, modifiers);
+    h.run_steps(38); // past the double-click time, so the next clicks start afresh
 }
 
 fn selection(h: &H) -> Option<(usize, usize)> {

@@ -169,16 +169,20 @@ pub fn click_visible(h: &mut H, label: &str) {
 
 /// One click of the primary button at `pos` (press and release a frame apart).
 pub fn click_at(h: &mut H, pos: egui::Pos2) {
+    clicks_at(h, pos, 1, egui::Modifiers::NONE);
+}
+
+/// Clicks `times` times at `pos` with `modifiers` held (2 for a double click, Shift to extend).
+pub fn clicks_at(h: &mut H, pos: egui::Pos2, times: usize, modifiers: egui::Modifiers) {
     h.event(egui::Event::PointerMoved(pos));
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Default::default(),
-        });
-        h.step();
+    h.event(egui::Event::ModifiersChanged(modifiers));
+    for _ in 0..times {
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed, modifiers });
+            h.step();
+        }
     }
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
     h.run_steps(2);
 }
 

@@ -140,20 +140,7 @@ impl ExportCommand {
                 if json {
                     print_json(&summary)?;
                 } else {
-                    println!(
-                        "Wrote {}: {} documents, {} codes, {} codings, {} users, {} cases, {} notes, {} codebook snapshots.",
-                        out.display(),
-                        summary.documents,
-                        summary.codes,
-                        summary.codings,
-                        summary.users,
-                        summary.cases,
-                        summary.notes,
-                        summary.snapshots
-                    );
-                    if summary.positions == refi::export::Positions::Utf16 {
-                        println!("Positions count UTF-16 code units.");
-                    }
+                    refi::report_text::export_lines(&out, &summary).iter().for_each(|line| println!("{line}"));
                 }
             }
             ExportCommand::ImportQdpx { qdpx, project, skip_missing_sources, allow_external_sources, json } => {
@@ -171,28 +158,8 @@ impl ExportCommand {
 }
 
 fn print_import_report(project: &std::path::Path, r: &refi::QdpxReport) {
-    println!(
-        "Created {} from {:?} ({}): {} documents, {} codes, {} codings, {} coders, {} participants, {} memos, {} attribute values, {} codebook snapshots.",
-        project.display(),
-        r.name,
-        if r.origin.is_empty() { "unknown origin" } else { &r.origin },
-        r.documents,
-        r.codes,
-        r.codings,
-        r.coders,
-        r.participants,
-        r.memos,
-        r.attribute_values,
-        r.snapshots
-    );
-    for line in &r.positions {
-        println!("positions: {line}");
-    }
-    for line in &r.skipped {
-        println!("skipped: {line}");
-    }
-    for line in &r.external_sources {
-        println!("read from outside the archive: {line}");
+    for line in refi::report_text::import_lines(project, r) {
+        println!("{line}");
     }
 }
 

@@ -49,20 +49,7 @@ pub fn codebook(format: CodebookFormat, out: PathBuf) -> ProjectTask {
 pub fn qdpx(positions: Positions, out: PathBuf) -> ProjectTask {
     Box::new(move |project| {
         let s = crate::refi::export_qdpx(project, &out, &ExportQdpxOptions { positions })?;
-        let mut line = format!(
-            "Wrote {}: {} documents, {} codes, {} codings, {} users, {} cases, {} notes, {} codebook snapshots.",
-            out.display(),
-            s.documents,
-            s.codes,
-            s.codings,
-            s.users,
-            s.cases,
-            s.notes,
-            s.snapshots
-        );
-        if s.positions == Positions::Utf16 {
-            line.push_str(" Positions count UTF-16 code units.");
-        }
+        let line = crate::refi::report_text::export_lines(&out, &s).join(" ");
         Ok(Done::Wrote { path: out, line })
     })
 }
@@ -91,26 +78,4 @@ pub fn agreement_table(request: AgreementRequest, out: PathBuf) -> ProjectTask {
 pub fn import_qdpx(qdpx: &Path, project: &Path) -> Result<Done> {
     let report = crate::refi::import_qdpx(qdpx, project, &ImportQdpxOptions::default())?;
     Ok(Done::ImportedProject { project: project.to_path_buf(), report })
-}
-
-/// The import report as `fieldcode import-qdpx` prints it, a line each.
-pub fn report_lines(project: &Path, r: &QdpxReport) -> Vec<String> {
-    let mut lines = vec![format!(
-        "Created {} from {:?} ({}): {} documents, {} codes, {} codings, {} coders, {} participants, {} memos, {} attribute values, {} codebook snapshots.",
-        project.display(),
-        r.name,
-        if r.origin.is_empty() { "unknown origin" } else { &r.origin },
-        r.documents,
-        r.codes,
-        r.codings,
-        r.coders,
-        r.participants,
-        r.memos,
-        r.attribute_values,
-        r.snapshots
-    )];
-    lines.extend(r.positions.iter().map(|l| format!("positions: {l}")));
-    lines.extend(r.skipped.iter().map(|l| format!("skipped: {l}")));
-    lines.extend(r.external_sources.iter().map(|l| format!("read from outside the archive: {l}")));
-    lines
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod positions;
 pub mod qde_read;
 pub mod qdpx;
+pub mod report_text;
 pub mod xml_write;
 
 pub use export::export_qdpx;

@@ -215,7 +215,7 @@ impl WorkbenchApp {
                 self.exchange.finished = Some((path, line));
             }
             Ok(Done::ImportedProject { project, report }) => {
-                let lines = exchange_jobs::report_lines(&project, &report);
+                let lines = crate::refi::report_text::import_lines(&project, &report);
                 self.exchange.import_report = Some((project.clone(), lines));
                 self.pending.push(Action::OpenProject(project));
             }
