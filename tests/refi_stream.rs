@@ -35,7 +35,10 @@ fn sources() -> String {
 }
 
 fn project(parts: &[&str]) -> String {
-    format!(r#"<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Stream" origin="test">{}</Project>"#, parts.concat())
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="Stream" origin="test">{}</Project>"#,
+        parts.concat()
+    )
 }
 
 fn qdpx(scratch: &Scratch, name: &str, qde: &str) -> PathBuf {
@@ -47,8 +50,11 @@ fn qdpx(scratch: &Scratch, name: &str, qde: &str) -> PathBuf {
     scratch.write(name, out.into_inner())
 }
 
-/// Codings as (document, code, coder, start, end), and participants with their memos.
-fn contents(project: &Path) -> (Vec<(String, String, String, i64, i64)>, Vec<(String, String)>) {
+/// A coding as (document, code, coder, start, end).
+type CodingRow = (String, String, String, i64, i64);
+
+/// Codings, and participants with their memos.
+fn contents(project: &Path) -> (Vec<CodingRow>, Vec<(String, String)>) {
     let p = Project::open(project).unwrap();
     let mut stmt = p
         .conn()
@@ -80,9 +86,16 @@ fn assert_nothing_created(scratch: &Scratch, qdpx: &Path) {
 #[test]
 fn a_file_out_of_schema_order_imports_like_one_in_order() {
     let scratch = Scratch::new();
-    let ordered = qdpx(&scratch, "ordered.qdpx", &project(&[USERS, CODEBOOK, CASES, &format!("<Sources>{}</Sources>", sources())]));
-    let shuffled =
-        qdpx(&scratch, "shuffled.qdpx", &project(&[&format!("<Sources>{}</Sources>", sources()), CASES, CODEBOOK, USERS]));
+    let ordered = qdpx(
+        &scratch,
+        "ordered.qdpx",
+        &project(&[USERS, CODEBOOK, CASES, &format!("<Sources>{}</Sources>", sources())]),
+    );
+    let shuffled = qdpx(
+        &scratch,
+        "shuffled.qdpx",
+        &project(&[&format!("<Sources>{}</Sources>", sources()), CASES, CODEBOOK, USERS]),
+    );
     let report = import(&ordered, &scratch.path("ordered.fieldcode"));
     assert_eq!((report.documents, report.codings, report.coders, report.participants), (2, 4, 2, 1));
     assert_eq!(import(&shuffled, &scratch.path("shuffled.fieldcode")), report);
@@ -105,9 +118,15 @@ fn malformed_xml_after_stored_sources_creates_nothing() {
 #[test]
 fn a_missing_source_text_between_stored_sources_refuses_all_or_skips_only_it() {
     let scratch = Scratch::new();
-    let missing = r#"<TextSource guid="BBBBBBBB-0000-0000-0000-000000000009" name="gone" plainTextPath="internal://gone.txt"/>"#;
-    let body = [source(1, "The bus was late again today.", &[(1, 1)]), missing.to_owned(), source(2, "Trains run on time.", &[(2, 2)])];
-    let file = qdpx(&scratch, "missing.qdpx", &project(&[USERS, CODEBOOK, &format!("<Sources>{}</Sources>", body.concat())]));
+    let missing =
+        r#"<TextSource guid="BBBBBBBB-0000-0000-0000-000000000009" name="gone" plainTextPath="internal://gone.txt"/>"#;
+    let body = [
+        source(1, "The bus was late again today.", &[(1, 1)]),
+        missing.to_owned(),
+        source(2, "Trains run on time.", &[(2, 2)]),
+    ];
+    let file =
+        qdpx(&scratch, "missing.qdpx", &project(&[USERS, CODEBOOK, &format!("<Sources>{}</Sources>", body.concat())]));
     let err = import_qdpx(&file, &scratch.path("missing.fieldcode"), &ImportQdpxOptions::default()).unwrap_err();
     assert!(err.to_string().contains("1 source text file(s) are missing"), "{err}");
     assert_nothing_created(&scratch, &file);
@@ -120,7 +139,8 @@ fn a_missing_source_text_between_stored_sources_refuses_all_or_skips_only_it() {
 #[test]
 fn an_imported_project_is_a_normal_project_file() {
     let scratch = Scratch::new();
-    let file = qdpx(&scratch, "p.qdpx", &project(&[USERS, CODEBOOK, CASES, &format!("<Sources>{}</Sources>", sources())]));
+    let file =
+        qdpx(&scratch, "p.qdpx", &project(&[USERS, CODEBOOK, CASES, &format!("<Sources>{}</Sources>", sources())]));
     let target = scratch.path("p.fieldcode");
     import(&file, &target);
     let conn = rusqlite::Connection::open(&target).unwrap();

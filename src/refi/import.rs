@@ -20,7 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::definition;
 use super::export::{KIND_PREFIX, SNAPSHOTS_HEADING, SnapshotEntry};
-use super::import_sources::{Loaded, LoadLog, load_notes, load_snapshots, load_source, missing_sources, source_label};
+use super::import_sources::{LoadLog, Loaded, load_notes, load_snapshots, load_source, missing_sources, source_label};
 use super::model::*;
 use super::positions::{self, Convention, Placement};
 use super::qde_read::{self, SourceSink};
@@ -255,7 +255,8 @@ impl Filler<'_> {
         self.insert_snapshots(&snapshots)?;
         let mut report = std::mem::take(&mut self.report);
         let skips = std::mem::take(&mut self.skips);
-        report.skipped = [refi.skipped.clone(), skips.load, skips.notes, skips.snapshots, skips.links, skips.fill].concat();
+        report.skipped =
+            [refi.skipped.clone(), skips.load, skips.notes, skips.snapshots, skips.links, skips.fill].concat();
         report.external_sources = std::mem::take(&mut self.load.external);
         report.coders = count(self.tx, "coder")?;
         report.participants = count(self.tx, "participant")?;
