@@ -25,6 +25,7 @@ mod export_support;
 mod refi_import;
 mod refi_peers;
 mod refi_roundtrip;
+mod refi_stream;
 mod team_agreement;
 mod team_cli;
 mod team_measures;

@@ -1,9 +1,17 @@
 //! A REFI-QDA project (`.qdpx`) as a new Fieldcode project.
 //!
-//! Everything that can fail on bad input happens before the project file exists: the archive is
-//! checked, the `.qde` parsed, every source text found and decoded and every selection placed.
-//! Then the project is built under a temporary name, filled in one transaction and renamed when
-//! complete ([`store::build_new`]), so a failed or killed import creates nothing.
+//! The project is built under a temporary name, filled in one transaction and renamed when
+//! complete ([`store::build_new`]), so a failed or killed import creates nothing: a malformed
+//! `.qde`, a missing source text or any other error part-way removes the half-built file.
+//!
+//! The `.qde` is streamed ([`qde_read::stream_project`]): each text source is stored (its text
+//! found and decoded, its selections placed, its codings inserted) as soon as its element is
+//! parsed, so memory holds one source's selections at a time rather than the whole project's
+//! (a 200,000-coding project held 350 MB that way). A file whose users, codebook, variables or
+//! cases come after its sources, against the schema's order, is read again with its sources
+//! held, so such a file imports as it always did. What the report lists keeps the order of a
+//! read-everything-first import: what parsing skipped, then what loading the source texts,
+//! notes and snapshots skipped, then what filling the project skipped.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -12,17 +20,17 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::definition;
 use super::export::{KIND_PREFIX, SNAPSHOTS_HEADING, SnapshotEntry};
-use super::import_sources::{Loaded, load_notes, load_snapshots, load_sources, source_label};
+use super::import_sources::{LoadLog, Loaded, load_notes, load_snapshots, load_source, missing_sources, source_label};
 use super::model::*;
 use super::positions::{self, Convention, Placement};
-use super::qde_read;
+use super::qde_read::{self, SourceSink};
 use super::qdpx::Archive;
 use crate::coding::Recorder;
 use crate::coding::rows::{CodeRec, CodingRec, MemoRec, People, Row};
 use crate::error::{Error, Result};
 use crate::import::ParsedDocument;
 use crate::model::{AttributeScope, DocumentKind, ReviewStatus};
-use crate::store::{self, Project, documents, participants};
+use crate::store::{self, Project, bulk_write::NewFileWrite, documents, participants};
 
 /// Choices for one import.
 #[derive(Debug, Clone, Default)]
@@ -61,13 +69,86 @@ pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> R
         return Err(Error::AlreadyExists { path: target.to_path_buf() });
     }
     let mut archive = Archive::open(qdpx)?;
-    let refi = qde_read::read_project(&archive.qde()?, &archive.qde_path())?;
-    let mut skipped = refi.skipped.clone();
-    let (texts, external) = load_sources(&mut archive, &refi, options, &mut skipped)?;
-    let notes = load_notes(&mut archive, &refi, &mut skipped)?;
-    let snapshots = load_snapshots(&mut archive, &mut skipped)?;
-    let report = store::build_new(target, |project| fill(project, &refi, &texts, &notes, &snapshots, skipped))?;
-    Ok(QdpxReport { external_sources: external, ..report })
+    let qde = archive.qde()?;
+    let qde_path = archive.qde_path();
+    store::build_new(target, |project| {
+        let bulk = NewFileWrite::start(project)?;
+        let mut input = Input { archive: &mut archive, qde: &qde, qde_path: &qde_path, options };
+        let filled = match fill(project, &mut input, Reading::Streamed) {
+            Ok(None) => fill(project, &mut input, Reading::Held),
+            other => other,
+        };
+        let finished = bulk.finish(project);
+        let report = filled?.ok_or_else(|| Error::import(qdpx, "the project could not be read"))?;
+        finished?;
+        Ok(report)
+    })
+}
+
+/// What an import reads from.
+struct Input<'a> {
+    archive: &'a mut Archive,
+    qde: &'a [u8],
+    qde_path: &'a Path,
+    options: &'a ImportQdpxOptions,
+}
+
+/// How the `.qde` is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Each text source stored as soon as it is parsed.
+    Streamed,
+    /// Every source parsed first, then stored: for files out of the schema's order.
+    Held,
+}
+
+/// Fills the new project in one transaction. `None` (and nothing written) when a streamed read
+/// found the file out of order.
+fn fill(project: &mut Project, input: &mut Input<'_>, reading: Reading) -> Result<Option<QdpxReport>> {
+    let tx = project.write_transaction()?;
+    let mut f = Filler::new(&tx, input.archive, input.options);
+    let refi = match reading {
+        Reading::Streamed => {
+            let streamed = qde_read::stream_project(input.qde, input.qde_path, &mut f)?;
+            if !streamed.in_order {
+                return Ok(None);
+            }
+            streamed.project
+        }
+        Reading::Held => {
+            let mut refi = qde_read::read_project(input.qde, input.qde_path)?;
+            for source in std::mem::take(&mut refi.sources) {
+                f.source(&refi, source)?;
+            }
+            refi
+        }
+    };
+    let report = f.finish(&refi)?;
+    drop(f);
+    tx.commit()?;
+    Ok(Some(report))
+}
+
+/// What went into the report's `skipped`, by the step that skipped it (see the module docs).
+#[derive(Default)]
+struct Skips {
+    /// Source texts blank, missing or not read.
+    load: Vec<String>,
+    /// Notes whose text is missing.
+    notes: Vec<String>,
+    /// Codebook snapshots not readable.
+    snapshots: Vec<String>,
+    /// Links Fieldcode does not model.
+    links: Vec<String>,
+    /// Everything else, in the order it was filled in.
+    fill: Vec<String>,
+}
+
+/// A memo to write once the notes are read: a note by its GUID, or a description kept as a memo
+/// (title, text).
+enum MemoSource {
+    Note(String),
+    Text(String, String),
 }
 
 /// State while filling the new project: every row goes through the recorder (unrecorded: a new
@@ -75,61 +156,113 @@ pub fn import_qdpx(qdpx: &Path, target: &Path, options: &ImportQdpxOptions) -> R
 struct Filler<'a> {
     tx: &'a Connection,
     rec: Recorder<'a>,
-    refi: &'a RefiProject,
+    archive: &'a mut Archive,
+    options: &'a ImportQdpxOptions,
+    /// Set when the first source arrives (or at the end, for a project without text sources):
+    /// the project's name, codebook and cases are stored then.
+    started: bool,
+    origin: String,
+    creating_user: Option<String>,
     users: HashMap<String, String>,
     coders: HashMap<String, i64>,
     codes: HashMap<String, i64>,
     variables: HashMap<String, String>,
     coding_guids: HashSet<String>,
-    memo_targets: Vec<(String, &'static str, Option<i64>)>,
+    /// The id the next coding gets: looked up once, then counted (nothing else adds codings).
+    next_coding: Option<i64>,
+    memo_targets: Vec<(MemoSource, &'static str, Option<i64>)>,
+    /// Where the memos of links go in `memo_targets`: after the cases', before the sources'.
+    links_at: usize,
+    load: LoadLog,
+    skips: Skips,
     report: QdpxReport,
 }
 
-fn fill(
-    project: &mut Project,
-    refi: &RefiProject,
-    texts: &[Option<Loaded>],
-    notes: &HashMap<String, String>,
-    snapshots: &[SnapshotEntry],
-    skipped: Vec<String>,
-) -> Result<QdpxReport> {
-    let tx = project.write_transaction()?;
-    let name = if refi.name.trim().is_empty() { "Imported project" } else { refi.name.trim() };
-    tx.execute("UPDATE project SET value = ?1 WHERE key = 'name'", [name])?;
-    let mut f = Filler {
-        tx: &tx,
-        rec: Recorder::unrecorded(&tx),
-        refi,
-        users: refi.users.iter().map(|u| (u.guid.clone(), u.name.clone())).collect(),
-        coders: HashMap::new(),
-        codes: HashMap::new(),
-        variables: refi.variables.iter().map(|v| (v.guid.clone(), v.name.clone())).collect(),
-        coding_guids: HashSet::new(),
-        memo_targets: Vec::new(),
-        report: QdpxReport {
-            name: name.to_owned(),
-            origin: refi.origin.clone().unwrap_or_default(),
-            skipped,
-            ..QdpxReport::default()
-        },
-    };
-    f.insert_codes(&refi.codes)?;
-    f.insert_cases()?;
-    for (source, text) in refi.sources.iter().zip(texts) {
-        if let Some(text) = text {
-            f.insert_source(source, text)?;
+impl SourceSink for Filler<'_> {
+    fn source(&mut self, head: &RefiProject, source: Source) -> Result<()> {
+        if !self.started {
+            self.start(head)?;
+        }
+        let Some(loaded) = load_source(self.archive, &source, self.options, &mut self.skips.load, &mut self.load)?
+        else {
+            return Ok(());
+        };
+        if self.load.refuses(self.options) {
+            // The import will be refused once every missing source is known: store no more.
+            return Ok(());
+        }
+        self.insert_source(&source, &loaded)
+    }
+}
+
+impl<'a> Filler<'a> {
+    fn new(tx: &'a Connection, archive: &'a mut Archive, options: &'a ImportQdpxOptions) -> Filler<'a> {
+        Filler {
+            tx,
+            rec: Recorder::unrecorded(tx),
+            archive,
+            options,
+            started: false,
+            origin: String::new(),
+            creating_user: None,
+            users: HashMap::new(),
+            coders: HashMap::new(),
+            codes: HashMap::new(),
+            variables: HashMap::new(),
+            coding_guids: HashSet::new(),
+            next_coding: None,
+            memo_targets: Vec::new(),
+            links_at: 0,
+            load: LoadLog::default(),
+            skips: Skips::default(),
+            report: QdpxReport::default(),
         }
     }
-    f.insert_idle_coders()?;
-    f.insert_memos(notes)?;
-    f.insert_snapshots(snapshots)?;
-    let mut report = std::mem::take(&mut f.report);
-    report.coders = count(&tx, "coder")?;
-    report.participants = count(&tx, "participant")?;
-    report.documents = count(&tx, "document")?;
-    drop(f);
-    tx.commit()?;
-    Ok(report)
+}
+
+impl Filler<'_> {
+    /// The project's name, codebook and cases: what every source may refer to.
+    fn start(&mut self, head: &RefiProject) -> Result<()> {
+        self.started = true;
+        let name = if head.name.trim().is_empty() { "Imported project" } else { head.name.trim() };
+        self.tx.execute("UPDATE project SET value = ?1 WHERE key = 'name'", [name])?;
+        self.report.name = name.to_owned();
+        self.origin = head.origin.clone().unwrap_or_default();
+        self.report.origin = self.origin.clone();
+        self.creating_user = head.creating_user.clone();
+        self.users = head.users.iter().map(|u| (u.guid.clone(), u.name.clone())).collect();
+        self.variables = head.variables.iter().map(|v| (v.guid.clone(), v.name.clone())).collect();
+        self.insert_codes(&head.codes)?;
+        self.insert_cases(&head.cases)?;
+        self.links_at = self.memo_targets.len();
+        Ok(())
+    }
+
+    /// Everything after the sources: the refusal when source texts are missing, the notes,
+    /// links, users who coded nothing, memos and snapshots; then the report.
+    fn finish(&mut self, refi: &RefiProject) -> Result<QdpxReport> {
+        if !self.started {
+            self.start(refi)?;
+        }
+        if self.load.refuses(self.options) {
+            return Err(missing_sources(self.archive.path(), &self.load));
+        }
+        let notes = load_notes(self.archive, refi, &mut self.skips.notes)?;
+        let snapshots = load_snapshots(self.archive, &mut self.skips.snapshots)?;
+        self.insert_links(refi)?;
+        self.insert_idle_coders(refi)?;
+        self.insert_memos(refi, &notes)?;
+        self.insert_snapshots(&snapshots)?;
+        let mut report = std::mem::take(&mut self.report);
+        let skips = std::mem::take(&mut self.skips);
+        report.skipped =
+            [refi.skipped.clone(), skips.load, skips.notes, skips.snapshots, skips.links, skips.fill].concat();
+        report.external_sources = std::mem::take(&mut self.load.external);
+        report.coders = count(self.tx, "coder")?;
+        report.participants = count(self.tx, "participant")?;
+        report.documents = count(self.tx, "document")?;
+        Ok(report)
+    }
 }
 
 fn count(conn: &Connection, table: &str) -> Result<usize> {
@@ -151,6 +284,11 @@ fn color(raw: Option<&str>) -> String {
         6 | 8 if valid => format!("#{}", &hex[..6]),
         _ => "#808080".into(),
     }
+}
+
+/// The participant label of a case: its name, or its GUID when it has none.
+fn case_label(case: &Case) -> String {
+    if case.name.trim().is_empty() { case.guid.clone() } else { case.name.trim().to_owned() }
 }
 
 impl Filler<'_> {
@@ -195,7 +333,7 @@ impl Filler<'_> {
         self.codes.entry(code.guid.clone()).or_insert(id);
         self.report.codes += 1;
         for note in &code.note_refs {
-            self.memo_targets.push((note.clone(), "code", Some(id)));
+            self.memo_targets.push((MemoSource::Note(note.clone()), "code", Some(id)));
         }
         Ok(id)
     }
@@ -213,9 +351,9 @@ impl Filler<'_> {
         Ok(if taken || guid.is_empty() { store::new_guid() } else { guid.to_owned() })
     }
 
-    fn insert_cases(&mut self) -> Result<()> {
-        for case in &self.refi.cases {
-            let label = if case.name.trim().is_empty() { case.guid.clone() } else { case.name.trim().to_owned() };
+    fn insert_cases(&mut self, cases: &[Case]) -> Result<()> {
+        for case in cases {
+            let label = case_label(case);
             let id = match participants::find(self.tx, &label)? {
                 Some(id) => id,
                 None => {
@@ -229,33 +367,35 @@ impl Filler<'_> {
                     self.report.attribute_values += 1;
                 }
             }
-            if !case.description.trim().is_empty() {
-                self.memo_text_targets(format!("case:{}", case.guid), "participant", Some(id));
-            }
-        }
-        for link in &self.refi.links {
-            let note = link.origin.clone().unwrap_or_default();
-            let target = link.target.clone().unwrap_or_default();
-            let participant = self
-                .refi
-                .cases
-                .iter()
-                .find(|c| c.guid == target)
-                .map(|c| if c.name.trim().is_empty() { c.guid.clone() } else { c.name.trim().to_owned() });
-            let is_note = self.refi.notes.iter().any(|n| n.guid == note);
-            match participant {
-                Some(label) if is_note => {
-                    let id = participants::find(self.tx, &label)?;
-                    self.memo_targets.push((note, "participant", id));
-                }
-                _ => self.report.skipped.push(format!("link \"{}\": Fieldcode does not model links", link.name)),
+            let description = case.description.trim();
+            if !description.is_empty() {
+                let memo = MemoSource::Text("Case description".into(), description.to_owned());
+                self.memo_targets.push((memo, "participant", Some(id)));
             }
         }
         Ok(())
     }
 
-    fn memo_text_targets(&mut self, key: String, kind: &'static str, id: Option<i64>) {
-        self.memo_targets.push((key, kind, id));
+    /// Links from a note to a case become that participant's memo; others are reported. Their
+    /// memos go after the cases' (where a read-everything-first import put them).
+    fn insert_links(&mut self, refi: &RefiProject) -> Result<()> {
+        let mut targets = Vec::new();
+        for link in &refi.links {
+            let note = link.origin.clone().unwrap_or_default();
+            let target = link.target.clone().unwrap_or_default();
+            let participant = refi.cases.iter().find(|c| c.guid == target).map(case_label);
+            let is_note = refi.notes.iter().any(|n| n.guid == note);
+            match participant {
+                Some(label) if is_note => {
+                    let id = participants::find(self.tx, &label)?;
+                    targets.push((MemoSource::Note(note), "participant", id));
+                }
+                _ => self.skips.links.push(format!("link \"{}\": Fieldcode does not model links", link.name)),
+            }
+        }
+        let at = self.links_at.min(self.memo_targets.len());
+        self.memo_targets.splice(at..at, targets);
+        Ok(())
     }
 
     fn insert_source(&mut self, source: &Source, loaded: &Loaded) -> Result<()> {
@@ -263,23 +403,22 @@ impl Filler<'_> {
         let sha = documents::text_sha256(&loaded.text);
         let doc_id = match self
             .tx
-            .query_row("SELECT id, name FROM document WHERE sha256 = ?1", [&sha], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })
+            .prepare_cached("SELECT id, name FROM document WHERE sha256 = ?1")?
+            .query_row([&sha], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .optional()?
         {
             Some((id, existing)) => {
-                self.report.skipped.push(format!(
+                self.skips.fill.push(format!(
                     "source \"{name}\": same text as \"{existing}\"; its codings were added to that document"
                 ));
                 id
             }
-            None => self.insert_document(source, &name, loaded)?,
+            None => self.insert_document(source, &name, loaded, &sha)?,
         };
         self.place_codings(source, &name, loaded, doc_id)
     }
 
-    fn insert_document(&mut self, source: &Source, name: &str, loaded: &Loaded) -> Result<i64> {
+    fn insert_document(&mut self, source: &Source, name: &str, loaded: &Loaded, sha: &str) -> Result<i64> {
         let parsed = ParsedDocument::from_text(name, loaded.text.clone(), Vec::new());
         let (kind, description) = kind_and_description(&source.description);
         let kind = kind.unwrap_or_else(|| parsed.inferred_kind());
@@ -288,7 +427,7 @@ impl Filler<'_> {
             parsed: &parsed,
             kind,
             guid: Some(&guid),
-            sha256: None,
+            sha256: Some(sha),
             source_path: source.plain_text_path.as_deref(),
             extra_attributes: &[],
         };
@@ -300,22 +439,21 @@ impl Filler<'_> {
             }
         }
         for note in &source.note_refs {
-            self.memo_targets.push((note.clone(), "document", Some(id)));
+            self.memo_targets.push((MemoSource::Note(note.clone()), "document", Some(id)));
         }
         if !description.is_empty() {
-            self.memo_text_targets(format!("source:{}", source.guid), "document", Some(id));
+            self.memo_targets.push((MemoSource::Text("Source description".into(), description), "document", Some(id)));
         }
         Ok(id)
     }
 
     fn place_codings(&mut self, source: &Source, name: &str, loaded: &Loaded, doc_id: i64) -> Result<()> {
-        let origin = self.refi.origin.as_deref().unwrap_or("");
         let placements: Vec<Placement<'_>> = source
             .selections
             .iter()
             .map(|s| Placement { start: s.start, end: s.end, name: s.name.as_deref() })
             .collect();
-        let convention = positions::choose(&loaded.raw, &loaded.text, &placements, origin);
+        let convention = positions::choose(&loaded.raw, &loaded.text, &placements, &self.origin);
         if convention != Convention::STANDARD {
             self.report.positions.push(format!("{name}: {}", convention.describe()));
         }
@@ -328,7 +466,7 @@ impl Filler<'_> {
         }
         for sel in &source.selections {
             let Some(span) = positions::map_span(&table, sel.start, sel.end) else {
-                self.report.skipped.push(format!(
+                self.skips.fill.push(format!(
                     "selection {}–{} in \"{name}\" ({} coding(s)): outside the text or empty",
                     sel.start,
                     sel.end,
@@ -346,10 +484,12 @@ impl Filler<'_> {
                 None => ("document", Some(doc_id)),
             };
             for note in &sel.note_refs {
-                self.memo_targets.push((note.clone(), kind, target));
+                self.memo_targets.push((MemoSource::Note(note.clone()), kind, target));
             }
-            if !sel.description.trim().is_empty() {
-                self.memo_text_targets(format!("selection:{}", sel.guid), kind, target);
+            let description = sel.description.trim();
+            if !description.is_empty() {
+                let title = sel.name.clone().unwrap_or_else(|| "Selection".into());
+                self.memo_targets.push((MemoSource::Text(title, description.to_owned()), kind, target));
             }
         }
         Ok(())
@@ -364,15 +504,25 @@ impl Filler<'_> {
         doc_name: &str,
     ) -> Result<Option<i64>> {
         let Some(&code_id) = self.codes.get(&coding.code) else {
-            self.report
-                .skipped
+            self.skips
+                .fill
                 .push(format!("a coding in \"{doc_name}\": it refers to a code that is not in the codebook"));
             return Ok(None);
         };
-        let user = coding.creating_user.as_deref().or(fallback_user).or(self.refi.creating_user.as_deref());
+        let project_user;
+        let user = match coding.creating_user.as_deref().or(fallback_user) {
+            Some(user) => Some(user),
+            None => {
+                project_user = self.creating_user.clone();
+                project_user.as_deref()
+            }
+        };
         let coder_id = self.coder(user)?;
         let guid = if self.coding_guids.insert(coding.guid.clone()) { coding.guid.clone() } else { store::new_guid() };
-        let id = self.rec.next_id("coding")?;
+        let id = match self.next_coding {
+            Some(id) => id,
+            None => self.rec.next_id("coding")?,
+        };
         let row = CodingRec {
             id,
             guid,
@@ -383,12 +533,14 @@ impl Filler<'_> {
             end: end as i64,
             created_at: coding.created.clone().unwrap_or_else(store::now_utc),
         };
-        if !self.rec.insert_coding_if_new(row)? {
+        let inserted = self.rec.insert_coding_if_new(row)?;
+        self.next_coding = Some(if inserted { id + 1 } else { id });
+        if !inserted {
             return Ok(None);
         }
         self.report.codings += 1;
         for note in &coding.note_refs {
-            self.memo_targets.push((note.clone(), "coding", Some(id)));
+            self.memo_targets.push((MemoSource::Note(note.clone()), "coding", Some(id)));
         }
         Ok(Some(id))
     }
@@ -396,10 +548,11 @@ impl Filler<'_> {
     /// The coder for a user GUID (created on first use); unknown users fall back to the person
     /// running the import.
     fn coder(&mut self, user: Option<&str>) -> Result<i64> {
-        let key = user.unwrap_or("").to_owned();
-        if let Some(&id) = self.coders.get(&key) {
+        let key = user.unwrap_or("");
+        if let Some(&id) = self.coders.get(key) {
             return Ok(id);
         }
+        let key = key.to_owned();
         let id = match self.users.get(&key).cloned() {
             Some(name) => self.coder_named(&key, &name)?,
             None => self.rec.coder_named(&store::default_actor())?,
@@ -420,13 +573,12 @@ impl Filler<'_> {
     /// Users who neither coded nor wrote notes are kept as coders (a team member with no codings
     /// yet), except a tool's built-in user ([`is_tool_user`]); users who only wrote notes stay
     /// memo authors.
-    fn insert_idle_coders(&mut self) -> Result<()> {
-        let authors: HashSet<&str> = self.refi.notes.iter().filter_map(|n| n.creating_user.as_deref()).collect();
-        let origin = self.refi.origin.as_deref().unwrap_or("");
-        for user in &self.refi.users {
-            if is_tool_user(&user.name, origin) {
+    fn insert_idle_coders(&mut self, refi: &RefiProject) -> Result<()> {
+        let authors: HashSet<&str> = refi.notes.iter().filter_map(|n| n.creating_user.as_deref()).collect();
+        for user in &refi.users {
+            if is_tool_user(&user.name, &self.origin) {
                 if !self.coders.contains_key(&user.guid) && !authors.contains(user.guid.as_str()) {
-                    self.report.skipped.push(format!(
+                    self.skips.fill.push(format!(
                         "user \"{}\": the tool's built-in user, who coded nothing; not made a coder",
                         user.name.trim()
                     ));
@@ -448,7 +600,7 @@ impl Filler<'_> {
         let mut names = HashSet::new();
         for s in snapshots {
             if s.name.trim().is_empty() || !names.insert(s.name.trim()) {
-                self.report.skipped.push(format!("codebook snapshot {:?}: no name, or a name used twice", s.name));
+                self.skips.fill.push(format!("codebook snapshot {:?}: no name, or a name used twice", s.name));
                 continue;
             }
             crate::coding::snapshot::restore(self.tx, s.name.trim(), &s.created_at, &s.codebook.to_string())?;
@@ -457,58 +609,35 @@ impl Filler<'_> {
         Ok(())
     }
 
-    fn insert_memos(&mut self, texts: &HashMap<String, String>) -> Result<()> {
+    fn insert_memos(&mut self, refi: &RefiProject, texts: &HashMap<String, String>) -> Result<()> {
         let mut used = HashSet::new();
         let targets = std::mem::take(&mut self.memo_targets);
-        for (key, kind, target) in &targets {
-            if let Some(note) = self.refi.notes.iter().find(|n| &n.guid == key) {
-                let guid = if used.insert(note.guid.clone()) { note.guid.clone() } else { store::new_guid() };
-                let body = texts.get(&note.guid).cloned().unwrap_or_default();
-                self.insert_memo(&guid, kind, *target, &note.name, &body, note.creating_user.as_deref(), note)?;
-            } else if let Some((title, body)) = self.description_memo(key) {
-                let note = Note::default();
-                self.insert_memo(&store::new_guid(), kind, *target, &title, &body, None, &note)?;
+        for (memo, kind, target) in &targets {
+            match memo {
+                MemoSource::Note(key) => {
+                    let Some(note) = refi.notes.iter().find(|n| &n.guid == key) else { continue };
+                    let guid = if used.insert(note.guid.clone()) { note.guid.clone() } else { store::new_guid() };
+                    let body = texts.get(&note.guid).cloned().unwrap_or_default();
+                    self.insert_memo(&guid, kind, *target, &note.name, &body, note.creating_user.as_deref(), note)?;
+                }
+                MemoSource::Text(title, body) => {
+                    let note = Note::default();
+                    self.insert_memo(&store::new_guid(), kind, *target, title, body, None, &note)?;
+                }
             }
         }
-        for note in &self.refi.notes {
+        for note in &refi.notes {
             if !used.contains(&note.guid) {
                 let body = texts.get(&note.guid).cloned().unwrap_or_default();
                 self.insert_memo(&note.guid, "project", None, &note.name, &body, note.creating_user.as_deref(), note)?;
             }
         }
-        let description = self.refi.description.trim();
+        let description = refi.description.trim();
         if !description.is_empty() && !description.starts_with(SNAPSHOTS_HEADING) {
             let note = Note::default();
             self.insert_memo(&store::new_guid(), "project", None, "Project description", description, None, &note)?;
         }
         Ok(())
-    }
-
-    /// The memo text for a description kept as a memo (`case:`, `source:`, `selection:` keys).
-    fn description_memo(&self, key: &str) -> Option<(String, String)> {
-        let (kind, guid) = key.split_once(':')?;
-        match kind {
-            "case" => self
-                .refi
-                .cases
-                .iter()
-                .find(|c| c.guid == guid)
-                .map(|c| ("Case description".into(), c.description.trim().to_owned())),
-            "source" => self
-                .refi
-                .sources
-                .iter()
-                .find(|s| s.guid == guid)
-                .map(|s| ("Source description".into(), kind_and_description(&s.description).1)),
-            "selection" => self
-                .refi
-                .sources
-                .iter()
-                .flat_map(|s| &s.selections)
-                .find(|s| s.guid == guid)
-                .map(|s| (s.name.clone().unwrap_or_else(|| "Selection".into()), s.description.trim().to_owned())),
-            _ => None,
-        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -1,7 +1,8 @@
 //! Reading what a REFI-QDA archive holds besides its `.qde`: every source's text (found in
 //! the archive or, when allowed, beside it; decoded; placed in the convention its positions use),
-//! the notes' texts and Fieldcode's codebook snapshots. All of it before the project exists, so
-//! that [`super::import`] fails on bad input without creating anything.
+//! the notes' texts and Fieldcode's codebook snapshots. [`super::import`] reads each source's
+//! text as the source is parsed and refuses bad input part-way; it builds the project under a
+//! temporary name, so a refusal leaves nothing.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,57 +32,68 @@ pub(super) fn load_snapshots(archive: &mut Archive, skipped: &mut Vec<String>) -
     }
 }
 
-/// Every source's text (`None` for those skipped), and a line for each read from outside the
-/// archive. Sources that are missing or not read refuse the whole import unless the options say
-/// to skip them.
-pub(super) fn load_sources(
+/// What loading the source texts found so far: the sources missing or not read, and the files
+/// read from outside the archive.
+#[derive(Debug, Default)]
+pub(super) struct LoadLog {
+    /// `"label" (why)` for each source whose text is missing or was not read.
+    pub(super) missing: Vec<String>,
+    /// `label: path` for each text read from outside the archive.
+    pub(super) external: Vec<String>,
+}
+
+impl LoadLog {
+    /// True when the import must be refused: sources are missing and the options do not say to
+    /// skip them.
+    pub(super) fn refuses(&self, options: &ImportQdpxOptions) -> bool {
+        !self.missing.is_empty() && !options.skip_missing_sources
+    }
+}
+
+/// One source's text, or `None` when it is skipped (blank, missing or not read: reported in
+/// `skipped`, and the missing ones in `log`).
+pub(super) fn load_source(
     archive: &mut Archive,
-    refi: &RefiProject,
+    source: &Source,
     options: &ImportQdpxOptions,
     skipped: &mut Vec<String>,
-) -> Result<(Vec<Option<Loaded>>, Vec<String>)> {
-    let mut texts = Vec::with_capacity(refi.sources.len());
-    let mut missing = Vec::new();
-    let mut external = Vec::new();
-    for source in &refi.sources {
-        let label = source_label(source);
-        let codings = source.codings.len() + source.selections.iter().map(|s| s.codings.len()).sum::<usize>();
-        let found = load_text(archive, source, &label, options)?;
-        external.extend(found.external.iter().map(|path| format!("{label}: {}", path.display())));
-        let text = match found.text {
-            Text::Found(raw) => {
-                let loaded = loaded(raw);
-                match crate::import::check_limits(&loaded.text) {
-                    Ok(()) => {
-                        texts.push(Some(loaded));
-                        continue;
-                    }
-                    Err(why) => Text::Unavailable(why),
-                }
+    log: &mut LoadLog,
+) -> Result<Option<Loaded>> {
+    let label = source_label(source);
+    let found = load_text(archive, source, &label, options)?;
+    log.external.extend(found.external.iter().map(|path| format!("{label}: {}", path.display())));
+    let text = match found.text {
+        Text::Found(raw) => {
+            let loaded = loaded(raw);
+            match crate::import::check_limits(&loaded.text) {
+                Ok(()) => return Ok(Some(loaded)),
+                Err(why) => Text::Unavailable(why),
             }
-            other => other,
-        };
-        texts.push(None);
-        match text {
-            Text::Blank => skipped.push(format!("source \"{label}\" with {codings} coding(s): it has no text")),
-            Text::Unavailable(why) => {
-                missing.push(format!("\"{label}\" ({why})"));
-                skipped.push(format!("source \"{label}\" with {codings} coding(s): {why}"));
-            }
-            Text::Found(_) => {}
         }
+        other => other,
+    };
+    let codings = || source.codings.len() + source.selections.iter().map(|s| s.codings.len()).sum::<usize>();
+    match text {
+        Text::Blank => skipped.push(format!("source \"{label}\" with {} coding(s): it has no text", codings())),
+        Text::Unavailable(why) => {
+            log.missing.push(format!("\"{label}\" ({why})"));
+            skipped.push(format!("source \"{label}\" with {} coding(s): {why}", codings()));
+        }
+        Text::Found(_) => {}
     }
-    if !missing.is_empty() && !options.skip_missing_sources {
-        return Err(Error::import(
-            archive.path(),
-            format!(
-                "{} source text file(s) are missing or were not read: {}. Nothing was created; the import can skip these sources and import the rest",
-                missing.len(),
-                missing.join(", ")
-            ),
-        ));
-    }
-    Ok((texts, external))
+    Ok(None)
+}
+
+/// The refusal of an import whose source texts are missing or were not read.
+pub(super) fn missing_sources(archive: &Path, log: &LoadLog) -> Error {
+    Error::import(
+        archive,
+        format!(
+            "{} source text file(s) are missing or were not read: {}. Nothing was created; the import can skip these sources and import the rest",
+            log.missing.len(),
+            log.missing.join(", ")
+        ),
+    )
 }
 
 /// A source text as read (BOM dropped) and newline-normalised.

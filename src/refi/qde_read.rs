@@ -132,13 +132,13 @@ fn normalise_line_ends(text: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
 /// Parses an XML document into a tree. Errors name the file and line. Nesting deeper than
 /// [`MAX_XML_DEPTH`] and trees heavier than [`MAX_TREE_BYTES`] are refused.
 pub fn parse_xml(bytes: &[u8], path: &Path) -> Result<Node> {
-    parse_xml_within(bytes, path, MAX_TREE_BYTES, &mut |_, node| Some(node))
+    parse_xml_within(bytes, path, MAX_TREE_BYTES, &mut |_, node| Ok(Some(node)))
 }
 
 /// What [`parse_xml_within`] does with each element as it closes: given the open elements
 /// around it (the outermost first, after a nameless document node) it returns the element to
-/// keep in the tree, or `None` when it took the element itself.
-type Closed<'h> = dyn FnMut(&[Node], Node) -> Option<Node> + 'h;
+/// keep in the tree, or `None` when it took the element itself; an error stops the parse.
+type Closed<'h> = dyn FnMut(&[Node], Node) -> Result<Option<Node>> + 'h;
 
 /// [`parse_xml`] with a budget for the tree and a hook for each closed element.
 fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize, closed: &mut Closed<'_>) -> Result<Node> {
@@ -169,7 +169,7 @@ fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize, closed: &mut C
             Event::Empty(e) => {
                 let node = start_node(&e).map_err(|r| bad(at, r))?;
                 weight += node.weight();
-                if let Some(node) = closed(&stack, node) {
+                if let Some(node) = closed(&stack, node)? {
                     push_child(&mut stack, node);
                 }
             }
@@ -180,7 +180,7 @@ fn parse_xml_within(bytes: &[u8], path: &Path, max_weight: usize, closed: &mut C
                 let mut node = stack.pop().unwrap_or_default();
                 node.children.shrink_to_fit();
                 weight += node.weight();
-                if let Some(node) = closed(&stack, node) {
+                if let Some(node) = closed(&stack, node)? {
                     push_child(&mut stack, node);
                 }
             }
@@ -246,37 +246,100 @@ fn start_node(e: &BytesStart<'_>) -> std::result::Result<Node, String> {
     Ok(Node { name, attrs, children: Vec::new(), text: String::new() })
 }
 
-/// Reads a `project.qde`. Each `TextSource` is turned into a [`Source`] as soon as it is read
-/// and its elements let go, so the selections of a large project are held once, not twice.
+/// Receives each `TextSource` of a project as soon as it is read, so an importer can store it
+/// and let it go: a large project's selections are then never all in memory at once.
+pub trait SourceSink {
+    /// One text source. `head` is the project read so far: its own attributes and every element
+    /// before this source (in a file in schema order: users, codebook, variables and cases).
+    fn source(&mut self, head: &RefiProject, source: Source) -> Result<()>;
+}
+
+/// Keeps every source: what [`read_project`] does.
+impl SourceSink for Vec<Source> {
+    fn source(&mut self, _head: &RefiProject, source: Source) -> Result<()> {
+        self.push(source);
+        Ok(())
+    }
+}
+
+/// Reads a `project.qde` with all its sources in memory.
 pub fn read_project(bytes: &[u8], path: &Path) -> Result<RefiProject> {
-    let mut text_sources = Vec::new();
-    let mut source_skips = Vec::new();
-    let mut take_sources = |open: &[Node], node: Node| {
-        let in_sources =
-            matches!(open, [_, project, sources] if project.name == "Project" && sources.name == "Sources");
-        if in_sources && node.name == "TextSource" {
-            text_sources.push(read_source(&node, &mut source_skips));
-            return None;
-        }
-        Some(node)
-    };
-    let root = parse_xml_within(bytes, path, MAX_TREE_BYTES, &mut take_sources)?;
+    let mut sources = Vec::new();
+    let read = stream_project(bytes, path, &mut sources)?;
+    Ok(RefiProject { sources, ..read.project })
+}
+
+/// A project read by [`stream_project`]: everything but its text sources, which went to the sink.
+#[derive(Debug)]
+pub struct Streamed {
+    pub project: RefiProject,
+    /// False when users, a codebook, variables or cases came after the first text source (the
+    /// schema puts them before `Sources`): the sink saw sources without them, and the project
+    /// must be read again with its sources kept ([`read_project`]).
+    pub in_order: bool,
+}
+
+/// Reads a `project.qde`, handing each `TextSource` to `sink` as soon as its element closes and
+/// turning every other child of `<Project>` into the model as it closes: the tree never holds
+/// more than one element of the project at a time. Errors from the sink stop the reading.
+pub fn stream_project(bytes: &[u8], path: &Path, sink: &mut dyn SourceSink) -> Result<Streamed> {
+    let mut reading =
+        Reading { project: RefiProject::default(), sink, sources_seen: false, in_order: true, description_read: false };
+    let root = parse_xml_within(bytes, path, MAX_TREE_BYTES, &mut |open, node| reading.closed(open, node))?;
     if root.name != "Project" {
         return Err(Error::import(
             path,
             format!("not a REFI-QDA project: the root element is <{}>, not <Project>", root.name),
         ));
     }
-    let mut project = RefiProject {
-        name: root.attr("name").unwrap_or("").to_owned(),
-        origin: root.opt("origin"),
-        creating_user: root.opt_guid("creatingUserGUID"),
-        created: root.opt("creationDateTime"),
-        description: root.child_text("Description"),
-        note_refs: root.refs("NoteRef"),
-        ..RefiProject::default()
-    };
-    for child in &root.children {
+    let mut project = reading.project;
+    read_root_attributes(&root, &mut project);
+    Ok(Streamed { project, in_order: reading.in_order })
+}
+
+/// The state of [`stream_project`] while the file is parsed.
+struct Reading<'s> {
+    project: RefiProject,
+    sink: &'s mut dyn SourceSink,
+    sources_seen: bool,
+    in_order: bool,
+    /// Whether the project's (first) `<Description>` was read.
+    description_read: bool,
+}
+
+impl Reading<'_> {
+    /// Takes the children of `<Project>` (and the text sources of its `<Sources>`) as they close.
+    fn closed(&mut self, open: &[Node], node: Node) -> Result<Option<Node>> {
+        match open {
+            [_, project, sources] if project.name == "Project" && sources.name == "Sources" => {
+                if node.name != "TextSource" {
+                    return Ok(Some(node));
+                }
+                if !self.sources_seen {
+                    read_root_attributes(project, &mut self.project);
+                    self.sources_seen = true;
+                }
+                let source = read_source(&node, &mut self.project.skipped);
+                if self.in_order {
+                    self.sink.source(&self.project, source)?;
+                }
+                Ok(None)
+            }
+            [_, project] if project.name == "Project" => {
+                self.project_child(&node);
+                Ok(None)
+            }
+            _ => Ok(Some(node)),
+        }
+    }
+
+    /// One child of `<Project>` into the model.
+    fn project_child(&mut self, child: &Node) {
+        let project = &mut self.project;
+        let before_sources = matches!(child.name.as_str(), "Users" | "CodeBook" | "Variables" | "Cases");
+        if before_sources && self.sources_seen {
+            self.in_order = false;
+        }
         match child.name.as_str() {
             "Users" => project.users = child.children_named("User").map(read_user).collect(),
             "CodeBook" => project.codes = read_codes(child),
@@ -291,11 +354,7 @@ pub fn read_project(bytes: &[u8], path: &Path) -> Result<RefiProject> {
                     .collect()
             }
             "Cases" => project.cases = child.children_named("Case").map(read_case).collect(),
-            "Sources" => {
-                project.sources = std::mem::take(&mut text_sources);
-                project.skipped.append(&mut source_skips);
-                read_sources(child, &mut project);
-            }
+            "Sources" => read_sources(child, project),
             "Notes" => project.notes = child.children_named("Note").map(read_note).collect(),
             "Links" => {
                 project.links = child
@@ -310,10 +369,22 @@ pub fn read_project(bytes: &[u8], path: &Path) -> Result<RefiProject> {
             }
             "Sets" => skip_count(&mut project.skipped, child, "Set", "sets (groups of codes, sources or notes)"),
             "Graphs" => skip_count(&mut project.skipped, child, "Graph", "graphs (network views)"),
+            "Description" if !self.description_read => {
+                self.description_read = true;
+                project.description = child.text.clone();
+            }
+            "NoteRef" => project.note_refs.extend(child.opt_guid("targetGUID")),
             _ => {}
         }
     }
-    Ok(project)
+}
+
+/// The attributes of the `<Project>` element.
+fn read_root_attributes(root: &Node, project: &mut RefiProject) {
+    project.name = root.attr("name").unwrap_or("").to_owned();
+    project.origin = root.opt("origin");
+    project.creating_user = root.opt_guid("creatingUserGUID");
+    project.created = root.opt("creationDateTime");
 }
 
 fn skip_count(skipped: &mut Vec<String>, node: &Node, element: &str, what: &str) {
@@ -536,8 +607,8 @@ mod tests {
     #[test]
     fn a_tree_past_its_budget_is_refused() {
         let xml = format!("<Project>\n{}</Project>", "<a/>".repeat(1000));
-        assert!(parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 1 << 20, &mut |_, n| Some(n)).is_ok());
-        let Err(err) = parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 10_000, &mut |_, n| Some(n)) else {
+        assert!(parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 1 << 20, &mut |_, n| Ok(Some(n))).is_ok());
+        let Err(err) = parse_xml_within(xml.as_bytes(), Path::new("p.qde"), 10_000, &mut |_, n| Ok(Some(n))) else {
             panic!("a tree over its budget was read");
         };
         assert!(matches!(&err, Error::Parse { line: 2, .. }) && err.to_string().contains("more elements"), "{err}");
