@@ -41,6 +41,22 @@ pub fn end_time(points: &[TimePoint], offset: usize) -> Option<i64> {
     points.get(at).or_else(|| points.last()).map(|p| p.ms)
 }
 
+/// The stretch of text spoken at `ms`: from the offset of the last point whose time is at or
+/// before `ms` to the offset of the next point (`None`: to the end of the text). `None` before the
+/// first time. Maps are sorted by offset; a map whose times go backwards (a hand-edited
+/// transcript) is searched point by point instead of by bisection, so the answer is still the
+/// latest point already reached.
+pub fn span_at(points: &[TimePoint], ms: i64) -> Option<(usize, Option<usize>)> {
+    let at = if points.windows(2).all(|w| w[0].ms <= w[1].ms) {
+        points.partition_point(|p| p.ms <= ms).checked_sub(1)?
+    } else {
+        points.iter().rposition(|p| p.ms <= ms)?
+    };
+    let start = points[at].offset;
+    let next = points[at + 1..].iter().map(|p| p.offset).find(|&o| o > start);
+    Some((start, next))
+}
+
 /// Packs points as little-endian u32 pairs (offset, ms); times outside `0..=MAX_MS` are clamped.
 pub fn encode(points: &[TimePoint]) -> Vec<u8> {
     let mut out = Vec::with_capacity(points.len() * 8);
@@ -101,6 +117,18 @@ mod tests {
         assert_eq!(end_time(&map, 30), Some(3000));
         assert_eq!(end_time(&map, 40), Some(3500), "past the last point: the last time");
         assert_eq!((start_time(&[], 3), end_time(&[], 3)), (None, None));
+    }
+
+    #[test]
+    fn the_span_at_a_time_runs_to_the_next_point() {
+        let map = points(&[(10, 1000), (20, 2500), (30, 3000), (31, 3500)]);
+        assert_eq!(span_at(&map, 999), None, "before the first time");
+        assert_eq!(span_at(&map, 1000), Some((10, Some(20))));
+        assert_eq!(span_at(&map, 2999), Some((20, Some(30))));
+        assert_eq!(span_at(&map, 9000), Some((31, None)), "after the last point: to the end");
+        let unordered = points(&[(0, 5000), (10, 1000), (20, 2000)]);
+        assert_eq!(span_at(&unordered, 1500), Some((10, Some(20))));
+        assert_eq!(span_at(&[], 10), None);
     }
 
     #[test]
