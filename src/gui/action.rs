@@ -149,6 +149,21 @@ actions! {
             ShowSegments,
             /// Export the segments the coded-segments view lists, through a file dialog.
             ExportSegmentsDialog,
+            // The recording of the open transcript (Media menu, player bar)
+            /// Ask for a recording and link it to the open document.
+            LinkMediaDialog,
+            /// Remove the open document's link to its recording (the file is left alone).
+            UnlinkMedia,
+            /// Play or pause; in edit mode (transcription), pausing rewinds 2 s.
+            PlayerToggle,
+            PlayerBack,
+            PlayerForward,
+            /// Play exactly the selection's span, or the clicked coding's.
+            PlaySelection,
+            /// Transcription: type the playing time as `[h:mm:ss]` at the caret of the paragraph being edited.
+            InsertTimestamp,
+            /// Scroll the text along with the recording, or stop doing so.
+            ToggleFollow,
         }
         // Projects and import
         OpenProject(PathBuf),
@@ -316,6 +331,26 @@ actions! {
         },
         /// Write the segments the coded-segments view lists (format by the file's extension).
         ExportSegments(PathBuf),
+        // The recording of the open transcript
+        /// Link this recording to a document (one undoable change).
+        LinkMedia {
+            document: DocumentId,
+            path: PathBuf,
+        },
+        /// Go to this moment of the recording (milliseconds).
+        PlayerSeek(u64),
+        /// Playing speed, 0.5–2 (pitch kept).
+        PlayerSpeed(f32),
+        /// Volume, 0–1.
+        PlayerVolume(f32),
+        /// Play the recording from the time of the text at this offset of the open document.
+        PlayFrom(usize),
+        /// Open a document and play the recording for one of its spans (a quote's play button).
+        PlaySpan {
+            document: DocumentId,
+            start: usize,
+            end: usize,
+        },
     }
 }
 
@@ -505,6 +540,40 @@ impl Action {
                 "Export the coded segments shown (CSV, Excel, HTML, Markdown, Word)",
                 &[],
             ),
+            Action::LinkMediaDialog => offer_project(
+                "Link a recording…",
+                "Link a recording (audio or video) to the open transcript…",
+                &[],
+            ),
+            Action::UnlinkMedia => offer_project("Unlink the recording", "Unlink the open transcript's recording", &[]),
+            Action::PlayerToggle => offer_project(
+                "Play / pause",
+                "Play or pause the recording",
+                const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F4)] },
+            ),
+            Action::PlayerBack => offer_project(
+                "Back 5 seconds",
+                "Recording: back 5 seconds",
+                const { &[KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft)] },
+            ),
+            Action::PlayerForward => offer_project(
+                "Forward 5 seconds",
+                "Recording: forward 5 seconds",
+                const { &[KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight)] },
+            ),
+            Action::PlaySelection => offer_project(
+                "Play the selection",
+                "Play the recording of the selection or the clicked coding",
+                const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F5)] },
+            ),
+            Action::InsertTimestamp => offer_project(
+                "Insert the playing time",
+                "Transcription: insert the playing time at the caret",
+                const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F8)] },
+            ),
+            Action::ToggleFollow => {
+                offer_project("Follow the recording in the text", "Follow the recording in the text", &[])
+            }
             Action::OpenProject(_)
             | Action::CreateProject(_)
             | Action::Import(_)
@@ -559,6 +628,12 @@ impl Action {
             | Action::ExportSheet { .. }
             | Action::ShowSheetFor { .. }
             | Action::ExportSegments(_) => None,
+            Action::LinkMedia { .. }
+            | Action::PlayerSeek(_)
+            | Action::PlayerSpeed(_)
+            | Action::PlayerVolume(_)
+            | Action::PlayFrom(_)
+            | Action::PlaySpan { .. } => None,
         }
     }
 

@@ -3,19 +3,23 @@
 //! crosstab and the code frequency chart. It reads [`Analysis`] and emits [`Action`]s; only its own controls change the
 //! options it shows.
 
+use std::collections::HashSet;
+
 use egui::Ui;
 
 use super::action::Action;
 use super::analysis::{Analysis, AnalysisOptions, Computed, DrillSide};
 use super::{chart_png, heatmap_view};
 use crate::analysis::{ACROSS_LABEL, Corpus, NONE, Scope, Unit};
+use crate::model::DocumentId;
 
 /// Characters of a code name under a bar of the frequency chart.
 const AXIS_LABEL_CHARS: usize = 10;
 /// Passages of one code listed per drilled unit (a whole document can hold hundreds).
 const SIDES_SHOWN: usize = 12;
 
-pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Action>) {
+/// `media`: the documents with a recording, whose quotes get a play button.
+pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, media: &HashSet<DocumentId>, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         ui.heading("Analysis");
         let buttons = [
@@ -49,7 +53,7 @@ pub fn analysis_ui(ui: &mut Ui, analysis: &mut Analysis, actions: &mut Vec<Actio
         egui::Panel::bottom("drill-panel").resizable(true).default_size(220.0).show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .id_salt("drill-scroll")
-                .show(ui, |ui| picked_ui(ui, analysis, corpus, actions));
+                .show(ui, |ui| picked_ui(ui, analysis, corpus, media, actions));
         });
     }
     if let Some(computed) = &analysis.computed {
@@ -161,7 +165,7 @@ fn index(corpus: &Corpus, id: crate::model::CodeId) -> usize {
     corpus.code_index(id).map_or(usize::MAX, |i| i as usize)
 }
 
-fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, actions: &mut Vec<Action>) {
+fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, media: &HashSet<DocumentId>, actions: &mut Vec<Action>) {
     let Some(picked) = &analysis.picked else { return };
     let computed = analysis.computed.as_ref();
     let label = computed.map(|c| &c.grouping.labels).map(|labels| match labels.get(picked.group as usize) {
@@ -192,20 +196,23 @@ fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, actions: &mut Ve
                 None => ui.strong(&row.document_name),
             };
             for sides in [&row.a, &row.b] {
-                sides_ui(ui, row.document, sides, actions);
+                sides_ui(ui, row.document, sides, media.contains(&row.document), actions);
             }
         });
     }
 }
 
 /// The passages of one code in a drilled row, each a button that opens the document at it.
-fn sides_ui(ui: &mut Ui, document: crate::model::DocumentId, sides: &[DrillSide], actions: &mut Vec<Action>) {
+fn sides_ui(ui: &mut Ui, document: DocumentId, sides: &[DrillSide], playable: bool, actions: &mut Vec<Action>) {
     for side in sides.iter().take(SIDES_SHOWN) {
         let quote: String = side.text.chars().take(140).collect();
         let response = ui.add(egui::Button::new(format!("{}: “{quote}”", side.code)).wrap());
         let hover = format!("Coded by {}. Open the document at this text", side.coders.join(", "));
         if response.on_hover_text(hover).clicked() {
             actions.push(Action::JumpTo { document, start: side.start, end: side.end });
+        }
+        if playable && ui.small_button("▶").on_hover_text("Hear this passage in the recording").clicked() {
+            actions.push(Action::PlaySpan { document, start: side.start, end: side.end });
         }
     }
     if sides.len() > SIDES_SHOWN {

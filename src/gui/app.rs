@@ -35,6 +35,8 @@ mod text_edit;
 mod text_tools;
 // Import with a preview, and merging a colleague's copy
 mod import_merge;
+// The recording of the open transcript
+mod player;
 mod segments;
 mod sheet_files;
 
@@ -86,6 +88,10 @@ pub struct WorkbenchApp {
     chart_export: Option<Receiver<crate::error::Result<String>>>,
     /// The export and import dialogs and their result windows.
     pub exchange: super::exchange_windows::Exchange,
+    /// Where the player's sound goes: the sound server; tests put a silent sink here.
+    pub sound: super::player_state::SoundOutput,
+    /// A recording being checked and hashed before it is linked.
+    linking: super::text_tools::Pending<Command>,
 }
 
 impl WorkbenchApp {
@@ -110,6 +116,8 @@ impl WorkbenchApp {
             capture: None,
             chart_export: None,
             exchange: Default::default(),
+            sound: crate::media::open_output,
+            linking: None,
         }
     }
 
@@ -162,6 +170,7 @@ impl WorkbenchApp {
         self.apply_theme(&ctx);
         self.poll_background();
         self.sync_panels();
+        self.sync_player(&ctx);
         self.take_dropped_files(&ctx);
         self.read_keys(&ctx);
         let mut actions = std::mem::take(&mut self.pending);
@@ -216,6 +225,9 @@ impl WorkbenchApp {
                 .size_range(150.0..=(width * 0.3).max(150.0))
                 .show(ui, |ui| codebook_panel::show(ui, wb, actions));
         }
+        if let Some(panel) = &wb.player {
+            egui::Panel::bottom("player").show(ui, |ui| super::player_view::player_ui(ui, panel, actions));
+        }
         if wb.centre == Centre::Retrieval {
             let mut state = std::mem::take(&mut wb.retrieval);
             state.refresh(&wb.project, &wb.codes);
@@ -227,7 +239,7 @@ impl WorkbenchApp {
         if wb.centre == Centre::Analysis {
             let waker = ui.ctx().clone();
             wb.analysis.refresh(&wb.project, move || waker.request_repaint());
-            egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, actions));
+            egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, &wb.media_documents, actions));
             return;
         }
         if wb.centre == Centre::Sheet {
@@ -306,8 +318,12 @@ impl WorkbenchApp {
             return;
         }
         let is_project = dropped.len() == 1 && dropped[0].extension().is_some_and(|e| e == "fieldcode");
+        let open_document = self.workbench.as_ref().and_then(|wb| wb.view.as_ref()).map(|v| v.id);
         if is_project {
             self.pending.push(Action::OpenProject(dropped[0].clone()));
+        } else if let (Some(document), true) = (open_document, dropped.len() == 1 && player::is_media(&dropped[0])) {
+            // A recording dropped on an open transcript is linked to it.
+            self.pending.push(Action::LinkMedia { document, path: dropped[0].clone() });
         } else if self.workbench.is_some() {
             self.pending.push(Action::PreviewImport(dropped));
         } else {
@@ -319,6 +335,7 @@ impl WorkbenchApp {
         self.poll_chart_export();
         self.poll_text_tools();
         self.poll_release();
+        self.poll_linking();
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             self.finish_job(result);
@@ -634,6 +651,21 @@ impl WorkbenchApp {
             }),
             Action::ExportSegmentsDialog => self.export_segments_dialog(ctx),
             Action::ExportSegments(path) => self.export_segments(&path),
+            // The recording of the open transcript
+            Action::LinkMediaDialog => self.link_media_dialog(ctx),
+            Action::LinkMedia { document, path } => self.link_media(ctx, document, path),
+            Action::UnlinkMedia => self.unlink_media(),
+            Action::PlayerToggle => self.player_toggle(),
+            Action::PlayerBack => self.player_skip(false),
+            Action::PlayerForward => self.player_skip(true),
+            Action::PlayerSeek(ms) => self.player_seek(ms),
+            Action::PlayerSpeed(speed) => self.player_speed(speed),
+            Action::PlayerVolume(volume) => self.player_volume(volume),
+            Action::ToggleFollow => self.toggle_follow(),
+            Action::PlaySelection => self.play_selection(),
+            Action::PlayFrom(offset) => self.play_from(offset),
+            Action::PlaySpan { document, start, end } => self.play_span(ctx, document, start, end),
+            Action::InsertTimestamp => self.insert_timestamp(),
         }
     }
 
@@ -659,6 +691,7 @@ impl WorkbenchApp {
         let Some(wb) = self.workbench.as_mut() else { return };
         match f(wb, &self.settings.coder) {
             Ok(summary) => {
+                wb.media_stale = true;
                 self.panels.changed(action);
                 self.info(summary);
             }

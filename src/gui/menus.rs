@@ -1,4 +1,4 @@
-//! The menu bar: File, Edit, View, Team and Help. Each entry is an argument-free [`Action`]
+//! The menu bar: File, Edit, View, Media, Team and Help. Each entry is an argument-free [`Action`]
 //! whose label, shortcut and need of an open project come from [`Action::offer`]; only the
 //! layout (which menu, which order, where the separators go) lives here.
 
@@ -55,6 +55,13 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
             menu.items(ui, &[Action::ToggleDocumentsPanel, Action::ToggleCodebookPanel]);
             ui.separator();
             menu.items(ui, &[Action::ToggleTheme, Action::FontBigger, Action::FontSmaller, Action::ShowSettings]);
+        });
+        ui.menu_button("Media", |ui| {
+            menu.items(ui, &[Action::LinkMediaDialog, Action::UnlinkMedia]);
+            ui.separator();
+            menu.items(ui, &[Action::PlayerToggle, Action::PlayerBack, Action::PlayerForward, Action::PlaySelection]);
+            ui.separator();
+            menu.items(ui, &[Action::InsertTimestamp, Action::ToggleFollow]);
         });
         ui.menu_button("Team", |ui| {
             menu.items(ui, &[Action::ShowCompare, Action::ShowReview, Action::MergeDialog]);

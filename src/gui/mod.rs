@@ -58,6 +58,9 @@ pub mod sheet_state;
 // The coded-segments view.
 pub mod retrieval_state;
 mod retrieval_view;
+// The player bar of a transcript's recording
+pub mod player_state;
+mod player_view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

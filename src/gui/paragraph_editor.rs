@@ -20,7 +20,14 @@ pub(crate) fn editor_ui(ui: &mut Ui, view: &mut DocumentView, placed: &[Placed],
     let visuals = ui.visuals().clone();
     ui.painter().rect_filled(rect.expand(3.0), 3.0, visuals.extreme_bg_color);
     ui.painter().rect_stroke(rect.expand(3.0), 3.0, visuals.selection.stroke, egui::StrokeKind::Outside);
+    let field_id = ui.id().with(("paragraph-editor", edit.document, edit.paragraph));
+    if let Some(text) = edit.insert.take() {
+        type_at_caret(ui.ctx(), field_id, &mut edit.buffer, &text);
+        edit.last_typed = ui.input(|i| i.time);
+        edit.focus = true;
+    }
     let field = egui::TextEdit::multiline(&mut edit.buffer)
+        .id(field_id)
         .font(FontId::proportional(size))
         .desired_width(width)
         .desired_rows(1)
@@ -41,6 +48,19 @@ pub(crate) fn editor_ui(ui: &mut Ui, view: &mut DocumentView, placed: &[Placed],
         // Leaving the field ends the burst at once.
         edit.last_typed = f64::NEG_INFINITY;
     }
+}
+
+/// Types `text` at the caret of the field `id` (at the end when it has none) and puts the caret
+/// after it.
+fn type_at_caret(ctx: &egui::Context, id: egui::Id, buffer: &mut String, text: &str) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let chars = buffer.chars().count();
+    let at = state.cursor.char_range().map_or(chars, |r| r.primary.index.min(chars));
+    let byte = buffer.char_indices().nth(at).map_or(buffer.len(), |(b, _)| b);
+    buffer.insert_str(byte, text);
+    let caret = egui::text::CCursor::new(at + text.chars().count());
+    state.cursor.set_char_range(Some(egui::text::CCursorRange::one(caret)));
+    state.store(ctx, id);
 }
 
 /// Queues the commit of a burst of typing once it is over, or wakes the window when it will be.

@@ -226,6 +226,7 @@ fn jump(s: &Segment) -> Action {
 struct RowEvents {
     open: bool,
     toggle: bool,
+    play: bool,
 }
 
 fn list_ui(ui: &mut Ui, state: &mut RetrievalState, wb: &Workbench, actions: &mut Vec<Action>) {
@@ -275,7 +276,7 @@ fn list_ui(ui: &mut Ui, state: &mut RetrievalState, wb: &Workbench, actions: &mu
                 ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| row_ui(ui, segment, look, context, wb));
             state.heights.measure(at, drawn.response.rect.height() + ROW_GAP);
             let row = drawn.inner;
-            if row.open || row.toggle {
+            if row.open || row.toggle || row.play {
                 events = Some((at, row));
             }
             at += 1;
@@ -294,6 +295,11 @@ fn list_ui(ui: &mut Ui, state: &mut RetrievalState, wb: &Workbench, actions: &mu
         && let Some(s) = state.segments.get(index)
     {
         actions.push(jump(s));
+    }
+    if row.play
+        && let Some(s) = state.segments.get(index)
+    {
+        actions.push(Action::PlaySpan { document: s.document_id, start: s.start, end: s.end });
     }
 }
 
@@ -346,6 +352,11 @@ fn row_ui(ui: &mut Ui, s: &Segment, look: RowLook, context: Option<&Option<Strin
             }
             if ui.small_button("Open in document").clicked() {
                 events.open = true;
+            }
+            if wb.media_documents.contains(&s.document_id)
+                && ui.small_button("▶ Play").on_hover_text("Hear this passage in the recording").clicked()
+            {
+                events.play = true;
             }
             ui.weak(format!("characters {}–{}", s.start, s.end));
         });

@@ -34,6 +34,8 @@ pub struct ParagraphEdit {
     pub confirmed: bool,
     /// Put the keyboard in the field on the next frame.
     pub focus: bool,
+    /// Text to type at the caret on the next frame (transcription's timestamp key).
+    pub insert: Option<String>,
 }
 
 impl ParagraphEdit {
@@ -47,6 +49,7 @@ impl ParagraphEdit {
             confirm: None,
             confirmed: false,
             focus: true,
+            insert: None,
         }
     }
 

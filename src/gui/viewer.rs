@@ -31,12 +31,18 @@ pub struct ViewerContext<'a> {
     pub speaker_width: f32,
     /// Edit mode: a click opens the paragraph as a text field instead of selecting.
     pub editable: bool,
+    /// The stretch of text the recording is playing now, marked beside the text.
+    pub playing: Option<Span>,
+    /// The document has a recording: a turn's time plays from there when clicked.
+    pub play_times: bool,
 }
 
 pub(crate) struct Placed {
     pub(crate) index: usize,
     pub(crate) pos: Pos2,
     pub(crate) galley: Arc<Galley>,
+    /// Where the turn's time is written in the speaker column, when the paragraph has one.
+    pub(crate) time_rect: Option<Rect>,
 }
 
 impl Placed {
@@ -126,6 +132,9 @@ fn paint(
         cx.code_color,
         &|ui, view, i, width, palette| layout(ui, view, i, cx.selection, width, palette),
         &mut |ui, view, i, origin, pos, galley| {
+            if let Some(playing) = cx.playing {
+                mark_playing(ui, view.paragraphs[i], galley, pos, playing);
+            }
             let drawn = stripes::Drawn { index: i, pos, galley };
             bars.extend(stripes::draw(ui, view, drawn, origin.x + 4.0, &mut columns, &cx.stripes));
         },
@@ -139,6 +148,9 @@ fn paint(
         click_to_edit(ui, sense_rect, view, &placed, actions);
     } else {
         interact(ui, sense_rect, view, &placed, cx, hovered, actions);
+    }
+    if cx.play_times {
+        clickable_times_ui(ui, view, &placed, actions);
     }
     // After the text area, so the field is on top and takes the keyboard and the pointer.
     if let Some(edit) = edit.filter(|e| e.document == view.id) {
@@ -203,14 +215,14 @@ pub(crate) fn paint_paragraphs(
         let top = origin.y + view.heights.top(i);
         let galley = layout(ui, view, i, text_w, &palette);
         let pos = Pos2::new(origin.x + frame.margin + speaker_w, top);
-        let heading_h = heading(ui, view, i, Pos2::new(origin.x + frame.margin, top), frame.font_size);
+        let (heading_h, time_rect) = heading(ui, view, i, Pos2::new(origin.x + frame.margin, top), frame.font_size);
         view.heights.measure(i, galley.size().y.max(heading_h) + PARAGRAPH_GAP);
         ui.put(
             Rect::from_min_size(pos, galley.size()),
             egui::Label::new(galley.clone()).selectable(false).sense(Sense::hover()),
         );
         decorate(ui, view, i, origin, pos, &galley);
-        placed.push(Placed { index: i, pos, galley });
+        placed.push(Placed { index: i, pos, galley, time_rect });
         i += 1;
     }
     if view.heights.settle() {
@@ -236,20 +248,47 @@ fn layout(ui: &Ui, view: &DocumentView, i: usize, selection: Option<Span>, width
     ui.painter().layout_job(paragraph_job(view.paragraph_text(i), &layers, selection, width, p))
 }
 
-/// Paints the speaker label and time of a turn; returns the height used.
-fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> f32 {
-    let Some(Some(h)) = view.headings.get(i) else { return 0.0 };
+/// Paints the speaker label and time of a turn; returns the height used and where the time is.
+fn heading(ui: &Ui, view: &DocumentView, i: usize, pos: Pos2, size: f32) -> (f32, Option<Rect>) {
+    let Some(Some(h)) = view.headings.get(i) else { return (0.0, None) };
     let painter = ui.painter();
     let strong = ui.visuals().strong_text_color();
     let label = painter.text(pos, Align2::LEFT_TOP, &h.speaker, FontId::proportional(size), strong);
     let mut bottom = label.bottom();
+    let mut time_rect = None;
     if let Some(time) = &h.time {
         let weak = ui.visuals().weak_text_color();
-        bottom = painter
-            .text(Pos2::new(pos.x, bottom + 1.0), Align2::LEFT_TOP, time, FontId::monospace(size * 0.8), weak)
-            .bottom();
+        let rect =
+            painter.text(Pos2::new(pos.x, bottom + 1.0), Align2::LEFT_TOP, time, FontId::monospace(size * 0.8), weak);
+        bottom = rect.bottom();
+        time_rect = Some(rect);
     }
-    bottom - pos.y
+    (bottom - pos.y, time_rect)
+}
+
+/// A bar left of the text beside the part of paragraph `para` that the recording is playing.
+fn mark_playing(ui: &Ui, para: Span, galley: &Galley, pos: Pos2, playing: Span) {
+    if playing.start >= para.end.max(para.start + 1) || playing.end <= para.start {
+        return;
+    }
+    let (top, bottom) = coding_extent(galley, para, playing.start, playing.end);
+    let bar = Rect::from_min_max(Pos2::new(pos.x - 5.0, pos.y + top), Pos2::new(pos.x - 2.0, pos.y + bottom));
+    ui.painter().rect_filled(bar, 1.0, ui.visuals().selection.stroke.color);
+}
+
+/// Turns' times as links: a click plays the recording from that turn.
+fn clickable_times_ui(ui: &Ui, view: &DocumentView, placed: &[Placed], actions: &mut Vec<Action>) {
+    for p in placed {
+        let Some(rect) = p.time_rect else { continue };
+        let response = ui
+            .interact(rect.expand(2.0), ui.id().with(("turn-time", p.index)), Sense::click())
+            .on_hover_cursor(egui::CursorIcon::PointingHand)
+            .on_hover_text("Play the recording from here");
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, "Play from this turn"));
+        if response.clicked() {
+            actions.push(Action::PlayFrom(view.paragraphs[p.index].start));
+        }
+    }
 }
 
 /// The document offset under a screen position, using the paragraphs drawn this frame.

@@ -102,6 +102,14 @@ pub struct Workbench {
     pub generation: u64,
     /// The coded-segments view.
     pub retrieval: super::retrieval_state::RetrievalState,
+    /// The player bar of the open document's recording, when it has one.
+    pub player: Option<super::player_state::PlayerPanel>,
+    /// The document the player bar was last opened (or found to have no recording) for.
+    pub player_checked: Option<DocumentId>,
+    /// The documents with a recording linked (their quotes get a play button).
+    pub media_documents: std::collections::HashSet<DocumentId>,
+    /// Links may have changed (any change to the project): read them again on the next frame.
+    pub media_stale: bool,
 }
 
 impl Workbench {
@@ -133,6 +141,10 @@ impl Workbench {
             sheet: Default::default(),
             generation: 0,
             retrieval: Default::default(),
+            player: None,
+            player_checked: None,
+            media_documents: Default::default(),
+            media_stale: true,
         };
         wb.reload()?;
         wb.fill_quick_slots();

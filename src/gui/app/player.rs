@@ -1,0 +1,279 @@
+//! The app's side of the player bar: opening the open transcript's recording, linking and
+//! unlinking recordings (through the command layer), and turning the Media actions into calls on
+//! the playing engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::channel;
+use std::time::Duration;
+
+use egui::Context;
+
+use super::WorkbenchApp;
+use crate::coding::Command;
+use crate::gui::action::Action;
+use crate::gui::file_chooser::FileAsk;
+use crate::gui::player_state::{self, PlayerPanel, REWIND_ON_PAUSE_MS, SKIP_MS, clock};
+use crate::gui::text_tools;
+use crate::gui::workbench::Workbench;
+use crate::media::Player;
+use crate::media::link;
+use crate::model::{DocumentId, Span};
+
+/// How often the bar redraws while playing, for the time and the waveform's cursor.
+const PLAYING_REDRAW: Duration = Duration::from_millis(50);
+
+/// Extensions offered when linking a recording (symphonia reads these).
+const MEDIA_EXTENSIONS: [&str; 10] = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "oga", "mp4", "mov", "m4v"];
+
+impl WorkbenchApp {
+    /// Keeps the player bar on the open document's recording: opens it when a transcript with a
+    /// recording opens, closes it when one without does, and re-reads the link after changes.
+    pub(super) fn sync_player(&mut self, ctx: &Context) {
+        let sound = self.sound;
+        let Some(wb) = self.workbench.as_mut() else { return };
+        let open = wb.view.as_ref().map(|v| v.id);
+        let stale = std::mem::take(&mut wb.media_stale);
+        if (stale || open != wb.player_checked)
+            && let Err(err) = reopen_if_needed(wb, open, stale, sound, ctx)
+        {
+            self.error(err.to_string());
+            return;
+        }
+        let Some(wb) = self.workbench.as_mut() else { return };
+        let Some(panel) = wb.player.as_mut() else { return };
+        panel.refresh();
+        if let Some(view) = wb.view.as_mut() {
+            panel.follow(view);
+        }
+        if panel.playing() || panel.waveform.progress().is_some() {
+            ctx.request_repaint_after(PLAYING_REDRAW);
+        }
+    }
+
+    pub(super) fn link_media_dialog(&mut self, ctx: &Context) {
+        let Some(wb) = &self.workbench else { return };
+        let Some(document) = wb.view.as_ref().map(|v| v.id) else {
+            self.error("Open the transcript to link a recording to, then choose Media > Link a recording….");
+            return;
+        };
+        let folder = wb.project.path().parent().map(Path::to_path_buf);
+        let ask = FileAsk::open("Link a recording to this transcript")
+            .in_folder(folder.as_deref())
+            .filter("Audio or video (WAV, MP3, M4A, FLAC, OGG, MP4, MOV)", &MEDIA_EXTENSIONS);
+        self.ask_file(ctx, ask, move |paths| Action::LinkMedia {
+            document,
+            path: paths.into_iter().next().unwrap_or_default(),
+        });
+    }
+
+    /// Checks the file and hashes it on a worker (a recording can be large), then links it as
+    /// one undoable command.
+    pub(super) fn link_media(&mut self, ctx: &Context, document: DocumentId, file: PathBuf) {
+        let Some(wb) = &self.workbench else { return };
+        let project = wb.project.path().to_path_buf();
+        let (tx, rx) = channel();
+        let waker = ctx.clone();
+        self.info(format!("Checking {} …", file.display()));
+        std::thread::spawn(move || {
+            let command = link::link_command(&project, document, &file, 0);
+            let _ = tx.send(command.map_err(|e| crate::error::Error::invalid(e.to_string())));
+            waker.request_repaint();
+        });
+        self.linking = Some(rx);
+    }
+
+    pub(super) fn poll_linking(&mut self) {
+        match text_tools::poll(&mut self.linking) {
+            Some(Ok(command)) => {
+                let action = Action::Edit(command.clone());
+                self.change(&action, |wb, coder| crate::gui::edit::command(wb, coder, command));
+                self.media_changed();
+            }
+            Some(Err(err)) => self.error(err.to_string()),
+            None => {}
+        }
+    }
+
+    pub(super) fn unlink_media(&mut self) {
+        let Some(document) = self.workbench.as_ref().and_then(|wb| wb.view.as_ref()).map(|v| v.id) else { return };
+        let action = Action::Edit(Command::UnlinkMedia { document });
+        self.change(&action, |wb, coder| crate::gui::edit::command(wb, coder, Command::UnlinkMedia { document }));
+        self.media_changed();
+    }
+
+    /// After any change: the link, the list of documents with media and the time map are read
+    /// again on the next frame (the engine is reopened only if the link itself changed).
+    pub(super) fn media_changed(&mut self) {
+        if let Some(wb) = self.workbench.as_mut() {
+            wb.media_stale = true;
+        }
+    }
+
+    /// Runs `f` on the engine, or says why nothing plays.
+    fn with_player(&mut self, f: impl FnOnce(&Player, &PlayerPanel)) {
+        let Some(wb) = &self.workbench else { return };
+        match wb.player.as_ref() {
+            Some(panel) => match &panel.player {
+                Some(player) => f(player, panel),
+                None => {
+                    let why = panel.problem.clone().unwrap_or_else(|| "The recording cannot be played.".into());
+                    self.error(why);
+                }
+            },
+            None => self.error(
+                "This document has no recording. Link one with Media > Link a recording… (or drop an audio file on it).",
+            ),
+        }
+    }
+
+    pub(super) fn player_toggle(&mut self) {
+        let transcribing = self.workbench.as_ref().is_some_and(|wb| wb.edit_mode);
+        self.with_player(|player, panel| {
+            if panel.playing() && transcribing {
+                player.pause();
+                player.seek_ms(panel.position_ms().saturating_sub(REWIND_ON_PAUSE_MS));
+            } else {
+                player.toggle();
+            }
+        });
+    }
+
+    pub(super) fn player_skip(&mut self, forward: bool) {
+        self.with_player(|player, panel| {
+            let at = panel.position_ms();
+            let to = if forward { at.saturating_add(SKIP_MS) } else { at.saturating_sub(SKIP_MS) };
+            player.seek_ms(panel.duration_ms().map_or(to, |d| to.min(d)));
+        });
+    }
+
+    pub(super) fn player_seek(&mut self, ms: u64) {
+        self.with_player(|player, _| player.seek_ms(ms));
+    }
+
+    pub(super) fn player_speed(&mut self, speed: f32) {
+        self.with_player(|player, _| player.set_speed(speed));
+    }
+
+    pub(super) fn player_volume(&mut self, volume: f32) {
+        self.with_player(|player, _| player.set_volume(volume));
+    }
+
+    pub(super) fn toggle_follow(&mut self) {
+        if let Some(panel) = self.workbench.as_mut().and_then(|wb| wb.player.as_mut()) {
+            panel.follow = !panel.follow;
+            panel.followed = None;
+        }
+    }
+
+    /// Plays the selection's span, or that of the coding last clicked.
+    pub(super) fn play_selection(&mut self) {
+        let Some(wb) = &self.workbench else { return };
+        let clicked = wb.inspection.as_ref().and_then(|i| i.codings.first()).map(|c| Span { start: c.start, end: c.end });
+        let Some(span) = wb.selection.or(clicked) else {
+            self.error("Select some text, or click a coding, to play what was said there.");
+            return;
+        };
+        self.play_text(span);
+    }
+
+    /// Plays from the time of the text at `offset` (a turn's time was clicked).
+    pub(super) fn play_from(&mut self, offset: usize) {
+        let Some(ms) = self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).and_then(|p| p.time_of(offset)) else {
+            self.error("This part of the transcript has no time, so it cannot be played.");
+            return;
+        };
+        self.with_player(|player, _| {
+            player.seek_ms(ms);
+            player.play();
+        });
+    }
+
+    /// Opens `document` (a quote's play button) and plays the recording of `start..end`.
+    pub(super) fn play_span(&mut self, ctx: &Context, document: DocumentId, start: usize, end: usize) {
+        self.apply(ctx, Action::JumpTo { document, start, end });
+        self.sync_player(ctx);
+        self.play_text(Span { start, end });
+    }
+
+    fn play_text(&mut self, span: Span) {
+        let Some(times) = self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).map(|p| p.times_of(span)) else {
+            self.with_player(|_, _| {});
+            return;
+        };
+        let Some((start, end)) = times else {
+            self.error("This part of the transcript has no time, so it cannot be played.");
+            return;
+        };
+        self.with_player(|player, _| player.play_span(start, end));
+    }
+
+    /// Transcription: types the playing time as `[h:mm:ss]` at the caret of the paragraph being
+    /// edited.
+    pub(super) fn insert_timestamp(&mut self) {
+        let Some(wb) = self.workbench.as_mut() else { return };
+        let Some(ms) = wb.player.as_ref().map(PlayerPanel::position_ms) else {
+            self.error("This document has no recording to take the time from.");
+            return;
+        };
+        match wb.editing.as_mut() {
+            Some(edit) => edit.insert = Some(format!("[{}] ", timestamp(ms))),
+            None => self.error("Turn on edit mode (F2) and click a paragraph, then insert the time at the caret."),
+        }
+    }
+}
+
+/// Opens, keeps or closes the player for the open document.
+fn reopen_if_needed(
+    wb: &mut Workbench,
+    open: Option<DocumentId>,
+    stale: bool,
+    sound: player_state::SoundOutput,
+    ctx: &Context,
+) -> crate::error::Result<()> {
+    wb.player_checked = open;
+    let conn = wb.project.conn();
+    if stale {
+        wb.media_documents = player_state::documents_with_media(conn)?;
+    }
+    let Some(document) = open else {
+        wb.player = None;
+        return Ok(());
+    };
+    let same_link = match (&wb.player, link::link_for_document(conn, document)?) {
+        (Some(panel), Some(link)) => panel.document == document && panel.link == link,
+        (None, None) => true,
+        _ => false,
+    };
+    if same_link {
+        if let Some(panel) = wb.player.as_mut() {
+            panel.points = crate::store::time_map::load(conn, document)?;
+        }
+        return Ok(());
+    }
+    let waker = ctx.clone();
+    wb.player = PlayerPanel::open(conn, wb.project.path(), document, sound, move || waker.request_repaint())?;
+    Ok(())
+}
+
+/// Whether a dropped file looks like a recording (by its extension).
+pub(super) fn is_media(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MEDIA_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+}
+
+/// `h:mm:ss` for a timestamp typed into a transcript.
+fn timestamp(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_read_like_transcription_tools() {
+        assert_eq!(super::timestamp(0), "0:00:00");
+        assert_eq!(super::timestamp(3_725_400), "1:02:05");
+        assert_eq!(super::clock(61_000), "1:01.0", "the bar's clock is the same one");
+    }
+}
