@@ -58,6 +58,8 @@ mod gui_memos;
 mod gui_panels;
 mod gui_retrieval;
 #[cfg(feature = "gui")]
+mod gui_player;
+#[cfg(feature = "gui")]
 mod gui_review;
 #[cfg(feature = "gui")]
 mod gui_screens;

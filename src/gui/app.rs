@@ -156,6 +156,7 @@ impl WorkbenchApp {
     pub fn is_busy(&self) -> bool {
         let text_tools = self.pseudonymising.is_some()
             || self.releasing.is_some()
+            || self.linking.is_some()
             || self.panels.replace.as_ref().is_some_and(|p| p.pending.is_some())
             || self.panels.pseudonyms.as_ref().is_some_and(|p| p.pending.is_some());
         self.job.is_some()

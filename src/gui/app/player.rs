@@ -75,8 +75,7 @@ impl WorkbenchApp {
         let waker = ctx.clone();
         self.info(format!("Checking {} …", file.display()));
         std::thread::spawn(move || {
-            let command = link::link_command(&project, document, &file, 0);
-            let _ = tx.send(command.map_err(|e| crate::error::Error::invalid(e.to_string())));
+            let _ = tx.send(link::prepare(&project, document, &file, 0));
             waker.request_repaint();
         });
         self.linking = Some(rx);
