@@ -245,12 +245,14 @@ impl FileSource {
     }
 
     fn seek_frame(&mut self, frame: u64) -> Result<u64, MediaError> {
-        let frame = match self.total_frames {
-            Some(total) => frame.min(total),
-            None => frame,
-        };
         self.pending.clear();
         self.pending_at = 0;
+        self.skip_to = None;
+        if let Some(total) = self.total_frames.filter(|&total| frame >= total) {
+            self.ended = true;
+            self.position = total;
+            return Ok(total);
+        }
         self.ended = false;
         let to = SeekTo::TimeStamp { ts: self.ts_of(frame), track_id: self.track_id };
         match self.format.seek(SeekMode::Accurate, to) {
@@ -259,7 +261,6 @@ impl FileSource {
                 // Past the end (or a container that cannot seek there): nothing more to read.
                 self.ended = true;
                 self.position = frame;
-                self.skip_to = None;
                 return Ok(frame);
             }
             Err(e) => return Err(unreadable(&self.path, described(e))),

@@ -178,10 +178,19 @@ pub fn fingerprint(file: &Path) -> Result<(u64, String), MediaError> {
 /// The `LinkMedia` command for linking `file` to `document` of the project at `project_path`:
 /// the stored path, size and hash worked out, and the file checked to be readable as audio first.
 pub fn prepare(project_path: &Path, document: DocumentId, file: &Path, offset_ms: i64) -> Result<Command> {
-    let to_error = |e: MediaError| Error::invalid(format!("{e}; nothing was linked"));
-    let path = stored_path(file, project_path).map_err(to_error)?;
+    let to_error = |e: MediaError| match e {
+        MediaError::Missing { .. } => Error::MissingInput { path: file.to_path_buf() },
+        MediaError::Unreadable { .. } => Error::invalid(format!(
+            "{e}; nothing was linked. Link a WAV, MP3, M4A/AAC, FLAC or OGG/Vorbis recording (or an MP4/MOV with audio)"
+        )),
+        other => Error::invalid(format!("{other}; nothing was linked")),
+    };
+    if file.is_dir() {
+        return Err(Error::invalid(format!("{}: a folder, not a recording; name an audio file", file.display())));
+    }
     let (size, sha256) = fingerprint(file).map_err(to_error)?;
     super::decode::open_file(file).map_err(to_error)?;
+    let path = stored_path(file, project_path).map_err(to_error)?;
     Ok(Command::LinkMedia { document, path, size, sha256, offset_ms })
 }
 
