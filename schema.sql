@@ -153,6 +153,22 @@ CREATE TABLE time_map (
     points      BLOB NOT NULL
 );
 
+-- The recording linked to a document (src/media/link.rs): `path` relative to the project file's
+-- folder with '/' separators (absolute when the recording is on another drive or root), so a
+-- study folder can move; `size` and `sha256` tell whether the file is still the one linked;
+-- `offset_ms` is added to the document's time map to get the recording's time. The recording
+-- itself is never copied into the project. Changed only by the LinkMedia / UnlinkMedia commands.
+-- Added in version 5.
+CREATE TABLE media_link (
+    document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    offset_ms   INTEGER NOT NULL DEFAULT 0,
+    linked_at   TEXT NOT NULL,
+    linked_by   TEXT NOT NULL
+);
+
 -- Markdown memos on the project, a document, a participant, a code or a coding.
 CREATE TABLE memo (
     id          INTEGER PRIMARY KEY,

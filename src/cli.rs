@@ -12,6 +12,7 @@ mod backup_cmds;
 mod coding_cmds;
 mod export_cmds;
 mod hints;
+mod media_cmds;
 mod output;
 mod project_cmds;
 mod team_cmds;
@@ -49,6 +50,8 @@ pub enum Command {
     Backup(backup_cmds::BackupCommand),
     #[command(flatten)]
     Text(text_cmds::TextCommand),
+    #[command(flatten)]
+    Media(media_cmds::MediaCommand),
 }
 
 /// What a command asks the process to do once it has finished.
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Some(Command::Analysis(cmd)) => cmd.run(),
         Some(Command::Backup(cmd)) => cmd.run(),
         Some(Command::Text(cmd)) => cmd.run(),
+        Some(Command::Media(cmd)) => cmd.run(),
     };
     match outcome {
         Ok(Outcome::Exit(code)) => code,

@@ -103,3 +103,26 @@ fn an_import_puts_the_connection_back_and_leaves_no_broken_reference() {
     let reopened = Project::open(&path).unwrap();
     assert_eq!(fieldcode::store::documents::count(reopened.conn()).unwrap(), 3);
 }
+
+#[test]
+fn a_version_four_project_gets_the_media_link_table_and_keeps_its_documents() {
+    // A version-4 file is a current one without what version 5 added (the media_link table).
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v4.fieldcode");
+    drop(fieldcode::demo::build(&old).unwrap());
+    let docs_before = {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute_batch("DROP TABLE media_link; PRAGMA user_version = 4;").unwrap();
+        let n: i64 = conn.query_row("SELECT count(*) FROM document", [], |r| r.get(0)).unwrap();
+        n
+    };
+    let upgraded = Project::open(&old).unwrap();
+    let version: i64 = upgraded.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, migrate::SCHEMA_VERSION);
+    let docs: i64 = upgraded.conn().query_row("SELECT count(*) FROM document", [], |r| r.get(0)).unwrap();
+    assert_eq!(docs, docs_before);
+    let links: i64 = upgraded.conn().query_row("SELECT count(*) FROM media_link", [], |r| r.get(0)).unwrap();
+    assert_eq!(links, 0, "an upgraded project has no links yet");
+    let new = Project::create(dir.path().join("new.fieldcode")).unwrap();
+    assert_eq!(schema_objects(upgraded.conn()), schema_objects(new.conn()));
+}

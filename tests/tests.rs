@@ -14,6 +14,8 @@ mod data_safety;
 mod fuzz_parsers;
 mod import_cli;
 mod import_transcripts;
+mod media_cli;
+mod media_decode;
 mod sheet_and_codebook;
 mod sheet_edit;
 mod store_open;

@@ -4,7 +4,9 @@
 
 use super::command::{Command, SpanRef};
 use super::recorder::{self, Mode, Recorder, Written};
-use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, text_ops};
+use super::{
+    attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, media_ops, memos, text_ops,
+};
 use crate::error::Result;
 use crate::store::Project;
 
@@ -13,6 +15,11 @@ pub type Applied = Written<()>;
 
 /// Validates and applies `command` for `actor` in one transaction, recording it in the history.
 pub fn apply(project: &mut Project, actor: &str, command: Command) -> Result<Applied> {
+    // A recording is checked on disk (there, same size, readable as audio) before the write
+    // transaction opens: the recorder knows the database, not where the project file lies.
+    if let Command::LinkMedia { path, size, .. } = &command {
+        media_ops::check_file(project.path(), path, *size)?;
+    }
     recorder::record(project, actor, &command, Mode::Commit, |rec| Ok((execute(rec, actor, &command)?, ())))
 }
 
@@ -55,5 +62,9 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
             text_ops::execute(rec, command).map(|(summary, _)| summary)
         }
         Command::RenameAttribute { scope, from, to } => attribute_ops::rename(rec, *scope, from, to),
+        Command::LinkMedia { document, path, size, sha256, offset_ms } => {
+            media_ops::link(rec, actor, *document, path, *size, sha256, *offset_ms)
+        }
+        Command::UnlinkMedia { document } => media_ops::unlink(rec, *document),
     }
 }

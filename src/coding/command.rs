@@ -279,6 +279,24 @@ pub enum Command {
         from: String,
         to: String,
     },
+    /// Links a recording to a document, replacing its earlier link (undo brings that back).
+    /// `path` is as stored (see [`crate::media::link`]: relative to the project file's folder,
+    /// '/' separators); `size` and `sha256` are the file's, computed by the front end with
+    /// [`crate::media::link::fingerprint`]; `offset_ms` is added to the document's times to get
+    /// the recording's. Refused, with nothing written, when the document does not exist or the
+    /// file is not there, has another size or cannot be read as audio.
+    LinkMedia {
+        document: DocumentId,
+        path: String,
+        size: u64,
+        sha256: String,
+        #[serde(default)]
+        offset_ms: i64,
+    },
+    /// Removes a document's media link (the recording itself is never touched).
+    UnlinkMedia {
+        document: DocumentId,
+    },
 }
 
 impl Command {
@@ -307,6 +325,8 @@ impl Command {
             Command::EditText { .. } => "edit-text",
             Command::ReplaceText { .. } => "replace-text",
             Command::RenameAttribute { .. } => "rename-attribute",
+            Command::LinkMedia { .. } => "link-media",
+            Command::UnlinkMedia { .. } => "unlink-media",
         }
     }
 }

@@ -252,5 +252,6 @@ fn table_word(row: &Row) -> &'static str {
         Row::Value(_) => "attribute value",
         Row::Coder(_) => "coder",
         Row::Participant(_) => "participant",
+        Row::MediaLink(_) => "media link",
     }
 }

@@ -21,6 +21,8 @@ pub mod command;
 mod comment_ops;
 mod compact;
 mod coverage_ops;
+mod media_ops;
+pub mod media_rows;
 pub mod history;
 pub mod memos;
 pub mod people_rows;

@@ -1,6 +1,6 @@
 //! Whole-row images of the tables the command layer changes (code, coding, memo, code_comment;
 //! attribute names and values, see [`super::attribute_rows`]; coders and participants, see
-//! [`super::people_rows`]), and the four row operations undo and redo are built from: read, insert with its original id,
+//! [`super::people_rows`]; media links, see [`super::media_rows`]), and the four row operations undo and redo are built from: read, insert with its original id,
 //! update every column, delete.
 //!
 //! A command records the before and after image of every row it touches; undo writes the
@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 pub use super::attribute_rows::{AttributeRec, AttributeValueRec};
+pub use super::media_rows::MediaLinkRec;
 pub use super::people_rows::{People, PersonRec};
 use crate::error::Result;
 
@@ -76,6 +77,9 @@ pub enum Row {
     Value(AttributeValueRec),
     Coder(PersonRec),
     Participant(PersonRec),
+    /// A document's media link, keyed by its document.
+    #[serde(rename = "media_link")]
+    MediaLink(MediaLinkRec),
 }
 
 /// One row changed by a command: `before` is `None` for an insert, `after` for a delete.
@@ -98,6 +102,7 @@ impl Row {
             Row::Attribute(r) => r.id,
             Row::Value(r) => r.owner_id,
             Row::Coder(r) | Row::Participant(r) => r.id,
+            Row::MediaLink(r) => r.document_id,
         }
     }
 
@@ -113,6 +118,7 @@ impl Row {
             Row::Value(r) => r.current(conn)?.map(Row::Value),
             Row::Coder(_) => People::Coders.read(conn, id)?.map(Row::Coder),
             Row::Participant(_) => People::Participants.read(conn, id)?.map(Row::Participant),
+            Row::MediaLink(_) => MediaLinkRec::read(conn, id)?.map(Row::MediaLink),
         })
     }
 
@@ -180,6 +186,7 @@ impl Row {
             Row::Value(r) => return r.insert(conn),
             Row::Coder(r) => return People::Coders.insert(conn, r),
             Row::Participant(r) => return People::Participants.insert(conn, r),
+            Row::MediaLink(r) => return r.insert(conn),
         };
         Ok(())
     }
@@ -239,6 +246,7 @@ impl Row {
             Row::Value(r) => return r.update(conn),
             Row::Coder(r) => return People::Coders.update(conn, r),
             Row::Participant(r) => return People::Participants.update(conn, r),
+            Row::MediaLink(r) => return r.update(conn),
         };
         Ok(())
     }
@@ -255,6 +263,7 @@ impl Row {
             Row::Coder(_) => "coder",
             Row::Participant(_) => "participant",
             Row::Value(r) => return r.delete(conn),
+            Row::MediaLink(r) => return r.delete(conn),
         };
         let sql = format!("DELETE FROM {table} WHERE id = ?1");
         conn.prepare_cached(&sql)?.execute([self.id()])?;

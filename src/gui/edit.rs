@@ -37,7 +37,9 @@ impl Reload {
             Command::SetAttributes { .. }
             | Command::EditText { .. }
             | Command::ReplaceText { .. }
-            | Command::RenameAttribute { .. } => Reload::Everything,
+            | Command::RenameAttribute { .. }
+            | Command::LinkMedia { .. }
+            | Command::UnlinkMedia { .. } => Reload::Everything,
             Command::CreateCode { .. }
             | Command::CreateCodeAndApply { .. }
             | Command::RenameCode { .. }

@@ -12,6 +12,11 @@
 //!
 //! Media is never copied into the project unless asked, and never leaves the machine.
 
+pub mod decode;
+pub mod link;
+pub mod tone;
+pub mod waveform;
+
 use std::fmt;
 
 /// What went wrong with a recording: always says which file (where there is one) and what to do.

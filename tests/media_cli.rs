@@ -1,0 +1,138 @@
+//! Recordings linked to documents through the real binary (issue 19): link, list, a moved file
+//! shows as missing and a changed one as changed, unlink, undo/redo restore the link exactly, a
+//! moved study folder still finds its recordings, and a bad file is refused with the project
+//! byte-identical.
+
+use crate::util::{Scratch, bytes, fieldcode, s};
+use fieldcode::media::tone::{speech_like, wav_bytes};
+
+const INTERVIEW: &str = "[00:00:01] Interviewer: Where do you see clients?\n\
+[00:00:03] LW1: Wherever there is a room.\n";
+
+/// A project with one interview and a recording beside it in `audio/`.
+fn study(scratch: &Scratch) -> (std::path::PathBuf, std::path::PathBuf) {
+    let project = scratch.path("study/study.fieldcode");
+    std::fs::create_dir_all(scratch.path("study")).unwrap();
+    fieldcode(&["new", s(&project)]).ok();
+    let text = scratch.write("interview.txt", INTERVIEW);
+    fieldcode(&["import", s(&project), s(&text)]).ok();
+    let wav = scratch.write("study/audio/interview.wav", wav_bytes(16_000, 1, &speech_like(16_000, 2.0, 140.0, 1)));
+    (project, wav)
+}
+
+fn listed(project: &std::path::Path) -> Vec<serde_json::Value> {
+    fieldcode(&["media", s(project), "--json"]).ok().json().as_array().unwrap().clone()
+}
+
+#[test]
+fn link_list_move_change_unlink_and_undo() {
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    let p = s(&project);
+    assert!(fieldcode(&["media", p]).ok().stdout.contains("No recordings are linked"));
+
+    let run = fieldcode(&["link-media", p, "--doc", "interview", s(&wav), "--offset", "-1.5"]).ok();
+    assert!(run.stdout.contains("audio/interview.wav"), "{}", run.stdout);
+    let links = listed(&project);
+    assert_eq!(links.len(), 1);
+    let link = &links[0];
+    assert_eq!(link["document"], "interview");
+    assert_eq!(link["path"], "audio/interview.wav", "stored relative to the project's folder");
+    assert_eq!(link["size"], bytes(&wav).len());
+    assert_eq!(link["offset_ms"], -1500);
+    assert_eq!(link["state"], "ok");
+    assert!(fieldcode(&["media", p]).ok().stdout.contains("ok"));
+
+    // Moved away: missing, with what to do.
+    let moved = scratch.path("elsewhere.wav");
+    std::fs::rename(&wav, &moved).unwrap();
+    let links = listed(&project);
+    assert_eq!(links[0]["state"], "missing");
+    assert!(links[0]["detail"].as_str().unwrap().contains("link the document again"));
+    let table = fieldcode(&["media", p]).ok().stdout;
+    assert!(table.contains("missing"), "{table}");
+
+    // Back, but with other contents of the same size: changed (the hash is checked).
+    let mut changed = bytes(&moved);
+    let last = changed.len() - 1;
+    changed[last] ^= 0x55;
+    std::fs::write(&wav, &changed).unwrap();
+    assert_eq!(listed(&project)[0]["state"], "changed");
+    assert!(listed(&project)[0]["detail"].as_str().unwrap().contains("SHA-256"));
+    // A different size: changed, saying the sizes.
+    std::fs::write(&wav, &changed[..changed.len() - 2]).unwrap();
+    assert!(listed(&project)[0]["detail"].as_str().unwrap().contains("bytes"));
+    std::fs::rename(&moved, &wav).unwrap();
+    assert_eq!(listed(&project)[0]["state"], "ok");
+
+    // Re-linking with another offset, then undo: the earlier link comes back exactly.
+    let before = listed(&project);
+    fieldcode(&["link-media", p, "--doc", "interview", s(&wav), "--offset", "2"]).ok();
+    assert_eq!(listed(&project)[0]["offset_ms"], 2000);
+    assert!(fieldcode(&["undo", p]).ok().stdout.contains("linked interview"));
+    assert_eq!(listed(&project), before);
+    fieldcode(&["redo", p]).ok();
+    assert_eq!(listed(&project)[0]["offset_ms"], 2000);
+
+    // Unlink, undo brings it back, redo removes it again.
+    let run = fieldcode(&["unlink-media", p, "--doc", "interview"]).ok();
+    assert!(run.stdout.contains("Unlinked"), "{}", run.stdout);
+    assert!(listed(&project).is_empty());
+    assert!(wav.exists(), "the recording itself is not touched");
+    fieldcode(&["undo", p]).ok();
+    assert_eq!(listed(&project)[0]["offset_ms"], 2000);
+    fieldcode(&["redo", p]).ok();
+    assert!(listed(&project).is_empty());
+    let run = fieldcode(&["unlink-media", p, "--doc", "interview"]).fails();
+    assert!(run.stderr.contains("has no recording linked"), "{}", run.stderr);
+}
+
+#[test]
+fn a_moved_study_folder_still_finds_its_recording() {
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    fieldcode(&["link-media", s(&project), "--doc", "interview", s(&wav)]).ok();
+    let moved = scratch.path("moved-study");
+    std::fs::rename(scratch.path("study"), &moved).unwrap();
+    let links = listed(&moved.join("study.fieldcode"));
+    assert_eq!(links[0]["state"], "ok", "{links:?}");
+    assert!(links[0]["resolved"].as_str().unwrap().contains("moved-study"));
+}
+
+#[test]
+fn bad_files_are_refused_and_the_project_is_unchanged() {
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    let p = s(&project);
+    let not_audio = scratch.write("study/notes.mp3", "these are notes, not a recording");
+    let truncated = scratch.write("study/cut.wav", &bytes(&wav)[..30]);
+    let untouched = bytes(&project);
+    let run = fieldcode(&["link-media", p, "--doc", "interview", s(&not_audio)]).fails();
+    assert!(run.stderr.contains("notes.mp3") && run.stderr.contains("cannot be read as audio"), "{}", run.stderr);
+    assert!(run.stderr.contains("Link a WAV"), "says what to do: {}", run.stderr);
+    let run = fieldcode(&["link-media", p, "--doc", "interview", s(&truncated)]).fails();
+    assert!(run.stderr.contains("cut.wav"), "{}", run.stderr);
+    let run = fieldcode(&["link-media", p, "--doc", "interview", s(&scratch.path("nope.wav"))]).fails();
+    assert!(run.stderr.contains("nope.wav") && run.stderr.contains("no such file"), "{}", run.stderr);
+    let run = fieldcode(&["link-media", p, "--doc", "nobody", s(&wav)]).fails();
+    assert!(run.stderr.contains("nobody"), "{}", run.stderr);
+    let run = fieldcode(&["link-media", p, "--doc", "interview", s(&scratch.path("study"))]).fails();
+    assert!(run.stderr.contains("folder"), "{}", run.stderr);
+    assert_eq!(bytes(&project), untouched, "refused links leave the project byte-identical");
+    assert!(fieldcode(&["history", p, "--json"]).ok().json().as_array().unwrap().iter().all(|e| e["kind"] != "link-media"));
+}
+
+#[test]
+fn a_linked_document_opens_its_recording_and_a_missing_one_says_where() {
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    fieldcode(&["link-media", s(&project), "--doc", "interview", s(&wav), "--offset", "0.25"]).ok();
+    let opened = fieldcode::Project::open(&project).unwrap();
+    let id = fieldcode::store::documents::id_by_name(opened.conn(), "interview").unwrap();
+    let media = fieldcode::media::link::open_for_document(opened.conn(), opened.path(), id).unwrap().unwrap();
+    assert_eq!((media.offset_ms, media.label.as_str()), (250, "interview.wav"));
+    assert_eq!((media.source.sample_rate(), media.source.total_frames()), (16_000, Some(32_000)));
+    std::fs::remove_file(&wav).unwrap();
+    let err = fieldcode::media::link::open_for_document(opened.conn(), opened.path(), id).err().unwrap();
+    assert!(matches!(&err, fieldcode::media::MediaError::Missing { path } if path.ends_with("interview.wav")), "{err:?}");
+}
