@@ -119,7 +119,9 @@ fn bad_files_are_refused_and_the_project_is_unchanged() {
     let run = fieldcode(&["link-media", p, "--doc", "interview", s(&scratch.path("study"))]).fails();
     assert!(run.stderr.contains("folder"), "{}", run.stderr);
     assert_eq!(bytes(&project), untouched, "refused links leave the project byte-identical");
-    assert!(fieldcode(&["history", p, "--json"]).ok().json().as_array().unwrap().iter().all(|e| e["kind"] != "link-media"));
+    assert!(
+        fieldcode(&["history", p, "--json"]).ok().json().as_array().unwrap().iter().all(|e| e["kind"] != "link-media")
+    );
 }
 
 #[test]
@@ -134,7 +136,10 @@ fn a_linked_document_opens_its_recording_and_a_missing_one_says_where() {
     assert_eq!((media.source.sample_rate(), media.source.total_frames()), (16_000, Some(32_000)));
     std::fs::remove_file(&wav).unwrap();
     let err = fieldcode::media::link::open_for_document(opened.conn(), opened.path(), id).err().unwrap();
-    assert!(matches!(&err, fieldcode::media::MediaError::Missing { path } if path.ends_with("interview.wav")), "{err:?}");
+    assert!(
+        matches!(&err, fieldcode::media::MediaError::Missing { path } if path.ends_with("interview.wav")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -149,7 +154,13 @@ fn the_demo_study_has_one_recorded_interview_whose_turns_fall_inside_it() {
     assert_eq!(links[0]["state"], "ok");
     assert!(links[0]["size"].as_u64().unwrap() < 5_000_000, "a short recording");
     assert!(
-        fieldcode(&["history", s(&project), "--json"]).ok().json().as_array().unwrap().iter().all(|e| e["kind"] != "link-media"),
+        fieldcode(&["history", s(&project), "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "link-media"),
         "the demo's link is not a change to undo"
     );
 
