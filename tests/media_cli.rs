@@ -119,7 +119,9 @@ fn bad_files_are_refused_and_the_project_is_unchanged() {
     let run = fieldcode(&["link-media", p, "--doc", "interview", s(&scratch.path("study"))]).fails();
     assert!(run.stderr.contains("folder"), "{}", run.stderr);
     assert_eq!(bytes(&project), untouched, "refused links leave the project byte-identical");
-    assert!(fieldcode(&["history", p, "--json"]).ok().json().as_array().unwrap().iter().all(|e| e["kind"] != "link-media"));
+    assert!(
+        fieldcode(&["history", p, "--json"]).ok().json().as_array().unwrap().iter().all(|e| e["kind"] != "link-media")
+    );
 }
 
 #[test]
@@ -134,5 +136,56 @@ fn a_linked_document_opens_its_recording_and_a_missing_one_says_where() {
     assert_eq!((media.source.sample_rate(), media.source.total_frames()), (16_000, Some(32_000)));
     std::fs::remove_file(&wav).unwrap();
     let err = fieldcode::media::link::open_for_document(opened.conn(), opened.path(), id).err().unwrap();
-    assert!(matches!(&err, fieldcode::media::MediaError::Missing { path } if path.ends_with("interview.wav")), "{err:?}");
+    assert!(
+        matches!(&err, fieldcode::media::MediaError::Missing { path } if path.ends_with("interview.wav")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_demo_study_has_one_recorded_interview_whose_turns_fall_inside_it() {
+    let scratch = Scratch::new();
+    let project = scratch.path("demo.fieldcode");
+    fieldcode(&["demo", s(&project), "--no-gui"]).ok();
+    let links = listed(&project);
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_eq!(links[0]["document"], fieldcode::demo::RECORDED_INTERVIEW);
+    assert_eq!(links[0]["path"], fieldcode::demo::RECORDING_FILE, "written beside the project");
+    assert_eq!(links[0]["state"], "ok");
+    assert!(links[0]["size"].as_u64().unwrap() < 5_000_000, "a short recording");
+    assert!(
+        fieldcode(&["history", s(&project), "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "link-media"),
+        "the demo's link is not a change to undo"
+    );
+
+    let opened = fieldcode::Project::open(&project).unwrap();
+    let id = fieldcode::store::documents::id_by_name(opened.conn(), fieldcode::demo::RECORDED_INTERVIEW).unwrap();
+    let mut media = fieldcode::media::link::open_for_document(opened.conn(), opened.path(), id).unwrap().unwrap();
+    assert_eq!((media.source.sample_rate(), media.source.channels()), (16_000, 1));
+    let frames = media.source.total_frames().unwrap();
+    let turn_times: Vec<i64> = fieldcode::store::documents::turns(opened.conn(), id)
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.time_ms)
+        .filter(|&ms| ms * 16 < frames as i64)
+        .collect();
+    assert!(turn_times.len() >= 3, "several turns are voiced: {turn_times:?}");
+    // Each voiced turn is heard half a second after its time, and the header before the first
+    // turn is silent.
+    let loudness = |source: &mut Box<dyn fieldcode::media::SampleSource>, ms: i64| {
+        source.seek(ms as u64 * 16).unwrap();
+        let mut out = Vec::new();
+        source.read(&mut out, 8000).unwrap();
+        out.iter().fold(0.0f32, |m, s| m.max(s.abs()))
+    };
+    for ms in &turn_times {
+        assert!(loudness(&mut media.source, ms + 50) > 0.05, "turn at {ms} ms is voiced");
+    }
+    assert_eq!(loudness(&mut media.source, 1000), 0.0, "silence before the first turn");
 }

@@ -167,3 +167,29 @@ fn a_missing_file_is_missing() {
     assert_eq!(err, MediaError::Missing { path: "/nonexistent/fieldcode/a.wav".into() });
     assert!(err.to_string().contains("not there"));
 }
+
+#[test]
+fn a_waveform_is_computed_once_then_read_from_the_cache() {
+    use fieldcode::media::link::fingerprint;
+    use fieldcode::media::waveform::{cached_in, compute};
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("talk.wav");
+    std::fs::write(&wav, wav_bytes(16_000, 1, &fieldcode::media::tone::speech_like(16_000, 20.0, 150.0, 2))).unwrap();
+    let (_, sha) = fingerprint(&wav).unwrap();
+    let cache = dir.path().join("cache");
+    let cancel = AtomicBool::new(false);
+    let mut steps = Vec::new();
+    let first = cached_in(Some(&cache), &wav, &sha, 500, &cancel, &mut |p| steps.push(p)).unwrap();
+    assert!(steps.len() > 2 && steps.windows(2).all(|w| w[0] <= w[1]), "progress rises: {steps:?}");
+    assert_eq!((first.peaks.len(), first.duration_ms), (500, 20_000));
+    let direct = compute(open_file(&wav).unwrap().as_mut(), 500, &cancel, &mut |_| {}).unwrap();
+    assert_eq!(first, direct);
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1, "one cache file");
+    // The recording gone, the cached waveform is still there (keyed by the hash).
+    std::fs::remove_file(&wav).unwrap();
+    assert_eq!(cached_in(Some(&cache), &wav, &sha, 500, &cancel, &mut |_| {}).unwrap(), first);
+    // Another bucket count is not in the cache: the missing file is reported.
+    let err = cached_in(Some(&cache), &wav, &sha, 400, &cancel, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, MediaError::Missing { .. }), "{err:?}");
+}

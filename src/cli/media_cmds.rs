@@ -107,7 +107,9 @@ fn list(project: PathBuf, json: bool) -> Result<()> {
             let state = link::check(&l, p.path(), true);
             let detail = match &state {
                 LinkState::Ok => None,
-                LinkState::Missing => Some("the file is not there: move it back, or link the document again".to_owned()),
+                LinkState::Missing => {
+                    Some("the file is not there: move it back, or link the document again".to_owned())
+                }
                 LinkState::Changed { detail } => {
                     Some(format!("{detail}: if it is the right recording, link the document to it again"))
                 }

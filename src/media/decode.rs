@@ -121,7 +121,8 @@ impl FileSource {
     fn frame_of(&self, ts: u64) -> u64 {
         match self.time_base {
             Some(tb) => {
-                let frames = u128::from(ts) * u128::from(tb.numer) * u128::from(self.sample_rate) / u128::from(tb.denom);
+                let frames =
+                    u128::from(ts) * u128::from(tb.numer) * u128::from(self.sample_rate) / u128::from(tb.denom);
                 u64::try_from(frames).unwrap_or(u64::MAX)
             }
             None => ts,
@@ -132,7 +133,8 @@ impl FileSource {
     fn ts_of(&self, frame: u64) -> u64 {
         match self.time_base {
             Some(tb) => {
-                let ts = u128::from(frame) * u128::from(tb.denom) / (u128::from(tb.numer) * u128::from(self.sample_rate));
+                let ts =
+                    u128::from(frame) * u128::from(tb.denom) / (u128::from(tb.numer) * u128::from(self.sample_rate));
                 u64::try_from(ts).unwrap_or(u64::MAX)
             }
             None => frame,

@@ -47,7 +47,9 @@ pub enum LinkState {
     /// Not where the link says (moved, renamed, on an unplugged drive).
     Missing,
     /// There, but not the same file any more.
-    Changed { detail: String },
+    Changed {
+        detail: String,
+    },
 }
 
 impl LinkState {

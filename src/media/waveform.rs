@@ -186,9 +186,21 @@ pub fn cached(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(f32),
 ) -> Result<Waveform, MediaError> {
+    cached_in(cache_dir().as_deref(), path, sha256, buckets, cancel, progress)
+}
+
+/// [`cached`] with the cache in `dir` (`None`: no cache).
+pub fn cached_in(
+    dir: Option<&Path>,
+    path: &Path,
+    sha256: &str,
+    buckets: usize,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(f32),
+) -> Result<Waveform, MediaError> {
     let buckets = buckets.max(1);
     let safe_key = sha256.chars().all(|c| c.is_ascii_hexdigit()) && !sha256.is_empty();
-    let file = cache_dir().filter(|_| safe_key).map(|d| d.join(format!("{}-{buckets}.peaks", sha256.to_lowercase())));
+    let file = dir.filter(|_| safe_key).map(|d| d.join(format!("{}-{buckets}.peaks", sha256.to_lowercase())));
     if let Some(waveform) = file.as_ref().and_then(|f| std::fs::read(f).ok()).and_then(|b| decode(&b, buckets)) {
         progress(1.0);
         return Ok(waveform);
