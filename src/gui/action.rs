@@ -540,11 +540,9 @@ impl Action {
                 "Export the coded segments shown (CSV, Excel, HTML, Markdown, Word)",
                 &[],
             ),
-            Action::LinkMediaDialog => offer_project(
-                "Link a recording…",
-                "Link a recording (audio or video) to the open transcript…",
-                &[],
-            ),
+            Action::LinkMediaDialog => {
+                offer_project("Link a recording…", "Link a recording (audio or video) to the open transcript…", &[])
+            }
             Action::UnlinkMedia => offer_project("Unlink the recording", "Unlink the open transcript's recording", &[]),
             Action::PlayerToggle => offer_project(
                 "Play / pause",

@@ -165,7 +165,13 @@ fn index(corpus: &Corpus, id: crate::model::CodeId) -> usize {
     corpus.code_index(id).map_or(usize::MAX, |i| i as usize)
 }
 
-fn picked_ui(ui: &mut Ui, analysis: &Analysis, corpus: &Corpus, media: &HashSet<DocumentId>, actions: &mut Vec<Action>) {
+fn picked_ui(
+    ui: &mut Ui,
+    analysis: &Analysis,
+    corpus: &Corpus,
+    media: &HashSet<DocumentId>,
+    actions: &mut Vec<Action>,
+) {
     let Some(picked) = &analysis.picked else { return };
     let computed = analysis.computed.as_ref();
     let label = computed.map(|c| &c.grouping.labels).map(|labels| match labels.get(picked.group as usize) {

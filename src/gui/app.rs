@@ -240,7 +240,8 @@ impl WorkbenchApp {
         if wb.centre == Centre::Analysis {
             let waker = ui.ctx().clone();
             wb.analysis.refresh(&wb.project, move || waker.request_repaint());
-            egui::CentralPanel::default().show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, &wb.media_documents, actions));
+            egui::CentralPanel::default()
+                .show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, &wb.media_documents, actions));
             return;
         }
         if wb.centre == Centre::Sheet {

@@ -20,7 +20,7 @@ pub(crate) fn editor_ui(ui: &mut Ui, view: &mut DocumentView, placed: &[Placed],
     let visuals = ui.visuals().clone();
     ui.painter().rect_filled(rect.expand(3.0), 3.0, visuals.extreme_bg_color);
     ui.painter().rect_stroke(rect.expand(3.0), 3.0, visuals.selection.stroke, egui::StrokeKind::Outside);
-    let field_id = ui.id().with(("paragraph-editor", edit.document, edit.paragraph));
+    let field_id = egui::Id::unique(("paragraph-editor", edit.document, edit.paragraph));
     if let Some(text) = edit.insert.take() {
         type_at_caret(ui.ctx(), field_id, &mut edit.buffer, &text);
         edit.last_typed = ui.input(|i| i.time);
@@ -55,7 +55,7 @@ pub(crate) fn editor_ui(ui: &mut Ui, view: &mut DocumentView, placed: &[Placed],
 fn type_at_caret(ctx: &egui::Context, id: egui::Id, buffer: &mut String, text: &str) {
     let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
     let chars = buffer.chars().count();
-    let at = state.cursor.char_range().map_or(chars, |r| r.primary.index.min(chars));
+    let at = state.cursor.char_range().map_or(chars, |r| r.primary.index.0.min(chars));
     let byte = buffer.char_indices().nth(at).map_or(buffer.len(), |(b, _)| b);
     buffer.insert_str(byte, text);
     let caret = egui::text::CCursor::new(at + text.chars().count());

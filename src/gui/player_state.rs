@@ -231,9 +231,9 @@ pub fn explain(err: &MediaError) -> String {
         MediaError::Missing { path } => format!(
             "The recording is not at {path}. Move it back, or link the document to it again (Media > Link a recording…)."
         ),
-        MediaError::Changed { path, detail } => format!(
-            "{path} changed since it was linked ({detail}). If it is the same recording, link it again."
-        ),
+        MediaError::Changed { path, detail } => {
+            format!("{path} changed since it was linked ({detail}). If it is the same recording, link it again.")
+        }
         other => other.to_string(),
     }
 }

@@ -101,7 +101,8 @@ fn strip_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Action>) {
         }
     }
     if let Some(x) = played_x {
-        painter.line_segment([pos2(x, rect.top()), pos2(x, rect.bottom())], Stroke::new(2.0, visuals.strong_text_color()));
+        painter
+            .line_segment([pos2(x, rect.top()), pos2(x, rect.bottom())], Stroke::new(2.0, visuals.strong_text_color()));
     }
     let Some(duration) = duration else { return };
     let at = |x: f32| (((x - rect.left()) / rect.width()).clamp(0.0, 1.0) as f64 * duration as f64) as u64;
@@ -121,7 +122,14 @@ fn share(ms: u64, duration: u64) -> f32 {
 
 /// One vertical line a pixel column, from the lowest to the highest sample it covers; the part
 /// already played in the accent colour.
-fn paint_peaks(painter: &egui::Painter, rect: Rect, w: &Waveform, played_x: Option<f32>, accent: Color32, rest: Color32) {
+fn paint_peaks(
+    painter: &egui::Painter,
+    rect: Rect,
+    w: &Waveform,
+    played_x: Option<f32>,
+    accent: Color32,
+    rest: Color32,
+) {
     if w.peaks.is_empty() {
         return;
     }

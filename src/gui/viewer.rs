@@ -281,10 +281,10 @@ fn clickable_times_ui(ui: &Ui, view: &DocumentView, placed: &[Placed], actions: 
     for p in placed {
         let Some(rect) = p.time_rect else { continue };
         let response = ui
-            .interact(rect.expand(2.0), ui.id().with(("turn-time", p.index)), Sense::click())
+            .interact(rect.expand(2.0), egui::Id::unique(("turn-time", view.id, p.index)), Sense::click())
             .on_hover_cursor(egui::CursorIcon::PointingHand)
             .on_hover_text("Play the recording from here");
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, "Play from this turn"));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Play from this turn"));
         if response.clicked() {
             actions.push(Action::PlayFrom(view.paragraphs[p.index].start));
         }

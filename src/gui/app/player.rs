@@ -12,7 +12,7 @@ use super::WorkbenchApp;
 use crate::coding::Command;
 use crate::gui::action::Action;
 use crate::gui::file_chooser::FileAsk;
-use crate::gui::player_state::{self, PlayerPanel, REWIND_ON_PAUSE_MS, SKIP_MS, clock};
+use crate::gui::player_state::{self, PlayerPanel, REWIND_ON_PAUSE_MS, SKIP_MS};
 use crate::gui::text_tools;
 use crate::gui::workbench::Workbench;
 use crate::media::Player;
@@ -167,7 +167,8 @@ impl WorkbenchApp {
     /// Plays the selection's span, or that of the coding last clicked.
     pub(super) fn play_selection(&mut self) {
         let Some(wb) = &self.workbench else { return };
-        let clicked = wb.inspection.as_ref().and_then(|i| i.codings.first()).map(|c| Span { start: c.start, end: c.end });
+        let clicked =
+            wb.inspection.as_ref().and_then(|i| i.codings.first()).map(|c| Span { start: c.start, end: c.end });
         let Some(span) = wb.selection.or(clicked) else {
             self.error("Select some text, or click a coding, to play what was said there.");
             return;
@@ -269,10 +270,12 @@ fn timestamp(ms: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::gui::player_state::clock;
+
     #[test]
     fn timestamps_read_like_transcription_tools() {
         assert_eq!(super::timestamp(0), "0:00:00");
         assert_eq!(super::timestamp(3_725_400), "1:02:05");
-        assert_eq!(super::clock(61_000), "1:01.0", "the bar's clock is the same one");
+        assert_eq!(clock(61_000), "1:01.0", "the bar's clock is the same one");
     }
 }
