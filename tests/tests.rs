@@ -58,9 +58,9 @@ mod gui_import_merge;
 mod gui_memos;
 #[cfg(feature = "gui")]
 mod gui_panels;
-mod gui_retrieval;
 #[cfg(feature = "gui")]
 mod gui_player;
+mod gui_retrieval;
 #[cfg(feature = "gui")]
 mod gui_review;
 #[cfg(feature = "gui")]
