@@ -14,6 +14,7 @@ mod data_safety;
 mod fuzz_parsers;
 mod import_cli;
 mod import_transcripts;
+mod player;
 mod sheet_and_codebook;
 mod sheet_edit;
 mod store_open;
