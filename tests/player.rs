@@ -370,3 +370,55 @@ fn open_output_in_an_empty_environment() {
         Ok(_) => panic!("a sound server answered at a path that does not exist"),
     }
 }
+
+/// With a sound server (run by hand: `PULSE_SERVER=unix:/path/native cargo test --test
+/// integration player::a_real_sound_server -- --ignored`; a `module-null-sink` server is enough):
+/// the device paces the player, a span takes its real time, pause and drop are prompt.
+#[test]
+#[ignore = "needs a PulseAudio or PipeWire server"]
+fn a_real_sound_server_paces_playback() {
+    use std::time::Instant;
+    let source = Generated::new(48_000, 2, 20, |frame, _| {
+        (2.0 * std::f64::consts::PI * 300.0 * frame as f64 / 48_000.0).sin() as f32 * 0.2
+    });
+    let sink = open_output(48_000, 2).expect("a sound server");
+    let player = Player::start(source.media(), sink);
+    let asked = Instant::now();
+    player.play_span(2_000, 3_000);
+    // While it plays, the position moves forward through the span and is never ahead of it.
+    let mut seen = Vec::new();
+    while !player.wait_settled(Duration::from_millis(50)) {
+        let status = player.status();
+        assert!(status.error.is_none(), "{:?}", status.error);
+        if status.playing {
+            // (Before the thread has taken the command it still shows the old position.)
+            seen.push(status.position_ms);
+        }
+        assert!(asked.elapsed() < PATIENCE, "the span never ended");
+    }
+    let took = asked.elapsed();
+    let status = player.status();
+    assert!(status.error.is_none(), "{:?}", status.error);
+    assert_eq!(status.position_ms, 3_000);
+    assert!(took >= Duration::from_millis(800), "a 1 s span was over in {took:?}: the device did not pace it");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "the position went back: {seen:?}");
+    assert!(seen.iter().all(|&p| (2_000..=3_000).contains(&p)), "{seen:?}");
+    eprintln!("1 s span took {took:?}; positions seen: {seen:?}");
+    // Pause mid-way is prompt and resumes from what was heard.
+    player.play();
+    let playing_since = Instant::now();
+    while player.status().position_ms < 3_500 {
+        assert!(playing_since.elapsed() < PATIENCE, "no progress: {:?}", player.status());
+        player.wait_settled(Duration::from_millis(20));
+    }
+    let asked = Instant::now();
+    player.pause();
+    assert!(player.wait_settled(Duration::from_secs(2)));
+    let paused_in = asked.elapsed();
+    let at = player.status().position_ms;
+    assert!((3_400..=3_800).contains(&at), "paused at {at}");
+    let asked = Instant::now();
+    player.play();
+    drop(player);
+    eprintln!("pause took {paused_in:?}, drop while playing took {:?}", asked.elapsed());
+}
