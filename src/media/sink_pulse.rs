@@ -16,8 +16,9 @@
 
 use super::{AudioSink, MediaError};
 
-/// Opens the default sound output at `sample_rate` with `channels` samples a frame (more than
-/// two are played as the first two), or says why none can be opened.
+/// Opens the default sound output at `sample_rate` with `channels` samples a frame (up to 7.1,
+/// mixed down by the server; beyond eight channels the first two are played), or says why none
+/// can be opened.
 pub fn open_output(sample_rate: u32, channels: u16) -> Result<Box<dyn AudioSink>, MediaError> {
     #[cfg(unix)]
     {
@@ -38,6 +39,7 @@ mod imp {
     use std::ffi::CString;
     use std::os::unix::net::UnixStream;
     use std::pin::Pin;
+    use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
     use std::task::{Context, Poll, Waker};
     use std::time::{Duration, Instant};
@@ -46,6 +48,9 @@ mod imp {
     use pulseaudio::{Client, PlaybackSource, PlaybackStream};
 
     use super::{AudioSink, MediaError};
+
+    /// Sync ids for the streams of the shared client.
+    static NEXT_SYNC_ID: AtomicU32 = AtomicU32::new(1);
 
     /// How long the player's ring holds, in milliseconds.
     const RING_MS: u64 = 100;
@@ -173,13 +178,35 @@ mod imp {
         server_frames: u64,
     }
 
+    /// The speaker layout for `channels` in the usual file order (WAV, FLAC, and what the
+    /// decoder gives for AAC), so the server mixes them down properly: with 5.1 the voice is in
+    /// the centre channel, which taking the first two channels would drop. More than eight:
+    /// `None` (the first two are played).
+    fn channel_map(channels: u16) -> Option<protocol::ChannelMap> {
+        use protocol::ChannelPosition::*;
+        let positions: &[protocol::ChannelPosition] = match channels {
+            1 => return Some(protocol::ChannelMap::mono()),
+            2 => return Some(protocol::ChannelMap::stereo()),
+            3 => &[FrontLeft, FrontRight, FrontCenter],
+            4 => &[FrontLeft, FrontRight, RearLeft, RearRight],
+            5 => &[FrontLeft, FrontRight, FrontCenter, RearLeft, RearRight],
+            6 => &[FrontLeft, FrontRight, FrontCenter, Lfe, RearLeft, RearRight],
+            7 => &[FrontLeft, FrontRight, FrontCenter, Lfe, RearCenter, SideLeft, SideRight],
+            8 => &[FrontLeft, FrontRight, FrontCenter, Lfe, RearLeft, RearRight, SideLeft, SideRight],
+            _ => return None,
+        };
+        Some(protocol::ChannelMap::new(positions.iter().copied()))
+    }
+
     pub fn open(sample_rate: u32, channels: u16) -> Result<Box<dyn AudioSink>, MediaError> {
         if sample_rate == 0 || channels == 0 {
             return Err(no_device(format!("cannot play {channels} channels at {sample_rate} Hz")));
         }
         let client = client()?;
-        let out_channels: u8 = if channels == 1 { 1 } else { 2 };
-        let channel_map = if out_channels == 1 { protocol::ChannelMap::mono() } else { protocol::ChannelMap::stereo() };
+        let (out_channels, channel_map) = match channel_map(channels) {
+            Some(map) => (channels as u8, map),
+            None => (2, protocol::ChannelMap::stereo()),
+        };
         let frame_bytes = 4 * u64::from(out_channels);
         let bytes_for =
             |ms: u64| -> u32 { (u64::from(sample_rate) * ms / 1000 * frame_bytes).min(u64::from(u32::MAX)) as u32 };
@@ -204,6 +231,9 @@ mod imp {
                 fragment_size: u32::MAX,
             },
             props,
+            // Streams of one client with the same sync id are played in lock-step, and the server
+            // refuses a second one that cannot be: every sink gets its own.
+            sync_id: NEXT_SYNC_ID.fetch_add(1, Ordering::Relaxed),
             ..Default::default()
         };
         let shared = Arc::new(Shared {
