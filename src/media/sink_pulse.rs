@@ -45,7 +45,7 @@ mod imp {
     use std::time::{Duration, Instant};
 
     use pulseaudio::protocol;
-    use pulseaudio::{Client, PlaybackSource, PlaybackStream};
+    use pulseaudio::{Client, ClientError, PlaybackSource, PlaybackStream};
 
     use super::{AudioSink, MediaError};
 
@@ -202,7 +202,6 @@ mod imp {
         if sample_rate == 0 || channels == 0 {
             return Err(no_device(format!("cannot play {channels} channels at {sample_rate} Hz")));
         }
-        let client = client()?;
         let (out_channels, channel_map) = match channel_map(channels) {
             Some(map) => (channels as u8, map),
             None => (2, protocol::ChannelMap::stereo()),
@@ -240,18 +239,33 @@ mod imp {
             ring: Mutex::new(Ring { samples: VecDeque::new(), waker: None, served: 0 }),
             taken: Condvar::new(),
         });
-        let source = RingSource { shared: Arc::clone(&shared), channels: usize::from(out_channels) };
-        let creating = client.clone();
+        // The shared connection may have died with its server (restarted, or the user switched
+        // sessions): then one fresh connection is tried before giving up.
+        let mut attempt = 0;
         let stream =
-            with_patience(
-                "opening a sound stream",
-                async move { creating.create_playback_stream(params, source).await },
-            )?
-            .map_err(|e| {
-                // A broken connection (the server restarted) is made anew next time.
+            loop {
+                attempt += 1;
+                let client = client()?;
+                let source = RingSource { shared: Arc::clone(&shared), channels: usize::from(out_channels) };
+                let params = params.clone();
+                let created = with_patience("opening a sound stream", async move {
+                    client.create_playback_stream(params, source).await
+                });
+                let error = match created {
+                    Ok(Ok(stream)) => break stream,
+                    Ok(Err(ClientError::ServerError(e))) => {
+                        return Err(no_device(format!(
+                            "the sound server refused to play {channels} channels at {sample_rate} Hz: {e}"
+                        )));
+                    }
+                    Ok(Err(e)) => no_device(format!("the connection to the sound server failed: {e}")),
+                    Err(e) => e,
+                };
                 forget_client();
-                no_device(format!("the sound server refused a stream at {sample_rate} Hz: {e}"))
-            })?;
+                if attempt >= 2 {
+                    return Err(error);
+                }
+            };
         let ring_capacity = (u64::from(sample_rate) * RING_MS / 1000) as usize * usize::from(out_channels);
         Ok(Box::new(PulseSink {
             stream: Some(stream),
