@@ -24,6 +24,8 @@ struct Generated {
     /// Seeks land up to this many frames early (like a compressed format's packets).
     seek_slack: u64,
     gate: Option<Arc<Gate>>,
+    /// Whether the length is told (a stream without a length in its header does not).
+    length_known: bool,
 }
 
 impl Generated {
@@ -37,6 +39,7 @@ impl Generated {
             fail_at: None,
             seek_slack: 0,
             gate: None,
+            length_known: true,
         }
     }
 
@@ -53,7 +56,7 @@ impl SampleSource for Generated {
         self.channels
     }
     fn total_frames(&self) -> Option<u64> {
-        Some(self.total)
+        self.length_known.then_some(self.total)
     }
     fn seek(&mut self, frame: u64) -> Result<u64, MediaError> {
         let frame = frame.min(self.total);
@@ -106,6 +109,9 @@ fn settle(player: &Player) {
 
 #[test]
 fn starts_paused_at_zero_with_duration_and_label() {
+    // The GUI keeps the player in its state and may hand it to a worker.
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Player>();
     let (player, log) = player(Generated::new(8_000, 1, 10, ramp));
     settle(&player);
     let status = player.status();
@@ -360,6 +366,58 @@ fn at_double_speed_the_position_counts_recording_time() {
 
 fn sine_8k(frame: u64, _channel: u16) -> f32 {
     (2.0 * std::f64::consts::PI * 220.0 * frame as f64 / 8_000.0).sin() as f32 * 0.5
+}
+
+#[test]
+fn an_unknown_length_is_learnt_at_the_end() {
+    let mut source = Generated::new(8_000, 1, 3, ramp);
+    source.length_known = false;
+    let (player, log) = player(source);
+    assert_eq!(player.status().duration_ms, None);
+    player.play();
+    settle(&player);
+    let status = player.status();
+    assert_eq!(status.duration_ms, Some(3_000));
+    assert_eq!(status.position_ms, 3_000);
+    assert_eq!(log.frames_written(), 24_000);
+}
+
+#[test]
+fn any_sequence_of_commands_keeps_a_sane_status() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    let mut rng = StdRng::seed_from_u64(19);
+    let mut source = Generated::new(8_000, 2, 30, sine_8k);
+    source.seek_slack = 40;
+    let sink = NullSink::new(8_000, 2).with_simulated_queue(1_600);
+    let log = sink.log();
+    let player = Player::start(source.media(), Box::new(sink));
+    for _ in 0..400 {
+        match rng.random_range(0..8) {
+            0 => player.play(),
+            1 => player.pause(),
+            2 => player.toggle(),
+            3 => player.seek_ms(rng.random_range(0..40_000)),
+            4 => {
+                let start = rng.random_range(0..35_000);
+                player.play_span(start, start + rng.random_range(0..2_000));
+            }
+            5 => player.set_speed(rng.random_range(0.2..3.0)),
+            6 => player.set_volume(rng.random_range(-0.5..1.5)),
+            _ => {
+                let status = player.status();
+                assert!(status.position_ms <= 30_000, "{status:?}");
+                assert!((0.5..=2.0).contains(&status.speed), "{status:?}");
+                assert!((0.0..=1.0).contains(&status.volume), "{status:?}");
+                assert!(status.error.is_none(), "{status:?}");
+            }
+        }
+    }
+    player.pause();
+    settle(&player);
+    let status = player.status();
+    assert!(!status.playing && status.error.is_none() && status.position_ms <= 30_000, "{status:?}");
+    assert!(log.samples().iter().all(|s| s.is_finite() && s.abs() <= 1.0), "no sample out of range");
 }
 
 #[test]
