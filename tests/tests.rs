@@ -16,6 +16,7 @@ mod import_cli;
 mod import_transcripts;
 mod media_cli;
 mod media_decode;
+mod player;
 mod sheet_and_codebook;
 mod sheet_edit;
 mod store_open;

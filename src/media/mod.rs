@@ -19,6 +19,14 @@ pub mod waveform;
 
 use std::fmt;
 
+pub mod player;
+pub mod sink_null;
+pub mod sink_pulse;
+pub mod stretch;
+
+pub use player::{Player, PlayerStatus, open_output};
+pub use sink_null::NullSink;
+
 /// What went wrong with a recording: always says which file (where there is one) and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MediaError {
