@@ -6,6 +6,9 @@
 //! - `play_span_to_first_frames_1.5x`: the same at 1.5× speed, where the stretcher needs about
 //!   40 ms of input before it gives its first piece.
 //!
+//! - `stretch_10s_48k_stereo_1.5x`: the pitch-keeping stretcher alone on 10 s of 48 kHz stereo
+//!   at 1.5× (it must stay far below real time: the player runs it on every block).
+//!
 //! The sink is a `NullSink` (no device needed); a real device adds its own buffer (the Pulse sink
 //! keeps it at about 80 ms). After the run it prints the worst of the last batch too.
 
@@ -15,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fieldcode::media::sink_null::NullSinkLog;
+use fieldcode::media::stretch::Stretcher;
 use fieldcode::media::{MediaError, NullSink, OpenedMedia, Player, SampleSource};
 
 const RATE: u32 = 48_000;
@@ -97,6 +101,21 @@ fn bench(c: &mut Criterion) {
             let (total, worst) = spans(&player, &log, iters);
             worst_15 = worst;
             total
+        })
+    });
+    let mut tone = Tone { pos: 0 };
+    let mut input = Vec::new();
+    tone.read(&mut input, RATE as usize * 10).unwrap();
+    group.bench_function("stretch_10s_48k_stereo_1.5x", |b| {
+        b.iter(|| {
+            let mut stretcher = Stretcher::new(RATE, 2);
+            stretcher.set_speed(1.5);
+            let mut out = Vec::with_capacity(input.len());
+            for block in input.chunks(RATE as usize / 50 * 2) {
+                stretcher.process(block, &mut out);
+            }
+            stretcher.flush(&mut out);
+            out.len()
         })
     });
     group.finish();

@@ -453,7 +453,8 @@ impl Engine {
     }
 
     fn publish(&self) {
-        let position = if self.playing { self.heard_frame() } else { self.segment_start.max(self.paused_frame()) };
+        // Paused, reading goes on from where what was heard stopped (a pause seeks back there).
+        let position = if self.playing { self.heard_frame() } else { self.read_pos };
         let mut inner = self.shared.lock();
         let status = &mut inner.status;
         status.playing = self.playing;
@@ -466,10 +467,5 @@ impl Engine {
         inner.handled = self.handled;
         drop(inner);
         self.shared.changed.notify_all();
-    }
-
-    /// Where a paused player stands: where reading goes on from.
-    fn paused_frame(&self) -> u64 {
-        self.read_pos
     }
 }

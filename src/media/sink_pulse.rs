@@ -11,6 +11,9 @@
 //! ring is full, which paces the player at the speed of the sound card. The server's own buffer
 //! is kept short (about 80 ms), so a play or seek is heard quickly and a flush drops little.
 //!
+//! While nothing is written (after a pause or a seek, and before the first write) the stream is
+//! corked, so a paused player does not keep the sound card awake.
+//!
 //! The crate's client thread lives as long as its connection, so one client is kept for the
 //! whole process and each sink opens and deletes a stream on it.
 
@@ -176,6 +179,9 @@ mod imp {
         out_channels: usize,
         ring_capacity: usize,
         server_frames: u64,
+        /// Whether the stream is corked: it is while nothing is written (after a flush, that is
+        /// a pause or a seek), so a paused player does not keep the sound card awake.
+        corked: bool,
     }
 
     /// The speaker layout for `channels` in the usual file order (WAV, FLAC, and what the
@@ -233,6 +239,8 @@ mod imp {
             // Streams of one client with the same sync id are played in lock-step, and the server
             // refuses a second one that cannot be: every sink gets its own.
             sync_id: NEXT_SYNC_ID.fetch_add(1, Ordering::Relaxed),
+            // Nothing plays until the first write.
+            flags: protocol::stream::StreamFlags { start_corked: true, ..Default::default() },
             ..Default::default()
         };
         let shared = Arc::new(Shared {
@@ -274,12 +282,23 @@ mod imp {
             out_channels: usize::from(out_channels),
             ring_capacity: ring_capacity.max(1),
             server_frames: u64::from(sample_rate) * SERVER_MS / 1000,
+            corked: true,
         }))
     }
 
     impl AudioSink for PulseSink {
         fn write(&mut self, samples: &[f32]) -> Result<(), MediaError> {
             let frames = samples.len() / self.in_channels;
+            if frames == 0 {
+                return Ok(());
+            }
+            if self.corked {
+                if let Some(stream) = self.stream.clone() {
+                    with_patience("starting the sound stream", async move { stream.uncork().await })?
+                        .map_err(|e| no_device(format!("the sound server failed to start the stream: {e}")))?;
+                }
+                self.corked = false;
+            }
             let incoming = frames * self.out_channels;
             let deadline = Instant::now() + PATIENCE;
             let mut ring = self.shared.lock();
@@ -317,8 +336,12 @@ mod imp {
             }
             self.shared.taken.notify_all();
             if let Some(stream) = self.stream.clone() {
-                with_patience("flushing the sound stream", async move { stream.flush().await })?
-                    .map_err(|e| no_device(format!("the sound server failed a flush: {e}")))?;
+                with_patience("flushing the sound stream", async move {
+                    stream.flush().await?;
+                    stream.cork().await
+                })?
+                .map_err(|e| no_device(format!("the sound server failed a flush: {e}")))?;
+                self.corked = true;
             }
             Ok(())
         }
