@@ -34,9 +34,10 @@ fn doc_id(h: &H, name: &str) -> i64 {
     documents::list(conn(h)).unwrap().into_iter().find(|d| d.name == name).unwrap().id
 }
 
+/// Opens the interview and waits until its recording and the sound output are open.
 fn open_interview(h: &mut H) {
     click_visible(h, INTERVIEW);
-    h.run_steps(3);
+    settle(h);
 }
 
 fn panel(h: &H) -> &fieldcode::gui::player_state::PlayerPanel {
@@ -198,4 +199,35 @@ fn f8_types_the_playing_time_at_the_caret_while_correcting() {
         message(&h)
     );
     assert_eq!(edit.buffer.replacen("[0:01:23] ", "", 1), original, "at the caret, and nothing else changed");
+}
+
+#[test]
+fn a_quotes_play_button_opens_its_document_and_plays_just_that_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_demo_with(dir.path(), app_with(silent), SCREEN);
+    open_fn01(&mut h);
+    let int01 = doc_id(&h, INTERVIEW);
+    let points = fieldcode::store::time_map::load(conn(&h), int01).unwrap();
+    let first_time = points.first().expect("the interview has times").offset;
+    let coding = fieldcode::store::codings::for_document(conn(&h), int01)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.start > first_time)
+        .expect("a coding after the first time");
+    h.state_mut().queue(Action::ShowExcerpts(coding.code_id));
+    settle(&mut h);
+    h.state_mut().workbench.as_mut().unwrap().retrieval.choice.document = Some(INTERVIEW.into());
+    settle(&mut h);
+    assert!(h.state().workbench.as_ref().unwrap().player.is_none(), "FN01 is open: no bar yet");
+    h.get_all_by_label("▶ Play").next().expect("the interview's quotes have a play button").click();
+    settle(&mut h);
+    assert_eq!(h.state().workbench.as_ref().unwrap().view.as_ref().unwrap().id, int01, "the quote's document opened");
+    step_until(&mut h, "the quote to be played", |h| !playing(h) && panel(h).position_ms() > 0);
+    let segment = {
+        let wb = h.state().workbench.as_ref().unwrap();
+        wb.selection.expect("the quote is selected")
+    };
+    let (from, to) = panel(&h).times_of(segment).unwrap();
+    let at = panel(&h).position_ms();
+    assert!(at >= from && at <= to + 50, "played the quote's span {from}–{to} ms, stopped at {at} ms");
 }

@@ -157,6 +157,7 @@ impl WorkbenchApp {
         let text_tools = self.pseudonymising.is_some()
             || self.releasing.is_some()
             || self.linking.is_some()
+            || self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).is_some_and(|p| p.starting.is_some())
             || self.panels.replace.as_ref().is_some_and(|p| p.pending.is_some())
             || self.panels.pseudonyms.as_ref().is_some_and(|p| p.pending.is_some());
         self.job.is_some()

@@ -95,8 +95,13 @@ pub struct PlayerPanel {
     pub link: MediaLink,
     /// What the bar calls the recording (its file name).
     pub label: String,
-    /// The engine; `None` when the recording or the sound device could not be opened.
+    /// The engine; `None` while it opens, or when the recording or the sound device could not
+    /// be opened (then `problem` says why).
     pub player: Option<Player>,
+    /// The worker opening the recording and the sound output.
+    pub starting: Option<Receiver<Result<Player, String>>>,
+    /// A span asked for while the engine was still opening.
+    pub queued: Option<(u64, u64)>,
     /// Why nothing plays, in words, when something is wrong.
     pub problem: Option<String>,
     pub waveform: WaveformJob,
@@ -111,36 +116,29 @@ pub struct PlayerPanel {
 }
 
 impl PlayerPanel {
-    /// Opens the player of `document`, or `None` when it has no recording linked.
+    /// Opens the player of `document`, or `None` when it has no recording linked. The
+    /// recording and the sound output are opened on a worker (a sound server that hangs must not
+    /// freeze the window); the bar shows "Opening…" until then.
     pub fn open(
         conn: &Connection,
         project_path: &Path,
         document: DocumentId,
         sound: SoundOutput,
-        wake: impl Fn() + Send + 'static,
+        wake: impl Fn() + Send + Clone + 'static,
     ) -> crate::error::Result<Option<PlayerPanel>> {
         let Some(link) = link::link_for_document(conn, document)? else { return Ok(None) };
         let points = time_map::load(conn, document)?;
         let label = file_label(&link.path);
-        let (player, problem, readable) = match link::open_for_document(conn, project_path, document) {
-            Ok(Some(media)) => {
-                let (player, problem) = start_player(media, sound);
-                (player, problem, true)
-            }
-            Ok(None) => (None, Some("The recording's link was removed.".to_owned()), false),
-            Err(err) => (None, Some(explain(&err)), false),
-        };
-        let waveform = if readable {
-            WaveformJob::start(link::resolve(&link, project_path), link.sha256.clone(), wake)
-        } else {
-            WaveformJob::Failed("no waveform: the recording cannot be read".into())
-        };
+        let starting = Some(start_player(link.clone(), project_path.to_path_buf(), sound, wake.clone()));
+        let waveform = WaveformJob::start(link::resolve(&link, project_path), link.sha256.clone(), wake);
         Ok(Some(PlayerPanel {
             document,
             link,
             label,
-            player,
-            problem,
+            player: None,
+            starting,
+            queued: None,
+            problem: None,
             waveform,
             points,
             follow: true,
@@ -149,9 +147,29 @@ impl PlayerPanel {
         }))
     }
 
+    /// Plays `start..end` now, or as soon as the engine is open.
+    pub fn play_span(&mut self, start: u64, end: u64) {
+        match &self.player {
+            Some(player) => player.play_span(start, end),
+            None => self.queued = Some((start, end)),
+        }
+    }
+
     /// Reads the engine's state for this frame and takes a finished waveform.
     pub fn refresh(&mut self) {
         self.waveform.poll();
+        if let Some(started) = self.starting.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.starting = None;
+            match started {
+                Ok(player) => {
+                    if let Some((start, end)) = self.queued.take() {
+                        player.play_span(start, end);
+                    }
+                    self.player = Some(player);
+                }
+                Err(problem) => self.problem = Some(problem),
+            }
+        }
         self.status = self.player.as_ref().map(Player::status);
         if let Some(err) = self.status.as_ref().and_then(|s| s.error.clone()) {
             self.problem = Some(explain(&err));
@@ -212,13 +230,25 @@ impl PlayerPanel {
     }
 }
 
-/// Starts the engine on the sound output, or says why it cannot play.
-fn start_player(media: crate::media::OpenedMedia, sound: SoundOutput) -> (Option<Player>, Option<String>) {
-    let (rate, channels) = (media.source.sample_rate(), media.source.channels());
-    match sound(rate, channels) {
-        Ok(sink) => (Some(Player::start(media, sink)), None),
-        Err(err) => (None, Some(explain(&err))),
-    }
+/// Opens the recording and the sound output on a worker and starts the engine there; the
+/// answer is the engine, or what the bar should say instead.
+fn start_player(
+    link: MediaLink,
+    project_path: std::path::PathBuf,
+    sound: SoundOutput,
+    wake: impl Fn() + Send + 'static,
+) -> Receiver<Result<Player, String>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let started = link::open_link(&link, &project_path).and_then(|media| {
+            let (rate, channels) = (media.source.sample_rate(), media.source.channels());
+            Ok(Player::start(media, sound(rate, channels)?))
+        });
+        // The bar may be gone (another document opened): dropping the player stops it.
+        let _ = tx.send(started.map_err(|err| explain(&err)));
+        wake();
+    });
+    rx
 }
 
 /// What the bar says about a recording or device problem, with what to do.

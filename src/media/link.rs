@@ -227,17 +227,22 @@ pub fn open_for_document(
     document: DocumentId,
 ) -> Result<Option<OpenedMedia>, MediaError> {
     let link = link_for_document(conn, document).map_err(|e| MediaError::Other(e.to_string()))?;
-    let Some(link) = link else { return Ok(None) };
-    let file = resolve(&link, project_path);
+    link.map(|link| open_link(&link, project_path)).transpose()
+}
+
+/// Opens the recording of `link` for playing (no database needed, so a worker can do it): a
+/// missing or changed file (size check only) is an error naming it.
+pub fn open_link(link: &MediaLink, project_path: &Path) -> Result<OpenedMedia, MediaError> {
+    let file = resolve(link, project_path);
     let shown = file.display().to_string();
-    match check(&link, project_path, false) {
+    match check(link, project_path, false) {
         LinkState::Ok => {}
         LinkState::Missing => return Err(MediaError::Missing { path: shown }),
         LinkState::Changed { detail } => return Err(MediaError::Changed { path: shown, detail }),
     }
     let source = super::decode::open_file(&file)?;
     let label = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(shown);
-    Ok(Some(OpenedMedia { source, offset_ms: link.offset_ms, label }))
+    Ok(OpenedMedia { source, offset_ms: link.offset_ms, label })
 }
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ impl WorkbenchApp {
         match wb.player.as_ref() {
             Some(panel) => match &panel.player {
                 Some(player) => f(player, panel),
+                None if panel.starting.is_some() => self.info("Opening the recording…"),
                 None => {
                     let why = panel.problem.clone().unwrap_or_else(|| "The recording cannot be played.".into());
                     self.error(why);
@@ -195,16 +196,18 @@ impl WorkbenchApp {
         self.play_text(Span { start, end });
     }
 
+    /// Plays the recording of a text span of the open document (as soon as the engine is open,
+    /// for a quote whose document has just been opened).
     fn play_text(&mut self, span: Span) {
-        let Some(times) = self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).map(|p| p.times_of(span)) else {
+        let panel = self.workbench.as_mut().and_then(|wb| wb.player.as_mut());
+        let Some(panel) = panel.filter(|p| p.player.is_some() || p.starting.is_some()) else {
             self.with_player(|_, _| {});
             return;
         };
-        let Some((start, end)) = times else {
-            self.error("This part of the transcript has no time, so it cannot be played.");
-            return;
-        };
-        self.with_player(|player, _| player.play_span(start, end));
+        match panel.times_of(span) {
+            Some((start, end)) => panel.play_span(start, end),
+            None => self.error("This part of the transcript has no time, so it cannot be played."),
+        }
     }
 
     /// Transcription: types the playing time as `[h:mm:ss]` at the caret of the paragraph being
