@@ -231,10 +231,8 @@ impl FileSource {
         let ch = usize::from(self.channels.max(1));
         let mut written = 0usize;
         while written < max_frames {
-            if self.pending_at >= self.pending.len() {
-                if self.ended || !self.decode_next()? {
-                    break;
-                }
+            if self.pending_at >= self.pending.len() && (self.ended || !self.decode_next()?) {
+                break;
             }
             let available = (self.pending.len() - self.pending_at) / ch;
             let n = available.min(max_frames - written);
