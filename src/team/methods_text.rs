@@ -237,6 +237,7 @@ mod tests {
             coefficients,
             left_out_of_pooled,
             alpha_u: None,
+            u_alpha: None,
         };
         let reason = Exclusion::OnlyWhereOneCoderCoded;
         let mut pooled = varied();
@@ -264,6 +265,7 @@ mod tests {
                 explanation: reason.explain().into(),
             }],
             bootstrap: Some(BootstrapSettings { replicates: 200, seed: 1 }),
+            unitizing: Default::default(),
         }
     }
 

@@ -126,14 +126,15 @@ pub fn unitizing_alpha(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<f64> {
     alpha.is_finite().then_some(alpha)
 }
 
-/// αu per code over the documents every coder took part in, laid end to end as one continuum
-/// (a document's units are its characters). `None` for a code where αu is undefined.
-pub fn per_code(
+/// Each code's units per coder on one continuum: the documents every coder took part in, laid
+/// end to end (a document's units are its characters). Returns the continuum's length and
+/// `units[code][coder]`.
+pub fn layers(
     docs: &[super::units::SharedDoc],
     codings: &[super::scope::ScopedCoding],
     codes: usize,
     coders: usize,
-) -> Vec<Option<f64>> {
+) -> (u64, Vec<Vec<Vec<(u64, u64)>>>) {
     let all = super::units::mask(0..coders);
     let mut offset = std::collections::HashMap::new();
     let mut len = 0u64;
@@ -149,5 +150,17 @@ pub fn per_code(
             layer.push((at + s, at + e));
         }
     }
+    (len, units)
+}
+
+/// αu per code over the documents every coder took part in, laid end to end as one continuum
+/// (a document's units are its characters). `None` for a code where αu is undefined.
+pub fn per_code(
+    docs: &[super::units::SharedDoc],
+    codings: &[super::scope::ScopedCoding],
+    codes: usize,
+    coders: usize,
+) -> Vec<Option<f64>> {
+    let (len, units) = layers(docs, codings, codes, coders);
     units.iter().map(|layers| unitizing_alpha(len, layers)).collect()
 }
