@@ -177,27 +177,25 @@ struct Unitizing {
     family: UnitizingFamily,
 }
 
-/// Computes [`Unitizing`] for the codes that have a row (some coder applied them).
+/// Computes [`Unitizing`]: each coder's units of each code are merged once and serve the
+/// 1995/2004 αu, the code's 2016 uα and, tagged with the code, the 2016 family across codes.
 fn unitizing_figures(docs: &[SharedDoc], scan: &scope::Scan, codes: usize, coders: usize) -> Unitizing {
     let (len, layers) = unitizing::layers(docs, &scan.codings, codes, coders);
-    let per_code = layers
-        .iter()
-        .map(|l| {
-            let coded = l.iter().any(|u| !u.is_empty());
-            if coded {
-                (unitizing::unitizing_alpha(len, l), unitizing_family::code_alpha(len, l))
-            } else {
-                (None, None)
-            }
-        })
-        .collect();
     let mut across: Vec<Vec<unitizing_family::Unit>> = vec![Vec::new(); coders];
+    let mut per_code = Vec::with_capacity(codes);
     for (code, per_coder) in layers.iter().enumerate() {
-        for (coder, units) in per_coder.iter().enumerate() {
+        if per_coder.iter().all(Vec::is_empty) {
+            per_code.push((None, None));
+            continue;
+        }
+        let sections: Vec<unitizing::Sections> = per_coder.iter().map(|u| unitizing::sections(len, u)).collect();
+        let merged: Vec<&[unitizing::Stretch]> = sections.iter().map(|s| s.0.as_slice()).collect();
+        per_code.push((unitizing::alpha_of(len, &sections), unitizing_family::code_alpha_of_merged(len, &merged)));
+        for (coder, (units, _)) in sections.iter().enumerate() {
             across[coder].extend(units.iter().map(|&(b, e)| (b, e, code as u32)));
         }
     }
-    Unitizing { per_code, family: unitizing_family::family(len, codes, &across) }
+    Unitizing { per_code, family: unitizing_family::family_of_merged(len, codes, &across) }
 }
 
 /// A code's row with its per-document coincidences (for the bootstrap).

@@ -20,12 +20,15 @@
 //! the codings per pair of coders, plus a sort.
 
 /// A stretch of the continuum: (begin, end).
-type Stretch = (u64, u64);
+pub type Stretch = (u64, u64);
 /// A section: (begin, end, is a unit).
-type Section = (u64, u64, bool);
+pub type Section = (u64, u64, bool);
+/// One coder's merged units (sorted) and all their sections, units and gaps, in order.
+pub type Sections = (Vec<Stretch>, Vec<Section>);
 
-/// One coder's merged units and sections of a continuum `[0, len)`.
-fn sections(len: u64, units: &[Stretch]) -> (Vec<Stretch>, Vec<Section>) {
+/// One coder's merged units and sections of a continuum `[0, len)`: units clipped to it,
+/// overlapping ones merged.
+pub fn sections(len: u64, units: &[Stretch]) -> (Vec<Stretch>, Vec<Section>) {
     let mut sorted: Vec<(u64, u64)> =
         units.iter().map(|&(s, e)| (s.min(len), e.min(len))).filter(|(s, e)| s < e).collect();
     sorted.sort_unstable();
@@ -79,11 +82,16 @@ fn pair_disagreement(a: &[(u64, u64, bool)], b: &[(u64, u64, bool)]) -> f64 {
 
 /// The observed and expected disagreement of αu; `None` when undefined.
 pub fn disagreements(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<(f64, f64)> {
-    let m = coders.len();
+    let per_coder: Vec<Sections> = coders.iter().map(|u| sections(len, u)).collect();
+    disagreements_of(len, &per_coder)
+}
+
+/// [`disagreements`] of coders' [`sections`] already made.
+pub fn disagreements_of(len: u64, per_coder: &[Sections]) -> Option<(f64, f64)> {
+    let m = per_coder.len();
     if m < 2 || len == 0 {
         return None;
     }
-    let per_coder: Vec<_> = coders.iter().map(|u| sections(len, u)).collect();
     let l = len as f64;
     let mf = m as f64;
     let mut observed = 0.0;
@@ -121,7 +129,13 @@ pub fn disagreements(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<(f64, f64)>
 /// Krippendorff's αu of one code: `coders[i]` holds coder i's units (begin, end) on a continuum
 /// of `len` positions. `None` when undefined (see the module docs).
 pub fn unitizing_alpha(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<f64> {
-    let (observed, expected) = disagreements(len, coders)?;
+    let per_coder: Vec<Sections> = coders.iter().map(|u| sections(len, u)).collect();
+    alpha_of(len, &per_coder)
+}
+
+/// [`unitizing_alpha`] of coders' [`sections`] already made.
+pub fn alpha_of(len: u64, per_coder: &[Sections]) -> Option<f64> {
+    let (observed, expected) = disagreements_of(len, per_coder)?;
     let alpha = 1.0 - observed / expected;
     alpha.is_finite().then_some(alpha)
 }

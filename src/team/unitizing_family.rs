@@ -35,6 +35,8 @@
 
 use serde::Serialize;
 
+use super::unitizing::Stretch;
+
 /// A unit: (begin, end, code index).
 pub type Unit = (u64, u64, u32);
 
@@ -65,8 +67,27 @@ struct Sums {
 /// Boundary events of one coder: (position, starts, code), ends before starts at a position.
 fn events(units: &[Unit]) -> Vec<(u64, bool, u32)> {
     let mut out: Vec<(u64, bool, u32)> = units.iter().flat_map(|&(b, e, c)| [(b, true, c), (e, false, c)]).collect();
-    out.sort_unstable();
+    out.sort_unstable_by_key(|&(at, starts, _)| (at, starts));
     out
+}
+
+/// Positions covered by any unit, from a coder's sorted [`events`].
+fn covered(events: &[(u64, bool, u32)]) -> u64 {
+    let (mut depth, mut from, mut total) = (0usize, 0, 0);
+    for &(at, starts, _) in events {
+        if starts {
+            if depth == 0 {
+                from = at;
+            }
+            depth += 1;
+        } else {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                total += at - from;
+            }
+        }
+    }
+    total
 }
 
 /// The active units of one coder during a sweep: code and overlap accumulated so far.
@@ -160,11 +181,17 @@ fn sweep_pair(len: u64, a: &[(u64, bool, u32)], b: &[(u64, bool, u32)], sums: &m
 /// of `len` positions. Units are clipped to the continuum; one coder's overlapping units of one
 /// code merge.
 pub fn family(len: u64, codes: usize, coders: &[Vec<Unit>]) -> UnitizingFamily {
-    let m = coders.len();
+    let merged: Vec<Vec<Unit>> = coders.iter().map(|units| merge(len, codes, units)).collect();
+    family_of_merged(len, codes, &merged)
+}
+
+/// [`family`] of units already clipped to `[0, len)`, with codes below `codes` and one coder's
+/// units of one code not overlapping (as [`super::unitizing::sections`] leaves them).
+pub fn family_of_merged(len: u64, codes: usize, merged: &[Vec<Unit>]) -> UnitizingFamily {
+    let m = merged.len();
     if m < 2 || len == 0 {
         return UnitizingFamily::default();
     }
-    let merged: Vec<Vec<Unit>> = coders.iter().map(|units| merge(len, codes, units)).collect();
     let mut sums = Sums {
         margin: vec![0.0; codes + 1],
         diagonal: vec![0.0; codes + 1],
@@ -179,11 +206,11 @@ pub fn family(len: u64, codes: usize, coders: &[Vec<Unit>]) -> UnitizingFamily {
     }
     // S_c: ℓ² of the units, ℓ of the blank stretches.
     let mut squares = vec![0.0; codes + 1];
-    for units in &merged {
+    for (units, events) in merged.iter().zip(&events) {
         for &(b, e, c) in units {
             squares[c as usize] += ((e - b) as f64).powi(2);
         }
-        squares[codes] += (len - covered(units)) as f64;
+        squares[codes] += (len - covered(events)) as f64;
     }
     let pairs = (m - 1) as f64;
     let margin: Vec<f64> = sums.margin.iter().map(|v| v / pairs).collect();
@@ -248,24 +275,52 @@ fn merge(len: u64, codes: usize, units: &[Unit]) -> Vec<Unit> {
     out
 }
 
-/// Positions covered by any unit (units sorted by code, so sort by begin here).
-fn covered(units: &[Unit]) -> u64 {
-    let mut spans: Vec<(u64, u64)> = units.iter().map(|&(b, e, _)| (b, e)).collect();
-    spans.sort_unstable();
-    let (mut total, mut reach) = (0, 0);
-    for (b, e) in spans {
-        let from = b.max(reach);
-        if e > from {
-            total += e - from;
-        }
-        reach = reach.max(e);
-    }
-    total
-}
-
 /// The 2016 unitizing alpha of one code (|uα, which equals uα for a single code): `coders[i]`
 /// holds coder i's units (begin, end) on a continuum of `len` positions.
 pub fn code_alpha(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<f64> {
-    let units: Vec<Vec<Unit>> = coders.iter().map(|u| u.iter().map(|&(b, e)| (b, e, 0)).collect()).collect();
-    family(len, 1, &units).bar_u_alpha
+    let merged: Vec<Vec<Stretch>> = coders.iter().map(|u| super::unitizing::sections(len, u).0).collect();
+    code_alpha_of_merged(len, &merged)
+}
+
+/// [`code_alpha`] of each coder's units merged and sorted (the first part of
+/// [`super::unitizing::sections`]). With one value besides ∅ the equations reduce to
+/// |uα = 1 − l_1∅ (l..² − S) / (l.. l_1 l_∅): l.. = mL, l_1 = Σ_i |U_i|, l_∅ = l.. − l_1,
+/// l_1∅ = 1/(m − 1) Σ_{i<j} (|U_i| + |U_j| − 2|U_i ∩ U_j|), S = Σ ℓ² over units + l_∅.
+pub fn code_alpha_of_merged<U: AsRef<[Stretch]>>(len: u64, merged: &[U]) -> Option<f64> {
+    let m = merged.len();
+    if m < 2 || len == 0 {
+        return None;
+    }
+    let sizes: Vec<u64> = merged.iter().map(|u| u.as_ref().iter().map(|(b, e)| e - b).sum()).collect();
+    let mut mismatched = 0u64;
+    for i in 0..m {
+        for j in i + 1..m {
+            mismatched += sizes[i] + sizes[j] - 2 * intersection(merged[i].as_ref(), merged[j].as_ref());
+        }
+    }
+    let total = (m as u64 * len) as f64;
+    let coded: u64 = sizes.iter().sum();
+    let (coded, blank) = (coded as f64, total - coded as f64);
+    let squares: f64 = merged.iter().flat_map(|u| u.as_ref().iter().map(|(b, e)| ((e - b) as f64).powi(2))).sum();
+    let d = total * total - squares - blank;
+    let expected = total * coded * blank / d;
+    let observed = mismatched as f64 / (m - 1) as f64;
+    (d > 0.0 && expected > 1e-9 * total).then(|| finite(1.0 - observed / expected)).flatten()
+}
+
+/// Positions two sorted lists of disjoint stretches share.
+fn intersection(a: &[Stretch], b: &[Stretch]) -> u64 {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (from, to) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
+        if to > from {
+            shared += to - from;
+        }
+        if a[i].1 <= b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    shared
 }
