@@ -65,10 +65,23 @@ struct Sums {
 }
 
 /// Boundary events of one coder: (position, starts, code), ends before starts at a position.
+/// Sorted as packed `u64` keys (position, starts, code) when they fit, which is several times
+/// faster than sorting the tuples (the sort is most of the cost of [`family`]).
 fn events(units: &[Unit]) -> Vec<(u64, bool, u32)> {
-    let mut out: Vec<(u64, bool, u32)> = units.iter().flat_map(|&(b, e, c)| [(b, true, c), (e, false, c)]).collect();
-    out.sort_unstable_by_key(|&(at, starts, _)| (at, starts));
-    out
+    const CODE_BITS: u32 = 23;
+    let fits = units.iter().all(|&(_, e, c)| e < 1 << (63 - CODE_BITS) && c < 1 << CODE_BITS);
+    if !fits {
+        let mut out: Vec<(u64, bool, u32)> =
+            units.iter().flat_map(|&(b, e, c)| [(b, true, c), (e, false, c)]).collect();
+        out.sort_unstable_by_key(|&(at, starts, _)| (at, starts));
+        return out;
+    }
+    let pack =
+        |at: u64, starts: bool, code: u32| at << (CODE_BITS + 1) | u64::from(starts) << CODE_BITS | u64::from(code);
+    let mut keys: Vec<u64> = units.iter().flat_map(|&(b, e, c)| [pack(b, true, c), pack(e, false, c)]).collect();
+    keys.sort_unstable();
+    let code_mask = (1u64 << CODE_BITS) - 1;
+    keys.into_iter().map(|k| (k >> (CODE_BITS + 1), k >> CODE_BITS & 1 == 1, (k & code_mask) as u32)).collect()
 }
 
 /// Positions covered by any unit, from a coder's sorted [`events`].
