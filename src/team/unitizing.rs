@@ -148,7 +148,7 @@ pub fn layers(
     codings: &[super::scope::ScopedCoding],
     codes: usize,
     coders: usize,
-) -> (u64, Vec<Vec<Vec<(u64, u64)>>>) {
+) -> (u64, Vec<Vec<Vec<Stretch>>>) {
     let all = super::units::mask(0..coders);
     let mut offset = std::collections::HashMap::new();
     let mut len = 0u64;
@@ -156,7 +156,7 @@ pub fn layers(
         offset.insert(d.id, (len, d.len as u64));
         len += d.len as u64;
     }
-    let mut units: Vec<Vec<Vec<(u64, u64)>>> = vec![vec![Vec::new(); coders]; codes];
+    let mut units: Vec<Vec<Vec<Stretch>>> = vec![vec![Vec::new(); coders]; codes];
     for c in codings {
         let (Some(&(at, doc_len)), Some(code)) = (offset.get(&c.document), units.get_mut(c.code)) else { continue };
         if let Some(layer) = code.get_mut(c.coder) {
