@@ -30,6 +30,10 @@
 //! applied exclusively the figures are exactly the paper's. Every value is `None` when undefined
 //! (fewer than two coders, nothing coded, no variation), never NaN.
 //!
+//! Source note: the equations (and their numbers) were read from the paper as transcribed by a
+//! public Python implementation (`unitized_alpha`); no published worked example of the 2016
+//! family was at hand, so the tests pin cases worked by hand and a brute-force cross-check.
+//!
 //! Cost: one sweep over the section boundaries of each pair of coders (linear in codings, plus
 //! a sort).
 
