@@ -164,6 +164,14 @@ fn the_unit_and_the_coders_chosen_change_what_is_computed() {
     let expected = agreement(conn(&h), &request).unwrap();
     assert_eq!(h.state().compare.as_ref().unwrap().report.as_ref(), Some(&expected));
     assert!(h.query_by_label("Agreement (turn units)").is_some());
+    let by_turn = DisagreementRequest {
+        coders: vec!["rosa".into(), "sam".into()],
+        unit: fieldcode::team::Unit::Turn,
+        ..Default::default()
+    };
+    let by_turn = disagreements(conn(&h), &by_turn).unwrap();
+    assert_ne!(by_turn, rosa_and_sam(&h), "the demo differs by turn and by character");
+    assert_eq!(h.state().compare.as_ref().unwrap().all, by_turn, "the list follows the unit");
     h.get_by_value("FG1-northfield").click();
     h.run_steps(2);
     h.get_by_label("FN01-provider-office").click();
@@ -196,6 +204,14 @@ fn the_pooled_summary_names_every_coefficient_and_copies_a_methods_paragraph() {
     let report = agreement(conn(&h), &request).unwrap();
     let ac1 = format!("{:.3}", report.pooled.gwet_ac1.unwrap());
     assert!(h.query_all_by_label(&ac1).next().is_some(), "pooled AC1 {ac1} is shown");
+    for name in ["uα, all codes", "|uα, all codes", "cuα, all codes", "αu", "uα"] {
+        assert!(h.query_by_label(name).is_some(), "the view names {name}");
+    }
+    let cu = format!("{:.3}", report.unitizing.cu_alpha.unwrap());
+    assert!(h.query_all_by_label(&cu).next().is_some(), "cuα {cu} is shown");
+    let row = report.codes.iter().find(|c| c.u_alpha.is_some()).unwrap();
+    let u = format!("{:.3}", row.u_alpha.unwrap());
+    assert!(h.query_all_by_label(&u).next().is_some(), "{}'s uα {u} is shown", row.code);
     assert!(h.query_all_by_label_contains("NaN").next().is_none());
     h.get_by_label("Copy methods paragraph").scroll_to_me();
     settle_compare(&mut h);

@@ -41,6 +41,8 @@ fn agreement_prints_table_csv_and_json() {
     assert_eq!(referral["krippendorff_alpha"], 1.0);
     assert_eq!(referral["cohen_kappa"], 1.0);
     assert_eq!(referral["alpha_u"], 1.0, "identical segments");
+    assert_eq!(referral["u_alpha"], 1.0, "identical segments, 2016 form");
+    assert!(json["unitizing"]["u_alpha"].is_f64() && json["unitizing"]["cu_alpha"].is_f64(), "{json}");
     assert!(json["pooled"]["krippendorff_alpha"].as_f64().unwrap() < 1.0);
 
     let csv = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben", "--format", "csv"]).ok().stdout;
@@ -50,11 +52,13 @@ fn agreement_prints_table_csv_and_json() {
         "code,units,percent_agreement,cohen_kappa,krippendorff_alpha,coded_units_Ana,coded_units_Ben,\
          light_kappa,fleiss_kappa,gwet_ac1,brennan_prediger_kappa,alpha_ci_low,alpha_ci_high,\
          p_alpha_below_0_667,p_alpha_below_0_800,in_pooled,left_out_reason,alpha_u,\
-         units_Ana_vs_Ben,percent_agreement_Ana_vs_Ben,cohen_kappa_Ana_vs_Ben",
+         units_Ana_vs_Ben,percent_agreement_Ana_vs_Ben,cohen_kappa_Ana_vs_Ben,u_alpha,bar_u_alpha,cu_alpha",
         "the original columns first, then the new ones"
     );
     assert!(lines[1].starts_with("Access/Phone,78,"), "{csv}");
     assert!(lines[3].starts_with("(pooled),156,"), "{csv}");
+    let cu = json["unitizing"]["cu_alpha"].as_f64().unwrap();
+    assert!(lines[3].ends_with(&format!(",{cu}")), "the pooled row ends with cuα across codes: {csv}");
 
     let table = fieldcode(&["agreement", s(&project), "--coders", "Ana,Ben"]).ok().stdout;
     assert!(
@@ -62,6 +66,7 @@ fn agreement_prints_table_csv_and_json() {
         "{table}"
     );
     assert!(table.contains("% agreement is pairwise percent agreement"), "the definition is printed: {table}");
+    assert!(table.contains("uα (2016)") && table.contains("Across all codes (2016): uα"), "{table}");
 }
 
 #[test]

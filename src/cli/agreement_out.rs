@@ -66,18 +66,20 @@ fn print_main_table(report: &AgreementReport) {
         .iter()
         .map(|c| {
             let name = if c.left_out_of_pooled.is_some() { format!("{} *", c.code) } else { c.code.clone() };
-            [vec![name], coefficient_cells(&c.coefficients, two, boot), vec![cell(c.alpha_u, 3)]].concat()
+            let unitizing = vec![cell(c.alpha_u, 3), cell(c.u_alpha, 3)];
+            [vec![name], coefficient_cells(&c.coefficients, two, boot), unitizing].concat()
         })
         .collect();
     let pooled = format!("(pooled, {} codes)", report.pooled_codes);
-    rows.push([vec![pooled], coefficient_cells(&report.pooled, two, boot), vec!["n/a".into()]].concat());
+    let across = vec!["n/a".into(), format!("{} (all codes)", cell(report.unitizing.u_alpha, 3))];
+    rows.push([vec![pooled], coefficient_cells(&report.pooled, two, boot), across].concat());
     let units = format!("{} units", report.unit.as_str());
     let kappa = if two { "Cohen κ" } else { "Light κ" };
     let mut header = vec!["code", &units, "% agreement", kappa, "Fleiss κ", "AC1", "BP κ", "alpha"];
     if boot {
         header.extend(["alpha 95% CI", "P(α<0.667)", "P(α<0.8)"]);
     }
-    header.push("αu");
+    header.extend(["αu (1995)", "uα (2016)"]);
     print_table(&header, &rows);
 }
 
@@ -96,6 +98,18 @@ fn print_notes(report: &AgreementReport) {
     println!(
         "αu is Krippendorff's unitizing alpha (1995, 2004): agreement on where each code's segments begin and end, \
          over the characters of the documents every coder took part in."
+    );
+    println!(
+        "uα is the unitizing alpha of Krippendorff, Mathet, Bouvry & Milia (2016) on the same characters: per code, \
+         coded or not position by position with each coded unit kept whole (the code's |uα); on the pooled line, \
+         which code across all codes."
+    );
+    let f = &report.unitizing;
+    println!(
+        "Across all codes (2016): uα {}, |uα {} (coded with any code or not), cuα {} (which code, where both coders coded).",
+        cell(f.u_alpha, 3),
+        cell(f.bar_u_alpha, 3),
+        cell(f.cu_alpha, 3)
     );
     if let Some(b) = report.bootstrap {
         println!(

@@ -1,6 +1,11 @@
 //! The agreement report as CSV (`fieldcode agreement --format csv`, and Team > Export agreement
 //! table… in the workbench): one row per code and the pooled row last. It lives in the library
 //! so the command line and the window write the same bytes. Undefined values are empty.
+//!
+//! Columns only ever get appended, after the per-pair ones, so readers of older output still
+//! line up: `u_alpha` is a code's 2016 unitizing alpha (on the pooled row: uα across the codes),
+//! `bar_u_alpha` the 2016 |uα (coded or not; a code's equals its `u_alpha`) and `cu_alpha` the
+//! 2016 cuα across codes (pooled row only).
 
 use std::io::Write;
 use std::path::Path;
@@ -38,11 +43,22 @@ fn csv_header(report: &AgreementReport) -> Vec<String> {
         let [a, b] = &pair.coders;
         header.extend(["units", "percent_agreement", "cohen_kappa"].map(|m| format!("{m}_{a}_vs_{b}")));
     }
+    header.extend(["u_alpha", "bar_u_alpha", "cu_alpha"].map(String::from));
     header
 }
 
+/// The unitizing columns of one row: `u_alpha`, `bar_u_alpha`, `cu_alpha`.
+type UnitizingCells = [Option<f64>; 3];
+
 /// One CSV row; `in_pooled` and `reason` are empty for the pooled row itself.
-fn csv_record(code: &str, c: &Coefficients, in_pooled: &str, reason: &str, alpha_u: Option<f64>) -> Vec<String> {
+fn csv_record(
+    code: &str,
+    c: &Coefficients,
+    in_pooled: &str,
+    reason: &str,
+    alpha_u: Option<f64>,
+    unitizing: UnitizingCells,
+) -> Vec<String> {
     let mut record = vec![
         code.to_owned(),
         c.units.to_string(),
@@ -68,6 +84,7 @@ fn csv_record(code: &str, c: &Coefficients, in_pooled: &str, reason: &str, alpha
     for pair in &c.pairs {
         record.extend([pair.units.to_string(), number(pair.percent_agreement), number(pair.cohen_kappa)]);
     }
+    record.extend(unitizing.map(number));
     record
 }
 
@@ -81,9 +98,13 @@ pub fn write(report: &AgreementReport, out: impl Write) -> Result<()> {
             Some(r) => ("no", r.explain()),
             None => ("yes", ""),
         };
-        out.write_record(csv_record(&row.code, &row.coefficients, in_pooled, reason, row.alpha_u)).map_err(fail)?;
+        let unitizing = [row.u_alpha, row.u_alpha, None];
+        out.write_record(csv_record(&row.code, &row.coefficients, in_pooled, reason, row.alpha_u, unitizing))
+            .map_err(fail)?;
     }
-    out.write_record(csv_record("(pooled)", &report.pooled, "", "", None)).map_err(fail)?;
+    let f = &report.unitizing;
+    let unitizing = [f.u_alpha, f.bar_u_alpha, f.cu_alpha];
+    out.write_record(csv_record("(pooled)", &report.pooled, "", "", None, unitizing)).map_err(fail)?;
     out.flush().map_err(|e| Error::invalid(format!("cannot write CSV: {e}")))
 }
 

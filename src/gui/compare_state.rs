@@ -1,6 +1,6 @@
 //! The compare-coders view's state: which coders, code scope, unit and document are chosen, and
 //! what the library computed for them — the agreement report (`team::agreement`), every
-//! disagreement in scope (`team::disagreements`) and the chosen document with each coder's
+//! disagreement in scope (`team::disagreements`, by the chosen unit) and the chosen document with each coder's
 //! codings. Results are recomputed when a choice changes or the project was written to (a
 //! resolution, an undo), never every frame, and on a thread with its own read-only connection:
 //! on a large project the whole computation takes long enough to freeze the window. Nothing
@@ -92,7 +92,8 @@ fn compute(conn: &Connection, inputs: &Inputs) -> Result<Outcome> {
         coders: inputs.coders.clone(),
         code: inputs.code.clone(),
         document: None,
-        unit: Unit::Char,
+        // The list follows the chosen unit, so it lines up with the agreement table.
+        unit: inputs.unit,
     };
     Ok(Outcome::Computed(Box::new(report), disagreements(conn, &request)?))
 }

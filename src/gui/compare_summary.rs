@@ -1,6 +1,7 @@
 //! The pooled summary under the compare-coders view's agreement table: every coefficient the
 //! library computes (each name explains itself on hover, since readers come from tools that
-//! report different ones), the per-pair table, the codes left out of the pooled figure and why,
+//! report different ones), the unitizing alphas of Krippendorff et al. (2016) across all codes
+//! (characters of the documents every coder took part in, whatever the unit), the per-pair table, the codes left out of the pooled figure and why,
 //! and the "Copy methods paragraph" button. Undefined values read "n/a", never NaN.
 
 use egui::Ui;
@@ -25,6 +26,25 @@ pub const BP: Named = (
 pub const ALPHA: Named = (
     "Krippendorff's alpha",
     "Nominal alpha: any number of coders, missing values allowed; 0.8 is the usual bar, 0.667 for tentative claims.",
+);
+
+pub const ALPHA_U: Named = (
+    "αu",
+    "Unitizing alpha (Krippendorff 1995/2004): where the code's segments begin and end, non-matching parts squared.",
+);
+pub const U_ALPHA: Named = (
+    "uα",
+    "Unitizing alpha (Krippendorff et al. 2016): characters coded or not, each coded segment kept whole; near alpha.",
+);
+pub const U_ALPHA_ALL: Named = (
+    "uα, all codes",
+    "Unitizing alpha (Krippendorff et al. 2016) across codes: where segments lie and which code, gaps included.",
+);
+pub const BAR_U_ALPHA_ALL: Named =
+    ("|uα, all codes", "Unitizing alpha (Krippendorff et al. 2016): coded with any code or not, position by position.");
+pub const CU_ALPHA_ALL: Named = (
+    "cuα, all codes",
+    "Coding alpha (Krippendorff et al. 2016): which code, only where both coders of a pair coded something.",
 );
 
 /// A coefficient's name and its one-line explanation.
@@ -78,6 +98,12 @@ fn pooled_grid(ui: &mut Ui, report: &AgreementReport) {
         if let Some(interval) = &c.alpha_bootstrap {
             named(ui, ("alpha 95 % interval", "Bootstrap over documents (Hayes & Krippendorff 2007)."));
             ui.label(interval_text(interval));
+            ui.end_row();
+        }
+        let f = &report.unitizing;
+        for (name, value) in [(U_ALPHA_ALL, f.u_alpha), (BAR_U_ALPHA_ALL, f.bar_u_alpha), (CU_ALPHA_ALL, f.cu_alpha)] {
+            named(ui, name);
+            ui.label(number(value, 3));
             ui.end_row();
         }
     });

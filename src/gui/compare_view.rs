@@ -14,7 +14,7 @@ use super::workbench::Workbench;
 use crate::model::Span;
 use crate::team::agreement::Coefficients;
 use crate::team::{Disagreement, Resolution, Unit};
-use summary::{ALPHA, PERCENT, named, number};
+use summary::{ALPHA, ALPHA_U, PERCENT, U_ALPHA, U_ALPHA_ALL, named, number};
 
 /// Longest excerpt shown in the list, in characters.
 const EXCERPT: usize = 110;
@@ -99,12 +99,14 @@ fn agreement_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
     ));
     let (kappa_name, kappa_of) = summary::kappa(report);
     let mut clicked = None;
-    egui::Grid::new("compare-agreement-grid").striped(true).num_columns(5).show(ui, |ui| {
+    egui::Grid::new("compare-agreement-grid").striped(true).num_columns(7).show(ui, |ui| {
         ui.strong("code");
         named(ui, PERCENT);
         named(ui, (short_kappa(kappa_name.0), kappa_name.1));
         named(ui, ("alpha", ALPHA.1));
         ui.strong("units");
+        named(ui, ALPHA_U);
+        named(ui, U_ALPHA);
         ui.end_row();
         for row in &report.codes {
             let focused = state.focus == Some(row.code_id);
@@ -118,10 +120,14 @@ fn agreement_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench) {
                 }
             });
             coefficient_cells(ui, &row.coefficients, kappa_of);
+            ui.label(number(row.alpha_u, 3));
+            ui.label(number(row.u_alpha, 3));
             ui.end_row();
         }
         ui.strong("(pooled)");
         coefficient_cells(ui, &report.pooled, kappa_of);
+        ui.label("");
+        ui.label(number(report.unitizing.u_alpha, 3)).on_hover_text(U_ALPHA_ALL.1);
         ui.end_row();
     });
     if let Some(focus) = clicked {
@@ -172,6 +178,9 @@ fn disagreements_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, actio
     let name = state.document.map(|d| wb.document_name(d)).unwrap_or_default();
     ui.strong(format!("Disagreements in {name} ({})", items.len()));
     ui.weak("Click one to see it in the text; then accept one coder's reading, both, or neither.");
+    if let Some(note) = state.report.as_ref().and_then(|r| unit_note(r.unit)) {
+        ui.weak(note);
+    }
     let coders = state.chosen();
     let mut picked = None;
     for d in items.iter().take(MAX_LISTED) {
@@ -196,6 +205,21 @@ fn disagreements_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, actio
     }
     if let Some(d) = picked {
         state.select(&d);
+    }
+}
+
+/// What a disagreement is when the unit is not characters: the list follows the agreement's
+/// unit, so resolving one codes or uncodes the whole unit.
+fn unit_note(unit: Unit) -> Option<&'static str> {
+    match unit {
+        Unit::Char => None,
+        Unit::Turn => Some("By turn: each item is a whole turn; resolving it codes or uncodes the whole turn."),
+        Unit::Paragraph => {
+            Some("By paragraph: each item is a whole paragraph; resolving it codes or uncodes the whole paragraph.")
+        }
+        Unit::Document => {
+            Some("By document: each item is a whole document; resolving it codes or uncodes the whole document.")
+        }
     }
 }
 

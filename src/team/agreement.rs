@@ -21,8 +21,9 @@ use super::bootstrap::{Coincidences, add, bootstrap};
 pub use super::coefficients::{Coefficients, Exclusion, PERCENT_AGREEMENT_DEFINITION};
 use super::reliability::Tally;
 use super::scope;
-use super::unitizing;
+pub use super::unitizing_family::UnitizingFamily;
 use super::units::{self, CodeCount, MaskTally, Scratch, SharedDoc};
+use super::{unitizing, unitizing_family};
 use crate::error::Result;
 use crate::model::{CodeId, CodeNode, DocumentId, Span};
 
@@ -88,6 +89,10 @@ pub struct CodeAgreement {
     /// Krippendorff's unitizing alpha (αu) of the code over the documents every coder took
     /// part in, characters as the continuum ([`super::unitizing`]); `None` when undefined.
     pub alpha_u: Option<f64>,
+    /// The code's unitizing alpha of Krippendorff et al. (2016), |uα of this code alone (coded
+    /// or not, position by position, units kept whole in the expected disagreement), on the same
+    /// continuum ([`super::unitizing_family`]); `None` when undefined.
+    pub u_alpha: Option<f64>,
 }
 
 /// A code left out of the pooled row.
@@ -121,6 +126,9 @@ pub struct AgreementReport {
     pub left_out_of_pooled: Vec<LeftOut>,
     /// The bootstrap settings used, if any.
     pub bootstrap: Option<BootstrapSettings>,
+    /// uα, |uα and cuα of Krippendorff et al. (2016) across all the codes, on the characters of
+    /// the documents every coder took part in ([`super::unitizing_family`]).
+    pub unitizing: UnitizingFamily,
 }
 
 /// Computes agreement between coders over the codes in scope. Codes that none of the chosen
@@ -132,10 +140,12 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
     let docs = shared_documents(conn, request.unit, &scan.present)?;
     let counts = units::count_codes(request.unit, &docs, &scan.codings, codes.len(), request.bootstrap.is_some());
     let (mut rows, pooled) = code_rows(&codes, counts, &coders.names, docs.len());
-    let alpha_u = unitizing::per_code(&docs, &scan.codings, codes.len(), coders.names.len());
+    let unitizing = unitizing_figures(&docs, &scan, codes.len(), coders.names.len());
+    let position: HashMap<CodeId, usize> = codes.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     for row in &mut rows {
-        row.row.alpha_u =
-            codes.iter().position(|c| c.id == row.row.code_id).and_then(|i| alpha_u.get(i).copied().flatten());
+        let figures = position.get(&row.row.code_id).and_then(|&i| unitizing.per_code.get(i));
+        row.row.alpha_u = figures.and_then(|f| f.0);
+        row.row.u_alpha = figures.and_then(|f| f.1);
     }
     let mut pooled_row = Coefficients::of(&pooled.tally.to_tally(coders.names.len()), &coders.names);
     if let Some(settings) = request.bootstrap {
@@ -157,7 +167,35 @@ pub fn agreement(conn: &Connection, request: &AgreementRequest) -> Result<Agreem
         pooled: pooled_row,
         pooled_codes: pooled.codes,
         bootstrap: request.bootstrap,
+        unitizing: unitizing.family,
     })
+}
+
+/// The unitizing alphas: per code (1995/2004 αu, 2016 uα) and the 2016 family across codes.
+struct Unitizing {
+    per_code: Vec<(Option<f64>, Option<f64>)>,
+    family: UnitizingFamily,
+}
+
+/// Computes [`Unitizing`]: each coder's units of each code are merged once and serve the
+/// 1995/2004 αu, the code's 2016 uα and, tagged with the code, the 2016 family across codes.
+fn unitizing_figures(docs: &[SharedDoc], scan: &scope::Scan, codes: usize, coders: usize) -> Unitizing {
+    let (len, layers) = unitizing::layers(docs, &scan.codings, codes, coders);
+    let mut across: Vec<Vec<unitizing_family::Unit>> = vec![Vec::new(); coders];
+    let mut per_code = Vec::with_capacity(codes);
+    for (code, per_coder) in layers.iter().enumerate() {
+        if per_coder.iter().all(Vec::is_empty) {
+            per_code.push((None, None));
+            continue;
+        }
+        let sections: Vec<unitizing::Sections> = per_coder.iter().map(|u| unitizing::sections(len, u)).collect();
+        let merged: Vec<&[unitizing::Stretch]> = sections.iter().map(|s| s.0.as_slice()).collect();
+        per_code.push((unitizing::alpha_of(len, &sections), unitizing_family::code_alpha_of_merged(len, &merged)));
+        for (coder, (units, _)) in sections.iter().enumerate() {
+            across[coder].extend(units.iter().map(|&(b, e)| (b, e, code as u32)));
+        }
+    }
+    Unitizing { per_code, family: unitizing_family::family_of_merged(len, codes, &across) }
 }
 
 /// A code's row with its per-document coincidences (for the bootstrap).
@@ -184,6 +222,7 @@ fn code_rows(codes: &[CodeNode], counts: Vec<Option<CodeCount>>, coders: &[Strin
             coefficients,
             left_out_of_pooled,
             alpha_u: None,
+            u_alpha: None,
         };
         rows.push(Row { row, per_doc: count.per_doc });
     }

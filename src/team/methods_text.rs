@@ -111,22 +111,34 @@ fn codes_sentence(report: &AgreementReport, scope: Option<&str>) -> String {
     )
 }
 
-/// The αu sentence, when some code has one.
+/// The unitizing sentence (αu per code, 2016 uα per code and the 2016 family across codes),
+/// when some code has an αu.
 fn unitizing_sentence(report: &AgreementReport) -> String {
     let values: Vec<String> = report
         .codes
         .iter()
-        .filter_map(|c| c.alpha_u.filter(|v| v.is_finite()).map(|v| format!("'{}' {v:.3}", c.code)))
+        .filter_map(|c| {
+            let alpha_u = c.alpha_u.filter(|v| v.is_finite())?;
+            Some(format!("'{}' {alpha_u:.3} (2016 uα {})", c.code, value(c.u_alpha, 3)))
+        })
         .collect();
     if values.is_empty() {
         return String::new();
     }
     let shown =
         if values.len() <= MAX_NAMED { list(&values) } else { format!("{} codes (see the table)", values.len()) };
+    let f = &report.unitizing;
     format!(
         "Krippendorff's unitizing alpha (αu; Krippendorff 1995, 2004), which compares where the coders' coded \
          segments begin and end (squared lengths of non-matching parts) on the characters of the documents \
-         every coder took part in, laid end to end, was: {shown}."
+         every coder took part in, laid end to end, was: {shown}. On the same characters, the unitizing alphas \
+         of Krippendorff, Mathet, Bouvry and Milia (2016), which count the positions on which the coders' \
+         segments agree and keep each coded segment whole in the expected disagreement, were, across all \
+         codes: uα {} (which code, gaps included), |uα {} (coded with any code or not) and cuα {} (which code, \
+         where both coders coded something).",
+        value(f.u_alpha, 3),
+        value(f.bar_u_alpha, 3),
+        value(f.cu_alpha, 3)
     )
 }
 
@@ -237,6 +249,7 @@ mod tests {
             coefficients,
             left_out_of_pooled,
             alpha_u: None,
+            u_alpha: None,
         };
         let reason = Exclusion::OnlyWhereOneCoderCoded;
         let mut pooled = varied();
@@ -264,6 +277,7 @@ mod tests {
                 explanation: reason.explain().into(),
             }],
             bootstrap: Some(BootstrapSettings { replicates: 200, seed: 1 }),
+            unitizing: Default::default(),
         }
     }
 
@@ -311,5 +325,21 @@ mod tests {
         assert!(text.contains("Krippendorff's alpha (nominal) n/a"));
         assert!(text.contains("Ana–Ben: 0 units, n/a %"));
         assert!(!text.contains("NaN") && !text.contains("95 % interval"));
+    }
+
+    #[test]
+    fn the_unitizing_sentence_names_both_forms_and_the_2016_family() {
+        let mut report = report();
+        report.codes[0].alpha_u = Some(0.7286);
+        report.codes[0].u_alpha = Some(0.8011);
+        report.unitizing = crate::team::unitizing_family::UnitizingFamily {
+            u_alpha: Some(0.87),
+            bar_u_alpha: None,
+            cu_alpha: Some(0.8116),
+        };
+        let text = methods_paragraph(&report, None);
+        assert!(text.contains("'Access/Cost' 0.729 (2016 uα 0.801)"), "{text}");
+        assert!(text.contains("Krippendorff, Mathet, Bouvry and Milia (2016)"), "{text}");
+        assert!(text.contains("uα 0.870") && text.contains("|uα n/a") && text.contains("cuα 0.812"), "{text}");
     }
 }

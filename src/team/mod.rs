@@ -1,5 +1,6 @@
 //! Team review: how far coders agree ([`agreement`], counting units in [`units`], with the
-//! coefficient maths in [`reliability`], [`chance`], [`pairs`] and [`bootstrap`]), where they
+//! coefficient maths in [`reliability`], [`chance`], [`pairs`] and [`bootstrap`], unitizing alphas
+//! in [`unitizing`] and [`unitizing_family`]), where they
 //! differ ([`compare`], and segment by segment in [`overlap`]), bringing a colleague's project
 //! in ([`merge`]), and the review workflow of codes: status, comment threads and the review
 //! queue ([`review`]).
@@ -23,6 +24,7 @@ pub mod resolve;
 pub mod review;
 pub mod scope;
 pub mod unitizing;
+pub mod unitizing_family;
 pub mod units;
 
 pub use agreement::{AgreementReport, AgreementRequest, Unit, agreement};

@@ -20,12 +20,15 @@
 //! the codings per pair of coders, plus a sort.
 
 /// A stretch of the continuum: (begin, end).
-type Stretch = (u64, u64);
+pub type Stretch = (u64, u64);
 /// A section: (begin, end, is a unit).
-type Section = (u64, u64, bool);
+pub type Section = (u64, u64, bool);
+/// One coder's merged units (sorted) and all their sections, units and gaps, in order.
+pub type Sections = (Vec<Stretch>, Vec<Section>);
 
-/// One coder's merged units and sections of a continuum `[0, len)`.
-fn sections(len: u64, units: &[Stretch]) -> (Vec<Stretch>, Vec<Section>) {
+/// One coder's merged units and sections of a continuum `[0, len)`: units clipped to it,
+/// overlapping ones merged.
+pub fn sections(len: u64, units: &[Stretch]) -> (Vec<Stretch>, Vec<Section>) {
     let mut sorted: Vec<(u64, u64)> =
         units.iter().map(|&(s, e)| (s.min(len), e.min(len))).filter(|(s, e)| s < e).collect();
     sorted.sort_unstable();
@@ -79,11 +82,16 @@ fn pair_disagreement(a: &[(u64, u64, bool)], b: &[(u64, u64, bool)]) -> f64 {
 
 /// The observed and expected disagreement of αu; `None` when undefined.
 pub fn disagreements(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<(f64, f64)> {
-    let m = coders.len();
+    let per_coder: Vec<Sections> = coders.iter().map(|u| sections(len, u)).collect();
+    disagreements_of(len, &per_coder)
+}
+
+/// [`disagreements`] of coders' [`sections`] already made.
+pub fn disagreements_of(len: u64, per_coder: &[Sections]) -> Option<(f64, f64)> {
+    let m = per_coder.len();
     if m < 2 || len == 0 {
         return None;
     }
-    let per_coder: Vec<_> = coders.iter().map(|u| sections(len, u)).collect();
     let l = len as f64;
     let mf = m as f64;
     let mut observed = 0.0;
@@ -121,9 +129,42 @@ pub fn disagreements(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<(f64, f64)>
 /// Krippendorff's αu of one code: `coders[i]` holds coder i's units (begin, end) on a continuum
 /// of `len` positions. `None` when undefined (see the module docs).
 pub fn unitizing_alpha(len: u64, coders: &[Vec<(u64, u64)>]) -> Option<f64> {
-    let (observed, expected) = disagreements(len, coders)?;
+    let per_coder: Vec<Sections> = coders.iter().map(|u| sections(len, u)).collect();
+    alpha_of(len, &per_coder)
+}
+
+/// [`unitizing_alpha`] of coders' [`sections`] already made.
+pub fn alpha_of(len: u64, per_coder: &[Sections]) -> Option<f64> {
+    let (observed, expected) = disagreements_of(len, per_coder)?;
     let alpha = 1.0 - observed / expected;
     alpha.is_finite().then_some(alpha)
+}
+
+/// Each code's units per coder on one continuum: the documents every coder took part in, laid
+/// end to end (a document's units are its characters). Returns the continuum's length and
+/// `units[code][coder]`.
+pub fn layers(
+    docs: &[super::units::SharedDoc],
+    codings: &[super::scope::ScopedCoding],
+    codes: usize,
+    coders: usize,
+) -> (u64, Vec<Vec<Vec<Stretch>>>) {
+    let all = super::units::mask(0..coders);
+    let mut offset = std::collections::HashMap::new();
+    let mut len = 0u64;
+    for d in docs.iter().filter(|d| d.present & all == all) {
+        offset.insert(d.id, (len, d.len as u64));
+        len += d.len as u64;
+    }
+    let mut units: Vec<Vec<Vec<Stretch>>> = vec![vec![Vec::new(); coders]; codes];
+    for c in codings {
+        let (Some(&(at, doc_len)), Some(code)) = (offset.get(&c.document), units.get_mut(c.code)) else { continue };
+        if let Some(layer) = code.get_mut(c.coder) {
+            let (s, e) = ((c.span.start as u64).min(doc_len), (c.span.end as u64).min(doc_len));
+            layer.push((at + s, at + e));
+        }
+    }
+    (len, units)
 }
 
 /// αu per code over the documents every coder took part in, laid end to end as one continuum
@@ -134,20 +175,6 @@ pub fn per_code(
     codes: usize,
     coders: usize,
 ) -> Vec<Option<f64>> {
-    let all = super::units::mask(0..coders);
-    let mut offset = std::collections::HashMap::new();
-    let mut len = 0u64;
-    for d in docs.iter().filter(|d| d.present & all == all) {
-        offset.insert(d.id, (len, d.len as u64));
-        len += d.len as u64;
-    }
-    let mut units: Vec<Vec<Vec<(u64, u64)>>> = vec![vec![Vec::new(); coders]; codes];
-    for c in codings {
-        let (Some(&(at, doc_len)), Some(code)) = (offset.get(&c.document), units.get_mut(c.code)) else { continue };
-        if let Some(layer) = code.get_mut(c.coder) {
-            let (s, e) = ((c.span.start as u64).min(doc_len), (c.span.end as u64).min(doc_len));
-            layer.push((at + s, at + e));
-        }
-    }
+    let (len, units) = layers(docs, codings, codes, coders);
     units.iter().map(|layers| unitizing_alpha(len, layers)).collect()
 }
