@@ -193,8 +193,9 @@ impl FileSource {
                 self.channels = u16::try_from(got_channels).unwrap_or(1);
             }
             let buffer = match &mut self.buffer {
-                Some(b) if b.capacity() >= frames && got_channels == usize::from(self.channels) => b,
-                _ => self.buffer.insert(SampleBuffer::new(decoded.capacity() as u64, spec)),
+                // Capacity is counted in samples: frames times channels.
+                Some(b) if b.capacity() >= frames * got_channels => b,
+                _ => self.buffer.insert(SampleBuffer::new(decoded.capacity().max(frames) as u64, spec)),
             };
             buffer.copy_interleaved_ref(decoded);
             let samples = buffer.samples();
@@ -231,10 +232,8 @@ impl FileSource {
         let ch = usize::from(self.channels.max(1));
         let mut written = 0usize;
         while written < max_frames {
-            if self.pending_at >= self.pending.len() {
-                if self.ended || !self.decode_next()? {
-                    break;
-                }
+            if self.pending_at >= self.pending.len() && (self.ended || !self.decode_next()?) {
+                break;
             }
             let available = (self.pending.len() - self.pending_at) / ch;
             let n = available.min(max_frames - written);

@@ -68,7 +68,7 @@ pub fn speech_like(sample_rate: u32, seconds: f32, pitch_hz: f32, seed: u32) -> 
             *sample = loud * envelope * voice / 1.75;
         }
         syllable += 1;
-        let gap = if syllable % 5 == 0 { 0.25 + 0.3 * next() } else { 0.03 + 0.06 * next() };
+        let gap = if syllable.is_multiple_of(5) { 0.25 + 0.3 * next() } else { 0.03 + 0.06 * next() };
         at = end + (gap * rate) as usize;
     }
     out
