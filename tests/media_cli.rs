@@ -189,3 +189,52 @@ fn the_demo_study_has_one_recorded_interview_whose_turns_fall_inside_it() {
     }
     assert_eq!(loudness(&mut media.source, 1000), 0.0, "silence before the first turn");
 }
+
+#[test]
+fn the_link_command_is_validated_before_anything_is_written() {
+    use fieldcode::coding::{Command, apply};
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    let untouched = bytes(&project);
+    let mut p = fieldcode::Project::open(&project).unwrap();
+    let doc = fieldcode::store::documents::id_by_name(p.conn(), "interview").unwrap();
+    let good = fieldcode::media::link::prepare(p.path(), doc, &wav, 0).unwrap();
+    let Command::LinkMedia { path, size, sha256, .. } = good.clone() else { panic!("{good:?}") };
+    assert_eq!(path, "audio/interview.wav");
+    let refused = [
+        (
+            Command::LinkMedia {
+                document: doc,
+                path: path.clone(),
+                size: size + 1,
+                sha256: sha256.clone(),
+                offset_ms: 0,
+            },
+            "bytes",
+        ),
+        (
+            Command::LinkMedia {
+                document: doc,
+                path: "audio/gone.wav".into(),
+                size,
+                sha256: sha256.clone(),
+                offset_ms: 0,
+            },
+            "gone.wav",
+        ),
+        (Command::LinkMedia { document: doc, path: path.clone(), size, sha256: "abc".into(), offset_ms: 0 }, "SHA-256"),
+        (Command::LinkMedia { document: doc + 99, path: path.clone(), size, sha256, offset_ms: 0 }, "document"),
+        (Command::UnlinkMedia { document: doc }, "no recording linked"),
+    ];
+    for (command, says) in refused {
+        let err = apply(&mut p, "tester", command.clone()).unwrap_err().to_string();
+        assert!(err.contains(says), "{command:?}: {err}");
+    }
+    drop(p);
+    assert_eq!(bytes(&project), untouched);
+    let mut p = fieldcode::Project::open(&project).unwrap();
+    let applied = apply(&mut p, "tester", good).unwrap();
+    assert!(applied.history_id.is_some());
+    let link = fieldcode::media::link::link_for_document(p.conn(), doc).unwrap().unwrap();
+    assert_eq!(fieldcode::media::link::check(&link, p.path(), true), fieldcode::media::link::LinkState::Ok);
+}

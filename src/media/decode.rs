@@ -12,7 +12,7 @@ use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use symphonia::core::audio::SampleBuffer;
+use symphonia::core::audio::{AudioBuffer, AudioBufferRef, SampleBuffer, Signal};
 use symphonia::core::codecs::{CODEC_TYPE_NULL, Decoder, DecoderOptions};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
@@ -192,22 +192,19 @@ impl FileSource {
             if self.channels == 0 {
                 self.channels = u16::try_from(got_channels).unwrap_or(1);
             }
-            let buffer = match &mut self.buffer {
-                Some(b) if b.capacity() >= frames && got_channels == usize::from(self.channels) => b,
-                _ => self.buffer.insert(SampleBuffer::new(decoded.capacity() as u64, spec)),
-            };
-            buffer.copy_interleaved_ref(decoded);
-            let samples = buffer.samples();
             self.pending.clear();
             self.pending_at = 0;
             let want = usize::from(self.channels);
-            if got_channels == want {
-                self.pending.extend_from_slice(samples);
+            if got_channels == want && interleave_fast(&decoded, &mut self.pending) {
+                // 16-bit and float samples (WAV, MP3, AAC, Vorbis) converted in one tight loop.
             } else {
-                // A stream whose channel count changes midway: keep the first channels, repeat the last.
-                for frame in samples.chunks_exact(got_channels) {
-                    self.pending.extend((0..want).map(|c| frame[c.min(got_channels - 1)]));
-                }
+                let buffer = match &mut self.buffer {
+                    // Capacity is counted in samples: frames times channels.
+                    Some(b) if b.capacity() >= frames * got_channels => b,
+                    _ => self.buffer.insert(SampleBuffer::new(decoded.capacity().max(frames) as u64, spec)),
+                };
+                buffer.copy_interleaved_ref(decoded);
+                remix(buffer.samples(), got_channels, want, &mut self.pending);
             }
             // Drop what lies before a seek's target.
             if let Some(target) = self.skip_to {
@@ -269,6 +266,48 @@ impl FileSource {
         self.skip_to = Some(frame);
         self.position = frame;
         Ok(frame)
+    }
+}
+
+/// Appends a decoded buffer of 16-bit or float samples to `out`, interleaved, converted to f32
+/// as symphonia does; false (nothing appended) for other sample types.
+fn interleave_fast(decoded: &AudioBufferRef<'_>, out: &mut Vec<f32>) -> bool {
+    match decoded {
+        AudioBufferRef::S16(buf) => interleave_planes(buf.as_ref(), out, |s| f32::from(s) / 32_768.0),
+        AudioBufferRef::F32(buf) => interleave_planes(buf.as_ref(), out, |s| s),
+        _ => return false,
+    }
+    true
+}
+
+fn interleave_planes<S: symphonia::core::sample::Sample>(
+    buf: &AudioBuffer<S>,
+    out: &mut Vec<f32>,
+    convert: impl Fn(S) -> f32,
+) {
+    let (frames, channels) = (buf.frames(), buf.spec().channels.count());
+    if channels == 1 {
+        out.extend(buf.chan(0)[..frames].iter().map(|&s| convert(s)));
+        return;
+    }
+    let start = out.len();
+    out.resize(start + frames * channels, 0.0);
+    for c in 0..channels {
+        for (slot, &s) in out[start + c..].iter_mut().step_by(channels).zip(&buf.chan(c)[..frames]) {
+            *slot = convert(s);
+        }
+    }
+}
+
+/// Interleaved samples with `got` channels appended as `want` channels: the first ones kept,
+/// the last repeated (a stream whose channel count changes midway).
+fn remix(samples: &[f32], got: usize, want: usize, out: &mut Vec<f32>) {
+    if got == want {
+        out.extend_from_slice(samples);
+        return;
+    }
+    for frame in samples.chunks_exact(got) {
+        out.extend((0..want).map(|c| frame[c.min(got - 1)]));
     }
 }
 
