@@ -131,7 +131,7 @@ fn the_spec_example_holds_three_transcripts_with_thirteen_sync_points() {
     let transcripts: Vec<_> = read.media.iter().flat_map(|m| &m.transcripts).collect();
     assert_eq!(transcripts.len(), 3);
     assert_eq!(transcripts.iter().map(|t| t.sync_points.len()).collect::<Vec<_>>(), [1, 1, 11]);
-    assert!(read.skipped.iter().any(|l| l.contains("VideoSource") && l.contains("1 coding(s)")), "{:?}", read.skipped);
+    assert!(read.skipped.iter().any(|l| l.contains("Video source") && l.contains("1 coding(s)")), "{:?}", read.skipped);
 
     // The example's archive carries no source files: give every text source a text of its own.
     let scratch = Scratch::new();
@@ -153,9 +153,9 @@ fn the_spec_example_holds_three_transcripts_with_thirteen_sync_points() {
     let report: QdpxReport = import_qdpx(&qdpx, &project, &options).unwrap();
     assert_eq!((report.transcripts, report.sync_points, report.sync_points_skipped), (3, 13, 0), "{report:?}");
     assert_eq!(report.media_links, 0, "the recordings are not on this machine");
-    let not_found = report.skipped.iter().filter(|l| l.starts_with("recording ") && l.contains("not found")).count();
+    let not_found = report.skipped.iter().filter(|l| l.starts_with("Video source ") && l.contains("not found")).count();
     assert_eq!(not_found, 2, "{:?}", report.skipped);
-    assert!(report.skipped.iter().any(|l| l.contains("AudioSource \"Jeanine's Breakfast.m4a\": it has no transcript")));
+    assert!(report.skipped.iter().any(|l| l.contains("Audio source \"Jeanine's Breakfast.m4a\": it has no transcript")));
     assert_eq!(report.documents, 6, "the transcripts are the text sources they name, not new documents");
 
     let diet_coke = time_map_of(&project, "1994 Diet Coke-Diet Coke Break.docx");

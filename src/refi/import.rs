@@ -196,12 +196,17 @@ struct Filler<'a> {
     /// Each stored text source by its `plainTextPath` (trimmed, lower-case): its document and
     /// how positions in its text map to code points, for the transcripts that name it.
     texts: HashMap<String, (i64, PositionTable)>,
+    /// The `plainTextPath` of every text source read, stored or skipped (same form).
+    text_paths: HashSet<String>,
 }
 
 impl SourceSink for Filler<'_> {
     fn source(&mut self, head: &RefiProject, source: Source) -> Result<()> {
         if !self.started {
             self.start(head)?;
+        }
+        if let Some(path) = &source.plain_text_path {
+            self.text_paths.insert(media::path_key(path));
         }
         let Some(loaded) = load_source(self.archive, &source, self.options, &mut self.skips.load, &mut self.load)?
         else {
@@ -247,6 +252,7 @@ impl<'a> Filler<'a> {
             report: QdpxReport::default(),
             project_path,
             texts: HashMap::new(),
+            text_paths: HashSet::new(),
         }
     }
 }

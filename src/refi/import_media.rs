@@ -42,13 +42,16 @@ impl Filler<'_> {
             if media.transcripts.is_empty() {
                 self.skips.fill.push(format!(
                     "{} \"{label}\": it has no transcript; Fieldcode links a recording to a transcript's document",
-                    media.kind.element()
+                    media.kind.label()
                 ));
                 continue;
             }
             let recording = self.find_recording(media, refi);
             if let Err(why) = &recording {
-                self.skips.fill.push(format!("recording \"{label}\": {why}; its transcripts were imported without it"));
+                self.skips.fill.push(format!(
+                    "{} \"{label}\": the recording is {why}; its transcripts were imported without it",
+                    media.kind.label()
+                ));
             }
             for transcript in &media.transcripts {
                 self.insert_transcript(&label, transcript, recording.as_ref().ok())?;
@@ -58,9 +61,12 @@ impl Filler<'_> {
     }
 
     fn insert_transcript(&mut self, label: &str, transcript: &Transcript, recording: Option<&Found>) -> Result<()> {
-        let known = transcript.plain_text_path.as_deref().and_then(|p| self.texts.get(&path_key(p))).cloned();
+        let key = transcript.plain_text_path.as_deref().map(path_key);
+        let known = key.as_ref().and_then(|k| self.texts.get(k)).cloned();
         let (doc_id, table, name) = match known {
             Some((doc_id, table)) => (doc_id, table, transcript.name.clone()),
+            // The text source it names was skipped (and reported): nothing to give times to.
+            None if key.is_some_and(|k| self.text_paths.contains(&k)) => return Ok(()),
             None => {
                 let source = transcript_source(transcript, label, &mut self.skips.fill);
                 let name = source_label(&source);
@@ -132,7 +138,7 @@ impl Filler<'_> {
     /// The recording on disk, or why it is not linked.
     fn find_recording(&self, media: &MediaSource, refi: &RefiProject) -> std::result::Result<Found, String> {
         let Some(reference) = media.path.as_deref().map(str::trim).filter(|p| !p.is_empty()) else {
-            return Err("it has no path".into());
+            return Err("not named (no path)".into());
         };
         let folder = self.archive.path().parent().map(Path::to_path_buf).unwrap_or_default();
         let (scheme, rest) = match reference.split_once("://") {
@@ -143,7 +149,7 @@ impl Filler<'_> {
         let candidates: Vec<PathBuf> = match scheme.as_str() {
             "internal" => {
                 return Err(format!(
-                    "it is inside the archive ({reference}); Fieldcode does not copy recordings into a project, so it was not linked"
+                    "inside the archive ({reference}); Fieldcode does not copy recordings into a project, so it was not linked"
                 ));
             }
             "relative" => {
@@ -159,11 +165,11 @@ impl Filler<'_> {
         };
         let Some(file) = candidates.iter().find(|c| c.is_file()) else {
             let tried: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
-            return Err(format!("not found ({})", tried.join(", ")));
+            return Err(format!("not found at {}", tried.join(" or ")));
         };
         match crate::media::link::fingerprint(file) {
             Ok((size, sha256)) => Ok(Found { file: file.clone(), size, sha256 }),
-            Err(e) => Err(format!("{e}; not linked")),
+            Err(e) => Err(format!("not readable ({e})")),
         }
     }
 }

@@ -136,6 +136,14 @@ pub enum MediaKind {
 }
 
 impl MediaKind {
+    /// How reports name it: `Audio source`, `Video source`.
+    pub fn label(self) -> &'static str {
+        match self {
+            MediaKind::Audio => "Audio source",
+            MediaKind::Video => "Video source",
+        }
+    }
+
     /// The QDA-XML element name.
     pub fn element(self) -> &'static str {
         match self {

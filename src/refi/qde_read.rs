@@ -472,8 +472,8 @@ fn read_media(m: &Node, skipped: &mut Vec<String>) -> MediaSource {
     if codings > 0 {
         let shown = if name.is_empty() { "(unnamed)" } else { name.as_str() };
         skipped.push(format!(
-            "{} \"{shown}\": {codings} coding(s) of recording times: Fieldcode codes the transcript's text",
-            kind.element()
+            "{} \"{shown}\" with {codings} coding(s) of recording times: Fieldcode codes transcripts' text, not times",
+            kind.label()
         ));
     }
     MediaSource {
