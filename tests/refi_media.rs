@@ -114,7 +114,8 @@ fn sample_qde() -> Vec<u8> {
     std::fs::read(format!("{}/../shared/refi/samples/Project.qde", env!("CARGO_MANIFEST_DIR")))
         .or_else(|_| {
             // The same project as the fixture archive holds it (CRLF line ends).
-            let mut zip = zip::ZipArchive::new(std::fs::File::open(crate::export_support::fixture("TestProject.qdpx"))?)?;
+            let mut zip =
+                zip::ZipArchive::new(std::fs::File::open(crate::export_support::fixture("TestProject.qdpx"))?)?;
             let mut bytes = Vec::new();
             zip.by_name("Project.qde")?.read_to_end(&mut bytes)?;
             Ok::<_, Box<dyn std::error::Error>>(bytes)
@@ -155,7 +156,9 @@ fn the_spec_example_holds_three_transcripts_with_thirteen_sync_points() {
     assert_eq!(report.media_links, 0, "the recordings are not on this machine");
     let not_found = report.skipped.iter().filter(|l| l.starts_with("Video source ") && l.contains("not found")).count();
     assert_eq!(not_found, 2, "{:?}", report.skipped);
-    assert!(report.skipped.iter().any(|l| l.contains("Audio source \"Jeanine's Breakfast.m4a\": it has no transcript")));
+    assert!(
+        report.skipped.iter().any(|l| l.contains("Audio source \"Jeanine's Breakfast.m4a\": it has no transcript"))
+    );
     assert_eq!(report.documents, 6, "the transcripts are the text sources they name, not new documents");
 
     let diet_coke = time_map_of(&project, "1994 Diet Coke-Diet Coke Break.docx");

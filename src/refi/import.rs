@@ -488,13 +488,7 @@ impl Filler<'_> {
         Ok(id)
     }
 
-    fn place_codings(
-        &mut self,
-        source: &Source,
-        name: &str,
-        loaded: &Loaded,
-        doc_id: i64,
-    ) -> Result<PositionTable> {
+    fn place_codings(&mut self, source: &Source, name: &str, loaded: &Loaded, doc_id: i64) -> Result<PositionTable> {
         let placements: Vec<Placement<'_>> = source
             .selections
             .iter()

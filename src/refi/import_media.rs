@@ -70,8 +70,7 @@ impl Filler<'_> {
             None => {
                 let source = transcript_source(transcript, label, &mut self.skips.fill);
                 let name = source_label(&source);
-                let loaded =
-                    load_source(self.archive, &source, self.options, &mut self.skips.load, &mut self.load)?;
+                let loaded = load_source(self.archive, &source, self.options, &mut self.skips.load, &mut self.load)?;
                 let Some(loaded) = loaded else { return Ok(()) };
                 if self.load.refuses(self.options) {
                     return Ok(());
@@ -159,7 +158,9 @@ impl Filler<'_> {
                 bases.extend(refi.base_path.as_deref().map(base_folder));
                 bases.into_iter().map(|base| base.join(rest)).collect()
             }
-            "file" => vec![path_of_file_uri(reference).ok_or_else(|| format!("its path {reference} is not a valid URI"))?],
+            "file" => {
+                vec![path_of_file_uri(reference).ok_or_else(|| format!("its path {reference} is not a valid URI"))?]
+            }
             "absolute" => vec![PathBuf::from(decoded()?)],
             _ => vec![folder.join(reference)],
         };
@@ -180,16 +181,19 @@ fn base_folder(base: &str) -> PathBuf {
 }
 
 fn media_label(media: &MediaSource) -> String {
-    if media.name.trim().is_empty() { media.path.clone().unwrap_or_else(|| media.guid.clone()) } else { media.name.clone() }
+    if media.name.trim().is_empty() {
+        media.path.clone().unwrap_or_else(|| media.guid.clone())
+    } else {
+        media.name.clone()
+    }
 }
 
 /// A transcript with its own text as a text source: its `TranscriptSelection`s become selections
 /// from their first sync point's position to their second's (in the writer's convention, placed
 /// like any selection). A selection whose sync points are not both known is reported.
 fn transcript_source(t: &Transcript, recording: &str, skipped: &mut Vec<String>) -> Source {
-    let position = |guid: Option<&String>| {
-        guid.and_then(|g| t.sync_points.iter().find(|p| &p.guid == g)).map(|p| p.position)
-    };
+    let position =
+        |guid: Option<&String>| guid.and_then(|g| t.sync_points.iter().find(|p| &p.guid == g)).map(|p| p.position);
     let mut selections = Vec::new();
     for sel in &t.selections {
         match (position(sel.from_sync_point.as_ref()), position(sel.to_sync_point.as_ref())) {
