@@ -232,3 +232,33 @@ fn recordings_inside_the_archive_are_not_copied_out() {
     assert!(report.skipped.iter().any(|l| l.contains("inside the archive")), "{report:?}");
     assert!(report.skipped.iter().any(|l| l.contains("its sync points are missing")), "{report:?}");
 }
+
+#[test]
+fn a_recording_before_its_text_source_still_gives_the_text_its_times() {
+    let scratch = Scratch::new();
+    let qde = r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+<Sources>
+<VideoSource guid="00000000-0000-0000-0000-0000000000a1" name="talk.mp4" path="file:///nowhere/talk.mp4">
+<Transcript guid="00000000-0000-0000-0000-0000000000b1" name="Talk" plainTextPath="internal://T.txt">
+<SyncPoint guid="00000000-0000-0000-0000-000000000001" position="0" timeStamp="500"/>
+<SyncPoint guid="00000000-0000-0000-0000-000000000002" position="8" timeStamp="1500"/>
+</Transcript>
+</VideoSource>
+<TextSource guid="00000000-0000-0000-0000-0000000000c1" name="Talk text" plainTextPath="internal://t.txt"/>
+</Sources>
+</Project>"#;
+    let qdpx = scratch.path("t.qdpx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&qdpx).unwrap());
+    zip.start_file("project.qde", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(qde.as_bytes()).unwrap();
+    zip.start_file("sources/t.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all("Première phrase. Second one.".as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let project = scratch.path("t.fieldcode");
+    let report = import_qdpx(&qdpx, &project, &ImportQdpxOptions::default()).unwrap();
+    assert_eq!((report.documents, report.transcripts, report.sync_points), (1, 1, 2), "{report:?}");
+    assert!(report.skipped.iter().any(|l| l.starts_with("Video source \"talk.mp4\": the recording is not found")));
+    let map = time_map_of(&project, "Talk text");
+    assert_eq!(map.iter().map(|p| (p.offset, p.ms)).collect::<Vec<_>>(), [(0, 500), (8, 1500)]);
+}
