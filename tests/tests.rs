@@ -26,6 +26,7 @@ mod write_path;
 mod export_excerpts;
 mod export_support;
 mod refi_import;
+mod refi_media;
 mod refi_peers;
 mod refi_roundtrip;
 mod refi_stream;

@@ -5,7 +5,8 @@
 //! coding → its own `PlainTextSelection` (so readers that take the coder from the selection, or
 //! only its first `Coding`, keep every coding and its coder), memos → `Notes` with their text both
 //! inline and in `sources/GUID.txt`, codebook snapshots → `fieldcode/snapshots.json` (outside
-//! the `.qde`, which stays schema-valid). GUIDs come from the tables (or are derived from stable
+//! the `.qde`, which stays schema-valid), linked recordings → an `AudioSource`/`VideoSource` with
+//! a `Transcript` and `SyncPoint`s beside the unchanged `TextSource` ([`super::export_media`]). GUIDs come from the tables (or are derived from stable
 //! keys), so exporting twice gives the same GUIDs.
 
 use std::collections::{BTreeMap, HashMap};
@@ -67,6 +68,10 @@ pub struct QdpxSummary {
     pub cases: usize,
     pub notes: usize,
     pub snapshots: usize,
+    /// Linked recordings written as `AudioSource` / `VideoSource` with a `Transcript`.
+    pub recordings: usize,
+    /// `SyncPoint`s written, one per time-map point of a document with a recording.
+    pub sync_points: usize,
     pub positions: Positions,
 }
 
@@ -83,6 +88,9 @@ pub fn export_qdpx(project: &Project, out: &Path, options: &ExportQdpxOptions) -
             .map_err(|e| crate::error::Error::invalid(format!("cannot write the codebook snapshots: {e}")))?;
         extra.push((SNAPSHOTS_ENTRY.to_owned(), json));
     }
+    let links: HashMap<i64, crate::media::link::MediaLink> =
+        crate::media::link::links(conn)?.into_iter().map(|l| (l.document_id, l)).collect();
+    let (mut recordings, mut sync_points) = (0, 0);
     let codings = qdpx::write_with(out, |zip| {
         let archive = zip.path().to_path_buf();
         let io = |e: std::io::Error| crate::error::Error::io(&archive, e);
@@ -95,6 +103,17 @@ pub fn export_qdpx(project: &Project, out: &Path, options: &ExportQdpxOptions) -
                 let source = parts.source(conn, doc, &text, options)?;
                 codings += source.selections.len();
                 writer.source(&source);
+            }
+            // The recordings after every text source: a reader that meets a transcript knows
+            // the text it names.
+            for doc in &parts.docs {
+                let Some(link) = links.get(&doc.id) else { continue };
+                let text = documents::text(conn, doc.id)?;
+                let media =
+                    super::export_media::media_source(conn, project.path(), doc, link, &text, options.positions)?;
+                recordings += 1;
+                sync_points += media.transcripts.iter().map(|t| t.sync_points.len()).sum::<usize>();
+                writer.media(&media);
             }
             writer.finish(&parts.refi).and_then(|mut sink| sink.flush()).map_err(io)?;
         }
@@ -118,6 +137,8 @@ pub fn export_qdpx(project: &Project, out: &Path, options: &ExportQdpxOptions) -
         cases: parts.refi.cases.len(),
         notes: parts.refi.notes.len(),
         snapshots: snapshots.len(),
+        recordings,
+        sync_points,
         positions: options.positions,
     })
 }
@@ -375,12 +396,12 @@ fn selections(
 /// Code point offsets as written: unchanged, or as UTF-16 units (one more for every character
 /// outside the Basic Multilingual Plane before the offset). Only those characters' offsets are
 /// kept, so the table is empty for most texts.
-struct Utf16Offsets {
+pub(super) struct Utf16Offsets {
     astral: Vec<usize>,
 }
 
 impl Utf16Offsets {
-    fn new(text: &str, positions: Positions) -> Utf16Offsets {
+    pub(super) fn new(text: &str, positions: Positions) -> Utf16Offsets {
         let astral = match positions {
             Positions::CodePoints => Vec::new(),
             Positions::Utf16 => text.chars().enumerate().filter(|(_, c)| c.len_utf16() == 2).map(|(i, _)| i).collect(),
@@ -388,7 +409,7 @@ impl Utf16Offsets {
         Utf16Offsets { astral }
     }
 
-    fn of(&self, offset: usize) -> usize {
+    pub(super) fn of(&self, offset: usize) -> usize {
         offset + self.astral.partition_point(|&i| i < offset)
     }
 }

@@ -12,9 +12,12 @@
 //! held, so such a file imports as it always did. What the report lists keeps the order of a
 //! read-everything-first import: what parsing skipped, then what loading the source texts,
 //! notes and snapshots skipped, then what filling the project skipped.
+//!
+//! Recordings (`AudioSource` / `VideoSource`) and their transcripts are placed after the text
+//! sources, in [`media`]: time maps from `SyncPoint`s, links to recordings found on disk.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -22,7 +25,7 @@ use super::definition;
 use super::export::{KIND_PREFIX, SNAPSHOTS_HEADING, SnapshotEntry};
 use super::import_sources::{LoadLog, Loaded, load_notes, load_snapshots, load_source, missing_sources, source_label};
 use super::model::*;
-use super::positions::{self, Convention, Placement};
+use super::positions::{self, Convention, Placement, PositionTable};
 use super::qde_read::{self, SourceSink};
 use super::qdpx::Archive;
 use crate::coding::Recorder;
@@ -31,6 +34,9 @@ use crate::error::{Error, Result};
 use crate::import::ParsedDocument;
 use crate::model::{AttributeScope, DocumentKind, ReviewStatus};
 use crate::store::{self, Project, bulk_write::NewFileWrite, documents, participants};
+
+#[path = "import_media.rs"]
+mod media;
 
 /// Choices for one import.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +67,14 @@ pub struct QdpxReport {
     pub skipped: Vec<String>,
     /// Source texts read from outside the archive: "name: path".
     pub external_sources: Vec<String>,
+    /// `Transcript`s of recordings that gave a document its time map (or became a document).
+    pub transcripts: usize,
+    /// `SyncPoint`s kept as time-map points.
+    pub sync_points: usize,
+    /// `SyncPoint`s skipped: a position beyond the text, or not whole numbers.
+    pub sync_points_skipped: usize,
+    /// Recordings linked to a document (found on disk, readable).
+    pub media_links: usize,
 }
 
 /// Imports `qdpx` into a new project at `target`.
@@ -105,8 +119,9 @@ enum Reading {
 /// Fills the new project in one transaction. `None` (and nothing written) when a streamed read
 /// found the file out of order.
 fn fill(project: &mut Project, input: &mut Input<'_>, reading: Reading) -> Result<Option<QdpxReport>> {
+    let project_path = project.path().to_path_buf();
     let tx = project.write_transaction()?;
-    let mut f = Filler::new(&tx, input.archive, input.options);
+    let mut f = Filler::new(&tx, input.archive, input.options, project_path);
     let refi = match reading {
         Reading::Streamed => {
             let streamed = qde_read::stream_project(input.qde, input.qde_path, &mut f)?;
@@ -176,12 +191,22 @@ struct Filler<'a> {
     load: LoadLog,
     skips: Skips,
     report: QdpxReport,
+    /// The new project's file (its folder is where linked recordings' paths start from).
+    project_path: PathBuf,
+    /// Each stored text source by its `plainTextPath` (trimmed, lower-case): its document and
+    /// how positions in its text map to code points, for the transcripts that name it.
+    texts: HashMap<String, (i64, PositionTable)>,
+    /// The `plainTextPath` of every text source read, stored or skipped (same form).
+    text_paths: HashSet<String>,
 }
 
 impl SourceSink for Filler<'_> {
     fn source(&mut self, head: &RefiProject, source: Source) -> Result<()> {
         if !self.started {
             self.start(head)?;
+        }
+        if let Some(path) = &source.plain_text_path {
+            self.text_paths.insert(media::path_key(path));
         }
         let Some(loaded) = load_source(self.archive, &source, self.options, &mut self.skips.load, &mut self.load)?
         else {
@@ -191,12 +216,21 @@ impl SourceSink for Filler<'_> {
             // The import will be refused once every missing source is known: store no more.
             return Ok(());
         }
-        self.insert_source(&source, &loaded)
+        let placed = self.insert_source(&source, &loaded)?;
+        if let Some(path) = &source.plain_text_path {
+            self.texts.insert(media::path_key(path), placed);
+        }
+        Ok(())
     }
 }
 
 impl<'a> Filler<'a> {
-    fn new(tx: &'a Connection, archive: &'a mut Archive, options: &'a ImportQdpxOptions) -> Filler<'a> {
+    fn new(
+        tx: &'a Connection,
+        archive: &'a mut Archive,
+        options: &'a ImportQdpxOptions,
+        project_path: PathBuf,
+    ) -> Filler<'a> {
         Filler {
             tx,
             rec: Recorder::unrecorded(tx),
@@ -216,6 +250,9 @@ impl<'a> Filler<'a> {
             load: LoadLog::default(),
             skips: Skips::default(),
             report: QdpxReport::default(),
+            project_path,
+            texts: HashMap::new(),
+            text_paths: HashSet::new(),
         }
     }
 }
@@ -244,6 +281,7 @@ impl Filler<'_> {
         if !self.started {
             self.start(refi)?;
         }
+        self.insert_media(refi)?;
         if self.load.refuses(self.options) {
             return Err(missing_sources(self.archive.path(), &self.load));
         }
@@ -398,7 +436,9 @@ impl Filler<'_> {
         Ok(())
     }
 
-    fn insert_source(&mut self, source: &Source, loaded: &Loaded) -> Result<()> {
+    /// Stores a source (or adds its codings to the document with the same text): that
+    /// document, and how positions in the source's text map to its code points.
+    fn insert_source(&mut self, source: &Source, loaded: &Loaded) -> Result<(i64, PositionTable)> {
         let name = source_label(source);
         let sha = documents::text_sha256(&loaded.text);
         let doc_id = match self
@@ -415,7 +455,8 @@ impl Filler<'_> {
             }
             None => self.insert_document(source, &name, loaded, &sha)?,
         };
-        self.place_codings(source, &name, loaded, doc_id)
+        let table = self.place_codings(source, &name, loaded, doc_id)?;
+        Ok((doc_id, table))
     }
 
     fn insert_document(&mut self, source: &Source, name: &str, loaded: &Loaded, sha: &str) -> Result<i64> {
@@ -447,7 +488,7 @@ impl Filler<'_> {
         Ok(id)
     }
 
-    fn place_codings(&mut self, source: &Source, name: &str, loaded: &Loaded, doc_id: i64) -> Result<()> {
+    fn place_codings(&mut self, source: &Source, name: &str, loaded: &Loaded, doc_id: i64) -> Result<PositionTable> {
         let placements: Vec<Placement<'_>> = source
             .selections
             .iter()
@@ -492,7 +533,7 @@ impl Filler<'_> {
                 self.memo_targets.push((MemoSource::Text(title, description.to_owned()), kind, target));
             }
         }
-        Ok(())
+        Ok(table)
     }
 
     fn insert_coding(

@@ -9,6 +9,7 @@
 
 pub mod definition;
 pub mod export;
+pub mod export_media;
 pub mod guid;
 pub mod import;
 mod import_sources;

@@ -312,6 +312,13 @@ impl Reading<'_> {
     fn closed(&mut self, open: &[Node], node: Node) -> Result<Option<Node>> {
         match open {
             [_, project, sources] if project.name == "Project" && sources.name == "Sources" => {
+                if matches!(node.name.as_str(), "AudioSource" | "VideoSource") {
+                    // Small (times and references, no text): kept in the model and placed once
+                    // every text source is in, wherever the recording stood in the file.
+                    let media = read_media(&node, &mut self.project.skipped);
+                    self.project.media.push(media);
+                    return Ok(None);
+                }
                 if node.name != "TextSource" {
                     return Ok(Some(node));
                 }
@@ -385,6 +392,7 @@ fn read_root_attributes(root: &Node, project: &mut RefiProject) {
     project.origin = root.opt("origin");
     project.creating_user = root.opt_guid("creatingUserGUID");
     project.created = root.opt("creationDateTime");
+    project.base_path = root.opt("basePath");
 }
 
 fn skip_count(skipped: &mut Vec<String>, node: &Node, element: &str, what: &str) {
@@ -435,11 +443,12 @@ fn read_case(c: &Node) -> Case {
     }
 }
 
-/// The sources other than text (those were read as the file was parsed), listed as skipped.
+/// The sources other than text and recordings (those were read as the file was parsed), listed
+/// as skipped.
 fn read_sources(node: &Node, project: &mut RefiProject) {
     for child in &node.children {
         match child.name.as_str() {
-            "PictureSource" | "PDFSource" | "AudioSource" | "VideoSource" => {
+            "PictureSource" | "PDFSource" => {
                 let codings = count_descendants(child, "Coding");
                 let name = child.attr("name").unwrap_or("(unnamed)");
                 let kind = child.name.trim_end_matches("Source");
@@ -449,6 +458,68 @@ fn read_sources(node: &Node, project: &mut RefiProject) {
             }
             _ => {}
         }
+    }
+}
+
+/// An `AudioSource` / `VideoSource` with its transcripts. Its own selections (times in the
+/// recording) and codings are listed as skipped: Fieldcode codes text.
+fn read_media(m: &Node, skipped: &mut Vec<String>) -> MediaSource {
+    let kind = if m.name == "VideoSource" { MediaKind::Video } else { MediaKind::Audio };
+    let name = m.attr("name").unwrap_or("").to_owned();
+    let selection = if kind == MediaKind::Video { "VideoSelection" } else { "AudioSelection" };
+    let codings: usize = m.children_named(selection).map(|s| s.children_named("Coding").count()).sum::<usize>()
+        + m.children_named("Coding").count();
+    if codings > 0 {
+        let shown = if name.is_empty() { "(unnamed)" } else { name.as_str() };
+        skipped.push(format!(
+            "{} \"{shown}\" with {codings} coding(s) of recording times: Fieldcode codes transcripts' text, not times",
+            kind.label()
+        ));
+    }
+    MediaSource {
+        kind,
+        guid: m.guid(),
+        name,
+        path: m.opt("path").or_else(|| m.opt("currentPath")),
+        transcripts: m.children_named("Transcript").map(read_transcript).collect(),
+    }
+}
+
+fn read_transcript(t: &Node) -> Transcript {
+    let mut malformed = 0;
+    let mut sync_points = Vec::new();
+    for p in t.children_named("SyncPoint") {
+        let number = |name: &str| p.attr(name).and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| *v >= 0);
+        match (number("position"), number("timeStamp")) {
+            (Some(position), Some(time_ms)) => sync_points.push(SyncPoint { guid: p.guid(), position, time_ms }),
+            _ => malformed += 1,
+        }
+    }
+    Transcript {
+        guid: t.guid(),
+        name: t.attr("name").unwrap_or("").to_owned(),
+        inline_text: t.child("PlainTextContent").map(|c| c.text.clone()),
+        plain_text_path: t.opt("plainTextPath"),
+        rich_text_path: t.opt("richTextPath"),
+        created: t.opt("creationDateTime"),
+        creating_user: t.opt_guid("creatingUser"),
+        sync_points,
+        malformed_sync_points: malformed,
+        selections: t
+            .children_named("TranscriptSelection")
+            .map(|s| TranscriptSelection {
+                guid: s.guid(),
+                name: s.opt("name"),
+                from_sync_point: s.opt_guid("fromSyncPoint"),
+                to_sync_point: s.opt_guid("toSyncPoint"),
+                description: s.child_text("Description"),
+                creating_user: s.opt_guid("creatingUser"),
+                created: s.opt("creationDateTime"),
+                codings: s.children_named("Coding").map(read_coding).collect(),
+                note_refs: s.refs("NoteRef"),
+            })
+            .collect(),
+        note_refs: t.refs("NoteRef"),
     }
 }
 

@@ -20,6 +20,12 @@ pub fn export_lines(out: &Path, s: &QdpxSummary) -> Vec<String> {
         s.notes,
         s.snapshots
     )];
+    if s.recordings > 0 {
+        lines.push(format!(
+            "Linked recordings: {} (as AudioSource/VideoSource with a Transcript), {} sync points.",
+            s.recordings, s.sync_points
+        ));
+    }
     if s.positions == Positions::Utf16 {
         lines.push("Positions count UTF-16 code units.".to_owned());
     }
@@ -43,6 +49,12 @@ pub fn import_lines(project: &Path, r: &QdpxReport) -> Vec<String> {
         r.attribute_values,
         r.snapshots
     )];
+    if r.transcripts + r.media_links + r.sync_points_skipped > 0 {
+        lines.push(format!(
+            "Recordings: {} transcripts, {} sync points ({} skipped), {} recordings linked.",
+            r.transcripts, r.sync_points, r.sync_points_skipped, r.media_links
+        ));
+    }
     lines.extend(r.positions.iter().map(|l| format!("positions: {l}")));
     lines.extend(r.skipped.iter().map(|l| format!("skipped: {l}")));
     lines.extend(r.external_sources.iter().map(|l| format!("read from outside the archive: {l}")));

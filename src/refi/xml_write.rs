@@ -161,6 +161,15 @@ impl<W: Write> ProjectWriter<W> {
         write_source(&mut self.out, s);
     }
 
+    /// One recording with its transcripts (inside `<Sources>`, like a text source).
+    pub fn media(&mut self, m: &MediaSource) {
+        if !self.sources_open {
+            self.out.open("Sources", &[]);
+            self.sources_open = true;
+        }
+        write_media(&mut self.out, m);
+    }
+
     /// Everything after the sources, and `</Project>`; the sink, or the first write error.
     pub fn finish(mut self, p: &RefiProject) -> std::io::Result<W> {
         let out = &mut self.out;
@@ -198,6 +207,7 @@ impl<W: Write> ProjectWriter<W> {
 pub fn write_project(p: &RefiProject) -> Vec<u8> {
     let mut writer = ProjectWriter::start(Vec::new(), p);
     p.sources.iter().for_each(|s| writer.source(s));
+    p.media.iter().for_each(|m| writer.media(m));
     // Writing to memory cannot fail.
     writer.finish(p).unwrap_or_default()
 }
@@ -314,6 +324,62 @@ fn write_source<W: Write>(out: &mut Out<W>, s: &Source) {
     out.refs("NoteRef", &s.note_refs);
     write_values(out, &s.values);
     out.close("TextSource");
+}
+
+/// An `AudioSource` / `VideoSource` and its transcripts, in schema order: `Transcript`s (each
+/// with `PlainTextContent` only when it has no `plainTextPath`, then its `SyncPoint`s, then its
+/// `TranscriptSelection`s).
+fn write_media<W: Write>(out: &mut Out<W>, m: &MediaSource) {
+    let element = m.kind.element();
+    let attrs = [("guid", Some(m.guid.as_str())), ("name", Some(&m.name)), ("path", m.path.as_deref())];
+    if m.transcripts.is_empty() {
+        out.empty(element, &attrs);
+        return;
+    }
+    out.open(element, &attrs);
+    for t in &m.transcripts {
+        out.open(
+            "Transcript",
+            &[
+                ("guid", Some(&t.guid)),
+                ("name", Some(&t.name)),
+                ("richTextPath", t.rich_text_path.as_deref()),
+                ("plainTextPath", t.plain_text_path.as_deref()),
+                ("creatingUser", t.creating_user.as_deref()),
+                ("creationDateTime", valid_datetime(t.created.as_deref())),
+            ],
+        );
+        if t.plain_text_path.is_none() {
+            out.text("PlainTextContent", t.inline_text.as_deref().unwrap_or(""));
+        }
+        for p in &t.sync_points {
+            let (time, position) = (p.time_ms.to_string(), p.position.to_string());
+            out.empty(
+                "SyncPoint",
+                &[("guid", Some(&p.guid)), ("timeStamp", Some(&time)), ("position", Some(&position))],
+            );
+        }
+        for sel in &t.selections {
+            out.open(
+                "TranscriptSelection",
+                &[
+                    ("guid", Some(&sel.guid)),
+                    ("name", sel.name.as_deref()),
+                    ("fromSyncPoint", sel.from_sync_point.as_deref()),
+                    ("toSyncPoint", sel.to_sync_point.as_deref()),
+                    ("creatingUser", sel.creating_user.as_deref()),
+                    ("creationDateTime", valid_datetime(sel.created.as_deref())),
+                ],
+            );
+            out.opt_text("Description", &sel.description);
+            sel.codings.iter().for_each(|c| write_coding(out, c));
+            out.refs("NoteRef", &sel.note_refs);
+            out.close("TranscriptSelection");
+        }
+        out.refs("NoteRef", &t.note_refs);
+        out.close("Transcript");
+    }
+    out.close(element);
 }
 
 fn write_coding<W: Write>(out: &mut Out<W>, c: &Coding) {
