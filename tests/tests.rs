@@ -17,6 +17,7 @@ mod import_transcripts;
 mod sheet_and_codebook;
 mod sheet_edit;
 mod store_open;
+mod rename_speaker;
 mod text_edit;
 mod write_path;
 

@@ -4,7 +4,7 @@
 
 use super::command::{Command, SpanRef};
 use super::recorder::{self, Mode, Recorder, Written};
-use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, text_ops};
+use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, speaker_ops, text_ops};
 use crate::error::Result;
 use crate::store::Project;
 
@@ -55,5 +55,8 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
             text_ops::execute(rec, command).map(|(summary, _)| summary)
         }
         Command::RenameAttribute { scope, from, to } => attribute_ops::rename(rec, *scope, from, to),
+        Command::RenameParticipant { participant, label } => {
+            speaker_ops::rename(rec, *participant, label).map(|(summary, _)| summary)
+        }
     }
 }

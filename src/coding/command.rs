@@ -279,6 +279,14 @@ pub enum Command {
         from: String,
         to: String,
     },
+    /// Renames a speaker: the participant's label, and the label written at the start of each of
+    /// their turns in every document, replaced as text edits (codings stay on their words; one
+    /// covering a label covers the new one). Refused when `label` is empty, holds a colon or a
+    /// line break, or another participant has it. See [`crate::coding::speaker_ops`].
+    RenameParticipant {
+        participant: crate::model::ParticipantId,
+        label: String,
+    },
 }
 
 impl Command {
@@ -307,6 +315,7 @@ impl Command {
             Command::EditText { .. } => "edit-text",
             Command::ReplaceText { .. } => "replace-text",
             Command::RenameAttribute { .. } => "rename-attribute",
+            Command::RenameParticipant { .. } => "rename-participant",
         }
     }
 }

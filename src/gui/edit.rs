@@ -37,7 +37,8 @@ impl Reload {
             Command::SetAttributes { .. }
             | Command::EditText { .. }
             | Command::ReplaceText { .. }
-            | Command::RenameAttribute { .. } => Reload::Everything,
+            | Command::RenameAttribute { .. }
+            | Command::RenameParticipant { .. } => Reload::Everything,
             Command::CreateCode { .. }
             | Command::CreateCodeAndApply { .. }
             | Command::RenameCode { .. }
