@@ -69,4 +69,6 @@ mod gui_support;
 #[cfg(feature = "gui")]
 mod gui_text_edit;
 #[cfg(feature = "gui")]
+mod gui_rename_speaker;
+#[cfg(feature = "gui")]
 mod gui_text_tools;
