@@ -34,7 +34,9 @@ fn coding_texts(p: &Path) -> Vec<(i64, String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["id"].as_i64().unwrap(), c["code"].as_str().unwrap().to_owned(), c["text"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (c["id"].as_i64().unwrap(), c["code"].as_str().unwrap().to_owned(), c["text"].as_str().unwrap().to_owned())
+        })
         .collect();
     out.sort();
     out
@@ -49,7 +51,11 @@ fn text_of(p: &Path, doc: &str) -> String {
 /// label → turns, from `speakers --json`.
 fn speakers(p: &Path) -> Vec<(String, i64)> {
     let run = fieldcode(&["speakers", s(p), "--json"]).ok().json();
-    run.as_array().unwrap().iter().map(|x| (x["label"].as_str().unwrap().to_owned(), x["turns"].as_i64().unwrap())).collect()
+    run.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["label"].as_str().unwrap().to_owned(), x["turns"].as_i64().unwrap()))
+        .collect()
 }
 
 #[test]
@@ -77,18 +83,14 @@ fn renaming_a_speaker_relabels_every_turn_keeps_codings_and_undoes_in_one_step()
     assert_eq!(text_of(&p, "fg2"), FG2.replace("LW1:", "Rosa J:"));
     // Codings clear of a label keep their words; the one over a label covers the new label.
     let after = coding_texts(&p);
-    let expected: Vec<(i64, String, String)> = before
-        .iter()
-        .map(|(id, code, text)| (*id, code.clone(), text.replace("LW1", "Rosa J")))
-        .collect();
+    let expected: Vec<(i64, String, String)> =
+        before.iter().map(|(id, code, text)| (*id, code.clone(), text.replace("LW1", "Rosa J"))).collect();
     assert_eq!(after, expected);
     assert!(after.iter().any(|(_, _, t)| t == "Rosa J: Wherever ther"), "{after:?}");
     // The participant is renamed with its turns; the other speakers are untouched.
     let turns_after = speakers(&p);
-    let renamed: Vec<(String, i64)> = turns_before
-        .iter()
-        .map(|(l, n)| (if l == "LW1" { "Rosa J".to_owned() } else { l.clone() }, *n))
-        .collect();
+    let renamed: Vec<(String, i64)> =
+        turns_before.iter().map(|(l, n)| (if l == "LW1" { "Rosa J".to_owned() } else { l.clone() }, *n)).collect();
     let mut sorted = renamed.clone();
     sorted.sort();
     let mut got = turns_after.clone();

@@ -14,10 +14,10 @@ mod data_safety;
 mod fuzz_parsers;
 mod import_cli;
 mod import_transcripts;
+mod rename_speaker;
 mod sheet_and_codebook;
 mod sheet_edit;
 mod store_open;
-mod rename_speaker;
 mod text_edit;
 mod write_path;
 
@@ -57,6 +57,8 @@ mod gui_import_merge;
 mod gui_memos;
 #[cfg(feature = "gui")]
 mod gui_panels;
+#[cfg(feature = "gui")]
+mod gui_rename_speaker;
 mod gui_retrieval;
 #[cfg(feature = "gui")]
 mod gui_review;
@@ -68,7 +70,5 @@ mod gui_sheet;
 mod gui_support;
 #[cfg(feature = "gui")]
 mod gui_text_edit;
-#[cfg(feature = "gui")]
-mod gui_rename_speaker;
 #[cfg(feature = "gui")]
 mod gui_text_tools;

@@ -200,7 +200,9 @@ impl TextCommand {
             TextCommand::RenameSpeaker { project, from, to, dry_run, coder, json } => {
                 let mut p = Project::open(project)?;
                 let participant = participants::find(p.conn(), &from)?.ok_or_else(|| {
-                    Error::invalid(format!("there is no speaker called {from:?}; `fieldcode speakers PROJECT` lists them"))
+                    Error::invalid(format!(
+                        "there is no speaker called {from:?}; `fieldcode speakers PROJECT` lists them"
+                    ))
                 })?;
                 let written = speaker_ops::run(&mut p, &actor(coder), participant, &to, mode(dry_run))?;
                 print_speaker(&written.summary, &written.value, json, dry_run)

@@ -4,7 +4,9 @@
 
 use super::command::{Command, SpanRef};
 use super::recorder::{self, Mode, Recorder, Written};
-use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, speaker_ops, text_ops};
+use super::{
+    attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, memos, speaker_ops, text_ops,
+};
 use crate::error::Result;
 use crate::store::Project;
 

@@ -16,15 +16,15 @@
 
 use serde::Serialize;
 
-use super::people_rows::People;
 use super::command::Command;
+use super::people_rows::People;
 use super::recorder::{self, Mode, Recorder, Written};
 use super::rows::{PersonRec, Row};
 use super::text_ops::{self, EditReport};
 use crate::error::{Error, Result};
 use crate::model::{DocumentId, ParticipantId};
-use crate::store::{documents, participants};
 use crate::store::versions::Replacement;
+use crate::store::{documents, participants};
 use crate::text::CharIndex;
 
 /// What a speaker rename did (or, on a dry run, would do).
@@ -80,7 +80,9 @@ pub(crate) fn rename(
         let mut edits = Vec::new();
         for turn in documents::turns(rec.conn, doc)?.into_iter().filter(|t| t.participant_id == Some(participant)) {
             match label_before(&text, &index, index.byte_of(&text, turn.start), &person.name) {
-                Some((start, end)) => edits.push(Replacement { start, end, old: person.name.clone(), new: label.clone() }),
+                Some((start, end)) => {
+                    edits.push(Replacement { start, end, old: person.name.clone(), new: label.clone() })
+                }
                 None => report.unlabelled += 1,
             }
         }
