@@ -240,3 +240,53 @@ fn cancelling_the_merge_dialog_changes_nothing() {
     assert!(h.state().panels.merge.is_none());
     assert_eq!(codings_by(&h, "Ana"), 0);
 }
+
+#[test]
+fn the_merge_dialog_lists_codings_whose_text_changed_or_was_deleted_in_an_edited_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = dir.path().join("lead.fieldcode");
+    let project = project_with(Some(&lead), &[("note", NOTE), ("visit", VISIT)]);
+    code(&project, "Access/Phone");
+    drop(project);
+    let ana = dir.path().join("ana.fieldcode");
+    std::fs::copy(&lead, &ana).unwrap();
+    {
+        let p = Project::open(&ana).unwrap();
+        let at = |w: &str| NOTE.find(w).unwrap();
+        coding(&p, "note", "Access/Phone", "Ana", at("surgery twice"), at("surgery twice") + 13);
+        coding(&p, "note", "Access/Phone", "Ana", at("anyone"), at("anyone") + 6);
+    }
+    {
+        // Here the note was corrected: "surgery" became "practice", "anyone " was deleted.
+        let mut p = Project::open(&lead).unwrap();
+        let doc = documents::id_by_name(p.conn(), "note").unwrap();
+        let edit = |start: usize, end: usize, text: &str| fieldcode::coding::Command::EditText {
+            doc,
+            start,
+            end,
+            text: text.into(),
+            expect_sha256: None,
+        };
+        let anyone = NOTE.find("anyone ").unwrap();
+        fieldcode::coding::apply(&mut p, "lead", edit(anyone, anyone + 7, "")).unwrap();
+        let surgery = NOTE.find("surgery").unwrap();
+        fieldcode::coding::apply(&mut p, "lead", edit(surgery, surgery + 7, "practice")).unwrap();
+    }
+    let mut h = workbench_on(&lead);
+    open_menu(&mut h, "Team", "Merge a colleague's copy…");
+    h.get_by_label_contains("ana.fieldcode").click();
+    h.run_steps(2);
+    h.get_by_label("Open").click();
+    settle(&mut h);
+    let report = h.state().panels.merge.as_ref().expect("the dialog is open").report.clone().expect("dry run");
+    assert_eq!((report.changed_codings.len(), report.dropped_codings.len()), (1, 1), "{report:?}");
+    assert!(h.query_by_label_contains("edited differently here").is_some(), "the edited document is counted");
+    h.get_by_label("1 coding(s) whose text changed").click();
+    h.run_steps(3);
+    h.get_by_label("1 coding(s) not brought in: their text was deleted here").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("“surgery twice”").is_some(), "their words are listed");
+    assert!(h.query_by_label("“practice twice”").is_some(), "and ours");
+    assert_eq!(report.dropped_codings[0].old_text, "anyone");
+    assert!(h.query_by_label("“anyone”").is_some(), "the dropped coding's words are listed");
+}

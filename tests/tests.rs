@@ -17,6 +17,7 @@ mod import_transcripts;
 mod media_cli;
 mod media_decode;
 mod player;
+mod rename_speaker;
 mod sheet_and_codebook;
 mod sheet_edit;
 mod store_open;
@@ -62,6 +63,8 @@ mod gui_memos;
 mod gui_panels;
 #[cfg(feature = "gui")]
 mod gui_player;
+#[cfg(feature = "gui")]
+mod gui_rename_speaker;
 mod gui_retrieval;
 #[cfg(feature = "gui")]
 mod gui_review;

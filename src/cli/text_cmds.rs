@@ -1,5 +1,5 @@
 //! Commands that correct and pseudonymise document texts: `edit-text`, `replace`, `versions`,
-//! `pseudonymise` and `release`. Each resolves names to ids and hands one command to the library
+//! `rename-speaker`, `pseudonymise` and `release`. Each resolves names to ids and hands one command to the library
 //! (`coding::text_ops`, `coding::pseudonymise`, `store::release`), which keeps every coding in
 //! place and records one undoable change.
 
@@ -11,11 +11,12 @@ use clap::Subcommand;
 use super::Outcome;
 use super::output::{print_json, print_table};
 use crate::coding::pseudonymise::{self, NameMap, PseudonymReport};
+use crate::coding::speaker_ops::{self, SpeakerRename};
 use crate::coding::text_ops::{self, EditReport};
 use crate::coding::{Command, Mode};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::DocumentKind;
-use crate::store::{Project, default_actor, documents, release, versions};
+use crate::store::{Project, default_actor, documents, participants, release, versions};
 
 #[derive(Debug, Subcommand)]
 pub enum TextCommand {
@@ -85,6 +86,21 @@ pub enum TextCommand {
         project: PathBuf,
         #[arg(long, value_name = "MAP.csv")]
         map: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long = "coder", value_name = "NAME")]
+        coder: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a speaker: the participant's label and the label at the start of each of their
+    /// turns in every document, as one undoable change (codings stay on their words).
+    RenameSpeaker {
+        project: PathBuf,
+        #[arg(long, value_name = "OLD")]
+        from: String,
+        #[arg(long, value_name = "NEW")]
+        to: String,
         #[arg(long)]
         dry_run: bool,
         #[arg(long = "coder", value_name = "NAME")]
@@ -181,6 +197,16 @@ impl TextCommand {
                 let written = pseudonymise::pseudonymise(&mut p, &actor(coder), &names, mode(dry_run))?;
                 print_pseudonyms(&written.summary, &written.value, json, dry_run)
             }
+            TextCommand::RenameSpeaker { project, from, to, dry_run, coder, json } => {
+                let mut p = Project::open(project)?;
+                let participant = participants::find(p.conn(), &from)?.ok_or_else(|| {
+                    Error::invalid(format!(
+                        "there is no speaker called {from:?}; `fieldcode speakers PROJECT` lists them"
+                    ))
+                })?;
+                let written = speaker_ops::run(&mut p, &actor(coder), participant, &to, mode(dry_run))?;
+                print_speaker(&written.summary, &written.value, json, dry_run)
+            }
             TextCommand::Release { project, out, map, json } => {
                 let names: Vec<String> = match map {
                     Some(path) => NameMap::read(&path)?.entries().iter().map(|e| e.real.clone()).collect(),
@@ -244,6 +270,28 @@ fn print_edit(summary: &str, report: &EditReport, json: bool, dry_run: bool) -> 
         println!("{}", capitalise(summary));
     }
     for r in &report.removed {
+        println!("removed coding #{} {} {}..{} {:?} ({} memos)", r.id, r.code, r.start, r.end, r.text, r.memos);
+    }
+    done()
+}
+
+fn print_speaker(summary: &str, report: &SpeakerRename, json: bool, dry_run: bool) -> Result<Outcome> {
+    if json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            summary: &'a str,
+            dry_run: bool,
+            #[serde(flatten)]
+            report: &'a SpeakerRename,
+        }
+        print_json(&Out { summary, dry_run, report })?;
+        return done();
+    }
+    match dry_run {
+        true => println!("Dry run, nothing changed: {summary}"),
+        false => println!("{}", capitalise(summary)),
+    }
+    for r in &report.edits.removed {
         println!("removed coding #{} {} {}..{} {:?} ({} memos)", r.id, r.code, r.start, r.end, r.text, r.memos);
     }
     done()

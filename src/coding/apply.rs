@@ -4,7 +4,10 @@
 
 use super::command::{Command, SpanRef};
 use super::recorder::{self, Mode, Recorder, Written};
-use super::{attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, media_ops, memos, text_ops};
+use super::{
+    attribute_ops, code_ops, codebook_ops, coding_ops, comment_ops, coverage_ops, media_ops, memos, speaker_ops,
+    text_ops,
+};
 use crate::error::Result;
 use crate::store::Project;
 
@@ -64,5 +67,8 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
             media_ops::link(rec, actor, *document, path, *size, sha256, *offset_ms)
         }
         Command::UnlinkMedia { document } => media_ops::unlink(rec, *document),
+        Command::RenameParticipant { participant, label } => {
+            speaker_ops::rename(rec, *participant, label).map(|(summary, _)| summary)
+        }
     }
 }

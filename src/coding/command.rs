@@ -297,6 +297,14 @@ pub enum Command {
     UnlinkMedia {
         document: DocumentId,
     },
+    /// Renames a speaker: the participant's label, and the label written at the start of each of
+    /// their turns in every document, replaced as text edits (codings stay on their words; one
+    /// covering a label covers the new one). Refused when `label` is empty, holds a colon or a
+    /// line break, or another participant has it. See [`crate::coding::speaker_ops`].
+    RenameParticipant {
+        participant: crate::model::ParticipantId,
+        label: String,
+    },
 }
 
 impl Command {
@@ -327,6 +335,7 @@ impl Command {
             Command::RenameAttribute { .. } => "rename-attribute",
             Command::LinkMedia { .. } => "link-media",
             Command::UnlinkMedia { .. } => "unlink-media",
+            Command::RenameParticipant { .. } => "rename-participant",
         }
     }
 }

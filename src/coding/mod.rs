@@ -32,6 +32,7 @@ pub mod rows;
 pub mod search;
 pub mod shift;
 pub mod snapshot;
+pub mod speaker_ops;
 pub mod text_edit;
 pub mod text_ops;
 pub mod units;

@@ -95,13 +95,23 @@ impl<'c> Recorder<'c> {
     /// Edits a document's text and name (see [`super::text_edit`]), moving everything anchored
     /// in it, and records the edit; returns how the codings moved. The command removes the
     /// codings the edit would leave empty or duplicated first ([`super::text_edit::doomed`]).
-    pub fn edit_document(&mut self, mut edit: DocEdit) -> Result<super::text_edit::Moved> {
+    pub fn edit_document(&mut self, edit: DocEdit) -> Result<super::text_edit::Moved> {
+        self.edit_document_known(edit, None)
+    }
+
+    /// [`Recorder::edit_document`] with the document's current text and codings as the command
+    /// read them (see [`super::text_edit::Known`]).
+    pub fn edit_document_known(
+        &mut self,
+        mut edit: DocEdit,
+        known: Option<super::text_edit::Known<'_>>,
+    ) -> Result<super::text_edit::Moved> {
         edit.at = self.now.clone();
         edit.actor = self.actor.clone();
         if !edit.edits.is_empty() {
             edit.version = crate::store::versions::next_number(self.conn, edit.document)?;
         }
-        let (fixups, moved) = super::text_edit::forward(self.conn, &edit)?;
+        let (fixups, moved) = super::text_edit::forward_known(self.conn, &edit, known)?;
         edit.fixups = fixups;
         if self.keep {
             self.texts.push(edit);

@@ -13,6 +13,13 @@
 //! search rebuilds it). A command that makes codings empty, or identical to another, removes them
 //! through the recorder *before* its edits (so undo restores them with id, guid and memos, and
 //! redo removes them again first): [`doomed`] names them.
+//!
+//! Speed: one keystroke's edit of a 5 MB transcript with 20,000 codings must not read the text or
+//! the codings twice, so a command hands what it read to [`forward_known`] ([`Known`]); only the
+//! codings touching the edit are checked for being doomed, and the thousands after it move by one
+//! `UPDATE` (see [`super::rows::move_codings`]). The rest of the cost is the database's: the new
+//! text is stored whole (with its hash), and every moved coding and turn row is rewritten with
+//! its index entries.
 
 use std::collections::HashMap;
 
@@ -92,20 +99,41 @@ pub fn splices_of(edits: &[Replacement]) -> Vec<Splice> {
 /// The codings of `document` that the splices would leave empty or identical to another coding
 /// (same code, coder and span; the one with the lowest id stays): a command removes these first.
 pub fn doomed(conn: &Connection, document: DocumentId, splices: &[Splice]) -> Result<Vec<i64>> {
-    let spans = rows::coding_spans(conn, document)?;
-    let mut anchored: Vec<Anchored> = spans.iter().map(anchored).collect();
+    Ok(doomed_among(&rows::coding_spans(conn, document)?, splices))
+}
+
+/// [`doomed`] over the document's codings already read. Only codings that touch a replaced
+/// range (an edge inside it or at either end) can end up empty or on the same span as another:
+/// the rule moves every other position by the same strictly increasing map, so codings clear of
+/// every splice keep distinct spans, and a coding that touches a splice covers or borders the
+/// new text, where no clear coding can be. So only those few are run through the engine.
+pub fn doomed_among(spans: &[rows::CodingSpan], splices: &[Splice]) -> Vec<i64> {
+    let touches = |c: &rows::CodingSpan| {
+        let (start, end) = (c.start.max(0) as usize, c.end.max(0) as usize);
+        splices.iter().any(|s| start <= s.end && end >= s.start)
+    };
+    let near: Vec<&rows::CodingSpan> = spans.iter().filter(|c| touches(c)).collect();
+    let mut anchored: Vec<Anchored> = near.iter().map(|c| anchored(c)).collect();
     shift::forward(&mut anchored, splices);
     let mut out = Vec::new();
-    let mut seen: HashMap<(i64, i64, usize, usize), i64> = HashMap::with_capacity(spans.len());
-    let mut order: Vec<usize> = (0..spans.len()).collect();
-    order.sort_unstable_by_key(|&i| spans[i].id);
+    let mut seen: HashMap<(i64, i64, usize, usize), i64> = HashMap::with_capacity(near.len());
+    let mut order: Vec<usize> = (0..near.len()).collect();
+    order.sort_unstable_by_key(|&i| near[i].id);
     for i in order {
-        let (c, a) = (&spans[i], &anchored[i]);
+        let (c, a) = (near[i], &anchored[i]);
         if a.start >= a.end || seen.insert((c.code_id, c.coder_id, a.start, a.end), c.id).is_some() {
             out.push(c.id);
         }
     }
-    Ok(out)
+    out
+}
+
+/// What the command making an edit has already read inside its transaction (the document's
+/// current text and codings), so that [`forward_known`] does not read a long transcript and
+/// its thousands of codings a second time.
+pub struct Known<'a> {
+    pub text: &'a str,
+    pub codings: Vec<rows::CodingSpan>,
 }
 
 fn anchored(c: &rows::CodingSpan) -> Anchored {
@@ -116,6 +144,12 @@ fn anchored(c: &rows::CodingSpan) -> Anchored {
 /// need and how the codings moved. Refused, with nothing written, if the text does not hold
 /// the old texts where the edit says.
 pub fn forward(conn: &Connection, edit: &DocEdit) -> Result<(Fixups, Moved)> {
+    forward_known(conn, edit, None)
+}
+
+/// [`forward`] with the document's current text and codings as the caller read them in this
+/// transaction (they must be current: the codings after any removed first).
+pub fn forward_known(conn: &Connection, edit: &DocEdit, known: Option<Known<'_>>) -> Result<(Fixups, Moved)> {
     let (name, sha, chars, paragraphs) = documents::text_state(conn, edit.document)?;
     let mut fixups = Fixups::default();
     let mut moved = Moved::default();
@@ -124,11 +158,19 @@ pub fn forward(conn: &Connection, edit: &DocEdit) -> Result<(Fixups, Moved)> {
         if !shift::check_batch(&splices, chars) {
             return Err(Error::invalid(format!("the edit of {name:?} has overlapping or out-of-range parts")));
         }
-        let text = documents::text(conn, edit.document)?;
-        let new_text = versions::apply_replacements(&text, &edit.edits).ok_or_else(|| changed_since(&name))?;
+        let read;
+        let (text, codings) = match known {
+            Some(Known { text, codings }) => (text, codings),
+            None => {
+                read = documents::text(conn, edit.document)?;
+                (read.as_str(), rows::coding_spans(conn, edit.document)?)
+            }
+        };
+        let new_text = versions::apply_replacements(text, &edit.edits).ok_or_else(|| changed_since(&name))?;
         let threshold = shift::tail_from(&splices);
         let delta = shift::total_delta(&splices);
-        (fixups.codings, moved) = move_codings(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
+        (fixups.codings, moved) =
+            move_codings(conn, edit.document, codings, &splices, Direction::Forward(threshold, delta))?;
         fixups.turns = move_turns(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
         fixups.times = move_times(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
         let mut paras = to_anchored(&paragraphs);
@@ -176,7 +218,7 @@ pub fn backward(conn: &Connection, edit: &DocEdit) -> Result<()> {
     let delta = shift::total_delta(&splices);
     let threshold = (shift::tail_from(&splices) as i64 + delta).max(0) as usize;
     let back = Direction::Backward(threshold, -delta, &edit.fixups);
-    move_codings(conn, edit.document, &splices, back)?;
+    move_codings(conn, edit.document, rows::coding_spans(conn, edit.document)?, &splices, back)?;
     move_turns(conn, edit.document, &splices, back)?;
     move_times(conn, edit.document, &splices, back)?;
     let mut paras = to_anchored(&paragraphs);
@@ -250,10 +292,10 @@ fn bulk_arg(dir: Direction<'_>) -> Option<(i64, i64)> {
 fn move_codings(
     conn: &Connection,
     document: DocumentId,
+    spans: Vec<rows::CodingSpan>,
     splices: &[Splice],
     dir: Direction<'_>,
 ) -> Result<(Vec<Fixup>, Moved)> {
-    let spans = rows::coding_spans(conn, document)?;
     let original: Vec<Anchored> = spans.iter().map(anchored).collect();
     let (after, fixups, writes) = plan(&original, splices, dir, |f| &f.codings);
     let mut moved = Moved::default();

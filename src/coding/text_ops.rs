@@ -163,6 +163,7 @@ fn with_counts(summary: String, r: &EditReport) -> String {
 
 /// Makes `edits` (and a rename) in one document through the recorder: removes the codings the
 /// edits would leave empty or duplicated, then edits the text; adds what happened to `report`.
+/// `text` is the document's current text, as the caller read it in this transaction.
 pub(crate) fn apply_edits(
     rec: &mut Recorder<'_>,
     doc: DocumentId,
@@ -172,26 +173,36 @@ pub(crate) fn apply_edits(
     report: &mut EditReport,
 ) -> Result<()> {
     let (name, ..) = documents::text_state(rec.conn, doc)?;
-    let doomed = text_edit::doomed(rec.conn, doc, &text_edit::splices_of(&edits))?;
-    let index = CharIndex::new(text);
+    // The codings are read once: for the ones the edit dooms, and then to move the others.
+    let mut codings = match edits.is_empty() {
+        true => Vec::new(),
+        false => rows::coding_spans(rec.conn, doc)?,
+    };
+    let doomed = text_edit::doomed_among(&codings, &text_edit::splices_of(&edits));
     let mut paths = HashMap::new();
-    for id in doomed {
-        let Some(coding) = rows::read_coding(rec.conn, id)? else { continue };
-        let (start, end) = (coding.start.max(0) as usize, coding.end.max(0) as usize);
-        report.removed.push(RemovedCoding {
-            id,
-            guid: coding.guid.clone(),
-            document: name.clone(),
-            code: code_path(rec, &mut paths, coding.code_id)?,
-            start,
-            end,
-            text: index.slice(text, start, end).to_owned(),
-            memos: rows::memos_on(rec.conn, "coding", id)?.len(),
-        });
-        super::code_ops::remove_coding(rec, coding)?;
+    if !doomed.is_empty() {
+        let index = CharIndex::new(text);
+        for &id in &doomed {
+            let Some(coding) = rows::read_coding(rec.conn, id)? else { continue };
+            let (start, end) = (coding.start.max(0) as usize, coding.end.max(0) as usize);
+            report.removed.push(RemovedCoding {
+                id,
+                guid: coding.guid.clone(),
+                document: name.clone(),
+                code: code_path(rec, &mut paths, coding.code_id)?,
+                start,
+                end,
+                text: index.slice(text, start, end).to_owned(),
+                memos: rows::memos_on(rec.conn, "coding", id)?.len(),
+            });
+            super::code_ops::remove_coding(rec, coding)?;
+        }
+        let gone: std::collections::HashSet<i64> = doomed.into_iter().collect();
+        codings.retain(|c| !gone.contains(&c.id));
     }
     let replacements = edits.len();
-    let moved = rec.edit_document(DocEdit { document: doc, edits, rename, ..DocEdit::default() })?;
+    let known = (replacements > 0).then_some(text_edit::Known { text, codings });
+    let moved = rec.edit_document_known(DocEdit { document: doc, edits, rename, ..DocEdit::default() }, known)?;
     if replacements > 0 {
         report.documents.push(name);
         report.replacements += replacements;

@@ -243,6 +243,8 @@ actions! {
         DescribeCodeDialog(CodeId),
         /// Open the "Split…" dialog of a code.
         SplitCodeDialog(CodeId),
+        /// Open the "Rename speaker…" dialog of a participant.
+        RenameSpeakerDialog(crate::model::ParticipantId),
         /// Search the corpus on a worker thread (words through the index, or a regular expression).
         Search {
             query: String,
@@ -600,6 +602,7 @@ impl Action {
             | Action::AskDeleteCode(_)
             | Action::DescribeCodeDialog(_)
             | Action::SplitCodeDialog(_)
+            | Action::RenameSpeakerDialog(_)
             | Action::Search { .. }
             | Action::PreviewAutocode { .. }
             | Action::DiffSnapshot(_)

@@ -513,6 +513,12 @@ impl WorkbenchApp {
                 panels.split = Some(super::split_dialog::SplitDraft::new(code));
                 Ok(())
             }),
+            Action::RenameSpeakerDialog(participant) => self.on_project(|wb, panels| {
+                let label = wb.participants.iter().find(|p| p.id == participant).map(|p| p.label.clone());
+                panels.rename_speaker =
+                    label.map(|label| super::speaker_dialog::RenameSpeakerDraft::new(participant, &label));
+                Ok(())
+            }),
             Action::ShowMemos => self.on_project(|_, panels| {
                 panels.memos.get_or_insert_with(Default::default);
                 Ok(())

@@ -272,6 +272,21 @@ impl Heights {
         self.tops.last().copied().unwrap_or(0.0)
     }
 
+    /// The heights of `old` (the same document before an edit) carried over to this one when it
+    /// has as many paragraphs: only the paragraphs whose length changed are laid out again, and
+    /// the scroll position does not jump after a keystroke's edit.
+    pub fn carry_over(&mut self, old: Heights, changed: impl Fn(usize) -> bool) {
+        if old.heights.len() != self.heights.len() {
+            return;
+        }
+        *self = old;
+        for (i, m) in self.measured.iter_mut().enumerate() {
+            if changed(i) {
+                *m = false;
+            }
+        }
+    }
+
     /// The paragraph at content height `y`.
     pub fn index_at(&self, y: f32) -> usize {
         let n = self.heights.len();

@@ -106,9 +106,10 @@ fn participants(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
             egui::ScrollArea::vertical().id_salt("participants-list").auto_shrink([false, true]).show(ui, |ui| {
                 for p in &wb.participants {
                     let role = p.attributes.get("role").map(String::as_str).unwrap_or("");
+                    // Labels that do not take clicks, so a right click anywhere on the row opens its menu.
                     ui.horizontal(|ui| {
-                        ui.strong(&p.label);
-                        ui.weak(role);
+                        ui.add(egui::Label::new(egui::RichText::new(&p.label).strong()).selectable(false));
+                        ui.add(egui::Label::new(egui::RichText::new(role).weak()).selectable(false));
                     })
                     .response
                     .interact(egui::Sense::click())
@@ -117,6 +118,10 @@ fn participants(ui: &mut Ui, wb: &Workbench, actions: &mut Vec<Action>) {
                         if ui.button("Attributes…").clicked() {
                             let owner = p.label.clone();
                             actions.push(Action::ShowSheetFor { scope: AttributeScope::Participant, owner });
+                            ui.close();
+                        }
+                        if ui.button("Rename speaker…").clicked() {
+                            actions.push(Action::RenameSpeakerDialog(p.id));
                             ui.close();
                         }
                     });

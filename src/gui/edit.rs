@@ -25,6 +25,9 @@ enum Reload {
     Codes,
     /// Documents and participants too (their attributes).
     Everything,
+    /// After a text edit: the document list (lengths), the codebook and the open document
+    /// (re-read once, with its codings); participants keep their turns, so they are not re-read.
+    Text,
 }
 
 impl Reload {
@@ -34,10 +37,10 @@ impl Reload {
                 [span] if wb.view.as_ref().is_some_and(|v| v.id == span.document) => Reload::CodingsOf(span.code),
                 _ => Reload::Codes,
             },
+            Command::EditText { .. } | Command::ReplaceText { .. } => Reload::Text,
             Command::SetAttributes { .. }
-            | Command::EditText { .. }
-            | Command::ReplaceText { .. }
             | Command::RenameAttribute { .. }
+            | Command::RenameParticipant { .. }
             | Command::LinkMedia { .. }
             | Command::UnlinkMedia { .. } => Reload::Everything,
             Command::CreateCode { .. }
@@ -74,6 +77,7 @@ pub fn apply(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding
         Reload::CodingsOf(code) => wb.reload_after_coding(code)?,
         Reload::Codes => wb.reload_codes()?,
         Reload::Everything => wb.reload()?,
+        Reload::Text => wb.reload_after_text_edit()?,
     }
     Ok(applied)
 }

@@ -107,6 +107,43 @@ pub fn merge_ui(ctx: &Context, dialog: &mut Option<MergeDialog>, job: Option<&Jo
     }
 }
 
+/// The codings carried onto documents this project edited differently whose words changed, and
+/// those not brought in because their whole text was deleted here: one row each, so they can be
+/// checked after the merge.
+fn realigned_ui(ui: &mut Ui, report: &MergeReport) {
+    let lists = [
+        ("merge-changed-codings", "coding(s) whose text changed", &report.changed_codings, "Here"),
+        ("merge-dropped-codings", "coding(s) not brought in: their text was deleted here", &report.dropped_codings, ""),
+    ];
+    for (id, title, list, here) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        ui.collapsing(format!("{} {title}", list.len()), |ui| {
+            egui::ScrollArea::vertical().id_salt(id).max_height(220.0).show(ui, |ui| {
+                egui::Grid::new(id).num_columns(if here.is_empty() { 4 } else { 5 }).striped(true).show(ui, |ui| {
+                    for header in
+                        ["Document", "Code", "Coder", "There"].into_iter().chain((!here.is_empty()).then_some(here))
+                    {
+                        ui.strong(header);
+                    }
+                    ui.end_row();
+                    for c in list {
+                        ui.label(&c.document);
+                        ui.label(&c.code);
+                        ui.label(&c.coder);
+                        ui.label(format!("“{}”", c.old_text));
+                        if !here.is_empty() {
+                            ui.label(format!("“{}”", c.new_text));
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+    }
+}
+
 /// What would come in, then the conflicts.
 fn report_ui(ui: &mut Ui, report: &MergeReport) {
     if report.previous_merges > 0 {
@@ -138,7 +175,17 @@ fn report_ui(ui: &mut Ui, report: &MergeReport) {
         if !report.coders_created.is_empty() {
             row("New coders", report.coders_created.join(", "));
         }
+        if report.documents_realigned > 0 {
+            row(
+                "Edited documents",
+                format!(
+                    "{} edited differently here: {} coding(s) carried onto this text",
+                    report.documents_realigned, report.realigned_codings
+                ),
+            );
+        }
     });
+    realigned_ui(ui, report);
     if !report.codes_created.is_empty() {
         ui.collapsing(format!("{} new code(s)", report.codes_created.len()), |ui| {
             for path in &report.codes_created {

@@ -40,6 +40,7 @@ pub mod quick_slots;
 pub mod review_panel;
 pub mod search_panel;
 pub mod settings;
+pub mod speaker_dialog;
 pub mod split_dialog;
 mod status_bar;
 pub mod stripes;

@@ -1,5 +1,5 @@
 //! The workbench's floating panels and dialogs beyond the main layout: Describe… and Split… of a
-//! code, memos, search and autocode, and history with snapshots. Their state lives here (it is
+//! code, Rename speaker…, memos, search and autocode, and history with snapshots. Their state lives here (it is
 //! reset with the project), they are re-read after every change, and they are drawn in one go.
 
 use egui::Context;
@@ -10,6 +10,7 @@ use super::history_panel::{HistoryPanel, history_ui};
 use super::memos_panel::{MemosPanel, memos_ui};
 use super::review_panel::{ReviewPanel, review_ui};
 use super::search_panel::{SearchPanel, search_ui};
+use super::speaker_dialog::{RenameSpeakerDraft, rename_speaker_ui};
 use super::split_dialog::{SplitDraft, split_ui};
 use super::text_tools::{PseudonymPanel, ReplacePanel, pseudonymise_ui, replace_ui};
 use super::workbench::Workbench;
@@ -20,6 +21,7 @@ use crate::error::Result;
 pub struct Panels {
     pub describe: Option<DescribeDraft>,
     pub split: Option<SplitDraft>,
+    pub rename_speaker: Option<RenameSpeakerDraft>,
     pub memos: Option<MemosPanel>,
     pub search: Option<SearchPanel>,
     pub history: Option<HistoryPanel>,
@@ -74,6 +76,9 @@ impl Panels {
         if let (Some(split), Action::Edit(Command::SplitCode { .. })) = (&mut self.split, action) {
             split.clear();
         }
+        if let Action::Edit(Command::RenameParticipant { .. }) = action {
+            self.rename_speaker = None;
+        }
         if let (Some(search), Action::Autocode { .. }) = (&mut self.search, action) {
             search.preview = None;
         }
@@ -82,6 +87,7 @@ impl Panels {
     pub fn show(&mut self, ctx: &Context, wb: &Workbench, busy: bool, actions: &mut Vec<Action>) {
         describe_ui(ctx, &mut self.describe, wb, actions);
         split_ui(ctx, &mut self.split, wb, actions);
+        rename_speaker_ui(ctx, &mut self.rename_speaker, wb, actions);
         memos_ui(ctx, &mut self.memos, actions);
         search_ui(ctx, &mut self.search, wb, busy, actions);
         history_ui(ctx, &mut self.history, actions);

@@ -81,14 +81,22 @@ impl ParagraphEdit {
 
 impl Workbench {
     /// Re-reads the open document when its text changed (an edit, an undo or redo of one, a
-    /// find and replace), keeping the paragraph being edited open with its new text.
-    pub fn refresh_open_text(&mut self) -> Result<()> {
-        let Some(view) = &self.view else { return Ok(()) };
+    /// find and replace), keeping the paragraph being edited open with its new text. Returns
+    /// whether it re-read the document (with its codings).
+    pub fn refresh_open_text(&mut self) -> Result<bool> {
+        let Some(view) = &self.view else { return Ok(false) };
         if documents::sha256(self.project.conn(), view.id)? == view.sha256 {
-            return Ok(());
+            return Ok(false);
         }
         let (id, name) = (view.id, view.name.clone());
-        let fresh = DocumentView::load(self.project.conn(), id, &name, &self.participants)?;
+        let mut fresh = DocumentView::load(self.project.conn(), id, &name, &self.participants)?;
+        if let Some(old) = self.view.take() {
+            let (old_bytes, new_bytes) = (&old.bytes, &fresh.bytes);
+            let changed = |i: usize| old_bytes.get(i).map(|r| r.len()) != new_bytes.get(i).map(|r| r.len());
+            let changed: Vec<bool> = (0..new_bytes.len()).map(changed).collect();
+            fresh.heights.carry_over(old.heights, |i| changed[i]);
+            fresh.scroll_to = old.scroll_to;
+        }
         self.editing = self.editing.take().and_then(|edit| {
             let text = fresh.paragraphs.get(edit.paragraph).map(|_| fresh.paragraph_text(edit.paragraph))?;
             Some(ParagraphEdit {
@@ -102,7 +110,7 @@ impl Workbench {
         self.selection = None;
         self.inspection = None;
         self.view = Some(fresh);
-        Ok(())
+        Ok(true)
     }
 
     /// Opens paragraph `n` of the open document for editing (committing typing elsewhere first

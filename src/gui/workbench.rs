@@ -160,12 +160,23 @@ impl Workbench {
         self.reload_codes()
     }
 
+    /// After a text edit: like [`Workbench::reload`] without re-reading the participants (an edit
+    /// moves turns, it does not add or remove any).
+    pub fn reload_after_text_edit(&mut self) -> Result<()> {
+        self.documents = documents::list(self.project.conn())?;
+        self.generation += 1;
+        self.reload_codes()
+    }
+
     /// Re-reads the codebook, the open document's codings and the excerpt list after an edit.
     pub fn reload_codes(&mut self) -> Result<()> {
         self.reload_codebook()?;
         self.reload_coding_memos()?;
-        self.refresh_open_text()?;
-        if let Some(view) = &mut self.view {
+        // A document re-read for its new text comes with its codings: they are not read twice.
+        let reread = self.refresh_open_text()?;
+        if let Some(view) = &mut self.view
+            && !reread
+        {
             view.set_codings(codings::for_document(self.project.conn(), view.id)?);
         }
         self.reload_panels()

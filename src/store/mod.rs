@@ -17,6 +17,7 @@ pub mod documents;
 pub mod migrate;
 pub mod participants;
 pub mod release;
+mod settler;
 pub mod time_map;
 pub mod versions;
 
@@ -46,6 +47,9 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10)
 
 /// An open project file.
 pub struct Project {
+    /// The helper that checkpoints after each change (see [`settler`]), started at the first
+    /// change. Declared before `conn` so it is dropped, and its connection closed, first.
+    settler: std::cell::OnceCell<Option<settler::Settler>>,
     conn: Connection,
     path: PathBuf,
 }
@@ -72,7 +76,7 @@ impl Project {
             return Err(err);
         }
         configure(&conn, &path)?;
-        Ok(Project { conn, path })
+        Ok(Project { settler: Default::default(), conn, path })
     }
 
     /// Opens an existing project, upgrading an older schema in one transaction.
@@ -85,7 +89,7 @@ impl Project {
         check_not_locked(&conn, &path)?;
         migrate::upgrade(&mut conn, &path, version)?;
         configure(&conn, &path)?;
-        let project = Project { conn, path };
+        let project = Project { settler: Default::default(), conn, path };
         if std::fs::metadata(&project.path).is_ok_and(|m| m.len() <= QUICK_CHECK_MAX_BYTES) {
             check_integrity(&project)?;
         }
@@ -99,7 +103,7 @@ impl Project {
     pub fn open_to_read(path: impl AsRef<Path>) -> Result<Project> {
         let path = path.as_ref().to_path_buf();
         let (conn, _version) = open_checked(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        Ok(Project { conn, path })
+        Ok(Project { settler: Default::default(), conn, path })
     }
 
     /// An in-memory project, for tests and previews.
@@ -108,7 +112,7 @@ impl Project {
         let path = PathBuf::from(":memory:");
         initialise(&mut conn, &path)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        Ok(Project { conn, path })
+        Ok(Project { settler: Default::default(), conn, path })
     }
 
     pub fn path(&self) -> &Path {
@@ -142,9 +146,14 @@ impl Project {
     /// alone is complete: a researcher who copies `study.fieldcode` while the workbench is open
     /// (to a colleague, to a USB stick) gets every committed change. Called after each committed
     /// change. A passive checkpoint never waits for readers; whatever a reader still needs is
-    /// copied by the next one.
+    /// copied by the next one. It runs on a helper thread (see [`settler`]): the change returns
+    /// once committed, and the file is complete a few milliseconds later.
     pub fn settle(&self) -> Result<()> {
         if self.path.as_os_str() == ":memory:" {
+            return Ok(());
+        }
+        if let Some(settler) = self.settler.get_or_init(|| settler::Settler::start(&self.path)) {
+            settler.nudge();
             return Ok(());
         }
         self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
