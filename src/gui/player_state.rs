@@ -268,9 +268,14 @@ pub fn explain(err: &MediaError) -> String {
     }
 }
 
-/// The file name of a stored media path.
+/// The file name of a stored media path; a video says that only its sound is played (no
+/// well-kept pure-Rust crate decodes H.264 frames, so Fieldcode plays the audio track).
 fn file_label(path: &str) -> String {
-    path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned()
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let video = name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ["mp4", "mov", "m4v"].contains(&ext.to_ascii_lowercase().as_str()));
+    if video { format!("{name} (video: its sound only)") } else { name.to_owned() }
 }
 
 /// The documents that have a recording linked (for play buttons beside their quotes).
@@ -300,5 +305,6 @@ mod tests {
         assert_eq!(file_label("media/INT01.wav"), "INT01.wav");
         assert_eq!(file_label(r"C:\study\INT01.wav"), "INT01.wav");
         assert_eq!(file_label("INT01.wav"), "INT01.wav");
+        assert_eq!(file_label("clips/Focus group.MP4"), "Focus group.MP4 (video: its sound only)");
     }
 }
