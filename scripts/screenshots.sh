@@ -89,3 +89,6 @@ shot export 6 FIELDCODE_START_WINDOW=export -- "$work/demo.fieldcode"
 shot review 6 FIELDCODE_START_WINDOW=review -- "$work/demo.fieldcode"
 shot edit-mode 6 FIELDCODE_OPEN_DOCUMENT=INT01-LW02 FIELDCODE_START_WINDOW=edit -- "$work/demo.fieldcode"
 shot replace 7 FIELDCODE_START_WINDOW="replace:waiting list" -- "$work/demo.fieldcode"
+# The player bar: a click on a turn's time plays from there (with a PulseAudio server running;
+# without one the bar says "No sound device").
+shot player 6 FIELDCODE_OPEN_DOCUMENT=INT01-LW02 CLICK="412 329" -- "$work/demo.fieldcode"

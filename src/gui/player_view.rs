@@ -16,7 +16,8 @@ const STRIP_HEIGHT: f32 = 34.0;
 
 pub fn player_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Action>) {
     ui.add_space(2.0);
-    ui.horizontal(|ui| controls_ui(ui, panel, actions));
+    // Wrapped: beside both side panels the bar is narrow, and nothing may run under them.
+    ui.horizontal_wrapped(|ui| controls_ui(ui, panel, actions));
     strip_ui(ui, panel, actions);
     if let Some(problem) = &panel.problem {
         ui.colored_label(ui.visuals().warn_fg_color, problem);
@@ -40,8 +41,6 @@ fn controls_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Action>) {
     });
     let duration = panel.duration_ms().map_or_else(|| "–:––".to_owned(), clock);
     ui.monospace(format!("{} / {duration}", clock(panel.position_ms())));
-    ui.separator();
-    ui.label(&panel.label).on_hover_text(&panel.link.path);
     ui.separator();
     ui.add_enabled_ui(can_play, |ui| speed_and_volume_ui(ui, panel, actions));
     let mut follow = panel.follow;
@@ -68,7 +67,7 @@ fn speed_and_volume_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Actio
         .labelled_by(label.id);
     let mut volume = panel.status.as_ref().map_or(1.0, |s| s.volume);
     let slider = egui::Slider::new(&mut volume, 0.0..=1.0).show_value(false).text("Volume");
-    if ui.add_sized([110.0, 18.0], slider).changed() {
+    if ui.add_sized([90.0, 18.0], slider).changed() {
         actions.push(Action::PlayerVolume(volume));
     }
 }
@@ -100,6 +99,8 @@ fn strip_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Action>) {
             painter.text(rect.center(), egui::Align2::CENTER_CENTER, why, egui::FontId::proportional(12.0), weak);
         }
     }
+    let name_at = rect.left_top() + vec2(4.0, 2.0);
+    painter.text(name_at, egui::Align2::LEFT_TOP, &panel.label, egui::FontId::proportional(11.0), visuals.text_color());
     if let Some(x) = played_x {
         painter
             .line_segment([pos2(x, rect.top()), pos2(x, rect.bottom())], Stroke::new(2.0, visuals.strong_text_color()));
@@ -107,7 +108,8 @@ fn strip_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Action>) {
     let Some(duration) = duration else { return };
     let at = |x: f32| (((x - rect.left()) / rect.width()).clamp(0.0, 1.0) as f64 * duration as f64) as u64;
     if let Some(pos) = response.hover_pos() {
-        response.clone().on_hover_text_at_pointer(format!("{} — click to go there", clock(at(pos.x))));
+        let tip = format!("{} — click to go there\n{}", clock(at(pos.x)), panel.link.path);
+        response.clone().on_hover_text_at_pointer(tip);
     }
     if (response.clicked() || response.drag_stopped())
         && let Some(pos) = response.interact_pointer_pos()
