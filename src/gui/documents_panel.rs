@@ -37,19 +37,19 @@ fn attribute_filter(ui: &mut Ui, wb: &mut Workbench) {
     let current = wb.filter.attribute.clone();
     let shown = current.as_ref().map(|(n, v)| format!("{n} = {v}")).unwrap_or_else(|| "All documents".into());
     let mut chosen = current.clone();
-    egui::ComboBox::from_id_salt("attribute-filter").selected_text(shown).width(ui.available_width() - 8.0).show_ui(
-        ui,
-        |ui| {
-            ui.selectable_value(&mut chosen, None, "All documents");
-            for name in names {
-                let values: BTreeSet<&String> = wb.documents.iter().filter_map(|d| d.attributes.get(name)).collect();
-                ui.label(egui::RichText::new(name.as_str()).weak());
-                for value in values {
-                    ui.selectable_value(&mut chosen, Some((name.clone(), value.clone())), format!("  {value}"));
-                }
+    let combo = egui::ComboBox::from_id_salt("attribute-filter").selected_text(shown).width(ui.available_width() - 8.0);
+    let response = combo.show_ui(ui, |ui| {
+        ui.selectable_value(&mut chosen, None, "All documents");
+        for name in names {
+            let values: BTreeSet<&String> = wb.documents.iter().filter_map(|d| d.attributes.get(name)).collect();
+            ui.label(egui::RichText::new(name.as_str()).weak());
+            for value in values {
+                ui.selectable_value(&mut chosen, Some((name.clone(), value.clone())), format!("  {value}"));
             }
-        },
-    );
+        }
+    });
+    // Screen readers name it by what it filters.
+    response.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Documents with attribute"));
     if chosen != current {
         wb.filter.attribute = chosen;
     }
