@@ -12,7 +12,7 @@ use super::Outcome;
 use super::output::{print_json, print_table};
 use crate::coding::pseudonymise::{self, NameMap, PseudonymReport};
 use crate::coding::speaker_ops::{self, SpeakerRename};
-use crate::coding::text_ops::{self, EditReport};
+use crate::coding::text_ops::{self, EditReport, RemovedCoding};
 use crate::coding::{Command, Mode};
 use crate::error::{Error, Result};
 use crate::model::DocumentKind;
@@ -238,17 +238,29 @@ fn capitalise(s: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// A command's report as JSON: its summary line, whether it was a dry run, and the report's fields.
+fn print_report_json<T: serde::Serialize>(summary: &str, report: &T, dry_run: bool) -> Result<Outcome> {
+    #[derive(serde::Serialize)]
+    struct Out<'a, T> {
+        summary: &'a str,
+        dry_run: bool,
+        #[serde(flatten)]
+        report: &'a T,
+    }
+    print_json(&Out { summary, dry_run, report })?;
+    done()
+}
+
+/// One line for each coding an edit removed.
+fn print_removed(removed: &[RemovedCoding]) {
+    for r in removed {
+        println!("removed coding #{} {} {}..{} {:?} ({} memos)", r.id, r.code, r.start, r.end, r.text, r.memos);
+    }
+}
+
 fn print_edit(summary: &str, report: &EditReport, json: bool, dry_run: bool) -> Result<Outcome> {
     if json {
-        #[derive(serde::Serialize)]
-        struct Out<'a> {
-            summary: &'a str,
-            dry_run: bool,
-            #[serde(flatten)]
-            report: &'a EditReport,
-        }
-        print_json(&Out { summary, dry_run, report })?;
-        return done();
+        return print_report_json(summary, report, dry_run);
     }
     if dry_run {
         for hit in &report.hits {
@@ -269,45 +281,25 @@ fn print_edit(summary: &str, report: &EditReport, json: bool, dry_run: bool) -> 
     } else {
         println!("{}", capitalise(summary));
     }
-    for r in &report.removed {
-        println!("removed coding #{} {} {}..{} {:?} ({} memos)", r.id, r.code, r.start, r.end, r.text, r.memos);
-    }
+    print_removed(&report.removed);
     done()
 }
 
 fn print_speaker(summary: &str, report: &SpeakerRename, json: bool, dry_run: bool) -> Result<Outcome> {
     if json {
-        #[derive(serde::Serialize)]
-        struct Out<'a> {
-            summary: &'a str,
-            dry_run: bool,
-            #[serde(flatten)]
-            report: &'a SpeakerRename,
-        }
-        print_json(&Out { summary, dry_run, report })?;
-        return done();
+        return print_report_json(summary, report, dry_run);
     }
     match dry_run {
         true => println!("Dry run, nothing changed: {summary}"),
         false => println!("{}", capitalise(summary)),
     }
-    for r in &report.edits.removed {
-        println!("removed coding #{} {} {}..{} {:?} ({} memos)", r.id, r.code, r.start, r.end, r.text, r.memos);
-    }
+    print_removed(&report.edits.removed);
     done()
 }
 
 fn print_pseudonyms(summary: &str, report: &PseudonymReport, json: bool, dry_run: bool) -> Result<Outcome> {
     if json {
-        #[derive(serde::Serialize)]
-        struct Out<'a> {
-            summary: &'a str,
-            dry_run: bool,
-            #[serde(flatten)]
-            report: &'a PseudonymReport,
-        }
-        print_json(&Out { summary, dry_run, report })?;
-        return done();
+        return print_report_json(summary, report, dry_run);
     }
     if dry_run {
         for hit in &report.texts.hits {
