@@ -1,25 +1,23 @@
-//! The workbench application: settings (persisted by eframe) plus runtime state, the frame
-//! layout (menu, status bar, left/right panels, viewer) and the single place where queued
-//! [`Action`]s are applied after each frame.
+//! The workbench application: settings (persisted by eframe) plus runtime state, one frame's
+//! order of work (background answers, keys and drops, layout in `app/frame.rs`, floating
+//! windows), and the single place where queued [`Action`]s are applied after each frame.
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use egui::{Context, Ui};
 
-use super::action::{Action, QUICK_KEYS, shortcuts};
+use super::action::Action;
 use super::chart_png::Chart;
 use super::compare_state::CompareState;
-use super::compare_view;
-use super::document_pane::Reading;
+use super::edit;
 use super::exchange_jobs;
 use super::exchange_windows::FormatDialog;
 use super::jobs::{self, Job, JobResult};
 use super::panels::Panels;
 use super::settings::{STORAGE_KEY, Settings};
-use super::windows::{self, Windows};
+use super::windows::Windows;
 use super::workbench::{Centre, Workbench};
-use super::{analysis_view, codebook_panel, document_pane, documents_panel, edit, menus, status_bar, welcome};
 use crate::Project;
 use crate::coding::Command;
 use crate::export::codebook::CodebookFormat;
@@ -28,6 +26,9 @@ use crate::refi::export::Positions;
 
 mod exports;
 mod files;
+// The frame's layout and the keyboard and drops
+mod frame;
+mod input;
 mod reading_jobs;
 mod remembered;
 mod start_view;
@@ -186,151 +187,10 @@ impl WorkbenchApp {
         }
     }
 
-    fn layout(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        let menu = egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), actions));
-        windows::set_menu_bottom(ui.ctx(), menu.response.rect.bottom());
-        // The message sits above the status line, at the bottom: the views are laid out from the
-        // top, so a message coming or going never moves what the next click lands on.
-        egui::Panel::bottom("status").show(ui, |ui| {
-            if let Some(message) = &self.message {
-                banner(ui, message, actions);
-                ui.separator();
-            }
-            status_bar::show(ui, &self.settings.coder, self.workbench.as_ref(), self.job.as_ref(), actions)
-        });
-        let font_size = self.settings.text_size();
-        let (snap_words, speaker_width) = (self.settings.snap_words, self.settings.speaker_width);
-        let busy = self.job.is_some();
-        let Some(wb) = self.workbench.as_mut() else {
-            egui::CentralPanel::default().show(ui, |ui| welcome::show(ui, &self.settings, busy, actions));
-            return;
-        };
-        if let Some(state) = self.compare.as_mut() {
-            state.refresh(wb);
-            egui::CentralPanel::default().show(ui, |ui| compare_view::compare_ui(ui, state, wb, font_size, actions));
-            return;
-        }
-        // Side panels start in proportion to the window and never take more than 30 % each,
-        // so the text keeps room on a laptop; either can be hidden (View menu, remembered).
-        let width = ui.available_width();
-        if self.settings.show_documents {
-            egui::Panel::left("documents")
-                .resizable(true)
-                .default_size((width * 0.2).clamp(160.0, 250.0))
-                .size_range(120.0..=(width * 0.3).max(120.0))
-                .show(ui, |ui| documents_panel::show(ui, wb, actions));
-        }
-        if self.settings.show_codebook {
-            egui::Panel::right("codebook")
-                .resizable(true)
-                .default_size((width * 0.24).clamp(200.0, 300.0))
-                .size_range(150.0..=(width * 0.3).max(150.0))
-                .show(ui, |ui| codebook_panel::show(ui, wb, actions));
-        }
-        if let Some(panel) = &wb.player {
-            egui::Panel::bottom("player").show(ui, |ui| super::player_view::player_ui(ui, panel, actions));
-        }
-        if wb.centre == Centre::Retrieval {
-            let mut state = std::mem::take(&mut wb.retrieval);
-            state.refresh(&wb.project, &wb.codes);
-            egui::CentralPanel::default()
-                .show(ui, |ui| super::retrieval_view::retrieval_ui(ui, &mut state, wb, actions));
-            wb.retrieval = state;
-            return;
-        }
-        if wb.centre == Centre::Analysis {
-            let waker = ui.ctx().clone();
-            wb.analysis.refresh(&wb.project, move || waker.request_repaint());
-            egui::CentralPanel::default()
-                .show(ui, |ui| analysis_view::analysis_ui(ui, &mut wb.analysis, &wb.media_documents, actions));
-            return;
-        }
-        if wb.centre == Centre::Sheet {
-            egui::CentralPanel::default().show(ui, |ui| super::classification_sheet::sheet_ui(ui, wb, actions));
-            return;
-        }
-        egui::CentralPanel::default().show(ui, |ui| {
-            document_pane::document_ui(ui, wb, Reading { font_size, snap_words, speaker_width }, actions)
-        });
-    }
-
-    fn floating_windows(&mut self, ctx: &Context, actions: &mut Vec<Action>) {
-        windows::show_shortcuts(ctx, &mut self.windows.shortcuts);
-        windows::show_settings(ctx, &mut self.windows.settings, &mut self.settings);
-        windows::show_palette(ctx, &mut self.windows, self.workbench.as_ref(), actions);
-        self.chooser_ui(ctx, actions);
-        self.import_merge_ui(ctx, actions);
-        self.exchange.show(ctx, self.workbench.as_ref(), actions);
-        if let Some(wb) = &self.workbench {
-            self.panels.show(ctx, wb, self.job.is_some(), actions);
-            windows::show_inspector(ctx, wb, actions);
-            if let Some(code) = self.confirm_delete {
-                confirm_delete(ctx, wb, code, actions);
-            }
-        }
-    }
-
     fn apply_theme(&mut self, ctx: &Context) {
         if self.applied_theme != Some(self.settings.dark) {
             ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
             self.applied_theme = Some(self.settings.dark);
-        }
-    }
-
-    fn read_keys(&mut self, ctx: &Context) {
-        for (keys, action) in shortcuts() {
-            if ctx.input_mut(|i| i.consume_shortcut(&keys)) {
-                self.pending.push(action.clone());
-            }
-        }
-        let typing = ctx.memory(|m| m.focused().is_some());
-        let Some(wb) = self.workbench.as_mut() else { return };
-        if typing || wb.selection.is_none() {
-            return;
-        }
-        for (slot, key) in QUICK_KEYS.iter().enumerate() {
-            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, *key)) {
-                self.pending.push(Action::QuickCode(slot));
-            }
-        }
-        // The platform turns Ctrl+C into a Copy event rather than a key press.
-        if ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy))) {
-            self.pending.push(Action::CopySelection);
-        }
-        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
-            self.pending.push(Action::ClearSelection);
-        }
-        let typed: String = ctx.input(|i| {
-            i.events
-                .iter()
-                .filter_map(|e| match e {
-                    egui::Event::Text(t) if t.chars().all(char::is_alphabetic) => Some(t.as_str()),
-                    _ => None,
-                })
-                .collect()
-        });
-        if !typed.is_empty() {
-            wb.finder.push_str(&typed);
-            wb.finder_focus = true;
-        }
-    }
-
-    fn take_dropped_files(&mut self, ctx: &Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
-        if dropped.is_empty() {
-            return;
-        }
-        let is_project = dropped.len() == 1 && dropped[0].extension().is_some_and(|e| e == "fieldcode");
-        let open_document = self.workbench.as_ref().and_then(|wb| wb.view.as_ref()).map(|v| v.id);
-        if is_project {
-            self.pending.push(Action::OpenProject(dropped[0].clone()));
-        } else if let (Some(document), true) = (open_document, dropped.len() == 1 && player::is_media(&dropped[0])) {
-            // A recording dropped on an open transcript is linked to it.
-            self.pending.push(Action::LinkMedia { document, path: dropped[0].clone() });
-        } else if self.workbench.is_some() {
-            self.pending.push(Action::PreviewImport(dropped));
-        } else {
-            self.error("Open or create a project first, then drop files or folders on the window to import them.");
         }
     }
 
@@ -759,42 +619,6 @@ impl WorkbenchApp {
     pub fn save(&self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, &self.settings);
     }
-}
-
-/// Height of the message area above the status line, in points (about four lines).
-const MESSAGE_HEIGHT: f32 = 72.0;
-
-fn banner(ui: &mut Ui, message: &Message, actions: &mut Vec<Action>) {
-    // Top-aligned: in a centred row the text would sit in the middle of the scroll area's height.
-    ui.horizontal_top(|ui| {
-        let color = if message.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-        if ui.button("Dismiss").clicked() {
-            actions.push(Action::DismissMessage);
-        }
-        // Long reports (an import's) scroll within a few lines rather than pushing the views up.
-        egui::ScrollArea::vertical().id_salt("message").max_height(MESSAGE_HEIGHT).show(ui, |ui| {
-            ui.add(egui::Label::new(egui::RichText::new(&message.text).color(color)).wrap());
-        });
-    });
-}
-
-fn confirm_delete(ctx: &Context, wb: &Workbench, code: i64, actions: &mut Vec<Action>) {
-    let Some(node) = wb.code(code) else { return };
-    super::windows::floating(ctx, "Delete code").collapsible(false).resizable(false).show(ctx, |ui| {
-        ui.label(format!(
-            "Delete {} with its sub-codes and {} codings? Undo (Ctrl+Z) brings it back.",
-            node.path, node.codings
-        ));
-        ui.horizontal(|ui| {
-            if ui.button("Delete").clicked() {
-                actions.push(Action::DismissDelete);
-                actions.push(Action::Edit(Command::DeleteCode { code, reassign_to: None }));
-            }
-            if ui.button("Cancel").clicked() {
-                actions.push(Action::DismissDelete);
-            }
-        });
-    });
 }
 
 fn summarise_import(lines: &[String]) -> String {
