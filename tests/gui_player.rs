@@ -66,7 +66,7 @@ fn the_interview_with_a_recording_shows_the_player_and_its_waveform() {
     open_fn01(&mut h);
     assert!(h.state().workbench.as_ref().unwrap().player.is_none(), "a field note has no recording: no bar");
     open_interview(&mut h);
-    assert!(panel(&h).label.ends_with(".wav"), "the bar names the recording: {}", panel(&h).label);
+    assert!(panel(&h).label().ends_with(".wav"), "the bar names the recording: {}", panel(&h).label());
     h.get_by_label("▶ Play");
     step_until(&mut h, "the waveform", |h| {
         matches!(panel(h).waveform, fieldcode::gui::player_state::WaveformJob::Ready(_))
@@ -165,14 +165,14 @@ fn linking_a_recording_to_a_field_note_and_unlinking_it_are_undoable_changes() {
     let fn01 = doc_id(&h, "FN01-provider-office");
     h.state_mut().queue(Action::LinkMedia { document: fn01, path: copy });
     settle(&mut h);
-    assert_eq!(panel(&h).label, "field-recording.wav", "{}", message(&h));
+    assert_eq!(panel(&h).label(), "field-recording.wav", "{}", message(&h));
     assert_eq!(panel(&h).link.path, "field-recording.wav", "stored relative to the project's folder");
     open_menu(&mut h, "Media", "Unlink the recording");
     h.run_steps(2);
     assert!(h.state().workbench.as_ref().unwrap().player.is_none(), "unlinked: the bar is gone");
     open_menu(&mut h, "Edit", "Undo");
     h.run_steps(2);
-    assert_eq!(panel(&h).label, "field-recording.wav", "undo brings the link back");
+    assert_eq!(panel(&h).label(), "field-recording.wav", "undo brings the link back");
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub struct MediaLinkRec {
 
 const COLUMNS: &str = "document_id, path, size, sha256, offset_ms, linked_at, linked_by";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MediaLinkRec> {
+/// A link from a row whose first seven columns are those of [`COLUMNS`], in that order.
+pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MediaLinkRec> {
     Ok(MediaLinkRec {
         document_id: r.get(0)?,
         path: r.get(1)?,
@@ -39,35 +40,25 @@ impl MediaLinkRec {
         Ok(conn.prepare_cached(&sql)?.query_row([document], from_row).optional()?)
     }
 
-    /// Every link, by document id.
-    pub fn all(conn: &Connection) -> Result<Vec<MediaLinkRec>> {
-        let sql = format!("SELECT {COLUMNS} FROM media_link ORDER BY document_id");
-        Ok(conn.prepare_cached(&sql)?.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?)
-    }
-
     pub fn insert(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(
+        self.write(
+            conn,
             "INSERT INTO media_link (document_id, path, size, sha256, offset_ms, linked_at, linked_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            self.document_id,
-            self.path,
-            self.size,
-            self.sha256,
-            self.offset_ms,
-            self.linked_at,
-            self.linked_by
-        ])?;
-        Ok(())
+        )
     }
 
     pub fn update(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(
+        self.write(
+            conn,
             "UPDATE media_link SET path = ?2, size = ?3, sha256 = ?4, offset_ms = ?5, linked_at = ?6, linked_by = ?7
              WHERE document_id = ?1",
-        )?
-        .execute(params![
+        )
+    }
+
+    /// Runs `sql` with this link's fields bound as ?1–?7 in [`COLUMNS`] order.
+    fn write(&self, conn: &Connection, sql: &str) -> Result<()> {
+        conn.prepare_cached(sql)?.execute(params![
             self.document_id,
             self.path,
             self.size,

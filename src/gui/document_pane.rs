@@ -49,7 +49,7 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
         memos: &wb.coding_memos,
     };
     let text_len = view.chars.char_len();
-    let playing = wb.player.as_ref().filter(|p| p.document == view.id).and_then(|p| p.playing_span(text_len));
+    let player = wb.player.as_ref().filter(|p| p.document == view.id);
     let cx = ViewerContext {
         selection: wb.selection,
         font_size: reading.font_size,
@@ -58,8 +58,8 @@ pub fn document_ui(ui: &mut Ui, wb: &mut Workbench, reading: Reading, actions: &
         snap_words: reading.snap_words,
         speaker_width: reading.speaker_width,
         editable: wb.edit_mode,
-        playing: playing.filter(|_| wb.player.as_ref().is_some_and(|p| p.playing())),
-        play_times: wb.player.as_ref().is_some_and(|p| p.document == view.id && p.player.is_some()),
+        playing: player.filter(|p| p.playing()).and_then(|p| p.playing_span(text_len)),
+        play_times: player.is_some_and(|p| p.player.is_some()),
     };
     viewer::show(ui, &mut view, &cx, editing.as_mut(), actions);
     wb.view = Some(view);

@@ -56,7 +56,7 @@ fn type_at_caret(ctx: &egui::Context, id: egui::Id, buffer: &mut String, text: &
     let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
     let chars = buffer.chars().count();
     let at = state.cursor.char_range().map_or(chars, |r| r.primary.index.0.min(chars));
-    let byte = buffer.char_indices().nth(at).map_or(buffer.len(), |(b, _)| b);
+    let byte = crate::text::char_slice(buffer, 0, at).len();
     buffer.insert_str(byte, text);
     let caret = egui::text::CCursor::new(at + text.chars().count());
     state.cursor.set_char_range(Some(egui::text::CCursorRange::one(caret)));

@@ -93,8 +93,6 @@ impl WaveformJob {
 pub struct PlayerPanel {
     pub document: DocumentId,
     pub link: MediaLink,
-    /// What the bar calls the recording (its file name).
-    pub label: String,
     /// The engine; `None` while it opens, or when the recording or the sound device could not
     /// be opened (then `problem` says why).
     pub player: Option<Player>,
@@ -128,13 +126,11 @@ impl PlayerPanel {
     ) -> crate::error::Result<Option<PlayerPanel>> {
         let Some(link) = link::link_for_document(conn, document)? else { return Ok(None) };
         let points = time_map::load(conn, document)?;
-        let label = file_label(&link.path);
         let starting = Some(start_player(link.clone(), project_path.to_path_buf(), sound, wake.clone()));
         let waveform = WaveformJob::start(link::resolve(&link, project_path), link.sha256.clone(), wake);
         Ok(Some(PlayerPanel {
             document,
             link,
-            label,
             player: None,
             starting,
             queued: None,
@@ -145,6 +141,11 @@ impl PlayerPanel {
             followed: None,
             status: None,
         }))
+    }
+
+    /// What the bar calls the recording: its file name (a video says only its sound plays).
+    pub fn label(&self) -> String {
+        file_label(&self.link.path)
     }
 
     /// Plays `start..end` now, or as soon as the engine is open.

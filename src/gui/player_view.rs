@@ -100,7 +100,13 @@ fn strip_ui(ui: &mut Ui, panel: &PlayerPanel, actions: &mut Vec<Action>) {
         }
     }
     let name_at = rect.left_top() + vec2(4.0, 2.0);
-    painter.text(name_at, egui::Align2::LEFT_TOP, &panel.label, egui::FontId::proportional(11.0), visuals.text_color());
+    painter.text(
+        name_at,
+        egui::Align2::LEFT_TOP,
+        panel.label(),
+        egui::FontId::proportional(11.0),
+        visuals.text_color(),
+    );
     if let Some(x) = played_x {
         painter
             .line_segment([pos2(x, rect.top()), pos2(x, rect.bottom())], Stroke::new(2.0, visuals.strong_text_color()));

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::{MediaError, OpenedMedia};
 use crate::coding::Command;
-use crate::coding::media_rows::MediaLinkRec;
+use crate::coding::media_rows::{self, MediaLinkRec};
 use crate::error::{Error, Result};
 use crate::model::DocumentId;
 
@@ -80,18 +80,7 @@ pub fn links(conn: &Connection) -> Result<Vec<MediaLink>> {
         "SELECT m.document_id, m.path, m.size, m.sha256, m.offset_ms, m.linked_at, m.linked_by, d.name
          FROM media_link m JOIN document d ON d.id = m.document_id ORDER BY d.name",
     )?;
-    let rows = stmt.query_map([], |r| {
-        let rec = MediaLinkRec {
-            document_id: r.get(0)?,
-            path: r.get(1)?,
-            size: r.get(2)?,
-            sha256: r.get(3)?,
-            offset_ms: r.get(4)?,
-            linked_at: r.get(5)?,
-            linked_by: r.get(6)?,
-        };
-        Ok(from_rec(rec, r.get(7)?))
-    })?;
+    let rows = stmt.query_map([], |r| Ok(from_rec(media_rows::from_row(r)?, r.get(7)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

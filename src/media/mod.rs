@@ -96,3 +96,13 @@ pub struct OpenedMedia {
     /// What to call the recording in the player (its file name).
     pub label: String,
 }
+
+/// Milliseconds of `frames` at `rate` frames a second (rounded down).
+pub(crate) fn frames_to_ms(frames: u64, rate: u32) -> u64 {
+    (u128::from(frames) * 1000 / u128::from(rate.max(1))) as u64
+}
+
+/// Frames in `ms` milliseconds at `rate` frames a second (rounded down).
+pub(crate) fn ms_to_frames(ms: u64, rate: u32) -> u64 {
+    (u128::from(ms) * u128::from(rate) / 1000).min(u128::from(u64::MAX)) as u64
+}

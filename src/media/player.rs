@@ -25,7 +25,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::stretch::{Stretcher, clamp_speed};
-use super::{AudioSink, MediaError, OpenedMedia, SampleSource};
+use super::{AudioSink, MediaError, OpenedMedia, SampleSource, frames_to_ms, ms_to_frames};
 
 pub use super::sink_pulse::open_output;
 
@@ -217,14 +217,6 @@ impl Drop for Player {
             let _ = thread.join();
         }
     }
-}
-
-fn frames_to_ms(frames: u64, rate: u32) -> u64 {
-    (u128::from(frames) * 1000 / u128::from(rate.max(1))) as u64
-}
-
-fn ms_to_frames(ms: u64, rate: u32) -> u64 {
-    (u128::from(ms) * u128::from(rate) / 1000).min(u128::from(u64::MAX)) as u64
 }
 
 /// The player's thread: the source, the sink, and where we are.

@@ -274,14 +274,14 @@ mod imp {
                     return Err(error);
                 }
             };
-        let ring_capacity = (u64::from(sample_rate) * RING_MS / 1000) as usize * usize::from(out_channels);
+        let ring_capacity = crate::media::ms_to_frames(RING_MS, sample_rate) as usize * usize::from(out_channels);
         Ok(Box::new(PulseSink {
             stream: Some(stream),
             shared,
             in_channels: usize::from(channels),
             out_channels: usize::from(out_channels),
             ring_capacity: ring_capacity.max(1),
-            server_frames: u64::from(sample_rate) * SERVER_MS / 1000,
+            server_frames: crate::media::ms_to_frames(SERVER_MS, sample_rate),
             corked: true,
         }))
     }

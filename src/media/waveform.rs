@@ -85,7 +85,7 @@ pub fn compute(
         peaks.push([lo.clamp(-1.0, 1.0), hi.clamp(-1.0, 1.0)]);
     }
     progress(1.0);
-    let duration_ms = frames_read * 1000 / rate;
+    let duration_ms = super::frames_to_ms(frames_read, source.sample_rate());
     let bucket_ms = per_bucket as f64 * 1000.0 / rate as f64;
     Ok(match total {
         Some(_) => {

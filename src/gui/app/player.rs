@@ -22,6 +22,9 @@ use crate::model::{DocumentId, Span};
 /// How often the bar redraws while playing, for the time and the waveform's cursor.
 const PLAYING_REDRAW: Duration = Duration::from_millis(50);
 
+/// Said when the text asked to be played has no time in the document's time map.
+const NO_TIME: &str = "This part of the transcript has no time, so it cannot be played.";
+
 /// Extensions offered when linking a recording (symphonia reads these).
 const MEDIA_EXTENSIONS: [&str; 10] = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "oga", "mp4", "mov", "m4v"];
 
@@ -81,13 +84,11 @@ impl WorkbenchApp {
         self.linking = Some(rx);
     }
 
+    /// Links the checked recording through the one path every change takes ([`Action::Edit`]);
+    /// the change marks the links to be read again.
     pub(super) fn poll_linking(&mut self) {
         match text_tools::poll(&mut self.linking) {
-            Some(Ok(command)) => {
-                let action = Action::Edit(command.clone());
-                self.change(&action, |wb, coder| crate::gui::edit::command(wb, coder, command));
-                self.media_changed();
-            }
+            Some(Ok(command)) => self.pending.push(Action::Edit(command)),
             Some(Err(err)) => self.error(err.to_string()),
             None => {}
         }
@@ -95,31 +96,28 @@ impl WorkbenchApp {
 
     pub(super) fn unlink_media(&mut self) {
         let Some(document) = self.workbench.as_ref().and_then(|wb| wb.view.as_ref()).map(|v| v.id) else { return };
-        let action = Action::Edit(Command::UnlinkMedia { document });
-        self.change(&action, |wb, coder| crate::gui::edit::command(wb, coder, Command::UnlinkMedia { document }));
-        self.media_changed();
-    }
-
-    /// After any change: the link, the list of documents with media and the time map are read
-    /// again on the next frame (the engine is reopened only if the link itself changed).
-    pub(super) fn media_changed(&mut self) {
-        if let Some(wb) = self.workbench.as_mut() {
-            wb.media_stale = true;
-        }
+        self.pending.push(Action::Edit(Command::UnlinkMedia { document }));
     }
 
     /// Runs `f` on the engine, or says why nothing plays.
     fn with_player(&mut self, f: impl FnOnce(&Player, &PlayerPanel)) {
-        let Some(wb) = &self.workbench else { return };
-        match wb.player.as_ref() {
-            Some(panel) => match &panel.player {
-                Some(player) => f(player, panel),
-                None if panel.starting.is_some() => self.info("Opening the recording…"),
-                None => {
-                    let why = panel.problem.clone().unwrap_or_else(|| "The recording cannot be played.".into());
-                    self.error(why);
-                }
-            },
+        let engine =
+            self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).and_then(|p| Some((p.player.as_ref()?, p)));
+        let Some((player, panel)) = engine else {
+            self.say_why_nothing_plays();
+            return;
+        };
+        f(player, panel);
+    }
+
+    /// The message for a play request that cannot be carried out now.
+    fn say_why_nothing_plays(&mut self) {
+        match self.workbench.as_ref().and_then(|wb| wb.player.as_ref()) {
+            Some(panel) if panel.starting.is_some() => self.info("Opening the recording…"),
+            Some(panel) => {
+                let why = panel.problem.clone().unwrap_or_else(|| "The recording cannot be played.".into());
+                self.error(why);
+            }
             None => self.error(
                 "This document has no recording. Link one with Media > Link a recording… (or drop an audio file on it).",
             ),
@@ -180,7 +178,7 @@ impl WorkbenchApp {
     /// Plays from the time of the text at `offset` (a turn's time was clicked).
     pub(super) fn play_from(&mut self, offset: usize) {
         let Some(ms) = self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).and_then(|p| p.time_of(offset)) else {
-            self.error("This part of the transcript has no time, so it cannot be played.");
+            self.error(NO_TIME);
             return;
         };
         self.with_player(|player, _| {
@@ -201,12 +199,12 @@ impl WorkbenchApp {
     fn play_text(&mut self, span: Span) {
         let panel = self.workbench.as_mut().and_then(|wb| wb.player.as_mut());
         let Some(panel) = panel.filter(|p| p.player.is_some() || p.starting.is_some()) else {
-            self.with_player(|_, _| {});
+            self.say_why_nothing_plays();
             return;
         };
         match panel.times_of(span) {
             Some((start, end)) => panel.play_span(start, end),
-            None => self.error("This part of the transcript has no time, so it cannot be played."),
+            None => self.error(NO_TIME),
         }
     }
 
