@@ -15,11 +15,13 @@ use crate::model::ParticipantId;
 pub struct RenameSpeakerDraft {
     pub participant: ParticipantId,
     pub label: String,
+    /// Put the keyboard in the name field on the next frame (the dialog has just opened).
+    pub focus: bool,
 }
 
 impl RenameSpeakerDraft {
     pub fn new(participant: ParticipantId, label: &str) -> RenameSpeakerDraft {
-        RenameSpeakerDraft { participant, label: label.to_owned() }
+        RenameSpeakerDraft { participant, label: label.to_owned(), focus: true }
     }
 
     /// The command the dialog describes.
@@ -57,6 +59,9 @@ pub fn rename_speaker_ui(
             ui.horizontal(|ui| {
                 let label = ui.label("New name");
                 let field = ui.add(egui::TextEdit::singleline(&mut state.label)).labelled_by(label.id);
+                if std::mem::take(&mut state.focus) {
+                    field.request_focus();
+                }
                 submit = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             });
             let changed = !state.label.trim().is_empty() && state.label.trim() != person.label;
