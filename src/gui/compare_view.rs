@@ -42,7 +42,8 @@ pub fn compare_ui(ui: &mut Ui, state: &mut CompareState, wb: &Workbench, font_si
     let (left, left_range) = side(370.0);
     let (right, right_range) = side(340.0);
     egui::Panel::left("compare-agreement").resizable(true).default_size(left).size_range(left_range).show(ui, |ui| {
-        egui::ScrollArea::vertical().id_salt("compare-agreement-scroll").show(ui, |ui| {
+        // Both ways: the per-code table (with units, αu and uα) is wider than the panel may be.
+        egui::ScrollArea::both().id_salt("compare-agreement-scroll").show(ui, |ui| {
             agreement_ui(ui, state, wb);
             summary::summary_ui(ui, state, wb);
             ui.separator();
