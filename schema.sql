@@ -157,8 +157,10 @@ CREATE TABLE time_map (
 -- folder with '/' separators (absolute when the recording is on another drive or root), so a
 -- study folder can move; `size` and `sha256` tell whether the file is still the one linked;
 -- `offset_ms` is added to the document's time map to get the recording's time. The recording
--- itself is never copied into the project. Changed only by the LinkMedia / UnlinkMedia commands.
--- Added in version 5.
+-- itself is copied into the project only when asked (`embedded` = 1: it plays from the stored
+-- copy in media_chunk, found by `sha256`). Changed only by the LinkMedia / UnlinkMedia /
+-- EmbedMedia / UnembedMedia commands. Added in version 5; `embedded` in version 6 (written the
+-- way ALTER TABLE leaves it, so an upgraded file has exactly this schema).
 CREATE TABLE media_link (
     document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
     path        TEXT NOT NULL,
@@ -167,7 +169,18 @@ CREATE TABLE media_link (
     offset_ms   INTEGER NOT NULL DEFAULT 0,
     linked_at   TEXT NOT NULL,
     linked_by   TEXT NOT NULL
-);
+, embedded INTEGER NOT NULL DEFAULT 0 CHECK (embedded IN (0, 1)));
+
+-- Stored copies of recordings (src/media/store.rs), content-addressed: the file with SHA-256
+-- `sha256` is the concatenation of its chunks in `seq` order (0, 1, …), 1 MiB each but the last.
+-- Chunks are written by an embedding command and never by undo or redo, which only flip
+-- media_link.embedded; a release copy drops the ones no embedded link uses. Added in version 6.
+CREATE TABLE media_chunk (
+    sha256 TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    bytes  BLOB NOT NULL,
+    PRIMARY KEY (sha256, seq)
+) WITHOUT ROWID;
 
 -- Markdown memos on the project, a document, a participant, a code or a coding.
 CREATE TABLE memo (

@@ -101,6 +101,7 @@ fn link_recording(project: &mut Project) -> Result<()> {
         offset_ms: 0,
         linked_at: crate::store::now_utc(),
         linked_by: "rosa".to_owned(),
+        embedded: false,
     };
     rec.insert(crate::coding::rows::Row::MediaLink(link))?;
     tx.commit()?;

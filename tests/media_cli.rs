@@ -209,6 +209,7 @@ fn the_link_command_is_validated_before_anything_is_written() {
                 size: size + 1,
                 sha256: sha256.clone(),
                 offset_ms: 0,
+                embed: false,
             },
             "bytes",
         ),
@@ -219,11 +220,25 @@ fn the_link_command_is_validated_before_anything_is_written() {
                 size,
                 sha256: sha256.clone(),
                 offset_ms: 0,
+                embed: false,
             },
             "gone.wav",
         ),
-        (Command::LinkMedia { document: doc, path: path.clone(), size, sha256: "abc".into(), offset_ms: 0 }, "SHA-256"),
-        (Command::LinkMedia { document: doc + 99, path: path.clone(), size, sha256, offset_ms: 0 }, "document"),
+        (
+            Command::LinkMedia {
+                document: doc,
+                path: path.clone(),
+                size,
+                sha256: "abc".into(),
+                offset_ms: 0,
+                embed: false,
+            },
+            "SHA-256",
+        ),
+        (
+            Command::LinkMedia { document: doc + 99, path: path.clone(), size, sha256, offset_ms: 0, embed: false },
+            "document",
+        ),
         (Command::UnlinkMedia { document: doc }, "no recording linked"),
     ];
     for (command, says) in refused {

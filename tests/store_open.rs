@@ -106,13 +106,13 @@ fn an_import_puts_the_connection_back_and_leaves_no_broken_reference() {
 
 #[test]
 fn a_version_four_project_gets_the_media_link_table_and_keeps_its_documents() {
-    // A version-4 file is a current one without what version 5 added (the media_link table).
+    // A version-4 file is a current one without what versions 5 and 6 added (media_link, media_chunk).
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("v4.fieldcode");
     drop(fieldcode::demo::build(&old).unwrap());
     let docs_before = {
         let conn = rusqlite::Connection::open(&old).unwrap();
-        conn.execute_batch("DROP TABLE media_link; PRAGMA user_version = 4;").unwrap();
+        conn.execute_batch("DROP TABLE media_link; DROP TABLE media_chunk; PRAGMA user_version = 4;").unwrap();
         let n: i64 = conn.query_row("SELECT count(*) FROM document", [], |r| r.get(0)).unwrap();
         n
     };

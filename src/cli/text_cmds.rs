@@ -117,6 +117,10 @@ pub enum TextCommand {
         out: PathBuf,
         #[arg(long, value_name = "MAP.csv")]
         map: Option<PathBuf>,
+        /// Keep the recordings stored in the project (left out by default: a voice cannot be
+        /// pseudonymised; the links stay and play from the linked files).
+        #[arg(long)]
+        with_recordings: bool,
         #[arg(long)]
         json: bool,
     },
@@ -207,12 +211,12 @@ impl TextCommand {
                 let written = speaker_ops::run(&mut p, &actor(coder), participant, &to, mode(dry_run))?;
                 print_speaker(&written.summary, &written.value, json, dry_run)
             }
-            TextCommand::Release { project, out, map, json } => {
+            TextCommand::Release { project, out, map, with_recordings, json } => {
                 let names: Vec<String> = match map {
                     Some(path) => NameMap::read(&path)?.entries().iter().map(|e| e.real.clone()).collect(),
                     None => Vec::new(),
                 };
-                let report = release::release(&project, &out, &names)?;
+                let report = release::release_with(&project, &out, &names, with_recordings)?;
                 if json {
                     print_json(&report)?;
                 } else {
@@ -226,6 +230,16 @@ impl TextCommand {
                             n => format!("; none of the {n} real names is left in it"),
                         }
                     );
+                    if report.recordings_left_out > 0 {
+                        println!(
+                            "Left out {} recording(s) stored in the project (a voice cannot be pseudonymised); \
+                             their links stay and play from the linked files. Add --with-recordings to keep them.",
+                            report.recordings_left_out
+                        );
+                    }
+                    if report.recordings_kept > 0 {
+                        println!("Kept {} recording(s) stored in the project.", report.recordings_kept);
+                    }
                 }
                 done()
             }

@@ -2,6 +2,8 @@
 //! [`Recorder`], then one history entry. A refused command returns an error and leaves the
 //! project exactly as it was.
 
+use std::path::Path;
+
 use super::command::{Command, SpanRef};
 use super::recorder::{self, Mode, Recorder, Written};
 use super::{
@@ -21,10 +23,14 @@ pub fn apply(project: &mut Project, actor: &str, command: Command) -> Result<App
     if let Command::LinkMedia { path, size, .. } = &command {
         media_ops::check_file(project.path(), path, *size)?;
     }
-    recorder::record(project, actor, &command, Mode::Commit, |rec| Ok((execute(rec, actor, &command)?, ())))
+    let project_path = project.path().to_path_buf();
+    recorder::record(project, actor, &command, Mode::Commit, |rec| {
+        Ok((execute(rec, actor, &command, &project_path)?, ()))
+    })
 }
 
-fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<String> {
+/// `project_path`: where the project file lies, for the recordings its links name.
+fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command, project_path: &Path) -> Result<String> {
     match command {
         Command::CreateCode { parent, path, color, description } => {
             code_ops::create(rec, *parent, path, color.as_deref(), description.as_deref())
@@ -63,10 +69,19 @@ fn execute(rec: &mut Recorder<'_>, actor: &str, command: &Command) -> Result<Str
             text_ops::execute(rec, command).map(|(summary, _)| summary)
         }
         Command::RenameAttribute { scope, from, to } => attribute_ops::rename(rec, *scope, from, to),
-        Command::LinkMedia { document, path, size, sha256, offset_ms } => {
-            media_ops::link(rec, actor, *document, path, *size, sha256, *offset_ms)
+        Command::LinkMedia { document, path, size, sha256, offset_ms, embed } => {
+            let stored = embed.then_some(project_path);
+            media_ops::link(
+                rec,
+                actor,
+                *document,
+                media_ops::NewLink { path, size: *size, sha256, offset_ms: *offset_ms },
+                stored,
+            )
         }
         Command::UnlinkMedia { document } => media_ops::unlink(rec, *document),
+        Command::EmbedMedia { document } => media_ops::embed(rec, *document, project_path),
+        Command::UnembedMedia { document } => media_ops::unembed(rec, *document, project_path),
         Command::RenameParticipant { participant, label } => {
             speaker_ops::rename(rec, *participant, label).map(|(summary, _)| summary)
         }

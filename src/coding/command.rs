@@ -284,7 +284,8 @@ pub enum Command {
     /// '/' separators); `size` and `sha256` are the file's, computed by the front end with
     /// [`crate::media::link::fingerprint`]; `offset_ms` is added to the document's times to get
     /// the recording's. Refused, with nothing written, when the document does not exist or the
-    /// file is not there, has another size or cannot be read as audio.
+    /// file is not there, has another size or cannot be read as audio. With `embed`, a copy of
+    /// the file is also stored in the project and the link plays from it (see `EmbedMedia`).
     LinkMedia {
         document: DocumentId,
         path: String,
@@ -292,6 +293,22 @@ pub enum Command {
         sha256: String,
         #[serde(default)]
         offset_ms: i64,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        embed: bool,
+    },
+    /// Stores a copy of a document's linked recording in the project, which then plays from it
+    /// (see [`crate::media::store`]). The history records only the link's flag: the bytes, kept
+    /// by their SHA-256, stay when this is undone, so redo needs no file. Refused, with nothing
+    /// written, when the document has no link or the file is not there, does not decode, or
+    /// has other bytes than the link's size and SHA-256 (checked while copying).
+    EmbedMedia {
+        document: DocumentId,
+    },
+    /// Plays a document's recording from its linked file again instead of the stored copy (the
+    /// copy stays for undo; a release copy drops it). Refused when the file is missing or not
+    /// the recording that was linked, since the document would lose its recording.
+    UnembedMedia {
+        document: DocumentId,
     },
     /// Removes a document's media link (the recording itself is never touched).
     UnlinkMedia {
@@ -335,6 +352,8 @@ impl Command {
             Command::RenameAttribute { .. } => "rename-attribute",
             Command::LinkMedia { .. } => "link-media",
             Command::UnlinkMedia { .. } => "unlink-media",
+            Command::EmbedMedia { .. } => "embed-media",
+            Command::UnembedMedia { .. } => "unembed-media",
             Command::RenameParticipant { .. } => "rename-participant",
         }
     }

@@ -1,6 +1,8 @@
 //! The row image of a document's media link (`media_link`, keyed by its document), so linking
 //! and unlinking a recording are undone and redone like any other change: undo writes the
-//! earlier link back exactly (path, size, hash, offset, who linked it and when).
+//! earlier link back exactly (path, size, hash, offset, who linked it and when, and whether it
+//! plays from a copy stored in the project). `embedded` came with schema version 6: history
+//! payloads written before read it as `false`, which is what those links were.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -16,11 +18,14 @@ pub struct MediaLinkRec {
     pub offset_ms: i64,
     pub linked_at: String,
     pub linked_by: String,
+    /// Plays from the copy stored in the project (`media_chunk`, by `sha256`).
+    #[serde(default)]
+    pub embedded: bool,
 }
 
-const COLUMNS: &str = "document_id, path, size, sha256, offset_ms, linked_at, linked_by";
+const COLUMNS: &str = "document_id, path, size, sha256, offset_ms, linked_at, linked_by, embedded";
 
-/// A link from a row whose first seven columns are those of [`COLUMNS`], in that order.
+/// A link from a row whose first eight columns are those of [`COLUMNS`], in that order.
 pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MediaLinkRec> {
     Ok(MediaLinkRec {
         document_id: r.get(0)?,
@@ -30,6 +35,7 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MediaLinkRec> 
         offset_ms: r.get(4)?,
         linked_at: r.get(5)?,
         linked_by: r.get(6)?,
+        embedded: r.get(7)?,
     })
 }
 
@@ -43,20 +49,20 @@ impl MediaLinkRec {
     pub fn insert(&self, conn: &Connection) -> Result<()> {
         self.write(
             conn,
-            "INSERT INTO media_link (document_id, path, size, sha256, offset_ms, linked_at, linked_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO media_link (document_id, path, size, sha256, offset_ms, linked_at, linked_by, embedded)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
     }
 
     pub fn update(&self, conn: &Connection) -> Result<()> {
         self.write(
             conn,
-            "UPDATE media_link SET path = ?2, size = ?3, sha256 = ?4, offset_ms = ?5, linked_at = ?6, linked_by = ?7
-             WHERE document_id = ?1",
+            "UPDATE media_link SET path = ?2, size = ?3, sha256 = ?4, offset_ms = ?5, linked_at = ?6, linked_by = ?7,
+             embedded = ?8 WHERE document_id = ?1",
         )
     }
 
-    /// Runs `sql` with this link's fields bound as ?1–?7 in [`COLUMNS`] order.
+    /// Runs `sql` with this link's fields bound as ?1–?8 in [`COLUMNS`] order.
     fn write(&self, conn: &Connection, sql: &str) -> Result<()> {
         conn.prepare_cached(sql)?.execute(params![
             self.document_id,
@@ -65,7 +71,8 @@ impl MediaLinkRec {
             self.sha256,
             self.offset_ms,
             self.linked_at,
-            self.linked_by
+            self.linked_by,
+            self.embedded
         ])?;
         Ok(())
     }

@@ -42,7 +42,9 @@ impl Reload {
             | Command::RenameAttribute { .. }
             | Command::RenameParticipant { .. }
             | Command::LinkMedia { .. }
-            | Command::UnlinkMedia { .. } => Reload::Everything,
+            | Command::UnlinkMedia { .. }
+            | Command::EmbedMedia { .. }
+            | Command::UnembedMedia { .. } => Reload::Everything,
             Command::CreateCode { .. }
             | Command::CreateCodeAndApply { .. }
             | Command::RenameCode { .. }

@@ -50,8 +50,10 @@ impl Drop for WaveformJob {
 }
 
 impl WaveformJob {
-    /// Starts computing the waveform of `path` (or reading it from the cache) on a worker.
-    fn start(path: std::path::PathBuf, sha256: String, wake: impl Fn() + Send + 'static) -> WaveformJob {
+    /// Starts computing the waveform of the recording of `link` (or reading it from the cache,
+    /// keyed by its SHA-256, whether it plays from the file or from the copy stored in the
+    /// project) on a worker.
+    fn start(link: MediaLink, project_path: std::path::PathBuf, wake: impl Fn() + Send + 'static) -> WaveformJob {
         let (tx, answer) = mpsc::channel();
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
@@ -61,7 +63,10 @@ impl WaveformJob {
                 p.store((share.clamp(0.0, 1.0) * 1000.0) as u32, Ordering::Relaxed);
                 wake();
             };
-            let result = waveform::cached(&path, &sha256, WAVEFORM_BUCKETS, &c, &mut report);
+            let dir = waveform::cache_dir();
+            let mut open = || link::open_source(&link, &project_path);
+            let result =
+                waveform::cached_with(dir.as_deref(), &link.sha256, WAVEFORM_BUCKETS, &c, &mut report, &mut open);
             // The bar may be gone (another document opened): nobody to tell.
             let _ = tx.send(result);
             wake();
@@ -127,7 +132,7 @@ impl PlayerPanel {
         let Some(link) = link::link_for_document(conn, document)? else { return Ok(None) };
         let points = time_map::load(conn, document)?;
         let starting = Some(start_player(link.clone(), project_path.to_path_buf(), sound, wake.clone()));
-        let waveform = WaveformJob::start(link::resolve(&link, project_path), link.sha256.clone(), wake);
+        let waveform = WaveformJob::start(link.clone(), project_path.to_path_buf(), wake);
         Ok(Some(PlayerPanel {
             document,
             link,

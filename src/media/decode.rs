@@ -16,7 +16,7 @@ use symphonia::core::audio::{AudioBuffer, AudioBufferRef, SampleBuffer, Signal};
 use symphonia::core::codecs::{CODEC_TYPE_NULL, Decoder, DecoderOptions};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
-use symphonia::core::io::MediaSourceStream;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 use symphonia::core::units::TimeBase;
@@ -34,11 +34,22 @@ pub fn open_file(path: &Path) -> Result<Box<dyn SampleSource>, MediaError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(MediaError::Missing { path: shown }),
         Err(e) => return Err(MediaError::Unreadable { path: shown, reason: e.to_string() }),
     };
+    open_stream(Box::new(file), path.extension().and_then(|e| e.to_str()), shown)
+}
+
+/// Opens a recording read from any seekable byte stream (a copy stored in the project, see
+/// [`super::store`]), its format guessed from the bytes and the file extension it had; `shown`
+/// names it in errors.
+pub fn open_stream(
+    stream: Box<dyn MediaSource>,
+    extension: Option<&str>,
+    shown: String,
+) -> Result<Box<dyn SampleSource>, MediaError> {
     let mut hint = Hint::new();
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+    if let Some(ext) = extension {
         hint.with_extension(ext);
     }
-    let opened = catch_unwind(AssertUnwindSafe(|| FileSource::open(file, &hint, shown.clone())));
+    let opened = catch_unwind(AssertUnwindSafe(|| FileSource::open(stream, &hint, shown.clone())));
     match opened {
         Ok(Ok(source)) => Ok(Box::new(source)),
         Ok(Err(e)) => Err(e),
@@ -73,8 +84,8 @@ fn unreadable(path: &str, e: impl std::fmt::Display) -> MediaError {
 }
 
 impl FileSource {
-    fn open(file: File, hint: &Hint, path: String) -> Result<FileSource, MediaError> {
-        let stream = MediaSourceStream::new(Box::new(file), Default::default());
+    fn open(file: Box<dyn MediaSource>, hint: &Hint, path: String) -> Result<FileSource, MediaError> {
+        let stream = MediaSourceStream::new(file, Default::default());
         let probed = symphonia::default::get_probe()
             .format(hint, stream, &FormatOptions::default(), &MetadataOptions::default())
             .map_err(|e| unreadable(&path, described(e)))?;

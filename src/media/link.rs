@@ -9,8 +9,12 @@
 //! shows, never a failure of the project. The size is checked every time (cheap, fine on the GUI
 //! thread); the hash only when asked (`fieldcode media` does).
 //!
-//! Links are written only by the `LinkMedia` / `UnlinkMedia` commands; [`prepare`] builds the
-//! first from a file a user chose.
+//! A link may also play from a copy stored in the project (`embedded`, see [`super::store`]):
+//! then the external file may be missing or changed and the recording still plays; [`check`]
+//! still reports on the external file, and [`open_link`] reads the stored copy.
+//!
+//! Links are written only by the `LinkMedia` / `UnlinkMedia` / `EmbedMedia` / `UnembedMedia`
+//! commands; [`prepare`] builds the first from a file a user chose.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -37,6 +41,8 @@ pub struct MediaLink {
     pub sha256: String,
     /// Milliseconds added to the document's time map to get the recording's time.
     pub offset_ms: i64,
+    /// Plays from the copy stored in the project rather than from the file at `path`.
+    pub embedded: bool,
 }
 
 /// Whether a linked recording is still the file that was linked.
@@ -71,16 +77,17 @@ fn from_rec(rec: MediaLinkRec, document: String) -> MediaLink {
         size: u64::try_from(rec.size).unwrap_or(0),
         sha256: rec.sha256,
         offset_ms: rec.offset_ms,
+        embedded: rec.embedded,
     }
 }
 
 /// Every link, by document name.
 pub fn links(conn: &Connection) -> Result<Vec<MediaLink>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.document_id, m.path, m.size, m.sha256, m.offset_ms, m.linked_at, m.linked_by, d.name
+        "SELECT m.document_id, m.path, m.size, m.sha256, m.offset_ms, m.linked_at, m.linked_by, m.embedded, d.name
          FROM media_link m JOIN document d ON d.id = m.document_id ORDER BY d.name",
     )?;
-    let rows = stmt.query_map([], |r| Ok(from_rec(media_rows::from_row(r)?, r.get(7)?)))?;
+    let rows = stmt.query_map([], |r| Ok(from_rec(media_rows::from_row(r)?, r.get(8)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -182,7 +189,7 @@ pub fn prepare(project_path: &Path, document: DocumentId, file: &Path, offset_ms
     let (size, sha256) = fingerprint(file).map_err(to_error)?;
     super::decode::open_file(file).map_err(to_error)?;
     let path = stored_path(file, project_path).map_err(to_error)?;
-    Ok(Command::LinkMedia { document, path, size, sha256, offset_ms })
+    Ok(Command::LinkMedia { document, path, size, sha256, offset_ms, embed: false })
 }
 
 /// Whether the linked file is still there and the same: its size always, its SHA-256 when `hash`.
@@ -208,8 +215,10 @@ pub fn check(link: &MediaLink, project_path: &Path, hash: bool) -> LinkState {
     }
 }
 
-/// The recording of `document`, opened for playing, or `None` when it has no link. A missing
-/// or changed file (size check only: fast enough for the GUI thread) is an error naming it.
+/// The recording of `document`, opened for playing, or `None` when it has no link. A link
+/// stored in the project plays from the stored copy (the external file may then be missing);
+/// otherwise a missing or changed file (size check only: fast enough for the GUI thread) is an
+/// error naming it.
 pub fn open_for_document(
     conn: &Connection,
     project_path: &Path,
@@ -219,9 +228,22 @@ pub fn open_for_document(
     link.map(|link| open_link(&link, project_path)).transpose()
 }
 
-/// Opens the recording of `link` for playing (no database needed, so a worker can do it): a
-/// missing or changed file (size check only) is an error naming it.
+/// Opens the recording of `link` for playing (the app's connection is not needed, so a worker
+/// can do it): the copy stored in the project for an embedded link, else the file, where a
+/// missing or changed one (size check only) is an error naming it.
 pub fn open_link(link: &MediaLink, project_path: &Path) -> Result<OpenedMedia, MediaError> {
+    let file = resolve(link, project_path);
+    let label = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| link.path.clone());
+    let source = open_source(link, project_path)?;
+    Ok(OpenedMedia { source, offset_ms: link.offset_ms, label })
+}
+
+/// The decoded recording of `link`: from the copy stored in the project when it is embedded,
+/// else from the file (checked to be there with its size).
+pub fn open_source(link: &MediaLink, project_path: &Path) -> Result<Box<dyn super::SampleSource>, MediaError> {
+    if link.embedded {
+        return super::store::open_stored(project_path, &link.path, link.size, &link.sha256);
+    }
     let file = resolve(link, project_path);
     let shown = file.display().to_string();
     match check(link, project_path, false) {
@@ -229,9 +251,7 @@ pub fn open_link(link: &MediaLink, project_path: &Path) -> Result<OpenedMedia, M
         LinkState::Missing => return Err(MediaError::Missing { path: shown }),
         LinkState::Changed { detail } => return Err(MediaError::Changed { path: shown, detail }),
     }
-    let source = super::decode::open_file(&file)?;
-    let label = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(shown);
-    Ok(OpenedMedia { source, offset_ms: link.offset_ms, label })
+    super::decode::open_file(&file)
 }
 
 #[cfg(test)]

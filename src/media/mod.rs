@@ -10,10 +10,12 @@
 //!   sound);
 //! - the player moves frames from one to the other on its own thread, at a speed and volume.
 //!
-//! Media is never copied into the project unless asked, and never leaves the machine.
+//! Media is never copied into the project unless asked (then it is stored in chunks inside the
+//! project file, see [`store`]), and never leaves the machine.
 
 pub mod decode;
 pub mod link;
+pub mod store;
 pub mod tone;
 pub mod waveform;
 

@@ -198,6 +198,19 @@ pub fn cached_in(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(f32),
 ) -> Result<Waveform, MediaError> {
+    cached_with(dir, sha256, buckets, cancel, progress, &mut || super::decode::open_file(path))
+}
+
+/// [`cached_in`] for a recording opened by `open` (only on a cache miss): a copy stored in the
+/// project is cached by its SHA-256 like a linked file.
+pub fn cached_with(
+    dir: Option<&Path>,
+    sha256: &str,
+    buckets: usize,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(f32),
+    open: &mut dyn FnMut() -> Result<Box<dyn super::SampleSource>, MediaError>,
+) -> Result<Waveform, MediaError> {
     let buckets = buckets.max(1);
     let safe_key = sha256.chars().all(|c| c.is_ascii_hexdigit()) && !sha256.is_empty();
     let file = dir.filter(|_| safe_key).map(|d| d.join(format!("{}-{buckets}.peaks", sha256.to_lowercase())));
@@ -205,7 +218,7 @@ pub fn cached_in(
         progress(1.0);
         return Ok(waveform);
     }
-    let mut source = super::decode::open_file(path)?;
+    let mut source = open()?;
     let waveform = compute(source.as_mut(), buckets, cancel, progress)?;
     if let Some(file) = file {
         let _ = store(&file, &waveform);

@@ -129,6 +129,7 @@ impl Filler<'_> {
             offset_ms: 0,
             linked_at: store::now_utc(),
             linked_by: store::default_actor(),
+            embedded: false,
         }))?;
         self.report.media_links += 1;
         Ok(())

@@ -8,6 +8,11 @@
 //! searched for every real name (UTF-8 and UTF-16, either byte order, case-insensitive, as a
 //! whole word); if one is found the copy is deleted and the places are named. The map itself is
 //! never written anywhere.
+//!
+//! Recordings stored in the project (`media_chunk`) cannot be pseudonymised — a voice is the
+//! person — so a release copy leaves them out unless asked (`keep_recordings`): its links stay,
+//! playing from the linked files, and the report counts what was left out. Kept or not, chunks
+//! no embedded link uses (left for undo in the project) never go into a copy.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +30,11 @@ pub struct ReleaseReport {
     pub documents: usize,
     /// Names the copy was scanned for (0 without a map).
     pub names_checked: usize,
+    /// Recordings stored in the project that the copy left out (its links play from the linked
+    /// files); 0 when they were kept.
+    pub recordings_left_out: usize,
+    /// Recordings stored in the copy (only when asked to keep them).
+    pub recordings_kept: usize,
 }
 
 /// A real name found in a release copy: which name and where.
@@ -37,15 +47,24 @@ pub struct Finding {
 /// Writes the release copy of the project at `project` to `out` (which must not exist), and,
 /// given real names, refuses (deleting the copy) if any of them is left in it.
 pub fn release(project: &Path, out: &Path, real_names: &[String]) -> Result<ReleaseReport> {
+    release_with(project, out, real_names, false)
+}
+
+/// [`release`], keeping the recordings stored in the project when `keep_recordings` (a voice
+/// cannot be pseudonymised: ask for it only for a copy that may hold them).
+pub fn release_with(project: &Path, out: &Path, real_names: &[String], keep_recordings: bool) -> Result<ReleaseReport> {
     if out.exists() {
         return Err(Error::AlreadyExists { path: out.to_path_buf() });
     }
     let source = super::Project::open(project)?;
-    let written = write_copy(source.conn(), out);
-    if let Err(e) = written {
-        remove(out);
-        return Err(e);
-    }
+    let written = write_copy(source.conn(), out, keep_recordings);
+    let (recordings_left_out, recordings_kept) = match written {
+        Ok(counts) => counts,
+        Err(e) => {
+            remove(out);
+            return Err(e);
+        }
+    };
     let findings = match scan(out, real_names) {
         Ok(f) => f,
         Err(e) => {
@@ -65,7 +84,14 @@ pub fn release(project: &Path, out: &Path, real_names: &[String]) -> Result<Rele
     }
     let documents = super::documents::count(source.conn())?;
     let bytes = std::fs::metadata(out).map_err(|e| Error::io(out, e))?.len();
-    Ok(ReleaseReport { out: out.to_path_buf(), bytes, documents, names_checked: real_names.len() })
+    Ok(ReleaseReport {
+        out: out.to_path_buf(),
+        bytes,
+        documents,
+        names_checked: real_names.len(),
+        recordings_left_out,
+        recordings_kept,
+    })
 }
 
 fn remove(out: &Path) {
@@ -76,12 +102,18 @@ fn remove(out: &Path) {
     }
 }
 
-fn write_copy(source: &Connection, out: &Path) -> Result<()> {
+/// Writes the copy; returns how many stored recordings it left out and how many it kept.
+fn write_copy(source: &Connection, out: &Path, keep_recordings: bool) -> Result<(usize, usize)> {
     let target =
         out.to_str().ok_or_else(|| Error::invalid(format!("{}: the path is not valid text", out.display())))?;
     source.execute("VACUUM INTO ?1", [target]).map_err(|e| super::write_error(out, e))?;
     let conn = Connection::open(out).map_err(|e| super::write_error(out, e))?;
-    conn.execute_batch(
+    let embedded: i64 = conn
+        .query_row("SELECT count(*) FROM media_link WHERE embedded = 1", [], |r| r.get(0))
+        .map_err(|e| super::write_error(out, e))?;
+    let embedded = usize::try_from(embedded).unwrap_or(0);
+    let recordings = if keep_recordings { "" } else { "UPDATE media_link SET embedded = 0;" };
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = DELETE;
          BEGIN;
          DELETE FROM history;
@@ -91,11 +123,13 @@ fn write_copy(source: &Connection, out: &Path) -> Result<()> {
          UPDATE document SET source_path = NULL;
          INSERT INTO document_fts (document_fts) VALUES ('delete-all');
          DELETE FROM project WHERE key = 'fts_indexed';
+         {recordings}
+         DELETE FROM media_chunk WHERE sha256 NOT IN (SELECT sha256 FROM media_link WHERE embedded = 1);
          COMMIT;
-         VACUUM;",
-    )
+         VACUUM;"
+    ))
     .map_err(|e| super::write_error(out, e))?;
-    Ok(())
+    Ok(if keep_recordings { (0, embedded) } else { (embedded, 0) })
 }
 
 /// Every whole-word, case-insensitive occurrence of a name in the file's bytes, as UTF-8 or as

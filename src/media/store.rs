@@ -1,0 +1,260 @@
+//! Recordings stored inside the project file, for a researcher who asks for it (`link-media
+//! --embed`, `embed-media`, Media > Store a copy in the project): the project then plays without
+//! the external file, at the cost of growing by the recording's size.
+//!
+//! Layout (schema version 6): `media_chunk(sha256, seq, bytes)`, the file cut into 1 MiB pieces
+//! ([`CHUNK_BYTES`]) keyed by its SHA-256, and `media_link.embedded` saying a link plays from
+//! them. Why chunks: SQLite refuses values over 1 GB, and neither storing nor playing should
+//! hold a whole recording in memory — storing streams the file one chunk at a time, playing
+//! reads one chunk at a time ([`StoredReader`]). Why content-addressed: the history never holds
+//! the bytes (an embedding command records only the link's flag flipping), so undo leaves the
+//! chunks in place and redo finds them again even when the original file is gone; two documents
+//! linked to the same recording share one copy.
+//!
+//! Chunks are written only inside an embedding command's transaction, while the file's SHA-256
+//! is computed: a file whose bytes are not the linked ones rolls the transaction back, so
+//! nothing is written. They are never deleted from the project (undo may need them again); a
+//! release copy drops those no embedded link uses ([`drop_unused`]).
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::{MediaError, SampleSource};
+use crate::error::{Error, Result};
+
+/// The size of every stored chunk but a file's last.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// A byte count as people read it: `12.3 MB` (decimal units, as file managers show sizes).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Whether a complete copy of the recording with this SHA-256 and size is stored.
+pub fn is_stored(conn: &Connection, sha256: &str, size: u64) -> Result<bool> {
+    let (count, bytes): (i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM media_chunk WHERE sha256 = ?1",
+        [sha256.to_ascii_lowercase()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let expected = size.div_ceil(CHUNK_BYTES as u64);
+    Ok(u64::try_from(count).ok() == Some(expected) && u64::try_from(bytes).ok() == Some(size))
+}
+
+/// Bytes of stored recordings in the project (each copy counted once).
+pub fn stored_bytes(conn: &Connection) -> Result<u64> {
+    let bytes: i64 = conn.query_row("SELECT coalesce(sum(length(bytes)), 0) FROM media_chunk", [], |r| r.get(0))?;
+    Ok(u64::try_from(bytes).unwrap_or(0))
+}
+
+/// Stores a copy of `file` (which must have `size` bytes and SHA-256 `sha256`) through `conn`,
+/// a write transaction the caller rolls back on an error. Streams the file in chunks, hashing
+/// while copying; a file that is longer, shorter or has other bytes than the link says is
+/// refused. Returns false when a complete copy was already stored (nothing read).
+pub fn store_file(conn: &Connection, file: &Path, size: u64, sha256: &str) -> Result<bool> {
+    let sha256 = sha256.to_ascii_lowercase();
+    if is_stored(conn, &sha256, size)? {
+        return Ok(false);
+    }
+    let shown = file.display();
+    let mut reader = std::fs::File::open(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::invalid(format!("{shown}: no such file, so no copy can be stored; nothing was changed"))
+        }
+        _ => Error::io(file, e),
+    })?;
+    // A partial copy cannot exist (chunks commit together), but a stale one must not mix in.
+    conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [&sha256])?;
+    let mut insert = conn.prepare_cached("INSERT INTO media_chunk (sha256, seq, bytes) VALUES (?1, ?2, ?3)")?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK_BYTES];
+    let (mut total, mut seq) = (0u64, 0i64);
+    loop {
+        let n = fill(&mut reader, &mut buf).map_err(|e| Error::io(file, e))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > size {
+            return Err(changed(file, &format!("it has more than the {size} bytes it had when linked")));
+        }
+        hasher.update(&buf[..n]);
+        insert.execute(params![sha256, seq, &buf[..n]])?;
+        seq += 1;
+    }
+    if total != size {
+        return Err(changed(file, &format!("it has {total} bytes, not the {size} it had when linked")));
+    }
+    let got: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    if got != sha256 {
+        return Err(changed(file, "same size, different contents (SHA-256 differs)"));
+    }
+    Ok(true)
+}
+
+fn changed(file: &Path, detail: &str) -> Error {
+    Error::invalid(format!(
+        "{}: not the recording that was linked ({detail}); no copy was stored and nothing was changed. \
+         Link the document to the file again if it is the right recording",
+        file.display()
+    ))
+}
+
+/// Reads until `buf` is full or the file ends; returns how many bytes.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Deletes the chunks of recordings no embedded link plays from; returns the bytes freed. Only
+/// for a release copy: in the project itself, undo or redo may need them again.
+pub fn drop_unused(conn: &Connection) -> Result<u64> {
+    let freed: i64 = conn.query_row(
+        "SELECT coalesce(sum(length(bytes)), 0) FROM media_chunk
+         WHERE sha256 NOT IN (SELECT sha256 FROM media_link WHERE embedded = 1)",
+        [],
+        |r| r.get(0),
+    )?;
+    conn.execute("DELETE FROM media_chunk WHERE sha256 NOT IN (SELECT sha256 FROM media_link WHERE embedded = 1)", [])?;
+    Ok(u64::try_from(freed).unwrap_or(0))
+}
+
+/// The stored copy of a recording as a seekable byte stream, read one chunk at a time through
+/// its own read-only connection to the project file (so a player or waveform worker never
+/// shares the app's connection). The connection sits in a mutex because symphonia asks its
+/// byte streams to be `Sync`.
+pub struct StoredReader {
+    conn: Mutex<Connection>,
+    sha256: String,
+    size: u64,
+    pos: u64,
+    /// The chunk last read and its number.
+    chunk: Vec<u8>,
+    chunk_seq: Option<u64>,
+}
+
+impl StoredReader {
+    /// Opens the stored copy of the recording `sha256` (`size` bytes) in the project at
+    /// `project_path`; refused when the copy is missing or incomplete.
+    pub fn open(project_path: &Path, sha256: &str, size: u64) -> Result<StoredReader, MediaError> {
+        let shown = project_path.display().to_string();
+        let other =
+            |e: rusqlite::Error| MediaError::Other(format!("{shown}: the stored recording cannot be read ({e})"));
+        let conn = Connection::open_with_flags(
+            project_path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(other)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(other)?;
+        let complete = is_stored(&conn, sha256, size).map_err(|e| MediaError::Other(e.to_string()))?;
+        if !complete {
+            return Err(MediaError::Other(format!(
+                "{shown}: the copy of the recording stored in the project is missing or incomplete; \
+                 keep only the linked file (Media menu or `fieldcode unembed-media`) or link the recording again"
+            )));
+        }
+        Ok(StoredReader {
+            conn: Mutex::new(conn),
+            sha256: sha256.to_ascii_lowercase(),
+            size,
+            pos: 0,
+            chunk: Vec::new(),
+            chunk_seq: None,
+        })
+    }
+
+    fn load(&mut self, seq: u64) -> std::io::Result<()> {
+        if self.chunk_seq == Some(seq) {
+            return Ok(());
+        }
+        let conn = self.conn.lock().map_err(|_| std::io::Error::other("the stored recording's reader failed"))?;
+        let bytes: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT bytes FROM media_chunk WHERE sha256 = ?1 AND seq = ?2")
+            .and_then(|mut s| s.query_row(params![self.sha256, seq as i64], |r| r.get(0)).optional())
+            .map_err(std::io::Error::other)?;
+        drop(conn);
+        self.chunk = bytes.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "a piece of the stored recording is missing")
+        })?;
+        self.chunk_seq = Some(seq);
+        Ok(())
+    }
+}
+
+impl Read for StoredReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos >= self.size || out.is_empty() {
+            return Ok(0);
+        }
+        let chunk = CHUNK_BYTES as u64;
+        self.load(self.pos / chunk)?;
+        let at = (self.pos % chunk) as usize;
+        let available = self.chunk.len().saturating_sub(at);
+        if available == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the stored recording is short"));
+        }
+        let n = available.min(out.len());
+        out[..n].copy_from_slice(&self.chunk[at..at + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for StoredReader {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(at) => Some(at),
+            SeekFrom::End(delta) => self.size.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.pos.checked_add_signed(delta),
+        };
+        let target = target.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start of the stored recording")
+        })?;
+        self.pos = target;
+        Ok(target)
+    }
+}
+
+impl symphonia::core::io::MediaSource for StoredReader {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+    fn byte_len(&self) -> Option<u64> {
+        Some(self.size)
+    }
+}
+
+/// The stored copy of a linked recording, decoded: `path` is the link's stored path (for the
+/// format's extension and the messages).
+pub fn open_stored(
+    project_path: &Path,
+    path: &str,
+    size: u64,
+    sha256: &str,
+) -> Result<Box<dyn SampleSource>, MediaError> {
+    let reader = StoredReader::open(project_path, sha256, size)?;
+    let extension = path.rsplit(['/', '\\']).next().and_then(|name| name.rsplit_once('.')).map(|(_, ext)| ext);
+    super::decode::open_stream(Box::new(reader), extension, format!("{path} (stored in the project)"))
+}
