@@ -16,6 +16,7 @@ mod import_cli;
 mod import_transcripts;
 mod media_cli;
 mod media_decode;
+mod media_embed;
 mod player;
 mod rename_speaker;
 mod sheet_and_codebook;
