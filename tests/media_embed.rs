@@ -130,13 +130,15 @@ fn undo_flips_the_link_back_and_redo_needs_no_file() {
     // Undone again, the link points at the missing file; embedding again needs no file either,
     // since the copy is there.
     fieldcode(&["undo", p]).ok();
-    assert!(fieldcode::media::link::open_for_document(
-        fieldcode::Project::open(&project).unwrap().conn(),
-        &project,
-        fieldcode::store::documents::id_by_name(fieldcode::Project::open(&project).unwrap().conn(), "interview")
-            .unwrap()
-    )
-    .is_err());
+    assert!(
+        fieldcode::media::link::open_for_document(
+            fieldcode::Project::open(&project).unwrap().conn(),
+            &project,
+            fieldcode::store::documents::id_by_name(fieldcode::Project::open(&project).unwrap().conn(), "interview")
+                .unwrap()
+        )
+        .is_err()
+    );
     fieldcode(&["embed-media", p, "--doc", "interview"]).ok();
     assert_eq!(listed(&project)[0]["stored"], true);
     let run = fieldcode(&["embed-media", p, "--doc", "interview"]).ok();

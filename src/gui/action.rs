@@ -154,6 +154,13 @@ actions! {
             LinkMediaDialog,
             /// Remove the open document's link to its recording (the file is left alone).
             UnlinkMedia,
+            /// Ask, saying the size, before storing a copy of the open transcript's recording in
+            /// the project (the Media menu's label carries the size too).
+            EmbedMediaDialog,
+            /// Play the open transcript's recording from its linked file again, not the stored copy.
+            UnembedMedia,
+            /// Close the "Store a copy" question without storing anything.
+            DismissEmbed,
             /// Play or pause; in edit mode (transcription), pausing rewinds 2 s.
             PlayerToggle,
             PlayerBack,
@@ -546,6 +553,17 @@ impl Action {
                 offer_project("Link a recording…", "Link a recording (audio or video) to the open transcript…", &[])
             }
             Action::UnlinkMedia => offer_project("Unlink the recording", "Unlink the open transcript's recording", &[]),
+            Action::EmbedMediaDialog => offer_project(
+                "Store a copy in the project…",
+                "Store a copy of the open transcript's recording in the project…",
+                &[],
+            ),
+            Action::UnembedMedia => offer_project(
+                "Keep only the linked file",
+                "Recording: keep only the linked file (not the copy stored in the project)",
+                &[],
+            ),
+            Action::DismissEmbed => offer_unlisted("Cancel", &[]),
             Action::PlayerToggle => offer_project(
                 "Play / pause",
                 "Play or pause the recording",

@@ -65,6 +65,8 @@ pub struct WorkbenchApp {
     pub start: StartView,
     /// A code awaiting confirmation of its deletion.
     pub confirm_delete: Option<i64>,
+    /// A document whose recording awaits confirmation before a copy is stored in the project.
+    pub confirm_embed: Option<crate::model::DocumentId>,
     /// Where "Open the demo study" builds (or reopens) the demo: `./fieldcode-demo.fieldcode`,
     /// as `fieldcode demo` does.
     pub demo_path: PathBuf,
@@ -105,6 +107,7 @@ impl WorkbenchApp {
             windows: Windows::default(),
             start: StartView::default(),
             confirm_delete: None,
+            confirm_embed: None,
             demo_path: PathBuf::from("fieldcode-demo.fieldcode"),
             compare: None,
             pending: Vec::new(),
@@ -524,6 +527,9 @@ impl WorkbenchApp {
             Action::LinkMediaDialog => self.link_media_dialog(ctx),
             Action::LinkMedia { document, path } => self.link_media(ctx, document, path),
             Action::UnlinkMedia => self.unlink_media(),
+            Action::EmbedMediaDialog => self.embed_media_dialog(),
+            Action::UnembedMedia => self.unembed_media(),
+            Action::DismissEmbed => self.confirm_embed = None,
             Action::PlayerToggle => self.player_toggle(),
             Action::PlayerBack => self.player_skip(false),
             Action::PlayerForward => self.player_skip(true),

@@ -6,7 +6,11 @@ use egui::Ui;
 
 use super::action::Action;
 
-pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
+/// The open transcript's recording as the Media menu offers it: its size and whether a copy is
+/// stored in the project (`None`: no recording linked).
+pub type MediaMenu = Option<(u64, bool)>;
+
+pub fn show(ui: &mut Ui, has_project: bool, media: MediaMenu, actions: &mut Vec<Action>) {
     let mut menu = Menu { has_project, actions };
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
@@ -58,6 +62,16 @@ pub fn show(ui: &mut Ui, has_project: bool, actions: &mut Vec<Action>) {
         });
         ui.menu_button("Media", |ui| {
             menu.items(ui, &[Action::LinkMediaDialog, Action::UnlinkMedia]);
+            match media {
+                // The size in the label: the project file grows by that much.
+                Some((size, false)) => menu.item_as(
+                    ui,
+                    &Action::EmbedMediaDialog,
+                    &format!("Store a copy in the project ({})…", crate::media::store::human_size(size)),
+                ),
+                Some((_, true)) => menu.items(ui, &[Action::UnembedMedia]),
+                None => {}
+            }
             ui.separator();
             menu.items(ui, &[Action::PlayerToggle, Action::PlayerBack, Action::PlayerForward, Action::PlaySelection]);
             ui.separator();
@@ -88,15 +102,21 @@ impl Menu<'_> {
     /// readers as the shortcut, not as part of the name).
     fn item(&mut self, ui: &mut Ui, action: &Action) {
         let Some(offer) = action.offer() else { return };
+        self.item_as(ui, action, offer.menu);
+    }
+
+    /// [`Menu::item`] with a label worked out for this frame (one that says a size).
+    fn item_as(&mut self, ui: &mut Ui, action: &Action, label: &str) {
+        let Some(offer) = action.offer() else { return };
         let keys = offer.keys.first().map(|k| ui.ctx().format_shortcut(k));
-        let mut button = egui::Button::new(offer.menu);
+        let mut button = egui::Button::new(label);
         if let Some(keys) = &keys {
             button = button.shortcut_text(keys.as_str());
         }
         let response = ui.add_enabled(self.has_project || !offer.needs_project, button);
         if let Some(keys) = keys {
             ui.ctx().accesskit_node_builder(response.id, |node| {
-                node.set_label(offer.menu);
+                node.set_label(label);
                 node.set_keyboard_shortcut(keys);
             });
         }

@@ -14,7 +14,8 @@ use crate::gui::{analysis_view, codebook_panel, compare_view, documents_panel, m
 
 impl WorkbenchApp {
     pub(super) fn layout(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        let menu = egui::Panel::top("menu").show(ui, |ui| menus::show(ui, self.workbench.is_some(), actions));
+        let menu = egui::Panel::top("menu")
+            .show(ui, |ui| menus::show(ui, self.workbench.is_some(), self.media_menu(), actions));
         windows::set_menu_bottom(ui.ctx(), menu.response.rect.bottom());
         // The message sits above the status line, at the bottom: the views are laid out from the
         // top, so a message coming or going never moves what the next click lands on.
@@ -93,6 +94,9 @@ impl WorkbenchApp {
             windows::show_inspector(ctx, wb, actions);
             if let Some(code) = self.confirm_delete {
                 confirm_delete(ctx, wb, code, actions);
+            }
+            if let Some(document) = self.confirm_embed {
+                super::player::confirm_embed(ctx, wb, document, actions);
             }
         }
     }

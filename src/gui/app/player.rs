@@ -99,6 +99,31 @@ impl WorkbenchApp {
         self.pending.push(Action::Edit(Command::UnlinkMedia { document }));
     }
 
+    /// What the Media menu offers for the open transcript's recording: its size, and whether a
+    /// copy is stored in the project.
+    pub(super) fn media_menu(&self) -> crate::gui::menus::MediaMenu {
+        let panel = self.workbench.as_ref()?.player.as_ref()?;
+        Some((panel.link.size, panel.link.embedded))
+    }
+
+    /// Asks before storing a copy of the open transcript's recording (the dialog says the size).
+    pub(super) fn embed_media_dialog(&mut self) {
+        match self.workbench.as_ref().and_then(|wb| wb.player.as_ref()) {
+            Some(panel) if panel.link.embedded => {
+                self.info("A copy of this recording is already stored in the project.")
+            }
+            Some(panel) => self.confirm_embed = Some(panel.document),
+            None => self.error("Open a transcript with a linked recording to store a copy of it in the project."),
+        }
+    }
+
+    /// Plays the open transcript's recording from its linked file again (refused by the library,
+    /// with the reason, when that file is missing or changed).
+    pub(super) fn unembed_media(&mut self) {
+        let Some(document) = self.workbench.as_ref().and_then(|wb| wb.view.as_ref()).map(|v| v.id) else { return };
+        self.pending.push(Action::Edit(Command::UnembedMedia { document }));
+    }
+
     /// Runs `f` on the engine, or says why nothing plays.
     fn with_player(&mut self, f: impl FnOnce(&Player, &PlayerPanel)) {
         let engine =
@@ -221,6 +246,37 @@ impl WorkbenchApp {
             None => self.error("Turn on edit mode (F2) and click a paragraph, then insert the time at the caret."),
         }
     }
+}
+
+/// The question before a copy of `document`'s recording is stored: it repeats the size and says
+/// the project file grows by it. Storing runs through [`Action::Edit`] like every change, on
+/// the window's thread: the copy is streamed (about a second for 100 MB on a local disk), and
+/// the window waits for it.
+pub(super) fn confirm_embed(ctx: &Context, wb: &Workbench, document: DocumentId, actions: &mut Vec<Action>) {
+    let Some(panel) = wb.player.as_ref().filter(|p| p.document == document) else {
+        actions.push(Action::DismissEmbed);
+        return;
+    };
+    let size = crate::media::store::human_size(panel.link.size);
+    crate::gui::windows::floating(ctx, "Store a copy in the project").collapsible(false).resizable(false).show(
+        ctx,
+        |ui| {
+            ui.label(format!(
+                "Store a copy of {} ({size}) in the project? The project file grows by {size}; the transcript then \
+                 plays even when the recording is moved or deleted. Undo (Ctrl+Z) goes back to the linked file.",
+                panel.label()
+            ));
+            ui.horizontal(|ui| {
+                if ui.button(format!("Store {size}")).clicked() {
+                    actions.push(Action::DismissEmbed);
+                    actions.push(Action::Edit(Command::EmbedMedia { document }));
+                }
+                if ui.button("Cancel").clicked() {
+                    actions.push(Action::DismissEmbed);
+                }
+            });
+        },
+    );
 }
 
 /// Opens, keeps or closes the player for the open document.
