@@ -59,6 +59,8 @@ mod gui_files;
 mod gui_flows;
 mod gui_import_merge;
 #[cfg(feature = "gui")]
+mod gui_media_embed;
+#[cfg(feature = "gui")]
 mod gui_memos;
 #[cfg(feature = "gui")]
 mod gui_panels;

@@ -1,0 +1,77 @@
+//! Storing a recording in the project from the workbench (issue 19, `--embed`): the Media menu
+//! says the size, the question repeats it and says the project grows by it, the stored copy
+//! plays once the file is gone, "Keep only the linked file" is refused while the file is gone
+//! and works once it is back, and undo goes back. Sound goes to a silent sink.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+
+use crate::gui_support::*;
+use fieldcode::media::{AudioSink, MediaError, NullSink};
+
+fn silent(rate: u32, channels: u16) -> Result<Box<dyn AudioSink>, MediaError> {
+    Ok(Box::new(NullSink::new(rate, channels)))
+}
+
+fn panel(h: &H) -> &fieldcode::gui::player_state::PlayerPanel {
+    h.state().workbench.as_ref().unwrap().player.as_ref().expect("the player bar is open")
+}
+
+/// Steps frames until `done` holds (the player opens on a worker within milliseconds).
+fn step_until(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
+    let start = Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < Duration::from_secs(10), "waited too long for: {what}");
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+}
+
+#[test]
+fn a_copy_stored_from_the_media_menu_plays_when_the_file_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app();
+    app.sound = silent;
+    let mut h = open_demo_with(dir.path(), app, SCREEN);
+    click_visible(&mut h, "INT01-LW02");
+    settle(&mut h);
+    let (size, file) = {
+        let project = h.state().workbench.as_ref().unwrap().project.path().to_path_buf();
+        let link = &panel(&h).link;
+        (fieldcode::media::store::human_size(link.size), fieldcode::media::link::resolve(link, &project))
+    };
+    assert!(!panel(&h).link.embedded, "not copied unless asked");
+
+    open_menu(&mut h, "Media", &format!("Store a copy in the project ({size})…"));
+    h.get_by_label_contains(&format!("The project file grows by {size}"));
+    h.get_by_label(&format!("Store {size}")).click();
+    settle(&mut h);
+    step_until(&mut h, "the player from the stored copy", |h| {
+        h.state().workbench.as_ref().unwrap().player.as_ref().is_some_and(|p| p.link.embedded && p.player.is_some())
+    });
+    assert!(h.state().confirm_embed.is_none(), "the question is closed");
+
+    // The file gone, the transcript still plays (from the copy).
+    let moved = file.with_extension("moved");
+    std::fs::rename(&file, &moved).unwrap();
+    let interview = panel(&h).document;
+    let fn01 = fieldcode::store::documents::id_by_name(conn(&h), "FN01-provider-office").unwrap();
+    h.state_mut().queue(fieldcode::gui::Action::OpenDocument(fn01));
+    settle(&mut h);
+    assert!(h.state().workbench.as_ref().unwrap().player.is_none());
+    h.state_mut().queue(fieldcode::gui::Action::OpenDocument(interview));
+    settle(&mut h);
+    step_until(&mut h, "the player", |h| panel(h).player.is_some() || panel(h).problem.is_some());
+    assert_eq!(panel(&h).problem, None);
+
+    // Back to the file: refused while it is gone, done once it is back.
+    open_menu(&mut h, "Media", "Keep only the linked file");
+    assert!(message(&h).contains("not there"), "{}", message(&h));
+    assert!(panel(&h).link.embedded);
+    std::fs::rename(&moved, &file).unwrap();
+    open_menu(&mut h, "Media", "Keep only the linked file");
+    step_until(&mut h, "the link back on the file", |h| !panel(h).link.embedded);
+    open_menu(&mut h, "Edit", "Undo");
+    step_until(&mut h, "undo", |h| panel(h).link.embedded);
+}
