@@ -246,3 +246,39 @@ fn a_version_five_project_upgrades_and_its_history_still_undoes() {
     fieldcode(&["embed-media", s(&project), "--doc", "interview"]).ok();
     assert_eq!(listed(&project)[0]["stored"], true);
 }
+
+#[test]
+fn a_stored_recording_travels_inside_a_qdpx_and_is_stored_again_on_import() {
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    fieldcode(&["link-media", s(&project), "--doc", "interview", s(&wav), "--embed"]).ok();
+    let expected = all_samples(fieldcode::media::decode::open_file(&wav).unwrap().as_mut());
+    let qdpx = scratch.path("study.qdpx");
+    fieldcode(&["export-qdpx", s(&project), "--out", s(&qdpx)]).ok();
+    let names: Vec<String> = {
+        let zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+        zip.file_names().map(str::to_owned).collect()
+    };
+    let inside: Vec<&String> = names.iter().filter(|n| n.starts_with("sources/") && n.ends_with(".wav")).collect();
+    assert_eq!(inside.len(), 1, "{names:?}");
+    let qde = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut text).unwrap();
+        text
+    };
+    let internal = format!("internal://{}", inside[0].trim_start_matches("sources/"));
+    assert!(qde.contains(&internal), "the AudioSource names the copy inside the archive");
+
+    std::fs::remove_file(&wav).unwrap();
+    let imported = scratch.path("elsewhere/imported.fieldcode");
+    std::fs::create_dir_all(scratch.path("elsewhere")).unwrap();
+    fieldcode(&["import-qdpx", s(&qdpx), s(&imported)]).ok();
+    let links = listed(&imported);
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_eq!((links[0]["stored"].as_bool(), links[0]["document"].as_str()), (Some(true), Some("interview")));
+    assert_eq!(links[0]["path"], "interview.wav", "the recording keeps its own name");
+    assert_eq!(count(&imported, "SELECT count(*) FROM media_chunk WHERE sha256 = 'pending'"), 0);
+    let mut media = opened(&imported);
+    assert_eq!(all_samples(media.source.as_mut()), expected, "the same recording, from the imported copy");
+}

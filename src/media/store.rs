@@ -115,7 +115,7 @@ fn changed(file: &Path, detail: &str) -> Error {
 }
 
 /// Reads until `buf` is full or the file ends; returns how many bytes.
-fn fill(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+fn fill(reader: &mut (impl Read + ?Sized), buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match reader.read(&mut buf[n..]) {
@@ -126,6 +126,48 @@ fn fill(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// Stores a copy of whatever `reader` yields (a recording inside an imported archive, whose
+/// hash is not known before), streamed in chunks; returns its size and SHA-256. The chunks are
+/// written under a temporary key and renamed to the hash at the end (or dropped, when that
+/// copy is stored already), inside the caller's transaction.
+pub fn store_stream(conn: &Connection, reader: &mut dyn Read, shown: &Path) -> Result<(u64, String)> {
+    let stored = store_pending(conn, reader, shown);
+    if stored.is_err() {
+        // The caller may go on with its transaction: leave no half copy behind.
+        conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [PENDING])?;
+    }
+    stored
+}
+
+/// The key chunks are stored under until their file's hash is known.
+const PENDING: &str = "pending";
+
+fn store_pending(conn: &Connection, reader: &mut dyn Read, shown: &Path) -> Result<(u64, String)> {
+    conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [PENDING])?;
+    let mut insert = conn.prepare_cached("INSERT INTO media_chunk (sha256, seq, bytes) VALUES (?1, ?2, ?3)")?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK_BYTES];
+    let (mut total, mut seq) = (0u64, 0i64);
+    loop {
+        let n = fill(reader, &mut buf).map_err(|e| Error::io(shown, e))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(&buf[..n]);
+        insert.execute(params![PENDING, seq, &buf[..n]])?;
+        seq += 1;
+    }
+    let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    if is_stored(conn, &sha256, total)? {
+        conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [PENDING])?;
+    } else {
+        conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [&sha256])?;
+        conn.execute("UPDATE media_chunk SET sha256 = ?1 WHERE sha256 = ?2", [&sha256, PENDING])?;
+    }
+    Ok((total, sha256))
 }
 
 /// Deletes the chunks of recordings no embedded link plays from; returns the bytes freed. Only

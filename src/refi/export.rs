@@ -121,6 +121,15 @@ pub fn export_qdpx(project: &Project, out: &Path, options: &ExportQdpxOptions) -
             let text = documents::text(conn, doc.id)?;
             zip.entry(&format!("sources/{}.txt", doc.guid))?.write_all(text.as_bytes()).map_err(io)?;
         }
+        // Recordings stored in the project go into the archive with it, streamed one chunk at
+        // a time from the project file.
+        for doc in &parts.docs {
+            let Some(link) = links.get(&doc.id).filter(|l| l.embedded) else { continue };
+            let mut stored = crate::media::store::StoredReader::open(project.path(), &link.sha256, link.size)
+                .map_err(|e| crate::error::Error::invalid(e.to_string()))?;
+            let name = super::export_media::internal_file(doc, link);
+            std::io::copy(&mut stored, zip.entry(&format!("sources/{name}"))?).map_err(io)?;
+        }
         for (name, bytes) in &parts.note_files {
             zip.entry(&format!("sources/{name}"))?.write_all(bytes).map_err(io)?;
         }

@@ -5,7 +5,9 @@
 //! `PlainTextSelection`s, because that is what every peer reads; the recording is extra
 //! information for readers that play media. The recording itself is not copied into the
 //! archive (Fieldcode never moves media without being asked): its `path` is an absolute
-//! `file://` URI, which REFI-QDA allows, so a reader on the same machine finds it.
+//! `file://` URI, which REFI-QDA allows, so a reader on the same machine finds it. A recording
+//! the user stored in the project (see [`crate::media::store`]) travels with it: it is written
+//! into the archive as `sources/GUID.ext` and named `internal://GUID.ext` ([`internal_file`]).
 
 use std::path::{Component, Path};
 
@@ -43,7 +45,10 @@ pub fn media_source(
         kind: media_kind(&file),
         guid: guid::derived(&["recording", &doc.guid]),
         name,
-        path: Some(file_uri(&file)),
+        path: Some(match link.embedded {
+            true => format!("internal://{}", internal_file(doc, link)),
+            false => file_uri(&file),
+        }),
         transcripts: vec![Transcript {
             guid: guid::derived(&["transcript", &doc.guid]),
             name: doc.name.clone(),
@@ -53,6 +58,17 @@ pub fn media_source(
             ..Transcript::default()
         }],
     })
+}
+
+/// The archive's file name (under `sources/`) of the stored recording of `doc`: the media
+/// source's GUID with the recording's extension.
+pub fn internal_file(doc: &DocumentSummary, link: &MediaLink) -> String {
+    let guid = guid::derived(&["recording", &doc.guid]);
+    let name = link.path.rsplit(['/', '\\']).next().unwrap_or_default();
+    match name.rsplit_once('.') {
+        Some((_, ext)) if !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) => format!("{guid}.{ext}"),
+        _ => guid,
+    }
 }
 
 /// `Video` for the video containers Fieldcode plays the sound of (MP4, MOV, M4V), else `Audio`.

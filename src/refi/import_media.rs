@@ -9,7 +9,9 @@
 //! positions go through the same position convention as the text's selections. The recording is
 //! linked when its path names a readable file on this machine (`relative://` from the archive's
 //! folder or the project's `basePath`, `file://` or an absolute path); one inside the archive
-//! (`internal://`) is not copied out, and a missing one is a report line — never a failure.
+//! (`internal://`, as Fieldcode exports a recording stored in its project) is stored in the new
+//! project, streamed chunk by chunk ([`crate::media::store`]), and the link plays from that copy;
+//! a missing one is a report line — never a failure.
 
 use std::path::{Path, PathBuf};
 
@@ -27,11 +29,14 @@ pub(super) fn path_key(path: &str) -> String {
     path.trim().to_lowercase()
 }
 
-/// A recording found on disk: where, its size and SHA-256.
+/// A recording found on disk (or inside the archive): where, its size and SHA-256.
 struct Found {
     file: PathBuf,
     size: u64,
     sha256: String,
+    /// Copied from the archive into the project: the link plays from the stored copy, and
+    /// `file` is only the name it keeps (relative to the project's folder).
+    stored: bool,
 }
 
 impl Filler<'_> {
@@ -47,14 +52,27 @@ impl Filler<'_> {
                 continue;
             }
             let recording = self.find_recording(media, refi);
+            let stored = recording.as_ref().ok().filter(|f| f.stored).map(|f| f.sha256.clone());
             if let Err(why) = &recording {
                 self.skips.fill.push(format!(
                     "{} \"{label}\": the recording is {why}; its transcripts were imported without it",
                     media.kind.label()
                 ));
             }
+            let before = self.report.media_links;
             for transcript in &media.transcripts {
                 self.insert_transcript(&label, transcript, recording.as_ref().ok())?;
+            }
+            // A copy no transcript's document took is not kept.
+            if let Some(sha256) = stored.filter(|_| self.report.media_links == before) {
+                let used: i64 = self.tx.query_row(
+                    "SELECT count(*) FROM media_link WHERE sha256 = ?1 AND embedded = 1",
+                    [&sha256],
+                    |r| r.get(0),
+                )?;
+                if used == 0 {
+                    self.tx.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [&sha256])?;
+                }
             }
         }
         Ok(())
@@ -114,12 +132,15 @@ impl Filler<'_> {
             ));
             return Ok(());
         }
-        let path = match crate::media::link::stored_path(&found.file, &self.project_path) {
-            Ok(path) => path,
-            Err(e) => {
-                self.skips.fill.push(format!("recording for \"{name}\": {e}; not linked"));
-                return Ok(());
-            }
+        let path = match found.stored {
+            true => found.file.to_string_lossy().into_owned(),
+            false => match crate::media::link::stored_path(&found.file, &self.project_path) {
+                Ok(path) => path,
+                Err(e) => {
+                    self.skips.fill.push(format!("recording for \"{name}\": {e}; not linked"));
+                    return Ok(());
+                }
+            },
         };
         self.rec.insert(Row::MediaLink(MediaLinkRec {
             document_id: doc_id,
@@ -129,14 +150,14 @@ impl Filler<'_> {
             offset_ms: 0,
             linked_at: store::now_utc(),
             linked_by: store::default_actor(),
-            embedded: false,
+            embedded: found.stored,
         }))?;
         self.report.media_links += 1;
         Ok(())
     }
 
     /// The recording on disk, or why it is not linked.
-    fn find_recording(&self, media: &MediaSource, refi: &RefiProject) -> std::result::Result<Found, String> {
+    fn find_recording(&mut self, media: &MediaSource, refi: &RefiProject) -> std::result::Result<Found, String> {
         let Some(reference) = media.path.as_deref().map(str::trim).filter(|p| !p.is_empty()) else {
             return Err("not named (no path)".into());
         };
@@ -148,9 +169,8 @@ impl Filler<'_> {
         let decoded = || percent_decode(rest).ok_or_else(|| format!("its path {reference} is not a valid URI"));
         let candidates: Vec<PathBuf> = match scheme.as_str() {
             "internal" => {
-                return Err(format!(
-                    "inside the archive ({reference}); Fieldcode does not copy recordings into a project, so it was not linked"
-                ));
+                let name = decoded()?;
+                return self.store_internal(&name, media);
             }
             "relative" => {
                 let rest = decoded()?;
@@ -170,9 +190,35 @@ impl Filler<'_> {
             return Err(format!("not found at {}", tried.join(" or ")));
         };
         match crate::media::link::fingerprint(file) {
-            Ok((size, sha256)) => Ok(Found { file: file.clone(), size, sha256 }),
+            Ok((size, sha256)) => Ok(Found { file: file.clone(), size, sha256, stored: false }),
             Err(e) => Err(format!("not readable ({e})")),
         }
+    }
+}
+
+impl Filler<'_> {
+    /// Stores the recording `name` inside the archive in the new project, streamed; the link
+    /// keeps the recording's own name (its file name, relative to the project's folder).
+    fn store_internal(&mut self, name: &str, media: &MediaSource) -> std::result::Result<Found, String> {
+        let tx = self.tx;
+        let shown = self.archive.path().join(name);
+        let mut got = None;
+        let mut sink = |reader: &mut dyn std::io::Read| {
+            got = Some(crate::media::store::store_stream(tx, reader, &shown)?);
+            Ok(())
+        };
+        match self.archive.stream_source_file(name, &mut sink) {
+            Ok(true) => {}
+            Ok(false) => return Err(format!("inside the archive ({name}) but not there")),
+            Err(e) => return Err(format!("inside the archive ({name}) but not readable ({e})")),
+        }
+        let Some((size, sha256)) = got else { return Err(format!("inside the archive ({name}) but not read")) };
+        let own = media.name.trim();
+        let keep = match own.contains(['/', '\\']) || own.is_empty() || own.starts_with('.') {
+            true => name.rsplit('/').next().unwrap_or(name).to_owned(),
+            false => own.to_owned(),
+        };
+        Ok(Found { file: PathBuf::from(keep), size, sha256, stored: true })
     }
 }
 

@@ -162,6 +162,38 @@ impl Archive {
         }
     }
 
+    /// Streams the file an `internal://` path names (looked up as [`Archive::source_file`]
+    /// does) to `sink`, however large: for a recording, which is stored chunk by chunk rather
+    /// than held in memory. Returns false when there is no such file.
+    pub fn stream_source_file(
+        &mut self,
+        name: &str,
+        sink: &mut dyn FnMut(&mut dyn Read) -> Result<()>,
+    ) -> Result<bool> {
+        let wanted = name.replace('\\', "/").trim_start_matches('/').to_lowercase();
+        match &mut self.container {
+            Container::Bare { sources } => {
+                let file = wanted.strip_prefix("sources/").unwrap_or(&wanted);
+                let Some(path) = sources.get(file).filter(|_| !file.contains('/')).cloned() else { return Ok(false) };
+                let mut reader = File::open(&path).map_err(|e| Error::io(&path, e))?;
+                sink(&mut reader)?;
+                Ok(true)
+            }
+            Container::Zip { zip, entries, .. } => {
+                let direct = format!("sources/{wanted}");
+                let suffix = format!("/{wanted}");
+                let key = [direct, wanted.clone()]
+                    .into_iter()
+                    .find(|k| entries.contains_key(k))
+                    .or_else(|| entries.keys().find(|k| k.ends_with(&suffix)).cloned());
+                let Some(&index) = key.as_ref().and_then(|k| entries.get(k)) else { return Ok(false) };
+                let mut entry = zip.by_index(index).map_err(|e| Error::import(&self.path, format!("{wanted}: {e}")))?;
+                sink(&mut entry)?;
+                Ok(true)
+            }
+        }
+    }
+
     /// One entry's bytes, read no further than its declared size and [`MAX_FILE_BYTES`], so a
     /// lying header cannot make it inflate more.
     fn read_entry(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
