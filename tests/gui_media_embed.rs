@@ -51,6 +51,7 @@ fn a_copy_stored_from_the_media_menu_plays_when_the_file_is_gone() {
         h.state().workbench.as_ref().unwrap().player.as_ref().is_some_and(|p| p.link.embedded && p.player.is_some())
     });
     assert!(h.state().confirm_embed.is_none(), "the question is closed");
+    assert!(panel(&h).label().ends_with(".wav (stored in the project)"), "{}", panel(&h).label());
 
     // The file gone, the transcript still plays (from the copy).
     let moved = file.with_extension("moved");

@@ -148,9 +148,13 @@ impl PlayerPanel {
         }))
     }
 
-    /// What the bar calls the recording: its file name (a video says only its sound plays).
+    /// What the bar calls the recording: its file name (a video says only its sound plays; a
+    /// copy stored in the project says so).
     pub fn label(&self) -> String {
-        file_label(&self.link.path)
+        match self.link.embedded {
+            true => format!("{} (stored in the project)", file_label(&self.link.path)),
+            false => file_label(&self.link.path),
+        }
     }
 
     /// Plays `start..end` now, or as soon as the engine is open.
