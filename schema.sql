@@ -70,7 +70,8 @@ CREATE TABLE turn (
     time_ms        INTEGER,
     CHECK (start <= "end")
 );
-CREATE INDEX turn_by_document ON turn (document_id, start);
+-- By document only: an edit moves the turns after it without rewriting index entries (v6).
+CREATE INDEX turn_by_document ON turn (document_id);
 
 -- Attribute names; `scope` says whether values belong to documents or participants.
 CREATE TABLE attribute (
@@ -131,7 +132,8 @@ CREATE TABLE coding (
     UNIQUE (document_id, code_id, coder_id, start, "end")
 );
 CREATE INDEX coding_by_code ON coding (code_id);
-CREATE INDEX coding_by_document ON coding (document_id, start);
+-- Lookups by document use the unique index's prefix; an index on (document_id, start) made
+-- every coding an edit moves rewrite its entry too (dropped in v6).
 
 -- A derived copy of each document's codings as one BLOB (see src/store/coding_cache.rs), so the
 -- analysis loader reads one row per document instead of one per coding. Whatever inserts,
