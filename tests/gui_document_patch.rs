@@ -20,7 +20,15 @@ fn load(project: &Project, doc: i64) -> DocumentView {
 /// What the viewer shows of a document, for comparing two views.
 fn shown(v: &DocumentView) -> impl PartialEq + std::fmt::Debug + use<> {
     let codings: Vec<(i64, usize, usize)> = v.codings.iter().map(|c| (c.id, c.start, c.end)).collect();
-    (v.text.clone(), v.sha256.clone(), v.paragraphs.clone(), v.bytes.clone(), v.headings.clone(), codings, v.by_paragraph.clone())
+    (
+        v.text.clone(),
+        v.sha256.clone(),
+        v.paragraphs.clone(),
+        v.bytes.clone(),
+        v.headings.clone(),
+        codings,
+        v.by_paragraph.clone(),
+    )
 }
 
 /// A random replacement inside one paragraph of the view (as the paragraph editor makes them).

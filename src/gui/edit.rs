@@ -90,7 +90,12 @@ pub fn apply(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding
 fn apply_open_text_edit(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding::Applied> {
     let written = coding::text_ops::run(&mut wb.project, coder, &command, coding::Mode::Commit)?;
     wb.after_open_text_edit(&command, &written.value)?;
-    Ok(coding::Applied { history_id: written.history_id, summary: written.summary, created: written.created, value: () })
+    Ok(coding::Applied {
+        history_id: written.history_id,
+        summary: written.summary,
+        created: written.created,
+        value: (),
+    })
 }
 
 /// True when the command codes for a coder named by an empty name (no name in the settings).
