@@ -70,7 +70,8 @@ CREATE TABLE turn (
     time_ms        INTEGER,
     CHECK (start <= "end")
 );
-CREATE INDEX turn_by_document ON turn (document_id, start);
+-- By document only: an edit moves the turns after it without rewriting index entries (v6).
+CREATE INDEX turn_by_document ON turn (document_id);
 
 -- Attribute names; `scope` says whether values belong to documents or participants.
 CREATE TABLE attribute (
@@ -131,7 +132,8 @@ CREATE TABLE coding (
     UNIQUE (document_id, code_id, coder_id, start, "end")
 );
 CREATE INDEX coding_by_code ON coding (code_id);
-CREATE INDEX coding_by_document ON coding (document_id, start);
+-- Lookups by document use the unique index's prefix; an index on (document_id, start) made
+-- every coding an edit moves rewrite its entry too (dropped in v6).
 
 -- A derived copy of each document's codings as one BLOB (see src/store/coding_cache.rs), so the
 -- analysis loader reads one row per document instead of one per coding. Whatever inserts,
@@ -159,7 +161,7 @@ CREATE TABLE time_map (
 -- `offset_ms` is added to the document's time map to get the recording's time. The recording
 -- itself is copied into the project only when asked (`embedded` = 1: it plays from the stored
 -- copy in media_chunk, found by `sha256`). Changed only by the LinkMedia / UnlinkMedia /
--- EmbedMedia / UnembedMedia commands. Added in version 5; `embedded` in version 6 (written the
+-- EmbedMedia / UnembedMedia commands. Added in version 5; `embedded` in version 7 (written the
 -- way ALTER TABLE leaves it, so an upgraded file has exactly this schema).
 CREATE TABLE media_link (
     document_id INTEGER PRIMARY KEY REFERENCES document (id) ON DELETE CASCADE,
@@ -174,7 +176,7 @@ CREATE TABLE media_link (
 -- Stored copies of recordings (src/media/store.rs), content-addressed: the file with SHA-256
 -- `sha256` is the concatenation of its chunks in `seq` order (0, 1, …), 1 MiB each but the last.
 -- Chunks are written by an embedding command and never by undo or redo, which only flip
--- media_link.embedded; a release copy drops the ones no embedded link uses. Added in version 6.
+-- media_link.embedded; a release copy drops the ones no embedded link uses. Added in version 7.
 CREATE TABLE media_chunk (
     sha256 TEXT NOT NULL,
     seq    INTEGER NOT NULL,

@@ -4,6 +4,7 @@
 //!   middle of a 5 MB transcript with 20,000 codings, so about 10,000 codings move), committed to
 //!   a project file (target: under 16 ms median, with the repaint). After the run it prints the
 //!   history's growth per one-character edit (target: under 1 KB) and the file's.
+//!   `edit_one_char_200KB_1k_codings` is the same for a long interview's size, for scale.
 //! - `pseudonymise_1000_names`: 1,000 names over a corpus of `FIELDCODE_BENCH_MB` MB (default 50)
 //!   with 4,000 codings a MB, one undoable change (target for 50 MB / 200,000 codings: under 5 s).
 //! - `release`: the release copy of that pseudonymised project, scanned for the 1,000 names
@@ -54,13 +55,15 @@ fn history_bytes(p: &Project) -> i64 {
     p.conn().query_row("SELECT coalesce(sum(length(payload)), 0) FROM history", [], |r| r.get(0)).unwrap()
 }
 
-fn edit_one_char(c: &mut Criterion) {
+/// One-character edits, typed and taken out again, in the middle of a transcript of `bytes`
+/// bytes with `codings` codings.
+fn bench_edits(c: &mut Criterion, name: &str, bytes: usize, codings: usize) -> (Project, usize, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let text = transcript(7, 5 << 20);
-    let mut project = build(&dir.path().join("edit.fieldcode"), std::slice::from_ref(&text), 20_000);
+    let text = transcript(7, bytes);
+    let mut project = build(&dir.path().join("edit.fieldcode"), std::slice::from_ref(&text), codings);
     let middle = text.chars().count() / 2;
     let mut insert = true;
-    c.bench_function("edit_one_char_5MB_20k_codings", |b| {
+    c.bench_function(name, |b| {
         b.iter(|| {
             let (end, new) = if insert { (middle, "x") } else { (middle + 1, "") };
             insert = !insert;
@@ -68,6 +71,13 @@ fn edit_one_char(c: &mut Criterion) {
             apply(&mut project, "bench", edit).unwrap()
         })
     });
+    (project, middle, dir)
+}
+
+fn edit_one_char(c: &mut Criterion) {
+    // A long interview's size, for scale: 200 KB with 1,000 codings.
+    drop(bench_edits(c, "edit_one_char_200KB_1k_codings", 200 << 10, 1_000));
+    let (mut project, middle, _dir) = bench_edits(c, "edit_one_char_5MB_20k_codings", 5 << 20, 20_000);
     let (h0, f0) = (history_bytes(&project), file_bytes(&project));
     for i in 0..100 {
         let at = middle + i;

@@ -171,7 +171,7 @@ fn main() {
     edits.sort();
     assert_eq!(chars(&h), before + EDITS % 2, "the viewer shows the edited text");
     println!(
-        "gui_frames: one-character edit (committed, re-read) + repaint, {EDITS} edits: median {:.2} ms, worst {:.2} ms (target < 16 ms)",
+        "gui_frames: one-character edit (committed, view patched) + repaint, {EDITS} edits: median {:.2} ms, worst {:.2} ms (target < 16 ms)",
         ms(edits[EDITS / 2]),
         ms(edits[EDITS - 1])
     );

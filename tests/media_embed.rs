@@ -2,7 +2,7 @@
 //! and the library: the size is said first, the stored copy plays the same samples as the file
 //! once the file is gone, undo and redo only flip the link (the bytes stay, never in the
 //! history), a file that is not the linked one is refused with the project byte-identical, a
-//! release copy leaves stored recordings out unless asked, and a version-5 project upgrades.
+//! release copy leaves stored recordings out unless asked, and a version-6 project upgrades.
 
 use std::path::{Path, PathBuf};
 
@@ -199,13 +199,13 @@ fn a_release_copy_leaves_stored_recordings_out_unless_asked() {
 }
 
 #[test]
-fn a_version_five_project_upgrades_and_its_history_still_undoes() {
+fn a_version_six_project_upgrades_and_its_history_still_undoes() {
     let scratch = Scratch::new();
     let (project, wav) = study(&scratch);
     fieldcode(&["link-media", s(&project), "--doc", "interview", s(&wav)]).ok();
     {
-        // Back to version 5: media_link as version 5 made it, no media_chunk, and a history
-        // payload without the `embedded` field that version 5 did not write.
+        // Back to version 6: media_link as version 5 made it, no media_chunk, and a history
+        // payload without the `embedded` field that version 6 did not write.
         let conn = rusqlite::Connection::open(&project).unwrap();
         conn.execute_batch(&format!(
             "PRAGMA foreign_keys = OFF;
@@ -217,18 +217,18 @@ fn a_version_five_project_upgrades_and_its_history_still_undoes() {
              INSERT INTO media_link SELECT * FROM kept;
              UPDATE history SET payload = replace(payload, ',\"embedded\":false', '');
              COMMIT;
-             PRAGMA user_version = 5;",
+             PRAGMA user_version = 6;",
             include_str!("../src/store/migrations/v5_media_link.sql")
         ))
         .unwrap();
         let n: i64 =
             conn.query_row("SELECT count(*) FROM history WHERE payload LIKE '%embedded%'", [], |r| r.get(0)).unwrap();
-        assert_eq!(n, 0, "the payload reads like version 5's");
+        assert_eq!(n, 0, "the payload reads like version 6's");
     }
     let upgraded = fieldcode::Project::open(&project).unwrap();
     let version: i64 = upgraded.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, fieldcode::store::migrate::SCHEMA_VERSION);
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let links = fieldcode::media::link::links(upgraded.conn()).unwrap();
     assert_eq!((links.len(), links[0].embedded), (1, false));
     let schema = |conn: &rusqlite::Connection| -> Vec<String> {
@@ -239,7 +239,7 @@ fn a_version_five_project_upgrades_and_its_history_still_undoes() {
     let new = fieldcode::Project::create(scratch.path("new.fieldcode")).unwrap();
     assert_eq!(schema(upgraded.conn()), schema(new.conn()));
     drop(upgraded);
-    // The version-5 history entry undoes and redoes, and the link can now be stored.
+    // The version-6 history entry undoes and redoes, and the link can now be stored.
     fieldcode(&["undo", s(&project)]).ok();
     assert!(listed(&project).is_empty());
     fieldcode(&["redo", s(&project)]).ok();

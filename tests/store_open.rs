@@ -112,7 +112,10 @@ fn a_version_four_project_gets_the_media_link_table_and_keeps_its_documents() {
     drop(fieldcode::demo::build(&old).unwrap());
     let docs_before = {
         let conn = rusqlite::Connection::open(&old).unwrap();
-        conn.execute_batch("DROP TABLE media_link; DROP TABLE media_chunk; PRAGMA user_version = 4;").unwrap();
+        conn.execute_batch(&format!(
+            "DROP TABLE media_link; DROP TABLE media_chunk; {V5_INDEXES} PRAGMA user_version = 4;"
+        ))
+        .unwrap();
         let n: i64 = conn.query_row("SELECT count(*) FROM document", [], |r| r.get(0)).unwrap();
         n
     };
@@ -123,6 +126,44 @@ fn a_version_four_project_gets_the_media_link_table_and_keeps_its_documents() {
     assert_eq!(docs, docs_before);
     let links: i64 = upgraded.conn().query_row("SELECT count(*) FROM media_link", [], |r| r.get(0)).unwrap();
     assert_eq!(links, 0, "an upgraded project has no links yet");
+    let new = Project::create(dir.path().join("new.fieldcode")).unwrap();
+    assert_eq!(schema_objects(upgraded.conn()), schema_objects(new.conn()));
+}
+
+/// The indexes of versions 1 to 5 that version 6 replaced.
+/// Takes a current file back to before version 7 (no stored recordings): media_link as version 5
+/// made it, its rows kept, and no media_chunk.
+const BEFORE_V7: &str = concat!(
+    "DROP TABLE media_chunk;
+     CREATE TEMP TABLE kept_link AS
+         SELECT document_id, path, size, sha256, offset_ms, linked_at, linked_by FROM media_link;
+     DROP TABLE media_link;",
+    include_str!("../src/store/migrations/v5_media_link.sql"),
+    "INSERT INTO media_link SELECT * FROM kept_link; DROP TABLE kept_link;"
+);
+
+const V5_INDEXES: &str = "DROP INDEX turn_by_document; CREATE INDEX turn_by_document ON turn (document_id, start);
+     CREATE INDEX coding_by_document ON coding (document_id, start);";
+
+#[test]
+fn a_version_five_project_gets_the_edit_indexes_and_keeps_its_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v5.fieldcode");
+    drop(fieldcode::demo::build(&old).unwrap());
+    let count = |conn: &rusqlite::Connection, sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    let (codings, turns) = {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute_batch(&format!("{BEFORE_V7} {V5_INDEXES} PRAGMA user_version = 5;")).unwrap();
+        (count(&conn, "SELECT count(*) FROM coding"), count(&conn, "SELECT count(*) FROM turn"))
+    };
+    assert!(codings > 0 && turns > 0, "the demo has codings and turns to keep");
+    let upgraded = Project::open(&old).unwrap();
+    assert_eq!(count(upgraded.conn(), "PRAGMA user_version"), migrate::SCHEMA_VERSION);
+    assert_eq!(count(upgraded.conn(), "SELECT count(*) FROM coding"), codings);
+    assert_eq!(count(upgraded.conn(), "SELECT count(*) FROM turn"), turns);
+    let start_indexes = "SELECT count(*) FROM sqlite_master WHERE name IN ('coding_by_document') \
+                         OR (name = 'turn_by_document' AND sql LIKE '%start%')";
+    assert_eq!(count(upgraded.conn(), start_indexes), 0, "no index holds a start any more");
     let new = Project::create(dir.path().join("new.fieldcode")).unwrap();
     assert_eq!(schema_objects(upgraded.conn()), schema_objects(new.conn()));
 }

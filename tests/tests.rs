@@ -50,6 +50,8 @@ mod gui_compare;
 #[cfg(feature = "gui")]
 mod gui_day;
 #[cfg(feature = "gui")]
+mod gui_document_patch;
+#[cfg(feature = "gui")]
 mod gui_drop;
 #[cfg(feature = "gui")]
 mod gui_exports;

@@ -1,7 +1,7 @@
 //! The row image of a document's media link (`media_link`, keyed by its document), so linking
 //! and unlinking a recording are undone and redone like any other change: undo writes the
 //! earlier link back exactly (path, size, hash, offset, who linked it and when, and whether it
-//! plays from a copy stored in the project). `embedded` came with schema version 6: history
+//! plays from a copy stored in the project). `embedded` came with schema version 7: history
 //! payloads written before read it as `false`, which is what those links were.
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -339,6 +339,22 @@ pub fn coding_spans(conn: &Connection, document: i64) -> Result<Vec<CodingSpan>>
     Ok(spans)
 }
 
+/// The codings of `document` that reach the code point range `[lo, hi]` (an edge inside it or
+/// at either end), ordered by start: the only ones an edit of that range moves otherwise than
+/// by one bulk shift (see `coding::text_edit`). Read from the unique index, which holds every
+/// column asked for, so the document's other codings cost an index entry each, not a row.
+pub fn coding_spans_near(conn: &Connection, document: i64, lo: usize, hi: usize) -> Result<Vec<CodingSpan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, code_id, coder_id, start, \"end\" FROM coding WHERE document_id = ?1 AND \"end\" >= ?2 AND start <= ?3",
+    )?;
+    let rows = stmt.query_map(params![document, lo as i64, hi as i64], |r| {
+        Ok(CodingSpan { id: r.get(0)?, code_id: r.get(1)?, coder_id: r.get(2)?, start: r.get(3)?, end: r.get(4)? })
+    })?;
+    let mut spans: Vec<CodingSpan> = rows.collect::<rusqlite::Result<_>>()?;
+    spans.sort_unstable_by_key(|c| (c.start, c.id));
+    Ok(spans)
+}
+
 /// Offsets are moved out of the way by this much while a text edit rewrites a document's codings
 /// (far beyond any text's length), should the direct order of updates meet the unique constraint.
 const PARKED: i64 = 1 << 40;
@@ -348,15 +364,15 @@ const PARKED: i64 = 1 << 40;
 /// start, end) to its place. Drops the document's cache entry. The caller has made sure no two
 /// codings end up on the same span; should the updates meet the unique constraint on the way
 /// (a coding moving onto a place another has not left yet), they are made again in two passes
-/// through offsets parked far beyond the text.
+/// through offsets parked far beyond the text. Returns how many codings the bulk shift moved.
 pub fn move_codings(
     conn: &Connection,
     document: i64,
     tail: Option<(i64, i64)>,
     moves: &[(i64, i64, i64)],
-) -> Result<()> {
+) -> Result<usize> {
     if tail.is_none() && moves.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     crate::store::coding_cache::invalidate(conn, document)?;
     conn.execute_batch("SAVEPOINT move_codings")?;
@@ -364,18 +380,18 @@ pub fn move_codings(
     let outcome = match direct {
         Err(crate::Error::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
             conn.execute_batch("ROLLBACK TO move_codings")?;
-            write_moves(conn, document, tail, moves, PARKED).and_then(|()| {
+            write_moves(conn, document, tail, moves, PARKED).and_then(|bulk| {
                 conn.prepare_cached(
                     "UPDATE coding SET start = start - ?2, \"end\" = \"end\" - ?2 WHERE document_id = ?1 AND start >= ?2",
                 )?
                 .execute(params![document, PARKED])?;
-                Ok(())
+                Ok(bulk)
             })
         }
         other => other,
     };
     match outcome {
-        Ok(()) => conn.execute_batch("RELEASE move_codings")?,
+        Ok(_) => conn.execute_batch("RELEASE move_codings")?,
         Err(_) => conn.execute_batch("ROLLBACK TO move_codings; RELEASE move_codings")?,
     }
     outcome
@@ -387,19 +403,21 @@ fn write_moves(
     tail: Option<(i64, i64)>,
     moves: &[(i64, i64, i64)],
     park: i64,
-) -> Result<()> {
+) -> Result<usize> {
+    let mut bulk = 0;
     if let Some((from, delta)) = tail {
-        conn.prepare_cached(
-            "UPDATE coding SET start = start + ?3, \"end\" = \"end\" + ?3
+        bulk = conn
+            .prepare_cached(
+                "UPDATE coding SET start = start + ?3, \"end\" = \"end\" + ?3
              WHERE document_id = ?1 AND start >= ?2 AND start < ?4",
-        )?
-        .execute(params![document, from, delta + park, PARKED])?;
+            )?
+            .execute(params![document, from, delta + park, PARKED])?;
     }
     let mut stmt = conn.prepare_cached("UPDATE coding SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
     for &(id, start, end) in moves {
         stmt.execute(params![id, start + park, end + park])?;
     }
-    Ok(())
+    Ok(bulk)
 }
 
 const CODE_COLUMNS: &str =

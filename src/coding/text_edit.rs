@@ -14,12 +14,12 @@
 //! through the recorder *before* its edits (so undo restores them with id, guid and memos, and
 //! redo removes them again first): [`doomed`] names them.
 //!
-//! Speed: one keystroke's edit of a 5 MB transcript with 20,000 codings must not read the text or
-//! the codings twice, so a command hands what it read to [`forward_known`] ([`Known`]); only the
-//! codings touching the edit are checked for being doomed, and the thousands after it move by one
-//! `UPDATE` (see [`super::rows::move_codings`]). The rest of the cost is the database's: the new
-//! text is stored whole (with its hash), and every moved coding and turn row is rewritten with
-//! its index entries.
+//! Speed: one keystroke's edit of a 5 MB transcript with 20,000 codings must not read the text
+//! twice, so a command hands what it read to [`forward_known`] ([`Known`]). Only the codings and
+//! turns that reach the edit ([`reach`]) are read and run through the rule; those before it stay
+//! and the thousands after it move by one `UPDATE` each table (see
+//! [`super::rows::move_codings`]). The rest of the cost is the database's: the new text is
+//! stored whole (with its hash), and every moved coding and turn row is rewritten.
 
 use std::collections::HashMap;
 
@@ -99,7 +99,15 @@ pub fn splices_of(edits: &[Replacement]) -> Vec<Splice> {
 /// The codings of `document` that the splices would leave empty or identical to another coding
 /// (same code, coder and span; the one with the lowest id stays): a command removes these first.
 pub fn doomed(conn: &Connection, document: DocumentId, splices: &[Splice]) -> Result<Vec<i64>> {
-    Ok(doomed_among(&rows::coding_spans(conn, document)?, splices))
+    let Some((lo, hi)) = reach(splices) else { return Ok(Vec::new()) };
+    Ok(doomed_among(&rows::coding_spans_near(conn, document, lo, hi)?, splices))
+}
+
+/// The range of a batch in the text before it, from its first start to its last end: codings
+/// and turns outside it either stay or move by one bulk shift, so only those reaching it are
+/// read (see [`rows::coding_spans_near`]).
+pub fn reach(splices: &[Splice]) -> Option<(usize, usize)> {
+    Some((splices.first()?.start, shift::tail_from(splices)))
 }
 
 /// [`doomed`] over the document's codings already read. Only codings that touch a replaced
@@ -129,8 +137,8 @@ pub fn doomed_among(spans: &[rows::CodingSpan], splices: &[Splice]) -> Vec<i64> 
 }
 
 /// What the command making an edit has already read inside its transaction (the document's
-/// current text and codings), so that [`forward_known`] does not read a long transcript and
-/// its thousands of codings a second time.
+/// current text, and its codings that reach the edit: [`reach`]), so that [`forward_known`]
+/// does not read a long transcript and its codings a second time.
 pub struct Known<'a> {
     pub text: &'a str,
     pub codings: Vec<rows::CodingSpan>,
@@ -163,7 +171,8 @@ pub fn forward_known(conn: &Connection, edit: &DocEdit, known: Option<Known<'_>>
             Some(Known { text, codings }) => (text, codings),
             None => {
                 read = documents::text(conn, edit.document)?;
-                (read.as_str(), rows::coding_spans(conn, edit.document)?)
+                let (lo, hi) = reach(&splices).unwrap_or_default();
+                (read.as_str(), rows::coding_spans_near(conn, edit.document, lo, hi)?)
             }
         };
         let new_text = versions::apply_replacements(text, &edit.edits).ok_or_else(|| changed_since(&name))?;
@@ -218,7 +227,8 @@ pub fn backward(conn: &Connection, edit: &DocEdit) -> Result<()> {
     let delta = shift::total_delta(&splices);
     let threshold = (shift::tail_from(&splices) as i64 + delta).max(0) as usize;
     let back = Direction::Backward(threshold, -delta, &edit.fixups);
-    move_codings(conn, edit.document, rows::coding_spans(conn, edit.document)?, &splices, back)?;
+    let near = rows::coding_spans_near(conn, edit.document, splices.first().map_or(0, |s| s.start), threshold)?;
+    move_codings(conn, edit.document, near, &splices, back)?;
     move_turns(conn, edit.document, &splices, back)?;
     move_times(conn, edit.document, &splices, back)?;
     let mut paras = to_anchored(&paragraphs);
@@ -289,6 +299,8 @@ fn bulk_arg(dir: Direction<'_>) -> Option<(i64, i64)> {
     (delta != 0 && threshold != usize::MAX).then_some((threshold as i64, delta))
 }
 
+/// Moves the document's codings: `spans` are those that reach the batch (the rest stay, or move
+/// by the bulk shift of everything from the threshold on, and count as moved).
 fn move_codings(
     conn: &Connection,
     document: DocumentId,
@@ -314,18 +326,20 @@ fn move_codings(
             std::cmp::Ordering::Equal => {}
         }
     }
-    let bulk = bulk_arg(dir).filter(|(t, _)| original.iter().any(|a| a.start as i64 >= *t));
-    rows::move_codings(conn, document, bulk, &writes)?;
+    let bulk = bulk_arg(dir);
+    let shifted = rows::move_codings(conn, document, bulk, &writes)?;
+    let reached = bulk.map_or(0, |(t, _)| original.iter().filter(|a| a.start as i64 >= t).count());
+    moved.moved += shifted.saturating_sub(reached);
     Ok((fixups, moved))
 }
 
 fn move_turns(conn: &Connection, document: DocumentId, splices: &[Splice], dir: Direction<'_>) -> Result<Vec<Fixup>> {
-    let turns = documents::turn_spans(conn, document)?;
+    let (threshold, _) = dir.bulk();
+    let turns = documents::turn_spans_near(conn, document, splices.first().map_or(0, |s| s.start), threshold)?;
     let original: Vec<Anchored> =
         turns.iter().map(|&(key, s, e)| Anchored { key, start: s.max(0) as usize, end: e.max(0) as usize }).collect();
     let (_, fixups, writes) = plan(&original, splices, dir, |f| &f.turns);
-    let bulk = bulk_arg(dir).filter(|(t, _)| original.iter().any(|a| a.start as i64 >= *t));
-    documents::move_turns(conn, document, bulk, &writes)?;
+    documents::move_turns(conn, document, bulk_arg(dir), &writes)?;
     Ok(fixups)
 }
 

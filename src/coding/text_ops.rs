@@ -174,11 +174,12 @@ pub(crate) fn apply_edits(
 ) -> Result<()> {
     let (name, ..) = documents::text_state(rec.conn, doc)?;
     // The codings are read once: for the ones the edit dooms, and then to move the others.
-    let mut codings = match edits.is_empty() {
-        true => Vec::new(),
-        false => rows::coding_spans(rec.conn, doc)?,
+    let splices = text_edit::splices_of(&edits);
+    let mut codings = match text_edit::reach(&splices) {
+        None => Vec::new(),
+        Some((lo, hi)) => rows::coding_spans_near(rec.conn, doc, lo, hi)?,
     };
-    let doomed = text_edit::doomed_among(&codings, &text_edit::splices_of(&edits));
+    let doomed = text_edit::doomed_among(&codings, &splices);
     let mut paths = HashMap::new();
     if !doomed.is_empty() {
         let index = CharIndex::new(text);

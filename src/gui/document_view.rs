@@ -287,6 +287,13 @@ impl Heights {
         }
     }
 
+    /// Lays paragraph `i` out again on its next frame (its text changed).
+    pub fn forget(&mut self, i: usize) {
+        if let Some(m) = self.measured.get_mut(i) {
+            *m = false;
+        }
+    }
+
     /// The paragraph at content height `y`.
     pub fn index_at(&self, y: f32) -> usize {
         let n = self.heights.len();

@@ -69,6 +69,9 @@ impl Reload {
 /// Applies one command for `coder` and re-reads what the views need. A refused command changes
 /// nothing; its error gets the GUI's hint where the user can fix it here.
 pub fn apply(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding::Applied> {
+    if matches!(&command, Command::EditText { doc, .. } if wb.view.as_ref().is_some_and(|v| v.id == *doc)) {
+        return apply_open_text_edit(wb, coder, command);
+    }
     let reload = Reload::after(&command, wb);
     let unnamed = codes_for_nobody(&command);
     let applied = coding::apply(&mut wb.project, coder, command).map_err(|err| match unnamed {
@@ -82,6 +85,19 @@ pub fn apply(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding
         Reload::Text => wb.reload_after_text_edit()?,
     }
     Ok(applied)
+}
+
+/// An edit of the open document's text: its report names the codings it removed, so the view
+/// is patched in memory instead of read again (see `gui::document_patch`).
+fn apply_open_text_edit(wb: &mut Workbench, coder: &str, command: Command) -> Result<coding::Applied> {
+    let written = coding::text_ops::run(&mut wb.project, coder, &command, coding::Mode::Commit)?;
+    wb.after_open_text_edit(&command, &written.value)?;
+    Ok(coding::Applied {
+        history_id: written.history_id,
+        summary: written.summary,
+        created: written.created,
+        value: (),
+    })
 }
 
 /// True when the command codes for a coder named by an empty name (no name in the settings).

@@ -18,6 +18,7 @@ mod compare_summary;
 mod compare_view;
 pub mod describe_dialog;
 pub mod document_pane;
+pub mod document_patch;
 pub mod document_view;
 mod documents_panel;
 mod edit;

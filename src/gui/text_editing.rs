@@ -5,8 +5,10 @@
 //! paragraph moves by the engine's one shift rule. An edit that would remove codings is shown
 //! first and waits for the user's word.
 
+use super::document_patch::CommittedEdit;
 use super::document_view::DocumentView;
 use super::workbench::Workbench;
+use crate::coding::text_ops::EditReport;
 use crate::coding::{self, Command, Mode};
 use crate::error::{Error, Result};
 use crate::model::{DocumentId, Span};
@@ -97,8 +99,18 @@ impl Workbench {
             fresh.heights.carry_over(old.heights, |i| changed[i]);
             fresh.scroll_to = old.scroll_to;
         }
+        self.view = Some(fresh);
+        self.after_text_changed();
+        Ok(true)
+    }
+
+    /// After the open document's text changed: the paragraph being edited holds its new text
+    /// (typing committed), and the selection and the inspector, in old offsets, are closed.
+    fn after_text_changed(&mut self) {
+        let view = self.view.as_ref();
         self.editing = self.editing.take().and_then(|edit| {
-            let text = fresh.paragraphs.get(edit.paragraph).map(|_| fresh.paragraph_text(edit.paragraph))?;
+            let view = view?;
+            let text = view.paragraphs.get(edit.paragraph).map(|_| view.paragraph_text(edit.paragraph))?;
             Some(ParagraphEdit {
                 original: text.to_owned(),
                 buffer: text.to_owned(),
@@ -109,8 +121,35 @@ impl Workbench {
         });
         self.selection = None;
         self.inspection = None;
-        self.view = Some(fresh);
-        Ok(true)
+    }
+
+    /// After an `EditText` command of the open document committed: the view is patched in
+    /// memory (see [`super::document_patch`]) and only what the edit changes elsewhere is read
+    /// again: the document list (lengths), and the codebook when codings were removed.
+    pub fn after_open_text_edit(&mut self, command: &Command, report: &EditReport) -> Result<()> {
+        let Command::EditText { doc, start, end, text, .. } = command else { return self.reload_after_text_edit() };
+        if report.documents.is_empty() {
+            return Ok(());
+        }
+        let new = crate::text::normalise_newlines(text);
+        let removed: Vec<i64> = report.removed.iter().map(|r| r.id).collect();
+        let sha256 = documents::sha256(self.project.conn(), *doc)?;
+        let edit = CommittedEdit { start: *start, end: *end, new: &new, removed: &removed, sha256 };
+        let patched = self.view.as_mut().filter(|v| v.id == *doc).is_some_and(|v| v.patch_edit(&edit));
+        if !patched {
+            return self.reload_after_text_edit();
+        }
+        self.after_text_changed();
+        self.documents = documents::list(self.project.conn())?;
+        self.generation += 1;
+        match removed.is_empty() {
+            true => self.analysis.invalidate(),
+            false => {
+                self.reload_codebook()?;
+                self.reload_coding_memos()?;
+            }
+        }
+        self.reload_panels()
     }
 
     /// Opens paragraph `n` of the open document for editing (committing typing elsewhere first

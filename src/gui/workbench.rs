@@ -198,7 +198,7 @@ impl Workbench {
         self.reload_panels()
     }
 
-    fn reload_codebook(&mut self) -> Result<()> {
+    pub(super) fn reload_codebook(&mut self) -> Result<()> {
         self.analysis.invalidate();
         let conn = self.project.conn();
         self.codes = codes::list(conn)?;
@@ -207,7 +207,7 @@ impl Workbench {
         Ok(())
     }
 
-    fn reload_panels(&mut self) -> Result<()> {
+    pub(super) fn reload_panels(&mut self) -> Result<()> {
         self.retrieval.invalidate();
         if let Some((code, _)) = &self.excerpts {
             let code = *code;
@@ -269,7 +269,7 @@ impl Workbench {
     }
 
     /// Re-reads the memos written on codings (the inspector and the stripes show them).
-    fn reload_coding_memos(&mut self) -> Result<()> {
+    pub(super) fn reload_coding_memos(&mut self) -> Result<()> {
         let mut memos: HashMap<CodingId, Vec<String>> = HashMap::new();
         for memo in crate::coding::memos::list(self.project.conn(), None)? {
             if let crate::coding::MemoTarget::Coding(id) = memo.target {

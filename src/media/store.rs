@@ -2,7 +2,7 @@
 //! --embed`, `embed-media`, Media > Store a copy in the project): the project then plays without
 //! the external file, at the cost of growing by the recording's size.
 //!
-//! Layout (schema version 6): `media_chunk(sha256, seq, bytes)`, the file cut into 1 MiB pieces
+//! Layout (schema version 7): `media_chunk(sha256, seq, bytes)`, the file cut into 1 MiB pieces
 //! ([`CHUNK_BYTES`]) keyed by its SHA-256, and `media_link.embedded` saying a link plays from
 //! them. Why chunks: SQLite refuses values over 1 GB, and neither storing nor playing should
 //! hold a whole recording in memory — storing streams the file one chunk at a time, playing

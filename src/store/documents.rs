@@ -244,11 +244,13 @@ pub fn count(conn: &Connection) -> Result<usize> {
     Ok(conn.query_row("SELECT count(*) FROM document", [], |r| r.get::<_, i64>(0))? as usize)
 }
 
-/// A document's turns as (id, start, end), for a text edit to move.
-pub fn turn_spans(conn: &Connection, id: DocumentId) -> Result<Vec<(i64, i64, i64)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, start, \"end\" FROM turn WHERE document_id = ?1 ORDER BY start, id")?;
-    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+/// The turns of `document` that reach the code point range `[lo, hi]` (an edge inside it or at
+/// either end): the only ones an edit of that range moves otherwise than by one bulk shift.
+pub fn turn_spans_near(conn: &Connection, id: DocumentId, lo: usize, hi: usize) -> Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, start, \"end\" FROM turn WHERE document_id = ?1 AND \"end\" >= ?2 AND start <= ?3 ORDER BY start, id",
+    )?;
+    let rows = stmt.query_map(params![id, lo as i64, hi as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The version a project created by this build has.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// `MIGRATIONS[i]` upgrades version `i + 1` to `i + 2`. Version 1 is the first shipped schema.
 const MIGRATIONS: &[&str] = &[
@@ -24,8 +24,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/v4_time_map.sql"),
     // 4 -> 5: the recording linked to a document.
     include_str!("migrations/v5_media_link.sql"),
-    // 5 -> 6: recordings stored in the project when asked (media_link.embedded, media_chunk).
-    include_str!("migrations/v6_media_store.sql"),
+    // 5 -> 6: indexes an edit of the text does not rewrite.
+    include_str!("migrations/v6_edit_indexes.sql"),
+    // 6 -> 7: recordings stored in the project when asked (media_link.embedded, media_chunk).
+    include_str!("migrations/v7_media_store.sql"),
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION - 1);

@@ -1,4 +1,4 @@
--- Version 6: recordings stored in the project when asked (issue 19, `--embed`): whether a link
+-- Version 7: recordings stored in the project when asked (issue 19, `--embed`): whether a link
 -- plays from the stored copy, and the copies themselves in 1 MiB chunks keyed by the file's
 -- SHA-256. Shipped migration: never edit; later changes add a new step.
 ALTER TABLE media_link ADD COLUMN embedded INTEGER NOT NULL DEFAULT 0 CHECK (embedded IN (0, 1));
