@@ -207,6 +207,9 @@ actions! {
         /// merge, split, describe or delete a code, set its status, remove codings, write or
         /// delete a memo, …
         Edit(Command),
+        /// Store a copy of this document's recording in the project (the `EmbedMedia` command, on
+        /// a worker: a long recording takes seconds to copy).
+        StoreRecording(crate::model::DocumentId),
         /// Apply a code to the selection of the open document, for the current coder.
         ApplyCode(CodeId),
         /// Apply the n-th (0-based) code of the quick-code bar.
@@ -605,6 +608,7 @@ impl Action {
             | Action::SaveRelease(_)
             | Action::ShowExcerpts(_)
             | Action::Edit(_)
+            | Action::StoreRecording(_)
             | Action::ApplyCode(_)
             | Action::QuickCode(_)
             | Action::PinQuickCode { .. }

@@ -95,6 +95,9 @@ pub struct WorkbenchApp {
     pub sound: super::player_state::SoundOutput,
     /// A recording being checked and hashed before it is linked.
     linking: super::text_tools::Pending<Command>,
+    /// A copy of a recording being stored in the project, on a worker: the document and the
+    /// command's summary.
+    storing: super::text_tools::Pending<(crate::model::DocumentId, String)>,
 }
 
 impl WorkbenchApp {
@@ -122,6 +125,7 @@ impl WorkbenchApp {
             exchange: Default::default(),
             sound: crate::media::open_output,
             linking: None,
+            storing: None,
         }
     }
 
@@ -161,6 +165,7 @@ impl WorkbenchApp {
         let text_tools = self.pseudonymising.is_some()
             || self.releasing.is_some()
             || self.linking.is_some()
+            || self.storing.is_some()
             || self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).is_some_and(|p| p.starting.is_some())
             || self.panels.replace.as_ref().is_some_and(|p| p.pending.is_some())
             || self.panels.pseudonyms.as_ref().is_some_and(|p| p.pending.is_some());
@@ -202,6 +207,7 @@ impl WorkbenchApp {
         self.poll_text_tools();
         self.poll_release();
         self.poll_linking();
+        self.poll_storing();
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             self.finish_job(result);
@@ -530,6 +536,7 @@ impl WorkbenchApp {
             Action::EmbedMediaDialog => self.embed_media_dialog(),
             Action::UnembedMedia => self.unembed_media(),
             Action::DismissEmbed => self.confirm_embed = None,
+            Action::StoreRecording(document) => self.store_recording(ctx, document),
             Action::PlayerToggle => self.player_toggle(),
             Action::PlayerBack => self.player_skip(false),
             Action::PlayerForward => self.player_skip(true),

@@ -117,6 +117,35 @@ impl WorkbenchApp {
         }
     }
 
+    /// Stores a copy of `document`'s recording in the project: the `EmbedMedia` command on a
+    /// worker with its own connection to the project file (through the recorder like every
+    /// change), since copying and hashing a long recording takes seconds.
+    pub(super) fn store_recording(&mut self, ctx: &Context, document: DocumentId) {
+        let coder = self.settings.coder.clone();
+        let command = Command::EmbedMedia { document };
+        self.storing =
+            self.on_worker(ctx, move |project| Ok((document, crate::coding::apply(project, &coder, command)?.summary)));
+        self.info("Storing a copy of the recording in the project…");
+    }
+
+    /// Takes the result of a finished copy: the views read the project again (the player now
+    /// plays from the copy).
+    pub(super) fn poll_storing(&mut self) {
+        let Some(result) = text_tools::poll(&mut self.storing) else { return };
+        let reloaded = self.workbench.as_mut().map(|wb| {
+            wb.media_stale = true;
+            wb.reload()
+        });
+        match (result, reloaded) {
+            (Ok((document, summary)), Some(Ok(()))) => {
+                self.panels.changed(&Action::StoreRecording(document));
+                self.info(summary);
+            }
+            (Err(err), _) | (Ok(_), Some(Err(err))) => self.error(err.to_string()),
+            (Ok(_), None) => {}
+        }
+    }
+
     /// Plays the open transcript's recording from its linked file again (refused by the library,
     /// with the reason, when that file is missing or changed).
     pub(super) fn unembed_media(&mut self) {
@@ -269,7 +298,7 @@ pub(super) fn confirm_embed(ctx: &Context, wb: &Workbench, document: DocumentId,
             ui.horizontal(|ui| {
                 if ui.button(format!("Store {size}")).clicked() {
                     actions.push(Action::DismissEmbed);
-                    actions.push(Action::Edit(Command::EmbedMedia { document }));
+                    actions.push(Action::StoreRecording(document));
                 }
                 if ui.button("Cancel").clicked() {
                     actions.push(Action::DismissEmbed);
