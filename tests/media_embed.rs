@@ -282,3 +282,40 @@ fn a_stored_recording_travels_inside_a_qdpx_and_is_stored_again_on_import() {
     let mut media = opened(&imported);
     assert_eq!(all_samples(media.source.as_mut()), expected, "the same recording, from the imported copy");
 }
+
+#[test]
+fn storing_a_copy_reports_its_progress_and_a_cancel_stores_nothing() {
+    let scratch = Scratch::new();
+    let (project, wav) = study(&scratch);
+    fieldcode(&["link-media", s(&project), "--doc", "interview", s(&wav)]).ok();
+    let mut p = fieldcode::Project::open(&project).unwrap();
+    let doc = fieldcode::store::documents::id_by_name(p.conn(), "interview").unwrap();
+    let embed = || fieldcode::coding::Command::EmbedMedia { document: doc };
+
+    // Cancelled after the first chunk: refused, no chunk, no history entry, still linked only.
+    let history = count(&project, "SELECT count(*) FROM history");
+    let seen = std::cell::RefCell::new(Vec::new());
+    let cancel = |done: f32| {
+        seen.borrow_mut().push(done);
+        false
+    };
+    let err = fieldcode::coding::apply_watched(&mut p, "tester", embed(), Some(&cancel)).unwrap_err();
+    assert!(err.to_string().contains("cancelled; nothing was stored"), "{err}");
+    assert_eq!(seen.borrow().len(), 1, "stopped at the first chunk");
+    assert_eq!(count(&project, "SELECT count(*) FROM media_chunk"), 0);
+    assert_eq!(count(&project, "SELECT count(*) FROM history"), history);
+    assert_eq!(count(&project, "SELECT embedded FROM media_link"), 0);
+
+    // Watched to the end: a rising fraction per chunk, ending at 1, and the copy stored.
+    seen.borrow_mut().clear();
+    let watch = |done: f32| {
+        seen.borrow_mut().push(done);
+        true
+    };
+    fieldcode::coding::apply_watched(&mut p, "tester", embed(), Some(&watch)).unwrap();
+    let seen = seen.into_inner();
+    assert_eq!(seen.len() as u64, (bytes(&wav).len() as u64).div_ceil(fieldcode::media::store::CHUNK_BYTES as u64));
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(seen.last().copied(), Some(1.0));
+    assert_eq!(count(&project, "SELECT embedded FROM media_link"), 1);
+}

@@ -18,13 +18,24 @@ pub type Applied = Written<()>;
 
 /// Validates and applies `command` for `actor` in one transaction, recording it in the history.
 pub fn apply(project: &mut Project, actor: &str, command: Command) -> Result<Applied> {
+    apply_watched(project, actor, command, None)
+}
+
+/// [`apply`] for a long command (storing a recording in the project), which reports its
+/// progress to `watch` and is cancelled, with nothing written, when `watch` returns false.
+pub fn apply_watched(
+    project: &mut Project,
+    actor: &str,
+    command: Command,
+    watch: Option<&recorder::Watch<'_>>,
+) -> Result<Applied> {
     // A recording is checked on disk (there, same size, readable as audio) before the write
     // transaction opens: the recorder knows the database, not where the project file lies.
     if let Command::LinkMedia { path, size, .. } = &command {
         media_ops::check_file(project.path(), path, *size)?;
     }
     let project_path = project.path().to_path_buf();
-    recorder::record(project, actor, &command, Mode::Commit, |rec| {
+    recorder::record_watched(project, actor, &command, Mode::Commit, watch, |rec| {
         Ok((execute(rec, actor, &command, &project_path)?, ()))
     })
 }

@@ -65,7 +65,7 @@ pub(crate) fn link(
     let copy = match stored {
         Some(project_path) => {
             let file = crate::media::link::resolve_stored(path, project_path);
-            crate::media::store::store_file(rec.conn, &file, new_size, &after.sha256)?;
+            crate::media::store::store_file(rec.conn, &file, new_size, &after.sha256, rec.watch)?;
             format!(", with a copy stored in the project ({})", crate::media::store::human_size(new_size))
         }
         None => String::new(),
@@ -122,7 +122,7 @@ pub(crate) fn embed(rec: &mut Recorder<'_>, document: DocumentId, project_path: 
     if !crate::media::store::is_stored(rec.conn, &before.sha256, size)? {
         check_file(project_path, &before.path, size)?;
         let file = crate::media::link::resolve_stored(&before.path, project_path);
-        crate::media::store::store_file(rec.conn, &file, size, &before.sha256)?;
+        crate::media::store::store_file(rec.conn, &file, size, &before.sha256, rec.watch)?;
     }
     let path = before.path.clone();
     let after = MediaLinkRec { embedded: true, ..before.clone() };

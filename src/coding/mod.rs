@@ -41,7 +41,7 @@ mod validate;
 pub use code_ops::PALETTE;
 pub use validate::path_of;
 
-pub use apply::{Applied, apply};
+pub use apply::{Applied, apply, apply_watched};
 pub use command::{AttributeCell, CoderRef, Command, IncomingCode, MemoId, MemoTarget, SpanRef};
 pub use history::{Bulk, EntryState, HistoryEntry, Recorded, history, redo, undo};
-pub use recorder::{Mode, Recorder, Written, record};
+pub use recorder::{Mode, Recorder, Watch, Written, record};

@@ -35,7 +35,14 @@ pub struct Recorder<'c> {
     /// False while filling a new project (REFI import, `synth`): rows are written the same way,
     /// but no images are kept, since there is nothing to undo back to.
     keep: bool,
+    /// Told how far a long command has come (0..=1); false asks it to stop, which rolls it
+    /// back (see [`Watch`]).
+    pub(crate) watch: Option<&'c Watch<'c>>,
 }
+
+/// What a long command (storing a recording) reports its progress to, from 0 to 1; returning
+/// false cancels it: the command fails and the transaction rolls back, so nothing is written.
+pub type Watch<'a> = dyn Fn(f32) -> bool + 'a;
 
 impl<'c> Recorder<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Recorder<'c> {
@@ -47,6 +54,7 @@ impl<'c> Recorder<'c> {
             actor: String::new(),
             texts: Vec::new(),
             keep: true,
+            watch: None,
         }
     }
 
@@ -268,11 +276,24 @@ pub fn record<T, E: Entry>(
     mode: Mode,
     body: impl FnOnce(&mut Recorder<'_>) -> Result<(String, T)>,
 ) -> Result<Written<T>> {
+    record_watched(project, actor, entry, mode, None, body)
+}
+
+/// [`record`] for a long command that reports its progress to `watch` and stops when told.
+pub fn record_watched<T, E: Entry>(
+    project: &mut Project,
+    actor: &str,
+    entry: &E,
+    mode: Mode,
+    watch: Option<&Watch<'_>>,
+    body: impl FnOnce(&mut Recorder<'_>) -> Result<(String, T)>,
+) -> Result<Written<T>> {
     let path = project.path().to_path_buf();
     let named = |e| crate::store::name_error(&path, e);
     let tx = project.write_transaction()?;
     let mut rec = Recorder::new(&tx);
     rec.actor = actor.to_owned();
+    rec.watch = watch;
     let (summary, value) = body(&mut rec).map_err(named)?;
     let Recorder { changes, created, now, texts, .. } = rec;
     if mode == Mode::DryRun {

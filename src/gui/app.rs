@@ -95,9 +95,6 @@ pub struct WorkbenchApp {
     pub sound: super::player_state::SoundOutput,
     /// A recording being checked and hashed before it is linked.
     linking: super::text_tools::Pending<Command>,
-    /// A copy of a recording being stored in the project, on a worker: the document and the
-    /// command's summary.
-    storing: super::text_tools::Pending<(crate::model::DocumentId, String)>,
 }
 
 impl WorkbenchApp {
@@ -125,7 +122,6 @@ impl WorkbenchApp {
             exchange: Default::default(),
             sound: crate::media::open_output,
             linking: None,
-            storing: None,
         }
     }
 
@@ -165,7 +161,6 @@ impl WorkbenchApp {
         let text_tools = self.pseudonymising.is_some()
             || self.releasing.is_some()
             || self.linking.is_some()
-            || self.storing.is_some()
             || self.workbench.as_ref().and_then(|wb| wb.player.as_ref()).is_some_and(|p| p.starting.is_some())
             || self.panels.replace.as_ref().is_some_and(|p| p.pending.is_some())
             || self.panels.pseudonyms.as_ref().is_some_and(|p| p.pending.is_some());
@@ -207,7 +202,6 @@ impl WorkbenchApp {
         self.poll_text_tools();
         self.poll_release();
         self.poll_linking();
-        self.poll_storing();
         if let Some(result) = self.job.as_ref().and_then(Job::poll) {
             self.job = None;
             self.finish_job(result);
@@ -255,6 +249,7 @@ impl WorkbenchApp {
             JobResult::MergePreviewed(other, result) => self.merge_previewed(other, result),
             JobResult::Merged(result) => self.merged(result),
             JobResult::Exchanged(done) => self.finish_exchange(done),
+            JobResult::Stored(document, result) => self.stored(document, result),
         }
     }
 
@@ -266,7 +261,7 @@ impl WorkbenchApp {
         self.message = Some(Message { text: text.into(), error: false });
     }
 
-    fn start_job(
+    pub(super) fn start_job(
         &mut self,
         ctx: &Context,
         title: String,

@@ -40,6 +40,8 @@ pub enum JobResult {
     Merged(Result<crate::team::merge::MergeReport>),
     /// An export written or a REFI-QDA project imported (`exchange_jobs.rs`).
     Exchanged(Result<super::exchange_jobs::Done>),
+    /// A copy of this document's recording stored in the project: the command's summary.
+    Stored(crate::model::DocumentId, Result<String>),
 }
 
 /// Progress shared with the worker: fraction done (0..=1, or `None` when unknown) and a message.
@@ -111,7 +113,7 @@ impl Job {
     }
 }
 
-fn set(progress: &Mutex<Progress>, fraction: Option<f32>, message: String) {
+pub(crate) fn set(progress: &Mutex<Progress>, fraction: Option<f32>, message: String) {
     if let Ok(mut p) = progress.lock() {
         *p = Progress { fraction, message };
     }

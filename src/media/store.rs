@@ -64,8 +64,16 @@ pub fn stored_bytes(conn: &Connection) -> Result<u64> {
 /// Stores a copy of `file` (which must have `size` bytes and SHA-256 `sha256`) through `conn`,
 /// a write transaction the caller rolls back on an error. Streams the file in chunks, hashing
 /// while copying; a file that is longer, shorter or has other bytes than the link says is
-/// refused. Returns false when a complete copy was already stored (nothing read).
-pub fn store_file(conn: &Connection, file: &Path, size: u64, sha256: &str) -> Result<bool> {
+/// refused. Returns false when a complete copy was already stored (nothing read). `watch` is
+/// told the fraction copied after each chunk; when it returns false the copy stops with an
+/// error (the caller's transaction rolls back, so nothing is stored).
+pub fn store_file(
+    conn: &Connection,
+    file: &Path,
+    size: u64,
+    sha256: &str,
+    watch: Option<&crate::coding::Watch<'_>>,
+) -> Result<bool> {
     let sha256 = sha256.to_ascii_lowercase();
     if is_stored(conn, &sha256, size)? {
         return Ok(false);
@@ -95,6 +103,11 @@ pub fn store_file(conn: &Connection, file: &Path, size: u64, sha256: &str) -> Re
         hasher.update(&buf[..n]);
         insert.execute(params![sha256, seq, &buf[..n]])?;
         seq += 1;
+        if watch.is_some_and(|w| !w(total as f32 / size.max(1) as f32)) {
+            return Err(Error::invalid(format!(
+                "storing a copy of {shown} was cancelled; nothing was stored or changed"
+            )));
+        }
     }
     if total != size {
         return Err(changed(file, &format!("it has {total} bytes, not the {size} it had when linked")));
@@ -323,8 +336,8 @@ mod tests {
         std::fs::write(&file, &bytes).unwrap();
         let (size, sha) = crate::media::link::fingerprint(&file).unwrap();
         let tx = p.write_transaction().unwrap();
-        assert!(store_file(&tx, &file, size, &sha).unwrap(), "copied");
-        assert!(!store_file(&tx, &file, size, &sha).unwrap(), "stored once");
+        assert!(store_file(&tx, &file, size, &sha, None).unwrap(), "copied");
+        assert!(!store_file(&tx, &file, size, &sha, None).unwrap(), "stored once");
         tx.commit().unwrap();
         assert!(is_stored(p.conn(), &sha, size).unwrap());
         assert_eq!(stored_bytes(p.conn()).unwrap(), size);
@@ -361,12 +374,12 @@ mod tests {
         let (size, sha) = crate::media::link::fingerprint(&file).unwrap();
         std::fs::write(&file, vec![2u8; CHUNK_BYTES + 10]).unwrap();
         let tx = p.write_transaction().unwrap();
-        let err = store_file(&tx, &file, size, &sha).unwrap_err().to_string();
+        let err = store_file(&tx, &file, size, &sha, None).unwrap_err().to_string();
         assert!(err.contains("SHA-256 differs") && err.contains("nothing was changed"), "{err}");
         drop(tx);
         assert_eq!(stored_bytes(p.conn()).unwrap(), 0, "the transaction rolled back");
         std::fs::write(&file, vec![1u8; CHUNK_BYTES + 11]).unwrap();
         let tx = p.write_transaction().unwrap();
-        assert!(store_file(&tx, &file, size, &sha).unwrap_err().to_string().contains("more than"));
+        assert!(store_file(&tx, &file, size, &sha, None).unwrap_err().to_string().contains("more than"));
     }
 }

@@ -3,15 +3,18 @@
 //! the playing engine.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::channel;
 use std::time::Duration;
 
 use egui::Context;
 
 use super::WorkbenchApp;
+use crate::Project;
 use crate::coding::Command;
 use crate::gui::action::Action;
 use crate::gui::file_chooser::FileAsk;
+use crate::gui::jobs::{self, JobResult};
 use crate::gui::player_state::{self, PlayerPanel, REWIND_ON_PAUSE_MS, SKIP_MS};
 use crate::gui::text_tools;
 use crate::gui::workbench::Workbench;
@@ -117,27 +120,40 @@ impl WorkbenchApp {
         }
     }
 
-    /// Stores a copy of `document`'s recording in the project: the `EmbedMedia` command on a
-    /// worker with its own connection to the project file (through the recorder like every
-    /// change), since copying and hashing a long recording takes seconds.
+    /// Stores a copy of `document`'s recording in the project: the `EmbedMedia` command as a job
+    /// with its own connection to the project file (through the recorder like every change),
+    /// showing how far the copy has come and stopping on Cancel with nothing stored.
     pub(super) fn store_recording(&mut self, ctx: &Context, document: DocumentId) {
+        let Some(wb) = &self.workbench else { return };
+        let path = wb.project.path().to_path_buf();
         let coder = self.settings.coder.clone();
-        let command = Command::EmbedMedia { document };
-        self.storing =
-            self.on_worker(ctx, move |project| Ok((document, crate::coding::apply(project, &coder, command)?.summary)));
-        self.info("Storing a copy of the recording in the project…");
+        self.start_job(ctx, "Storing a copy of the recording".into(), move |progress, cancel| {
+            let watch = |done: f32| {
+                let message = format!("Storing a copy of the recording in the project: {:.0}%", done * 100.0);
+                jobs::set(progress, Some(done), message);
+                !cancel.load(Ordering::Relaxed)
+            };
+            let command = Command::EmbedMedia { document };
+            let result = Project::open(&path)
+                .and_then(|mut project| crate::coding::apply_watched(&mut project, &coder, command, Some(&watch)));
+            match result {
+                Err(_) if cancel.load(Ordering::Relaxed) => {
+                    JobResult::Cancelled("Storing the copy was cancelled; nothing was stored.".into())
+                }
+                result => JobResult::Stored(document, result.map(|applied| applied.summary)),
+            }
+        });
     }
 
     /// Takes the result of a finished copy: the views read the project again (the player now
     /// plays from the copy).
-    pub(super) fn poll_storing(&mut self) {
-        let Some(result) = text_tools::poll(&mut self.storing) else { return };
+    pub(super) fn stored(&mut self, document: DocumentId, result: crate::error::Result<String>) {
         let reloaded = self.workbench.as_mut().map(|wb| {
             wb.media_stale = true;
             wb.reload()
         });
         match (result, reloaded) {
-            (Ok((document, summary)), Some(Ok(()))) => {
+            (Ok(summary), Some(Ok(()))) => {
                 self.panels.changed(&Action::StoreRecording(document));
                 self.info(summary);
             }

@@ -24,7 +24,7 @@ const TABLE: &str = "the Pseudonymise table";
 impl WorkbenchApp {
     /// Runs `work` on the project: on a worker with its own connection to the file, or in place
     /// for a project that lives in memory. The result arrives through the receiver.
-    pub(super) fn on_worker<T: Send + 'static>(
+    fn on_worker<T: Send + 'static>(
         &mut self,
         ctx: &Context,
         work: impl FnOnce(&mut Project) -> Result<T> + Send + 'static,
