@@ -3,8 +3,6 @@
 //! plays once the file is gone, "Keep only the linked file" is refused while the file is gone
 //! and works once it is back, and undo goes back. Sound goes to a silent sink.
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::kittest::Queryable;
 
 use crate::gui_support::*;
@@ -12,20 +10,6 @@ use fieldcode::media::{AudioSink, MediaError, NullSink};
 
 fn silent(rate: u32, channels: u16) -> Result<Box<dyn AudioSink>, MediaError> {
     Ok(Box::new(NullSink::new(rate, channels)))
-}
-
-fn panel(h: &H) -> &fieldcode::gui::player_state::PlayerPanel {
-    h.state().workbench.as_ref().unwrap().player.as_ref().expect("the player bar is open")
-}
-
-/// Steps frames until `done` holds (the player opens on a worker within milliseconds).
-fn step_until(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(10), "waited too long for: {what}");
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
 }
 
 #[test]

@@ -5,8 +5,6 @@
 //! bar, never a failure. Sound goes to a silent sink (`NullSink`), which takes frames as fast as
 //! they come, so a span is played through within a few frames of the test.
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::gui_support::*;
@@ -38,21 +36,6 @@ fn doc_id(h: &H, name: &str) -> i64 {
 fn open_interview(h: &mut H) {
     click_visible(h, INTERVIEW);
     settle(h);
-}
-
-fn panel(h: &H) -> &fieldcode::gui::player_state::PlayerPanel {
-    h.state().workbench.as_ref().unwrap().player.as_ref().expect("the player bar is open")
-}
-
-/// Steps frames until `done` holds (the player's thread and the waveform worker answer within
-/// milliseconds; ten seconds is a generous bound that only a hang reaches).
-fn step_until(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(10), "waited too long for: {what}");
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
 }
 
 fn playing(h: &H) -> bool {

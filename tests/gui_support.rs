@@ -196,3 +196,19 @@ pub fn confirm_import(h: &mut H) {
     h.get_by_label("Import").click();
     settle(h);
 }
+
+/// The open transcript's player bar.
+pub fn panel(h: &H) -> &fieldcode::gui::player_state::PlayerPanel {
+    h.state().workbench.as_ref().unwrap().player.as_ref().expect("the player bar is open")
+}
+
+/// Steps frames until `done` holds (the player's thread and the waveform and copy workers
+/// answer within milliseconds; ten seconds is a generous bound that only a hang reaches).
+pub fn step_until(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "waited too long for: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
+}
