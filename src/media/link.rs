@@ -169,8 +169,7 @@ pub fn fingerprint(file: &Path) -> Result<(u64, String), MediaError> {
         hasher.update(&buf[..n]);
         size += n as u64;
     }
-    let hash = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((size, hash))
+    Ok((size, crate::store::documents::hex_digest(hasher)))
 }
 
 /// The `LinkMedia` command for linking `file` to `document` of the project at `project_path`:

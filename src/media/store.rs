@@ -87,36 +87,53 @@ pub fn store_file(
     })?;
     // A partial copy cannot exist (chunks commit together), but a stale one must not mix in.
     conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [&sha256])?;
+    let (total, got) = copy_chunks(conn, &mut reader, &sha256, file, Some(size), watch)?;
+    if total != size {
+        return Err(changed(file, &format!("it has {total} bytes, not the {size} it had when linked")));
+    }
+    if got != sha256 {
+        return Err(changed(file, "same size, different contents (SHA-256 differs)"));
+    }
+    Ok(true)
+}
+
+/// Copies what `reader` yields into chunks stored under `key`, hashing as it goes; returns the
+/// size and SHA-256. With the `expected` size, a reader that yields more is refused as not the
+/// linked recording, and `watch` is told the fraction copied after each chunk (false stops the
+/// copy with an error, and the caller's transaction rolls back).
+fn copy_chunks(
+    conn: &Connection,
+    reader: &mut dyn Read,
+    key: &str,
+    shown: &Path,
+    expected: Option<u64>,
+    watch: Option<&crate::coding::Watch<'_>>,
+) -> Result<(u64, String)> {
     let mut insert = conn.prepare_cached("INSERT INTO media_chunk (sha256, seq, bytes) VALUES (?1, ?2, ?3)")?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK_BYTES];
     let (mut total, mut seq) = (0u64, 0i64);
     loop {
-        let n = fill(&mut reader, &mut buf).map_err(|e| Error::io(file, e))?;
+        let n = fill(reader, &mut buf).map_err(|e| Error::io(shown, e))?;
         if n == 0 {
             break;
         }
         total += n as u64;
-        if total > size {
-            return Err(changed(file, &format!("it has more than the {size} bytes it had when linked")));
+        if let Some(size) = expected.filter(|&size| total > size) {
+            return Err(changed(shown, &format!("it has more than the {size} bytes it had when linked")));
         }
         hasher.update(&buf[..n]);
-        insert.execute(params![sha256, seq, &buf[..n]])?;
+        insert.execute(params![key, seq, &buf[..n]])?;
         seq += 1;
-        if watch.is_some_and(|w| !w(total as f32 / size.max(1) as f32)) {
+        let done = total as f32 / expected.unwrap_or(total).max(1) as f32;
+        if watch.is_some_and(|w| !w(done)) {
             return Err(Error::invalid(format!(
-                "storing a copy of {shown} was cancelled; nothing was stored or changed"
+                "storing a copy of {} was cancelled; nothing was stored or changed",
+                shown.display()
             )));
         }
     }
-    if total != size {
-        return Err(changed(file, &format!("it has {total} bytes, not the {size} it had when linked")));
-    }
-    let got: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    if got != sha256 {
-        return Err(changed(file, "same size, different contents (SHA-256 differs)"));
-    }
-    Ok(true)
+    Ok((total, crate::store::documents::hex_digest(hasher)))
 }
 
 fn changed(file: &Path, detail: &str) -> Error {
@@ -159,21 +176,7 @@ const PENDING: &str = "pending";
 
 fn store_pending(conn: &Connection, reader: &mut dyn Read, shown: &Path) -> Result<(u64, String)> {
     conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [PENDING])?;
-    let mut insert = conn.prepare_cached("INSERT INTO media_chunk (sha256, seq, bytes) VALUES (?1, ?2, ?3)")?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK_BYTES];
-    let (mut total, mut seq) = (0u64, 0i64);
-    loop {
-        let n = fill(reader, &mut buf).map_err(|e| Error::io(shown, e))?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        hasher.update(&buf[..n]);
-        insert.execute(params![PENDING, seq, &buf[..n]])?;
-        seq += 1;
-    }
-    let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let (total, sha256) = copy_chunks(conn, reader, PENDING, shown, None, None)?;
     if is_stored(conn, &sha256, total)? {
         conn.execute("DELETE FROM media_chunk WHERE sha256 = ?1", [PENDING])?;
     } else {

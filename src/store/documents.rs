@@ -13,8 +13,14 @@ use super::{attributes, participants};
 
 /// The hex sha256 of a document's text, used to skip re-imports and to match documents in merges.
 pub fn text_sha256(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    hasher.update(text.as_bytes());
+    hex_digest(hasher)
+}
+
+/// A finished SHA-256 as Fieldcode stores hashes: lowercase hex.
+pub fn hex_digest(hasher: Sha256) -> String {
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The name of the document that already has this text, if any.
