@@ -51,11 +51,9 @@ fn delete_a_coding(rng: &mut StdRng, view: &DocumentView, doc: i64) -> Option<Co
 }
 
 fn patch(view: &mut DocumentView, project: &Project, command: &Command, report: &EditReport) -> bool {
-    let Command::EditText { doc, start, end, text, .. } = command else { unreachable!() };
-    let new = fieldcode::text::normalise_newlines(text);
-    let removed: Vec<i64> = report.removed.iter().map(|r| r.id).collect();
-    let sha256 = documents::sha256(project.conn(), *doc).unwrap();
-    view.patch_edit(&CommittedEdit { start: *start, end: *end, new: &new, removed: &removed, sha256 })
+    let sha256 = documents::sha256(project.conn(), view.id).unwrap();
+    let edit = CommittedEdit::of(command, report, sha256).expect("an edit that changed the text");
+    view.patch_edit(&edit)
 }
 
 #[test]
@@ -94,7 +92,7 @@ fn an_edit_outside_the_view_text_is_refused_and_changes_nothing() {
     let mut view = load(&project, doc);
     let chars = view.chars.char_len();
     let before = shown(&view);
-    let edit = CommittedEdit { start: chars, end: chars + 1, new: "x", removed: &[], sha256: "x".into() };
+    let edit = CommittedEdit { start: chars, end: chars + 1, new: "x".into(), removed: Vec::new(), sha256: "x".into() };
     assert!(!view.patch_edit(&edit));
     assert_eq!(shown(&view), before);
 }

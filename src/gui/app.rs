@@ -565,15 +565,38 @@ impl WorkbenchApp {
     /// A change to the project: `f` applies it through [`edit`]; its summary or error is shown,
     /// and the panels that show project data re-read it.
     fn change(&mut self, action: &Action, f: impl FnOnce(&mut Workbench, &str) -> crate::error::Result<String>) {
-        let Some(wb) = self.workbench.as_mut() else { return };
+        self.made_change(action, f);
+    }
+
+    /// [`Self::change`], saying whether the change was made.
+    fn made_change(
+        &mut self,
+        action: &Action,
+        f: impl FnOnce(&mut Workbench, &str) -> crate::error::Result<String>,
+    ) -> bool {
+        let Some(wb) = self.workbench.as_mut() else { return false };
         match f(wb, &self.settings.coder) {
             Ok(summary) => {
                 wb.media_stale = true;
                 self.panels.changed(action);
                 self.info(summary);
+                true
             }
-            Err(err) => self.error(err.to_string()),
+            Err(err) => {
+                self.error(err.to_string());
+                false
+            }
         }
+    }
+
+    /// A change a worker made through its own connection (`result`: its summary): the views
+    /// read the project again, then it is shown like any [`Self::change`]. True when it was made.
+    pub(super) fn changed_on_worker(&mut self, action: &Action, result: crate::error::Result<String>) -> bool {
+        self.made_change(action, |wb, _| {
+            let summary = result?;
+            wb.reload()?;
+            Ok(summary)
+        })
     }
 
     fn open_demo(&mut self, ctx: &Context) {

@@ -13,32 +13,52 @@
 use std::collections::HashSet;
 
 use super::document_view::DocumentView;
+use crate::coding::Command;
 use crate::coding::shift::{self, Anchored, Splice};
+use crate::coding::text_ops::EditReport;
 use crate::model::Span;
 use crate::text::CharIndex;
 
 /// One committed replacement of `[start, end)` (code points) by `new` (newlines normalised, as
 /// the command stored it).
-pub struct CommittedEdit<'a> {
+pub struct CommittedEdit {
     pub start: usize,
     pub end: usize,
-    pub new: &'a str,
+    pub new: String,
     /// Ids of the codings the command removed.
-    pub removed: &'a [i64],
+    pub removed: Vec<i64>,
     /// The document's hash after the edit.
     pub sha256: String,
+}
+
+impl CommittedEdit {
+    /// What an `EditText` command did, from the command and its report; `None` for any other
+    /// command, or when the edit changed nothing. `sha256` is the document's hash after it.
+    pub fn of(command: &Command, report: &EditReport, sha256: String) -> Option<CommittedEdit> {
+        let Command::EditText { start, end, text, .. } = command else { return None };
+        if report.documents.is_empty() {
+            return None;
+        }
+        Some(CommittedEdit {
+            start: *start,
+            end: *end,
+            new: crate::text::normalise_newlines(text),
+            removed: report.removed.iter().map(|r| r.id).collect(),
+            sha256,
+        })
+    }
 }
 
 impl DocumentView {
     /// Applies an edit the project has committed; false (nothing changed) when the range does
     /// not fit this view's text, so the caller reads the document again.
-    pub fn patch_edit(&mut self, edit: &CommittedEdit<'_>) -> bool {
+    pub fn patch_edit(&mut self, edit: &CommittedEdit) -> bool {
         if edit.start > edit.end || edit.end > self.chars.char_len() {
             return false;
         }
         let splice = Splice { start: edit.start, end: edit.end, len: edit.new.chars().count() };
         let (from, to) = (self.chars.byte_of(&self.text, edit.start), self.chars.byte_of(&self.text, edit.end));
-        self.text.replace_range(from..to, edit.new);
+        self.text.replace_range(from..to, &edit.new);
         self.chars = CharIndex::new(&self.text);
         self.sha256 = edit.sha256.clone();
         self.move_paragraphs(splice);

@@ -127,14 +127,9 @@ impl Workbench {
     /// memory (see [`super::document_patch`]) and only what the edit changes elsewhere is read
     /// again: the document list (lengths), and the codebook when codings were removed.
     pub fn after_open_text_edit(&mut self, command: &Command, report: &EditReport) -> Result<()> {
-        let Command::EditText { doc, start, end, text, .. } = command else { return self.reload_after_text_edit() };
-        if report.documents.is_empty() {
-            return Ok(());
-        }
-        let new = crate::text::normalise_newlines(text);
-        let removed: Vec<i64> = report.removed.iter().map(|r| r.id).collect();
+        let Command::EditText { doc, .. } = command else { return self.reload_after_text_edit() };
         let sha256 = documents::sha256(self.project.conn(), *doc)?;
-        let edit = CommittedEdit { start: *start, end: *end, new: &new, removed: &removed, sha256 };
+        let Some(edit) = CommittedEdit::of(command, report, sha256) else { return Ok(()) };
         let patched = self.view.as_mut().filter(|v| v.id == *doc).is_some_and(|v| v.patch_edit(&edit));
         if !patched {
             return self.reload_after_text_edit();
@@ -142,7 +137,7 @@ impl Workbench {
         self.after_text_changed();
         self.documents = documents::list(self.project.conn())?;
         self.generation += 1;
-        match removed.is_empty() {
+        match edit.removed.is_empty() {
             true => self.analysis.invalidate(),
             false => {
                 self.reload_codebook()?;

@@ -148,18 +148,7 @@ impl WorkbenchApp {
     /// Takes the result of a finished copy: the views read the project again (the player now
     /// plays from the copy).
     pub(super) fn stored(&mut self, document: DocumentId, result: crate::error::Result<String>) {
-        let reloaded = self.workbench.as_mut().map(|wb| {
-            wb.media_stale = true;
-            wb.reload()
-        });
-        match (result, reloaded) {
-            (Ok(summary), Some(Ok(()))) => {
-                self.panels.changed(&Action::StoreRecording(document));
-                self.info(summary);
-            }
-            (Err(err), _) | (Ok(_), Some(Err(err))) => self.error(err.to_string()),
-            (Ok(_), None) => {}
-        }
+        self.changed_on_worker(&Action::StoreRecording(document), result);
     }
 
     /// Plays the open transcript's recording from its linked file again (refused by the library,

@@ -112,17 +112,12 @@ impl WorkbenchApp {
     }
 
     fn finish_pseudonymising(&mut self, result: Result<String>) {
-        let reloaded = self.workbench.as_mut().map(|wb| wb.reload());
-        match (result, reloaded) {
-            (Ok(summary), Some(Ok(()))) => {
-                self.panels.changed(&Action::ApplyPseudonyms);
-                if let Some(panel) = &mut self.panels.pseudonyms {
-                    panel.preview = None;
-                }
-                self.info(format!("{summary}. Undo takes it back; save the table outside the project."));
-            }
-            (Err(err), _) | (Ok(_), Some(Err(err))) => self.error(err.to_string()),
-            (Ok(_), None) => {}
+        let result =
+            result.map(|summary| format!("{summary}. Undo takes it back; save the table outside the project."));
+        if self.changed_on_worker(&Action::ApplyPseudonyms, result)
+            && let Some(panel) = &mut self.panels.pseudonyms
+        {
+            panel.preview = None;
         }
     }
 
