@@ -310,16 +310,13 @@ pub fn pseudonymise(project: &mut Project, actor: &str, map: &NameMap, mode: Mod
         }
         let total: usize = counts.iter().sum();
         let summary = format!(
-            "pseudonymised {total} occurrences of {} names: {} replacements in {} documents, {} other values ({} codings moved, {} grown, {} shrunk, {} removed)",
+            "pseudonymised {total} occurrences of {} names: {} replacements in {} documents, {} other values",
             map.entries.len() - report.unmatched.len(),
             report.texts.replacements,
             report.texts.documents.len(),
             report.fields.len(),
-            report.texts.moved,
-            report.texts.grown,
-            report.texts.shrunk,
-            report.texts.removed.len()
         );
+        let summary = super::text_ops::with_counts(summary, &report.texts);
         Ok((summary, report))
     })
 }

@@ -96,7 +96,7 @@ pub(crate) fn rename(
     let after = PersonRec { name: label.clone(), ..person.clone() };
     rec.update(Row::Participant(person), Row::Participant(after))?;
     let summary = format!(
-        "renamed speaker {:?} to {label:?}: {} turns relabelled in {} documents{} ({} codings moved, {} grown, {} shrunk, {} removed)",
+        "renamed speaker {:?} to {label:?}: {} turns relabelled in {} documents{}",
         report.from,
         report.relabelled,
         report.edits.documents.len(),
@@ -104,11 +104,8 @@ pub(crate) fn rename(
             0 => String::new(),
             n => format!(", {n} turns with no label in the text"),
         },
-        report.edits.moved,
-        report.edits.grown,
-        report.edits.shrunk,
-        report.edits.removed.len()
     );
+    let summary = text_ops::with_counts(summary, &report.edits);
     Ok((summary, report))
 }
 

@@ -151,7 +151,8 @@ fn quote(text: &str) -> String {
     }
 }
 
-fn with_counts(summary: String, r: &EditReport) -> String {
+/// A summary line with how the edits moved the codings.
+pub(crate) fn with_counts(summary: String, r: &EditReport) -> String {
     format!(
         "{summary} ({} codings moved, {} grown, {} shrunk, {} removed)",
         r.moved,
