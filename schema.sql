@@ -1,7 +1,8 @@
 -- Fieldcode project file schema. This file is the single source of truth for a new project file;
 -- it describes the newest version (see SCHEMA_VERSION in src/store/migrate.rs). Older files are
 -- upgraded by the forward migrations in src/store/migrate.rs, each run in one transaction.
--- Offsets (`start`, `end`) are Unicode code point positions into document.text, end exclusive.
+-- Offsets (`start`, `end`) are Unicode code point positions into document.text, end exclusive
+-- (the views `coding` and `turn` give them so; their tables store them relative to `document.gap`).
 
 -- Key/value facts about the project itself: name, guid, created_at.
 CREATE TABLE project (
@@ -27,7 +28,7 @@ CREATE TABLE document (
     source_path TEXT,
     sha256      TEXT NOT NULL UNIQUE,
     imported_at TEXT NOT NULL
-);
+, gap INTEGER);
 
 -- The earlier texts of an edited document (added in version 3). Row `number` N describes the
 -- text the document had before its N-th edit: its hash and length, who replaced it and when, and
@@ -59,19 +60,24 @@ CREATE TABLE participant (
 );
 
 -- A speaker turn: the utterance after the speaker label, up to the end of its last line.
--- Only (document_id, start) is indexed: turns are the bulk of an import's rows, and queries by
--- participant scan the table once (GROUP BY) instead of paying for a second index on every insert.
-CREATE TABLE turn (
+-- Stored in `turn_row` with its offsets relative to the document's edit gap (see `coding_row`);
+-- read through the view `turn`. Only the document is indexed: turns are the bulk of an import's
+-- rows, and queries by participant scan the table once (GROUP BY).
+CREATE TABLE turn_row (
     id             INTEGER PRIMARY KEY,
     document_id    INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
     participant_id INTEGER REFERENCES participant (id),
     start          INTEGER NOT NULL,
     "end"          INTEGER NOT NULL,
-    time_ms        INTEGER,
-    CHECK (start <= "end")
+    time_ms        INTEGER
 );
--- By document only: an edit moves the turns after it without rewriting index entries (v6).
-CREATE INDEX turn_by_document ON turn (document_id);
+CREATE INDEX turn_by_document ON turn_row (document_id);
+CREATE VIEW turn AS
+SELECT t.id AS id, t.document_id AS document_id, t.participant_id AS participant_id,
+       CASE WHEN t.start >= 0 THEN t.start ELSE t.start + d.char_count + 1 END AS start,
+       CASE WHEN t."end" >= 0 THEN t."end" ELSE t."end" + d.char_count + 1 END AS "end",
+       t.time_ms AS time_ms
+FROM turn_row t JOIN document d ON d.id = t.document_id;
 
 -- Attribute names; `scope` says whether values belong to documents or participants.
 CREATE TABLE attribute (
@@ -119,7 +125,14 @@ CREATE TABLE coder (
 );
 
 -- A coded span. The same code on the same span by the same coder is stored once.
-CREATE TABLE coding (
+-- Stored in `coding_row` and read through the view `coding`. Each offset is stored relative to
+-- its document's edit gap (`document.gap`, NULL meaning past the end; added in version 8): a
+-- position before the gap as itself, one at or after it as `position - char_count - 1`
+-- (negative). An edit first moves the gap to itself (rewriting the offsets in between), so the
+-- length change moves every position after it without a write, and the unique index is left
+-- alone; only the spans that reach the edit are written (src/store/gap.rs). The view turns the
+-- stored offsets back into code point positions; only src/coding/rows.rs writes the table.
+CREATE TABLE coding_row (
     id          INTEGER PRIMARY KEY,
     guid        TEXT NOT NULL UNIQUE,
     document_id INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
@@ -128,12 +141,15 @@ CREATE TABLE coding (
     start       INTEGER NOT NULL,
     "end"       INTEGER NOT NULL,
     created_at  TEXT NOT NULL,
-    CHECK (0 <= start AND start < "end"),
     UNIQUE (document_id, code_id, coder_id, start, "end")
 );
-CREATE INDEX coding_by_code ON coding (code_id);
--- Lookups by document use the unique index's prefix; an index on (document_id, start) made
--- every coding an edit moves rewrite its entry too (dropped in v6).
+CREATE INDEX coding_by_code ON coding_row (code_id);
+CREATE VIEW coding AS
+SELECT c.id AS id, c.guid AS guid, c.document_id AS document_id, c.code_id AS code_id, c.coder_id AS coder_id,
+       CASE WHEN c.start >= 0 THEN c.start ELSE c.start + d.char_count + 1 END AS start,
+       CASE WHEN c."end" >= 0 THEN c."end" ELSE c."end" + d.char_count + 1 END AS "end",
+       c.created_at AS created_at
+FROM coding_row c JOIN document d ON d.id = c.document_id;
 
 -- A derived copy of each document's codings as one BLOB (see src/store/coding_cache.rs), so the
 -- analysis loader reads one row per document instead of one per coding. Whatever inserts,

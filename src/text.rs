@@ -105,6 +105,46 @@ impl CharIndex {
     }
 }
 
+/// The byte offsets of the code points at `positions` (ascending) in `text`, found in one scan
+/// that stops at the last of them; `None` if one lies past the end or they are not ascending.
+/// For a few lookups in a long text (an edit's splice), where building a [`CharIndex`] would
+/// read the whole text: blocks of 64 bytes are counted at once (the count vectorises).
+pub fn byte_offsets(text: &str, positions: &[usize]) -> Option<Vec<usize>> {
+    const BLOCK: usize = 64;
+    let bytes = text.as_bytes();
+    let starts = |b: &[u8]| b.iter().filter(|&&x| (x as i8) >= -0x40).count();
+    let (mut at, mut chars) = (0usize, 0usize);
+    let mut out = Vec::with_capacity(positions.len());
+    for &want in positions {
+        if want < chars {
+            return None;
+        }
+        // Skip whole blocks holding no more than the code points before `want`.
+        while let Some(block) = bytes.get(at..at + BLOCK) {
+            let n = starts(block);
+            if chars + n > want {
+                break;
+            }
+            chars += n;
+            at += BLOCK;
+        }
+        while at < bytes.len() {
+            if (bytes[at] as i8) >= -0x40 {
+                if chars == want {
+                    break;
+                }
+                chars += 1;
+            }
+            at += 1;
+        }
+        if at == bytes.len() && chars != want {
+            return None;
+        }
+        out.push(at);
+    }
+    Some(out)
+}
+
 /// The text between two code point offsets, for one-off lookups (linear in `end`).
 pub fn char_slice(text: &str, start: usize, end: usize) -> &str {
     let mut iter = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
@@ -122,6 +162,28 @@ mod tests {
         assert_eq!(normalise_newlines("\u{feff}a\r\nb\rc\n"), "a\nb\nc\n");
         assert_eq!(normalise_newlines_owned("\u{feff}a\r\nb\rc\n".into()), "a\nb\nc\n");
         assert_eq!(normalise_newlines_owned("\u{feff}a\nb".into()), "a\nb");
+    }
+
+    #[test]
+    fn byte_offsets_agree_with_the_char_index_and_refuse_past_the_end() {
+        let text: String = (0..700)
+            .map(|i| {
+                if i % 13 == 0 {
+                    '😀'
+                } else if i % 5 == 0 {
+                    'é'
+                } else {
+                    'a'
+                }
+            })
+            .collect();
+        let index = CharIndex::new(&text);
+        let positions = [0, 1, 63, 64, 65, 200, 200, 511, 699, 700];
+        let want: Vec<usize> = positions.iter().map(|&p| index.byte_of(&text, p)).collect();
+        assert_eq!(byte_offsets(&text, &positions), Some(want));
+        assert_eq!(byte_offsets(&text, &[701]), None);
+        assert_eq!(byte_offsets(&text, &[5, 4]), None);
+        assert_eq!(byte_offsets("", &[0]), Some(vec![0]));
     }
 
     #[test]

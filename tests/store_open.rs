@@ -1,5 +1,6 @@
 //! Opening project files: locking, migrations from the first version.
 
+use crate::util::BEFORE_V8;
 use fieldcode::Error;
 use fieldcode::store::{Project, migrate};
 
@@ -113,7 +114,7 @@ fn a_version_four_project_gets_the_media_link_table_and_keeps_its_documents() {
     let docs_before = {
         let conn = rusqlite::Connection::open(&old).unwrap();
         conn.execute_batch(&format!(
-            "DROP TABLE media_link; DROP TABLE media_chunk; {V5_INDEXES} PRAGMA user_version = 4;"
+            "{BEFORE_V8} DROP TABLE media_link; DROP TABLE media_chunk; {V5_INDEXES} PRAGMA user_version = 4;"
         ))
         .unwrap();
         let n: i64 = conn.query_row("SELECT count(*) FROM document", [], |r| r.get(0)).unwrap();
@@ -153,7 +154,7 @@ fn a_version_five_project_gets_the_edit_indexes_and_keeps_its_codings() {
     let count = |conn: &rusqlite::Connection, sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     let (codings, turns) = {
         let conn = rusqlite::Connection::open(&old).unwrap();
-        conn.execute_batch(&format!("{BEFORE_V7} {V5_INDEXES} PRAGMA user_version = 5;")).unwrap();
+        conn.execute_batch(&format!("{BEFORE_V8} {BEFORE_V7} {V5_INDEXES} PRAGMA user_version = 5;")).unwrap();
         (count(&conn, "SELECT count(*) FROM coding"), count(&conn, "SELECT count(*) FROM turn"))
     };
     assert!(codings > 0 && turns > 0, "the demo has codings and turns to keep");
@@ -166,4 +167,42 @@ fn a_version_five_project_gets_the_edit_indexes_and_keeps_its_codings() {
     assert_eq!(count(upgraded.conn(), start_indexes), 0, "no index holds a start any more");
     let new = Project::create(dir.path().join("new.fieldcode")).unwrap();
     assert_eq!(schema_objects(upgraded.conn()), schema_objects(new.conn()));
+}
+
+#[test]
+fn a_version_seven_project_reads_the_same_positions_and_edits_and_undoes_exactly() {
+    use fieldcode::coding::{self, Command};
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v7.fieldcode");
+    drop(fieldcode::demo::build(&old).unwrap());
+    let rows = |conn: &rusqlite::Connection, table: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY id")).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect()).unwrap().map(|r| r.unwrap()).collect()
+    };
+    let (codings, turns) = {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute_batch(&format!("BEGIN; {BEFORE_V8} PRAGMA user_version = 7; COMMIT;")).unwrap();
+        (rows(&conn, "coding"), rows(&conn, "turn"))
+    };
+    assert!(codings.len() > 10 && turns.len() > 10, "the demo has codings and turns");
+    let mut upgraded = Project::open(&old).unwrap();
+    assert_eq!(rows(upgraded.conn(), "coding"), codings, "every coding reads as it was");
+    assert_eq!(rows(upgraded.conn(), "turn"), turns);
+    let new = Project::create(dir.path().join("new.fieldcode")).unwrap();
+    assert_eq!(schema_objects(upgraded.conn()), schema_objects(new.conn()));
+    // An edit in the middle of the first transcript, then undo: the rows come back exactly.
+    let first = "SELECT id, char_count FROM document d WHERE EXISTS (SELECT 1 FROM turn WHERE document_id = d.id) \
+                 ORDER BY id LIMIT 1";
+    let (doc, len): (i64, i64) = upgraded.conn().query_row(first, [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let at = len as usize / 2;
+    let edit = Command::EditText { doc, start: at, end: at, text: "[sic] ".into(), expect_sha256: None };
+    coding::apply(&mut upgraded, "rosa", edit).unwrap();
+    assert!(rows(upgraded.conn(), "turn") != turns, "the turns after the edit moved");
+    assert!(coding::undo(&mut upgraded).unwrap().is_some());
+    assert!(rows(upgraded.conn(), "coding") == codings, "undo puts every coding back");
+    assert!(rows(upgraded.conn(), "turn") == turns, "undo puts every turn back");
+    let gap_sql = "SELECT gap FROM document WHERE id = ?1";
+    let gap: Option<i64> = upgraded.conn().query_row(gap_sql, [doc], |r| r.get(0)).unwrap();
+    assert_eq!(gap, None, "the gap is back past the end");
 }

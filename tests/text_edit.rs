@@ -21,9 +21,10 @@ const NOTE: &str = "Arrived at the surgery at eight. No room again.\n\nThe link 
 
 type Dump = Vec<(String, Vec<Vec<rusqlite::types::Value>>)>;
 
-/// Every row of every table an edit touches, in full.
+/// Every row of every table an edit touches, in full: the codings and turns both as read
+/// (positions) and as stored (relative to the edit gap).
 fn dump(p: &Project) -> Dump {
-    ["document", "coding", "turn", "memo", "document_version", "coding_cache"]
+    ["document", "coding", "coding_row", "turn", "turn_row", "memo", "document_version", "coding_cache"]
         .iter()
         .map(|table| {
             let mut stmt = p.conn().prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).unwrap();
@@ -368,4 +369,44 @@ fn bad_input_is_refused_and_leaves_the_file_byte_identical() {
     let existing = scratch.write("exists.fieldcode", "x");
     refused(&["release", ps, "--out", s(&existing)], "already exists");
     assert!(!copy.exists());
+}
+
+/// (id, stored start, stored end) of every coding, as `coding_row` holds them.
+fn stored_codings(p: &Project) -> Vec<(i64, i64, i64)> {
+    let mut stmt = p.conn().prepare("SELECT id, start, \"end\" FROM coding_row ORDER BY id").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn typing_on_changes_no_stored_offset_and_a_far_edit_moves_the_gap_exactly() {
+    // Interview codings at 0..5, 40..50, 100..110 and 150..160 (document 1 has 168 characters).
+    let mut p = project(&[(0, 0, 4), (0, 40, 9), (0, 100, 9), (0, 150, 9)]);
+    let original = dump(&p);
+    let words = coding_texts(&p);
+    let type_at = |p: &mut Project, at: usize, text: &str| {
+        let command = Command::EditText { doc: 1, start: at, end: at, text: text.into(), expect_sha256: None };
+        coding::apply(p, "rosa", command).unwrap()
+    };
+    type_at(&mut p, 45, "x");
+    let first = stored_codings(&p);
+    let done = type_at(&mut p, 46, "y");
+    let second = stored_codings(&p);
+    // Typing on changes no stored offset: the end of the coding the caret is in (id 2) and the
+    // two codings after it are stored from the end of the text, and move with its length.
+    assert_eq!(first, second);
+    assert!(second[1].2 < 0 && second[2].1 < 0 && second[3].1 < 0, "stored from the end: {second:?}");
+    let spans: Vec<(usize, usize)> = coding_texts(&p).values().map(|c| (c.1, c.2)).collect();
+    assert_eq!(spans, [(0, 5), (40, 52), (102, 112), (152, 162)]);
+    assert!(done.summary.contains("(2 codings moved, 1 grown, 0 shrunk, 0 removed)"), "{}", done.summary);
+    // An edit before everything moves the gap back over the codings; each keeps its words.
+    type_at(&mut p, 2, "zz");
+    let after: Vec<String> = coding_texts(&p).values().map(|c| c.3.clone()).collect();
+    let before: Vec<String> = words.values().map(|c| c.3.clone()).collect();
+    assert_eq!(before[..2], ["Inter", "W1: Wherev"]);
+    assert_eq!(after[..2], ["Inzzter", "W1: Wxyherev"]);
+    assert_eq!(after[2..], before[2..]);
+    for _ in 0..3 {
+        assert!(coding::undo(&mut p).unwrap().is_some());
+    }
+    assert_eq!(dump(&p), original, "undo puts back every row and the gap, byte for byte");
 }

@@ -101,3 +101,39 @@ pub fn docs_by_name(project: &Path) -> std::collections::BTreeMap<String, serde_
     let run = fieldcode(&["docs", s(project), "--json"]).ok();
     run.json().as_array().expect("array").iter().map(|d| (d["name"].as_str().unwrap().to_owned(), d.clone())).collect()
 }
+
+/// SQL that takes a current project file back to version 7, before offsets were stored relative
+/// to the edit gap: `coding` and `turn` tables with plain positions (from the views), no
+/// `document.gap`. Callers set `user_version` themselves.
+pub const BEFORE_V8: &str = r#"
+CREATE TEMP TABLE old_coding AS SELECT * FROM coding;
+CREATE TEMP TABLE old_turn AS SELECT * FROM turn;
+DROP VIEW coding; DROP VIEW turn; DROP TABLE coding_row; DROP TABLE turn_row;
+ALTER TABLE document DROP COLUMN gap;
+CREATE TABLE turn (
+    id             INTEGER PRIMARY KEY,
+    document_id    INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    participant_id INTEGER REFERENCES participant (id),
+    start          INTEGER NOT NULL,
+    "end"          INTEGER NOT NULL,
+    time_ms        INTEGER,
+    CHECK (start <= "end")
+);
+CREATE INDEX turn_by_document ON turn (document_id);
+CREATE TABLE coding (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    document_id INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    code_id     INTEGER NOT NULL REFERENCES code (id),
+    coder_id    INTEGER NOT NULL REFERENCES coder (id),
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    CHECK (0 <= start AND start < "end"),
+    UNIQUE (document_id, code_id, coder_id, start, "end")
+);
+CREATE INDEX coding_by_code ON coding (code_id);
+INSERT INTO turn SELECT * FROM old_turn;
+INSERT INTO coding SELECT * FROM old_coding;
+DROP TABLE old_turn; DROP TABLE old_coding;
+"#;

@@ -149,7 +149,8 @@ fn two_writers_each_add_a_hundred_codings_and_none_fails() {
 
 #[test]
 fn only_the_row_module_writes_the_coding_table() {
-    let writes = regex::Regex::new(r"(?i)\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+coding\b").unwrap();
+    let writes =
+        regex::Regex::new(r"(?i)\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+coding(_row)?\b").unwrap();
     let mut found = Vec::new();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut dirs = vec![src];
@@ -166,5 +167,7 @@ fn only_the_row_module_writes_the_coding_table() {
             }
         }
     }
-    assert_eq!(found, ["src/coding/rows.rs"], "code outside the row module writes codings");
+    found.sort();
+    let expected = ["src/coding/rows.rs", "src/store/migrations/v8_edit_gap.sql"];
+    assert_eq!(found, expected, "code outside the row module (and the migration that made the table) writes codings");
 }

@@ -13,6 +13,7 @@ pub use super::attribute_rows::{AttributeRec, AttributeValueRec};
 pub use super::media_rows::MediaLinkRec;
 pub use super::people_rows::{People, PersonRec};
 use crate::error::Result;
+use crate::store::gap::{self, Frame};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeRec {
@@ -155,12 +156,23 @@ impl Row {
                     r.position,
                     r.created_at
                 ])?,
-            Row::Coding(r) => conn
-                .prepare_cached(
-                    "INSERT INTO coding (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
+            Row::Coding(r) => {
+                let (start, end) = r.stored(conn)?;
+                conn.prepare_cached(
+                    "INSERT INTO coding_row (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?
-                .execute(params![r.id, r.guid, r.document_id, r.code_id, r.coder_id, r.start, r.end, r.created_at])?,
+                .execute(params![
+                    r.id,
+                    r.guid,
+                    r.document_id,
+                    r.code_id,
+                    r.coder_id,
+                    start,
+                    end,
+                    r.created_at
+                ])?
+            }
             Row::Memo(r) => conn
                 .prepare_cached(
                     "INSERT INTO memo (id, guid, target_kind, target_id, title, body, author, created_at, updated_at)
@@ -215,12 +227,23 @@ impl Row {
                     r.position,
                     r.created_at
                 ])?,
-            Row::Coding(r) => conn
-                .prepare_cached(
-                    "UPDATE coding SET guid = ?2, document_id = ?3, code_id = ?4, coder_id = ?5, start = ?6,
+            Row::Coding(r) => {
+                let (start, end) = r.stored(conn)?;
+                conn.prepare_cached(
+                    "UPDATE coding_row SET guid = ?2, document_id = ?3, code_id = ?4, coder_id = ?5, start = ?6,
                             \"end\" = ?7, created_at = ?8 WHERE id = ?1",
                 )?
-                .execute(params![r.id, r.guid, r.document_id, r.code_id, r.coder_id, r.start, r.end, r.created_at])?,
+                .execute(params![
+                    r.id,
+                    r.guid,
+                    r.document_id,
+                    r.code_id,
+                    r.coder_id,
+                    start,
+                    end,
+                    r.created_at
+                ])?
+            }
             Row::Memo(r) => conn
                 .prepare_cached(
                     "UPDATE memo SET guid = ?2, target_kind = ?3, target_id = ?4, title = ?5, body = ?6, author = ?7,
@@ -256,7 +279,7 @@ impl Row {
         self.invalidate_cache(conn)?;
         let table = match self {
             Row::Code(_) => "code",
-            Row::Coding(_) => "coding",
+            Row::Coding(_) => "coding_row",
             Row::Memo(_) => "memo",
             Row::Comment(_) => "code_comment",
             Row::Attribute(_) => "attribute",
@@ -272,6 +295,19 @@ impl Row {
 }
 
 impl CodingRec {
+    /// The coding's offsets as `coding_row` stores them (see `store::gap`). A start or end
+    /// outside the document's text is refused, as the table's old CHECK did.
+    fn stored(&self, conn: &Connection) -> Result<(i64, i64)> {
+        let frame = gap::frame(conn, self.document_id)?;
+        if !(0 <= self.start && self.start < self.end && self.end <= frame.len as i64) {
+            return Err(crate::Error::invalid(format!(
+                "coding #{} would span {}..{} of a text of {} characters; nothing was changed",
+                self.id, self.start, self.end, frame.len
+            )));
+        }
+        Ok((frame.encode(self.start), frame.encode(self.end)))
+    }
+
     /// A new coding (fresh guid) of `span` by `coder`, with row id `id`.
     pub fn for_span(id: i64, span: &crate::coding::SpanRef, coder: i64, created_at: &str) -> CodingRec {
         CodingRec {
@@ -290,9 +326,10 @@ impl CodingRec {
     /// span) is stored already; returns whether it was inserted. One statement instead of a
     /// look-up followed by an insert; other constraint violations are still errors.
     pub fn insert_if_new(&self, conn: &Connection) -> Result<bool> {
+        let (start, end) = self.stored(conn)?;
         let inserted = conn
             .prepare_cached(
-                "INSERT INTO coding (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
+                "INSERT INTO coding_row (id, guid, document_id, code_id, coder_id, start, \"end\", created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (document_id, code_id, coder_id, start, \"end\") DO NOTHING",
             )?
@@ -302,8 +339,8 @@ impl CodingRec {
                 self.document_id,
                 self.code_id,
                 self.coder_id,
-                self.start,
-                self.end,
+                start,
+                end,
                 self.created_at
             ])?;
         if inserted == 1 {
@@ -355,69 +392,61 @@ pub fn coding_spans_near(conn: &Connection, document: i64, lo: usize, hi: usize)
     Ok(spans)
 }
 
-/// Offsets are moved out of the way by this much while a text edit rewrites a document's codings
-/// (far beyond any text's length), should the direct order of updates meet the unique constraint.
+/// Codings are parked this far beyond any text (plus their id) while an edit writes a
+/// document's codings, should the direct order of updates meet the unique constraint.
 const PARKED: i64 = 1 << 40;
 
-/// Moves one document's codings after a text edit (see `coding::text_edit`): first every coding
-/// that starts at or after `tail.0` by `tail.1` in one statement, then each of `moves` (id,
-/// start, end) to its place. Drops the document's cache entry. The caller has made sure no two
-/// codings end up on the same span; should the updates meet the unique constraint on the way
-/// (a coding moving onto a place another has not left yet), they are made again in two passes
-/// through offsets parked far beyond the text. Returns how many codings the bulk shift moved.
-pub fn move_codings(
-    conn: &Connection,
-    document: i64,
-    tail: Option<(i64, i64)>,
-    moves: &[(i64, i64, i64)],
-) -> Result<usize> {
-    if tail.is_none() && moves.is_empty() {
-        return Ok(0);
+/// Writes one document's codings after a text edit (see `coding::text_edit`): each of `moves`
+/// (id, start, end; positions in the edited text) stored in `frame`, the document's frame after
+/// the edit. The codings not in `moves` need no write (see `store::gap`). Drops the document's
+/// cache entry. The caller has made sure no two codings end up on the same span; should the
+/// updates meet the unique constraint on the way (a coding moving onto a place another has not
+/// left yet), every coding of `moves` is first parked on a place of its own beyond the text.
+pub fn move_codings(conn: &Connection, document: i64, frame: Frame, moves: &[(i64, i64, i64)]) -> Result<()> {
+    if moves.is_empty() {
+        return Ok(());
     }
     crate::store::coding_cache::invalidate(conn, document)?;
     conn.execute_batch("SAVEPOINT move_codings")?;
-    let direct = write_moves(conn, document, tail, moves, 0);
-    let outcome = match direct {
+    let outcome = match write_moves(conn, frame, moves) {
         Err(crate::Error::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
             conn.execute_batch("ROLLBACK TO move_codings")?;
-            write_moves(conn, document, tail, moves, PARKED).and_then(|bulk| {
-                conn.prepare_cached(
-                    "UPDATE coding SET start = start - ?2, \"end\" = \"end\" - ?2 WHERE document_id = ?1 AND start >= ?2",
-                )?
-                .execute(params![document, PARKED])?;
-                Ok(bulk)
-            })
+            park(conn, moves).and_then(|()| write_moves(conn, frame, moves))
         }
         other => other,
     };
     match outcome {
-        Ok(_) => conn.execute_batch("RELEASE move_codings")?,
+        Ok(()) => conn.execute_batch("RELEASE move_codings")?,
         Err(_) => conn.execute_batch("ROLLBACK TO move_codings; RELEASE move_codings")?,
     }
     outcome
 }
 
-fn write_moves(
-    conn: &Connection,
-    document: i64,
-    tail: Option<(i64, i64)>,
-    moves: &[(i64, i64, i64)],
-    park: i64,
-) -> Result<usize> {
-    let mut bulk = 0;
-    if let Some((from, delta)) = tail {
-        bulk = conn
-            .prepare_cached(
-                "UPDATE coding SET start = start + ?3, \"end\" = \"end\" + ?3
-             WHERE document_id = ?1 AND start >= ?2 AND start < ?4",
-            )?
-            .execute(params![document, from, delta + park, PARKED])?;
-    }
-    let mut stmt = conn.prepare_cached("UPDATE coding SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
+fn write_moves(conn: &Connection, frame: Frame, moves: &[(i64, i64, i64)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("UPDATE coding_row SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
     for &(id, start, end) in moves {
-        stmt.execute(params![id, start + park, end + park])?;
+        stmt.execute(params![id, frame.encode(start), frame.encode(end)])?;
     }
-    Ok(bulk)
+    Ok(())
+}
+
+fn park(conn: &Connection, moves: &[(i64, i64, i64)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("UPDATE coding_row SET start = ?2, \"end\" = ?2 + 1 WHERE id = ?1")?;
+    for &(id, ..) in moves {
+        stmt.execute(params![id, PARKED + id])?;
+    }
+    Ok(())
+}
+
+/// How many of the document's codings start after `position`, with its offsets stored in
+/// `frame` whose gap is at or before `position + 1` (so each of them is stored from the end):
+/// counted on the stored offsets, without reading the positions back through the view.
+pub fn codings_after(conn: &Connection, document: i64, frame: Frame, position: usize) -> Result<usize> {
+    debug_assert!(frame.gap <= position + 1);
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM coding_row WHERE document_id = ?1 AND start < 0 AND start > ?2")?
+        .query_row(params![document, position as i64 - frame.len as i64 - 1], |r| r.get(0))?;
+    Ok(count as usize)
 }
 
 const CODE_COLUMNS: &str =

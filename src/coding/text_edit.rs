@@ -16,10 +16,11 @@
 //!
 //! Speed: one keystroke's edit of a 5 MB transcript with 20,000 codings must not read the text
 //! twice, so a command hands what it read to [`forward_known`] ([`Known`]). Only the codings and
-//! turns that reach the edit ([`reach`]) are read and run through the rule; those before it stay
-//! and the thousands after it move by one `UPDATE` each table (see
-//! [`super::rows::move_codings`]). The rest of the cost is the database's: the new text is
-//! stored whole (with its hash), and every moved coding and turn row is rewritten.
+//! turns that reach the edit ([`reach`]) are read, run through the rule and written; those before
+//! it stay, and the thousands after it move with the text's length without a write, as the
+//! offsets are stored relative to the document's edit gap, which the edit first moves into its
+//! reach (`store::gap`). The rest of the cost is the database's: the new text is stored whole
+//! (with its hash).
 
 use std::collections::HashMap;
 
@@ -31,6 +32,7 @@ use super::shift::{self, Anchored, Fixup, Splice};
 use crate::error::{Error, Result};
 use crate::model::{DocumentId, Span};
 use crate::store::documents;
+use crate::store::gap::{self, Frame};
 use crate::store::time_map::{self, TimePoint};
 use crate::store::versions::{self, Replacement, VersionRow};
 
@@ -67,11 +69,19 @@ pub struct Fixups {
     /// Points of the document's time map (see `store::time_map`), keyed by their index.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub times: Vec<Fixup>,
+    /// The document's edit gap before the edit (see `store::gap`), which undo puts back so that
+    /// every stored row is as it was, byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<usize>,
 }
 
 impl Fixups {
     pub fn is_empty(&self) -> bool {
-        self.codings.is_empty() && self.turns.is_empty() && self.paragraphs.is_empty() && self.times.is_empty()
+        self.codings.is_empty()
+            && self.turns.is_empty()
+            && self.paragraphs.is_empty()
+            && self.times.is_empty()
+            && self.gap.is_none()
     }
 }
 
@@ -161,8 +171,8 @@ pub fn forward_known(conn: &Connection, edit: &DocEdit, known: Option<Known<'_>>
     let (name, sha, chars, paragraphs) = documents::text_state(conn, edit.document)?;
     let mut fixups = Fixups::default();
     let mut moved = Moved::default();
-    if !edit.edits.is_empty() {
-        let splices = edit.splices();
+    let splices = edit.splices();
+    if let Some((lo, hi)) = reach(&splices) {
         if !shift::check_batch(&splices, chars) {
             return Err(Error::invalid(format!("the edit of {name:?} has overlapping or out-of-range parts")));
         }
@@ -171,21 +181,25 @@ pub fn forward_known(conn: &Connection, edit: &DocEdit, known: Option<Known<'_>>
             Some(Known { text, codings }) => (text, codings),
             None => {
                 read = documents::text(conn, edit.document)?;
-                let (lo, hi) = reach(&splices).unwrap_or_default();
                 (read.as_str(), rows::coding_spans_near(conn, edit.document, lo, hi)?)
             }
         };
         let new_text = versions::apply_replacements(text, &edit.edits).ok_or_else(|| changed_since(&name))?;
-        let threshold = shift::tail_from(&splices);
         let delta = shift::total_delta(&splices);
-        (fixups.codings, moved) =
-            move_codings(conn, edit.document, codings, &splices, Direction::Forward(threshold, delta))?;
-        fixups.turns = move_turns(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
-        fixups.times = move_times(conn, edit.document, &splices, Direction::Forward(threshold, delta))?;
+        let frame = Moving::to(conn, edit.document, (lo, hi), delta)?;
+        // Counted before any write: the codings after the reach move with the text unwritten.
+        let after_reach = match delta {
+            0 => 0,
+            _ => rows::codings_after(conn, edit.document, frame.now, hi)?,
+        };
+        fixups.gap = Some(frame.before.gap);
+        (fixups.codings, moved) = move_codings(conn, edit.document, codings, &splices, Direction::Forward, frame)?;
+        moved.moved += after_reach;
+        fixups.turns = move_turns(conn, edit.document, &splices, Direction::Forward, frame)?;
+        fixups.times = move_times(conn, edit.document, &splices, Direction::Forward)?;
         let mut paras = to_anchored(&paragraphs);
         fixups.paragraphs = shift::forward(&mut paras, &splices);
-        let new_chars = (chars as i64 + delta).max(0) as usize;
-        documents::set_text(conn, edit.document, &new_text, new_chars, &from_anchored(&paras))?;
+        documents::set_text(conn, edit.document, &new_text, frame.after, &from_anchored(&paras))?;
         versions::insert(
             conn,
             &VersionRow {
@@ -211,30 +225,33 @@ pub fn forward_known(conn: &Connection, edit: &DocEdit, known: Option<Known<'_>>
 
 /// Reverts the edit (undo), restoring every span, the text and the name exactly.
 pub fn backward(conn: &Connection, edit: &DocEdit) -> Result<()> {
-    let (name, _sha, chars, paragraphs) = documents::text_state(conn, edit.document)?;
+    let (name, _sha, _chars, paragraphs) = documents::text_state(conn, edit.document)?;
     if let Some((from, to)) = &edit.rename {
         if &name != to {
             return Err(changed_since(&name));
         }
         documents::rename(conn, edit.document, from)?;
     }
-    if edit.edits.is_empty() {
-        return Ok(());
-    }
+    let splices = edit.splices();
+    let Some((lo, hi)) = reach(&splices) else { return Ok(()) };
     let text = documents::text(conn, edit.document)?;
     let old_text = versions::undo_replacements(&text, &edit.edits).ok_or_else(|| changed_since(&name))?;
-    let splices = edit.splices();
     let delta = shift::total_delta(&splices);
-    let threshold = (shift::tail_from(&splices) as i64 + delta).max(0) as usize;
-    let back = Direction::Backward(threshold, -delta, &edit.fixups);
-    let near = rows::coding_spans_near(conn, edit.document, splices.first().map_or(0, |s| s.start), threshold)?;
-    move_codings(conn, edit.document, near, &splices, back)?;
-    move_turns(conn, edit.document, &splices, back)?;
+    // The edit's reach in the edited text, and the inverse's length change.
+    let hi_now = (hi as i64 + delta).max(lo as i64) as usize;
+    let frame = Moving::to(conn, edit.document, (lo, hi_now), -delta)?;
+    let back = Direction::Backward(&edit.fixups);
+    let near = rows::coding_spans_near(conn, edit.document, lo, hi_now)?;
+    move_codings(conn, edit.document, near, &splices, back, frame)?;
+    move_turns(conn, edit.document, &splices, back, frame)?;
     move_times(conn, edit.document, &splices, back)?;
     let mut paras = to_anchored(&paragraphs);
     shift::backward(&mut paras, &splices, &edit.fixups.paragraphs);
-    let old_chars = (chars as i64 - delta).max(0) as usize;
-    documents::set_text(conn, edit.document, &old_text, old_chars, &from_anchored(&paras))?;
+    let restored = match edit.fixups.gap {
+        Some(g) => gap::move_into(conn, edit.document, frame.after, g, g)?,
+        None => frame.after,
+    };
+    documents::set_text(conn, edit.document, &old_text, restored, &from_anchored(&paras))?;
     versions::delete(conn, edit.document, edit.version)?;
     index_is_stale(conn)
 }
@@ -243,28 +260,42 @@ fn changed_since(name: &str) -> Error {
     Error::invalid(format!("document {name:?} was changed outside the history since this edit; nothing was changed"))
 }
 
-/// Which way a batch runs: forward with the bulk threshold and delta, or backward with them and
-/// the fixups to restore.
+/// Which way a batch runs: forward, or backward with the fixups to restore.
 #[derive(Clone, Copy)]
 enum Direction<'a> {
-    Forward(usize, i64),
-    Backward(usize, i64, &'a Fixups),
+    Forward,
+    Backward(&'a Fixups),
 }
 
-impl Direction<'_> {
-    fn bulk(self) -> (usize, i64) {
-        match self {
-            Direction::Forward(t, d) | Direction::Backward(t, d, _) => (t, d),
-        }
+/// Where the document's offsets are stored during one batch (see `store::gap`): the gap moved
+/// into the batch's reach, so the spans clear of the reach need no write, and the frame the
+/// spans that reach it are written in — the gap at the end of the reach's new text, where the
+/// next keystroke's edit finds it.
+#[derive(Clone, Copy)]
+struct Moving {
+    /// As stored before the batch, and with the gap moved into its reach.
+    before: Frame,
+    now: Frame,
+    /// The frame the spans that reach the batch are written in.
+    after: Frame,
+}
+
+impl Moving {
+    /// Moves the gap into `reach` (`lo` to `hi`, in the text before the batch; a gap just after
+    /// `hi` will do) and returns the frame after a batch that changes the length by `delta`.
+    fn to(conn: &Connection, document: DocumentId, (lo, hi): (usize, usize), delta: i64) -> Result<Moving> {
+        let now_was = gap::frame(conn, document)?;
+        let now = gap::move_into(conn, document, now_was, lo, hi + 1)?;
+        let grow = |n: usize| (n as i64 + delta).max(0) as usize;
+        Ok(Moving { before: now_was, now, after: Frame { gap: grow(hi).max(lo), len: grow(now.len) } })
     }
 }
 
 /// A span's new place: (key, start, end).
 type Write = (i64, i64, i64);
 
-/// Runs the batch over `spans` in memory, returning the fixups (forward) and the writes needed
-/// after one bulk move of everything from the threshold on: (key, start, end) of each span whose
-/// place differs from where the bulk move puts it.
+/// Runs the batch over `spans` (those that reach it) in memory, returning them moved, the
+/// fixups (forward), and the writes: (key, start, end) of each.
 fn plan(
     original: &[Anchored],
     splices: &[Splice],
@@ -273,40 +304,25 @@ fn plan(
 ) -> (Vec<Anchored>, Vec<Fixup>, Vec<Write>) {
     let mut spans = original.to_vec();
     let fixups = match dir {
-        Direction::Forward(..) => shift::forward(&mut spans, splices),
-        Direction::Backward(_, _, f) => {
+        Direction::Forward => shift::forward(&mut spans, splices),
+        Direction::Backward(f) => {
             shift::backward(&mut spans, splices, fixups_of(f));
             Vec::new()
         }
     };
-    let (threshold, delta) = dir.bulk();
-    let writes = original
-        .iter()
-        .zip(&spans)
-        .filter_map(|(a, b)| {
-            let bulk = match a.start >= threshold {
-                true => (a.start as i64 + delta, a.end as i64 + delta),
-                false => (a.start as i64, a.end as i64),
-            };
-            (bulk != (b.start as i64, b.end as i64)).then_some((b.key, b.start as i64, b.end as i64))
-        })
-        .collect();
+    let writes = spans.iter().map(|b| (b.key, b.start as i64, b.end as i64)).collect();
     (spans, fixups, writes)
 }
 
-fn bulk_arg(dir: Direction<'_>) -> Option<(i64, i64)> {
-    let (threshold, delta) = dir.bulk();
-    (delta != 0 && threshold != usize::MAX).then_some((threshold as i64, delta))
-}
-
-/// Moves the document's codings: `spans` are those that reach the batch (the rest stay, or move
-/// by the bulk shift of everything from the threshold on, and count as moved).
+/// Moves the document's codings: `spans` are those that reach the batch (the rest need no write:
+/// see [`Moving`]). The ones after the reach are counted by the caller.
 fn move_codings(
     conn: &Connection,
     document: DocumentId,
     spans: Vec<rows::CodingSpan>,
     splices: &[Splice],
     dir: Direction<'_>,
+    frame: Moving,
 ) -> Result<(Vec<Fixup>, Moved)> {
     let original: Vec<Anchored> = spans.iter().map(anchored).collect();
     let (after, fixups, writes) = plan(&original, splices, dir, |f| &f.codings);
@@ -326,20 +342,27 @@ fn move_codings(
             std::cmp::Ordering::Equal => {}
         }
     }
-    let bulk = bulk_arg(dir);
-    let shifted = rows::move_codings(conn, document, bulk, &writes)?;
-    let reached = bulk.map_or(0, |(t, _)| original.iter().filter(|a| a.start as i64 >= t).count());
-    moved.moved += shifted.saturating_sub(reached);
+    rows::move_codings(conn, document, frame.after, &writes)?;
     Ok((fixups, moved))
 }
 
-fn move_turns(conn: &Connection, document: DocumentId, splices: &[Splice], dir: Direction<'_>) -> Result<Vec<Fixup>> {
-    let (threshold, _) = dir.bulk();
-    let turns = documents::turn_spans_near(conn, document, splices.first().map_or(0, |s| s.start), threshold)?;
+fn move_turns(
+    conn: &Connection,
+    document: DocumentId,
+    splices: &[Splice],
+    dir: Direction<'_>,
+    frame: Moving,
+) -> Result<Vec<Fixup>> {
+    let Some((lo, hi)) = reach(splices) else { return Ok(Vec::new()) };
+    let hi = match dir {
+        Direction::Forward => hi,
+        Direction::Backward(_) => (hi as i64 + shift::total_delta(splices)).max(lo as i64) as usize,
+    };
+    let turns = documents::turn_spans_near(conn, document, lo, hi)?;
     let original: Vec<Anchored> =
         turns.iter().map(|&(key, s, e)| Anchored { key, start: s.max(0) as usize, end: e.max(0) as usize }).collect();
     let (_, fixups, writes) = plan(&original, splices, dir, |f| &f.turns);
-    documents::move_turns(conn, document, bulk_arg(dir), &writes)?;
+    documents::move_turns(conn, frame.after, &writes)?;
     Ok(fixups)
 }
 

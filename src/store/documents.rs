@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::import::ParsedDocument;
 use crate::model::{DocumentId, DocumentKind, DocumentSummary, Span, Turn};
 
+use super::gap::Frame;
 use super::{attributes, participants};
 
 /// The hex sha256 of a document's text, used to skip re-imports and to match documents in merges.
@@ -90,7 +91,7 @@ fn insert_turns(conn: &Connection, document_id: DocumentId, parsed: &ParsedDocum
     let speaker_ids = turn_speaker_ids(conn, parsed)?;
     let sql = |rows: usize| {
         let values = vec!["(?, ?, ?, ?, ?)"; rows].join(", ");
-        format!("INSERT INTO turn (document_id, participant_id, start, \"end\", time_ms) VALUES {values}")
+        format!("INSERT INTO turn_row (document_id, participant_id, start, \"end\", time_ms) VALUES {values}")
     };
     let mut full = conn.prepare_cached(&sql(TURN_BATCH))?;
     for (chunk, ids) in parsed.turns.chunks(TURN_BATCH).zip(speaker_ids.chunks(TURN_BATCH)) {
@@ -260,23 +261,13 @@ pub fn turn_spans_near(conn: &Connection, id: DocumentId, lo: usize, hi: usize) 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Moves a document's turns after a text edit: every turn starting at or after `tail.0` by
-/// `tail.1` in one statement, then each of `moves` (id, start, end) to its place.
-pub fn move_turns(
-    conn: &Connection,
-    id: DocumentId,
-    tail: Option<(i64, i64)>,
-    moves: &[(i64, i64, i64)],
-) -> Result<()> {
-    if let Some((from, delta)) = tail {
-        conn.prepare_cached(
-            "UPDATE turn SET start = start + ?3, \"end\" = \"end\" + ?3 WHERE document_id = ?1 AND start >= ?2",
-        )?
-        .execute(params![id, from, delta])?;
-    }
-    let mut stmt = conn.prepare_cached("UPDATE turn SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
+/// Writes a document's turns after a text edit: each of `moves` (id, start, end; positions in
+/// the edited text) stored in `frame`, the document's frame after the edit. The turns not in
+/// `moves` need no write (see `store::gap`).
+pub fn move_turns(conn: &Connection, frame: Frame, moves: &[(i64, i64, i64)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("UPDATE turn_row SET start = ?2, \"end\" = ?3 WHERE id = ?1")?;
     for &(turn, start, end) in moves {
-        stmt.execute(params![turn, start, end])?;
+        stmt.execute(params![turn, frame.encode(start), frame.encode(end)])?;
     }
     Ok(())
 }
@@ -300,9 +291,10 @@ pub fn text_state(conn: &Connection, id: DocumentId) -> Result<(String, String, 
         .ok_or_else(|| Error::not_found("document", format!("#{id}")))
 }
 
-/// Stores an edited document's text with its length, hash and paragraphs. A text that another
-/// document already has is refused (each document's text is unique; merges match by it).
-pub fn set_text(conn: &Connection, id: DocumentId, text: &str, chars: usize, paragraphs: &[Span]) -> Result<String> {
+/// Stores an edited document's text with its frame (length and edit gap: see `store::gap`),
+/// hash and paragraphs. A text that another document already has is refused (each document's
+/// text is unique; merges match by it).
+pub fn set_text(conn: &Connection, id: DocumentId, text: &str, frame: Frame, paragraphs: &[Span]) -> Result<String> {
     let sha = text_sha256(text);
     let twin: Option<String> = conn
         .prepare_cached("SELECT name FROM document WHERE sha256 = ?1 AND id <> ?2")?
@@ -313,8 +305,12 @@ pub fn set_text(conn: &Connection, id: DocumentId, text: &str, chars: usize, par
             "the edit would make the text the same as document {twin:?}'s; nothing was changed"
         )));
     }
-    conn.prepare_cached("UPDATE document SET text = ?2, char_count = ?3, sha256 = ?4, paragraphs = ?5 WHERE id = ?1")?
-        .execute(params![id, text, chars as i64, sha, encode_spans(paragraphs)])?;
+    // A gap past the end is stored as NULL, as a new document's is.
+    let gap = (frame.gap <= frame.len).then_some(frame.gap as i64);
+    conn.prepare_cached(
+        "UPDATE document SET text = ?2, char_count = ?3, sha256 = ?4, paragraphs = ?5, gap = ?6 WHERE id = ?1",
+    )?
+    .execute(params![id, text, frame.len as i64, sha, encode_spans(paragraphs), gap])?;
     Ok(sha)
 }
 

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The version a project created by this build has.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// `MIGRATIONS[i]` upgrades version `i + 1` to `i + 2`. Version 1 is the first shipped schema.
 const MIGRATIONS: &[&str] = &[
@@ -28,6 +28,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/v6_edit_indexes.sql"),
     // 6 -> 7: recordings stored in the project when asked (media_link.embedded, media_chunk).
     include_str!("migrations/v7_media_store.sql"),
+    // 7 -> 8: codings' and turns' offsets stored relative to the document's edit gap.
+    include_str!("migrations/v8_edit_gap.sql"),
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION - 1);

@@ -14,6 +14,7 @@ pub mod codes;
 pub mod coding_cache;
 pub mod codings;
 pub mod documents;
+pub mod gap;
 pub mod migrate;
 pub mod participants;
 pub mod release;

@@ -221,14 +221,12 @@ pub fn apply_replacements(text: &str, edits: &[Replacement]) -> Option<String> {
 /// Replaces each `[start, end)` (code points, ascending, apart) holding `expected` by
 /// `replacement`, in one pass over the text.
 fn splice(text: &str, edits: &[(usize, usize, &str, &str)]) -> Option<String> {
-    let index = crate::text::CharIndex::new(text);
+    let positions: Vec<usize> = edits.iter().flat_map(|&(start, end, ..)| [start, end]).collect();
+    let bytes = crate::text::byte_offsets(text, &positions)?;
     let mut out = String::with_capacity(text.len());
     let mut copied = 0usize;
-    for &(start, end, expected, replacement) in edits {
-        if start > end || end > index.char_len() {
-            return None;
-        }
-        let (from, to) = (index.byte_of(text, start), index.byte_of(text, end));
+    for (&(_, _, expected, replacement), at) in edits.iter().zip(bytes.chunks_exact(2)) {
+        let (from, to) = (at[0], at[1]);
         if from < copied || text.get(from..to)? != expected {
             return None;
         }
